@@ -28,7 +28,7 @@ type Server struct {
 	Prefix string `yaml:"prefix"`
 	// MaxBodyBytes bounds request bodies forwarded to the upstream.
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
-	// SessionKeyFile holds the key that signs cookies and CSRF tokens (32+ bytes);
+	// SecretKey holds the key that signs cookies and CSRF tokens (32+ bytes);
 	// empty means a random key per process (flows then do not survive a restart).
 	SecretKey string `yaml:"secret_key"`
 	// TemplatesDir overrides embedded templates, text and CSS file by file.
@@ -44,6 +44,9 @@ type Upstream struct {
 	InjectUnlock *bool     `yaml:"inject_unlock"`
 	Intercept    Intercept `yaml:"intercept"`
 	Timeout      Duration  `yaml:"timeout"`
+	// PreserveHost forwards the client's Host header, so the upstream builds its
+	// URLs for the public name it is reached at.
+	PreserveHost *bool `yaml:"preserve_host"`
 }
 
 // Intercept lists upstream paths that frontdoor answers itself. An entry is an

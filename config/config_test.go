@@ -1,0 +1,218 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+)
+
+const minimal = `
+server:
+  listen: "127.0.0.1:8080"
+  public_url: "https://sso.example.com"
+upstream:
+  url: "http://127.0.0.1:8081"
+store:
+  driver: sqlite
+  dsn: "frontdoor.db"
+`
+
+func read(t *testing.T, yml string, env map[string]string, files map[string]string) (*Config, error) {
+	t.Helper()
+	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	readFile := func(name string) ([]byte, error) {
+		if v, ok := files[name]; ok {
+			return []byte(v), nil
+		}
+		return nil, os.ErrNotExist
+	}
+	return Read(strings.NewReader(yml), lookup, readFile)
+}
+
+func problemPaths(t *testing.T, err error) []string {
+	t.Helper()
+	var ps Problems
+	if !errors.As(err, &ps) {
+		t.Fatalf("want Problems, got %v", err)
+	}
+	var paths []string
+	for _, p := range ps {
+		paths = append(paths, p.Path)
+	}
+	return paths
+}
+
+func TestMinimalConfigIsValidWithDefaults(t *testing.T) {
+	c, err := read(t, minimal, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Upstream.Preset != "generic" || c.Upstream.InjectAfter != "#login-form" {
+		t.Errorf("generic preset not applied: %+v", c.Upstream)
+	}
+	if got := c.Upstream.Intercept.Reset; len(got) != 1 || got[0] != "/forgot-password" {
+		t.Errorf("intercept.reset = %v", got)
+	}
+	if c.Server.Prefix != "/.frontdoor/" || c.Server.MetricsListen != "127.0.0.1:9090" {
+		t.Errorf("server defaults: %+v", c.Server)
+	}
+	if c.Reset != nil || c.Directory != nil {
+		t.Error("sections absent from the file must stay nil (self-service not set up)")
+	}
+}
+
+func TestUnknownKeysAreErrors(t *testing.T) {
+	_, err := read(t, minimal+"  extra: 1\n", nil, nil)
+	if err == nil || !strings.Contains(err.Error(), "extra") {
+		t.Fatalf("unknown key accepted: %v", err)
+	}
+	_, err = read(t, minimal+"bogus_section: {}\n", nil, nil)
+	if err == nil || !strings.Contains(err.Error(), "bogus_section") {
+		t.Fatalf("unknown section accepted: %v", err)
+	}
+}
+
+func TestEnvSubstitution(t *testing.T) {
+	yml := strings.Replace(minimal, `"http://127.0.0.1:8081"`, `"http://${UP_HOST}:${UP_PORT:-8081}"`, 1)
+	c, err := read(t, yml, map[string]string{"UP_HOST": "10.0.0.5"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Upstream.URL != "http://10.0.0.5:8081" {
+		t.Errorf("upstream.url = %q", c.Upstream.URL)
+	}
+	_, err = read(t, strings.Replace(minimal, "frontdoor.db", "${MISSING}", 1), nil, nil)
+	if got := problemPaths(t, err); len(got) != 1 || got[0] != "store.dsn" {
+		t.Errorf("missing env var problems at %v", got)
+	}
+}
+
+func TestEnvValueCannotInjectYAML(t *testing.T) {
+	yml := minimal + "organization: ${ORG}\n"
+	c, err := read(t, yml, map[string]string{"ORG": "Acme\nreset: {enabled: all}"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Reset != nil || !strings.HasPrefix(c.Organization, "Acme\n") {
+		t.Errorf("env value changed the structure: reset=%v org=%q", c.Reset, c.Organization)
+	}
+}
+
+const withDirectory = minimal + `
+directory:
+  type: openldap
+  urls: ["ldaps://127.0.0.1:636"]
+  bind_dn: "cn=frontdoor,ou=services,dc=example,dc=test"
+  bind_password_file: /run/secrets/ldap
+  base_dn: "dc=example,dc=test"
+`
+
+func TestSecretFile(t *testing.T) {
+	c, err := read(t, withDirectory, nil, map[string]string{"/run/secrets/ldap": "s3cret: not yaml\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Directory.BindPassword != "s3cret: not yaml" {
+		t.Errorf("bind_password = %q", c.Directory.BindPassword)
+	}
+	_, err = read(t, withDirectory, nil, nil)
+	if got := problemPaths(t, err); len(got) != 1 || got[0] != "directory.bind_password_file" {
+		t.Errorf("unreadable secret file problems at %v", got)
+	}
+	both := strings.Replace(withDirectory, "  bind_password_file", "  bind_password: x\n  bind_password_file", 1)
+	_, err = read(t, both, nil, map[string]string{"/run/secrets/ldap": "y"})
+	if got := problemPaths(t, err); len(got) != 1 || got[0] != "directory.bind_password_file" {
+		t.Errorf("both set: problems at %v", got)
+	}
+}
+
+func TestValidateListsEveryProblemWithItsPath(t *testing.T) {
+	yml := `
+server:
+  listen: "nope"
+  public_url: "sso.example.com"
+  trusted_proxies: ["10.0.0.0/8", "not-a-cidr"]
+upstream:
+  url: "ftp://x"
+  preset: wordpress
+store:
+  driver: mongodb
+  dsn: x
+captcha:
+  provider: none
+`
+	_, err := read(t, yml, nil, nil)
+	got := strings.Join(problemPaths(t, err), " ")
+	for _, want := range []string{"server.listen", "server.public_url", "server.trusted_proxies[1]", "upstream.url", "upstream.preset", "store.driver", "captcha.provider"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no problem reported at %s (got %s)", want, got)
+		}
+	}
+}
+
+func TestDirectoryRules(t *testing.T) {
+	secrets := map[string]string{"/run/secrets/ldap": "pw"}
+	tests := []struct {
+		name, from, to, wantPath string
+	}{
+		{"AD without TLS", "type: openldap\n  urls: [\"ldaps://127.0.0.1:636\"]", "type: activedirectory\n  urls: [\"ldap://dc1.example.test\"]", "directory.urls[0]"},
+		{"bind as rootdn", "cn=frontdoor,ou=services,dc=example,dc=test", "cn=admin,dc=example,dc=test", "directory.bind_dn"},
+		{"bind as configured rootdn", "base_dn:", "root_dn: \"cn=frontdoor,ou=services,dc=example,dc=test\"\n  base_dn:", "directory.bind_dn"},
+		{"bad scheme", "ldaps://127.0.0.1:636", "http://127.0.0.1", "directory.urls[0]"},
+		{"unknown type", "type: openldap", "type: novell", "directory.type"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := read(t, strings.Replace(withDirectory, tt.from, tt.to, 1), nil, secrets)
+			got := problemPaths(t, err)
+			if len(got) != 1 || got[0] != tt.wantPath {
+				t.Errorf("problems at %v, want only %s", got, tt.wantPath)
+			}
+		})
+	}
+	adStartTLS := strings.Replace(withDirectory, "type: openldap\n  urls: [\"ldaps://127.0.0.1:636\"]", "type: activedirectory\n  start_tls: true\n  urls: [\"ldap://dc1.example.test\"]", 1)
+	c, err := read(t, adStartTLS, nil, secrets)
+	if err != nil {
+		t.Fatalf("AD with StartTLS refused: %v", err)
+	}
+	if c.Directory.LoginAttributes[0] != "sAMAccountName" {
+		t.Errorf("AD login attributes default = %v", c.Directory.LoginAttributes)
+	}
+}
+
+func TestPresetsFillOnlyWhatIsUnset(t *testing.T) {
+	yml := strings.Replace(minimal, `url: "http://127.0.0.1:8081"`, `url: "http://127.0.0.1:8081"
+  preset: keycloak
+  inject_after: "#my-form"`, 1)
+	c, err := read(t, yml, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Upstream.InjectAfter != "#my-form" {
+		t.Errorf("file value overridden by preset: %q", c.Upstream.InjectAfter)
+	}
+	if got := c.Upstream.Intercept.Reset; len(got) != 1 || got[0] != "/realms/{realm}/login-actions/reset-credentials" {
+		t.Errorf("keycloak reset intercept = %v", got)
+	}
+	for name := range Presets {
+		c := &Config{Upstream: Upstream{URL: "http://x", Preset: name}, Server: Server{PublicURL: "https://x"}, Store: Store{DSN: "x"}}
+		c.ApplyDefaults()
+		if p := c.Validate(); len(p) > 0 {
+			t.Errorf("preset %s does not validate: %v", name, p)
+		}
+	}
+}
+
+func TestExampleConfigIsValid(t *testing.T) {
+	f, err := os.Open("../config.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	env := map[string]string{"FRONTDOOR_LDAP_PASSWORD": "x", "FRONTDOOR_SECRET_KEY": strings.Repeat("k", 32)}
+	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	if _, err := Read(f, lookup, os.ReadFile); err != nil {
+		t.Fatalf("config.example.yaml: %v", err)
+	}
+}

@@ -1,0 +1,53 @@
+package config
+
+// Preset holds what frontdoor knows about a family of sign-in services: where
+// the sign-in page is, where to put the links, and which of its own paths the
+// product uses for "forgot password" so frontdoor can take them over.
+type Preset struct {
+	SignInPaths []string
+	InjectAfter string
+	Intercept   Intercept
+}
+
+// Presets by upstream.preset name. Any field set in the file wins over these.
+var Presets = map[string]Preset{
+	"generic": {
+		SignInPaths: []string{"/login"},
+		InjectAfter: "#login-form",
+		Intercept:   Intercept{Reset: []string{"/forgot-password"}},
+	},
+	// Keycloak renders its login form (form#kc-form-login) at .../login-actions/authenticate
+	// and, on the first visit, straight from the OIDC auth endpoint; its own reset flow
+	// lives at .../login-actions/reset-credentials.
+	"keycloak": {
+		SignInPaths: []string{
+			"/realms/{realm}/protocol/openid-connect/auth",
+			"/realms/{realm}/login-actions/authenticate",
+		},
+		InjectAfter: "#kc-form-login",
+		Intercept:   Intercept{Reset: []string{"/realms/{realm}/login-actions/reset-credentials"}},
+	},
+	// Dex shows the password connector's form at /auth/{connector}/login (below its
+	// issuer path); it has no reset of its own.
+	"dex": {
+		SignInPaths: []string{"/auth/{connector}/login", "/dex/auth/{connector}/login"},
+		InjectAfter: "#submit-login",
+	},
+	// SimpleSAMLphp's core username/password page; it has no reset of its own.
+	"simplesamlphp": {
+		SignInPaths: []string{"/simplesaml/module.php/core/loginuserpass.php", "/simplesaml/module.php/core/loginuserpass"},
+		InjectAfter: "form",
+	},
+	// Authentik renders its flows in the ak-flow-executor element of /if/flow/{slug}/;
+	// the default recovery flow is the product's own reset.
+	"authentik": {
+		SignInPaths: []string{"/if/flow/default-authentication-flow/"},
+		InjectAfter: "ak-flow-executor",
+		Intercept:   Intercept{Reset: []string{"/if/flow/default-recovery-flow/"}},
+	},
+	// AD FS forms sign-in at /adfs/ls/ in form#loginForm.
+	"adfs": {
+		SignInPaths: []string{"/adfs/ls/", "/adfs/ls/idpinitiatedsignon", "/adfs/ls/idpinitiatedsignon.aspx"},
+		InjectAfter: "#loginForm",
+	},
+}

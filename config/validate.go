@@ -1,0 +1,288 @@
+package config
+
+import (
+	"net"
+	"net/mail"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Validate checks the whole tree and returns every problem found, each with its
+// key path. It expects ApplyDefaults to have run.
+func (c *Config) Validate() Problems {
+	var p Problems
+	c.validateServer(&p)
+	c.validateUpstream(&p)
+	c.validateStore(&p)
+	if c.Directory != nil {
+		c.Directory.validate(&p)
+	}
+	c.validatePolicy(&p)
+	c.validateFlows(&p)
+	if c.Email != nil {
+		c.Email.validate(&p)
+	}
+	oneOf(&p, "log.level", c.Log.Level, "debug", "info", "warn", "error")
+	oneOf(&p, "log.format", c.Log.Format, "json", "text")
+	return p
+}
+
+func (c *Config) validateServer(p *Problems) {
+	s := c.Server
+	hostPort(p, "server.listen", s.Listen)
+	hostPort(p, "server.metrics_listen", s.MetricsListen)
+	if s.PublicURL == "" {
+		p.add("server.public_url", "is required: links in emails and redirects are built from it alone")
+	} else if u, err := url.Parse(s.PublicURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		p.add("server.public_url", "must be an absolute http(s) URL without query, fragment or user info, such as https://sso.example.com")
+	}
+	for i, cidr := range s.TrustedProxies {
+		if _, _, err := net.ParseCIDR(cidr); err != nil && net.ParseIP(cidr) == nil {
+			p.add(idx("server.trusted_proxies", i), "%q is not an IP address or CIDR", cidr)
+		}
+	}
+	if !strings.HasPrefix(s.Prefix, "/") || !strings.HasSuffix(s.Prefix, "/") || len(s.Prefix) < 3 {
+		p.add("server.prefix", "must start and end with / and name a path, such as /.frontdoor/")
+	}
+	if s.MaxBodyBytes < 0 {
+		p.add("server.max_body_bytes", "must not be negative")
+	}
+	if s.SecretKey != "" && len(s.SecretKey) < 32 {
+		p.add("server.secret_key", "must be at least 32 characters (use secret_key_file with 32 random bytes)")
+	}
+}
+
+var selectorRE = regexp.MustCompile(`^([#.][A-Za-z_][-A-Za-z0-9_:]*|[a-z][-a-z0-9]*)$`)
+
+func (c *Config) validateUpstream(p *Problems) {
+	u := c.Upstream
+	if u.URL == "" {
+		p.add("upstream.url", "is required")
+	} else if pu, err := url.Parse(u.URL); err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
+		p.add("upstream.url", "must be an absolute http(s) URL, such as http://127.0.0.1:8081")
+	}
+	if _, ok := Presets[u.Preset]; !ok {
+		p.add("upstream.preset", "unknown preset %q (known: %s)", u.Preset, strings.Join(presetNames(), ", "))
+	}
+	for i, s := range u.SignInPaths {
+		pathPattern(p, idx("upstream.sign_in_paths", i), s)
+	}
+	if !selectorRE.MatchString(u.InjectAfter) {
+		p.add("upstream.inject_after", "%q must be #id, .class or a tag name", u.InjectAfter)
+	}
+	for name, list := range map[string][]string{"reset": u.Intercept.Reset, "unlock": u.Intercept.Unlock, "helpdesk": u.Intercept.Helpdesk} {
+		for i, s := range list {
+			pathPattern(p, idx("upstream.intercept."+name, i), s)
+			if strings.HasPrefix(s, c.Server.Prefix) {
+				p.add(idx("upstream.intercept."+name, i), "is under server.prefix, which frontdoor serves already")
+			}
+		}
+	}
+	if u.Timeout.D() <= 0 {
+		p.add("upstream.timeout", "must be positive")
+	}
+}
+
+func (c *Config) validateStore(p *Problems) {
+	oneOf(p, "store.driver", c.Store.Driver, "sqlite", "postgres")
+	if c.Store.DSN == "" {
+		p.add("store.dsn", "is required")
+	}
+}
+
+func (c *Config) validatePolicy(p *Problems) {
+	pp := c.PasswordPolicy
+	oneOf(p, "password_policy.mode", pp.Mode, "entra", "nist")
+	if pp.MinLength < 0 || pp.MaxLength < 0 || (pp.MaxLength > 0 && pp.MaxLength < pp.MinLength) {
+		p.add("password_policy.max_length", "must be at least min_length")
+	}
+	if pp.MinClasses < 0 || pp.MinClasses > 4 {
+		p.add("password_policy.min_classes", "must be between 0 and 4")
+	}
+	if len(pp.BannedTerms) > 1000 {
+		p.add("password_policy.banned_terms", "has %d terms; at most 1000", len(pp.BannedTerms))
+	}
+	for i, t := range pp.BannedTerms {
+		if n := utf8.RuneCountInString(t); n < 4 || n > 16 {
+			p.add(idx("password_policy.banned_terms", i), "%q must be 4 to 16 characters", t)
+		}
+	}
+	if pp.MinScore < 0 || pp.MinScore > 4 {
+		p.add("password_policy.min_strength", "must be between 0 (off) and 4")
+	}
+	fileExists(p, "password_policy.breached_file", pp.BreachedFile)
+}
+
+func (d *Directory) validate(p *Problems) {
+	oneOf(p, "directory.type", d.Type, "openldap", "activedirectory")
+	if len(d.URLs) == 0 {
+		p.add("directory.urls", "needs at least one ldap:// or ldaps:// URL")
+	}
+	for i, raw := range d.URLs {
+		u, err := url.Parse(raw)
+		switch {
+		case err != nil || (u.Scheme != "ldap" && u.Scheme != "ldaps") || u.Host == "":
+			p.add(idx("directory.urls", i), "%q must be an ldap:// or ldaps:// URL", raw)
+		case d.Type == "activedirectory" && u.Scheme == "ldap" && !d.StartTLS:
+			p.add(idx("directory.urls", i), "Active Directory only accepts passwords over TLS: use ldaps:// or set directory.start_tls")
+		}
+	}
+	if d.BindDN == "" {
+		p.add("directory.bind_dn", "is required: frontdoor binds as a service account")
+	}
+	if d.BindPassword == "" {
+		p.add("directory.bind_password", "is required (or bind_password_file)")
+	}
+	if d.BaseDN == "" {
+		p.add("directory.base_dn", "is required")
+	}
+	if d.Type == "openldap" && isRootDN(d) {
+		p.add("directory.bind_dn", "is the OpenLDAP rootdn, which bypasses ppolicy and ACLs: bind as a dedicated service account")
+	}
+	for i, a := range d.LoginAttributes {
+		if !attrRE.MatchString(a) {
+			p.add(idx("directory.login_attributes", i), "%q is not an attribute name", a)
+		}
+	}
+	fileExists(p, "directory.ca_file", d.CAFile)
+	oneOf(p, "directory.pwd_last_set", d.PwdLastSet, "keep", "expire")
+	if d.PoolSize < 1 || d.PoolSize > 64 {
+		p.add("directory.pool_size", "must be between 1 and 64")
+	}
+	if d.Timeout.D() <= 0 {
+		p.add("directory.timeout", "must be positive")
+	}
+}
+
+var attrRE = regexp.MustCompile(`^[A-Za-z][-A-Za-z0-9]*$`)
+
+// isRootDN tells whether the bind DN is the configured rootdn or, when none is
+// configured, one of the names a rootdn conventionally has.
+func isRootDN(d *Directory) bool {
+	norm := func(dn string) string { return strings.ToLower(strings.ReplaceAll(dn, " ", "")) }
+	bind := norm(d.BindDN)
+	if d.RootDN != "" {
+		return bind == norm(d.RootDN)
+	}
+	for _, cn := range []string{"admin", "manager", "root"} {
+		if bind == norm("cn="+cn+","+d.BaseDN) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Config) validateFlows(p *Problems) {
+	if r := c.Reset; r != nil {
+		oneOf(p, "reset.enabled", r.Enabled, "none", "all", "groups")
+		if r.Enabled == "groups" && len(r.Groups) == 0 {
+			p.add("reset.groups", "is required when reset.enabled is groups")
+		}
+		oneOf(p, "reset.disclosure", r.Disclosure, "generic", "descriptive")
+		if r.MethodsRequired != 1 && r.MethodsRequired != 2 {
+			p.add("reset.methods_required", "must be 1 or 2")
+		}
+		for i, m := range r.Methods {
+			oneOf(p, idx("reset.methods", i), m, "email", "sms", "voice", "questions", "app_notification", "app_code")
+		}
+		if len(r.Methods) < r.MethodsRequired {
+			p.add("reset.methods", "offers %d methods but methods_required is %d", len(r.Methods), r.MethodsRequired)
+		}
+		if r.Enabled != "none" && c.Directory == nil {
+			p.add("directory", "is required when reset is enabled")
+		}
+		if slices.Contains(r.Methods, "email") && c.Email == nil {
+			p.add("email", "is required when reset.methods has email")
+		}
+	}
+	if u := c.Unlock; u != nil {
+		oneOf(p, "unlock.enabled", u.Enabled, "none", "all", "groups")
+		if u.DailyCap < 1 || u.DailyCap > 100 {
+			p.add("unlock.daily_cap", "must be between 1 and 100")
+		}
+	}
+	if h := c.Helpdesk; h != nil {
+		n := 0
+		for _, v := range []string{h.Email, h.Group, h.URL} {
+			if v != "" {
+				n++
+			}
+		}
+		if n != 1 {
+			p.add("helpdesk", "set exactly one of email, group or url")
+		}
+		if h.Email != "" {
+			if _, err := mail.ParseAddress(h.Email); err != nil {
+				p.add("helpdesk.email", "%q is not an email address", h.Email)
+			}
+		}
+		if h.URL != "" {
+			if u, err := url.Parse(h.URL); err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
+				p.add("helpdesk.url", "must be an absolute http(s) URL")
+			}
+		}
+	}
+	oneOf(p, "captcha.provider", c.Captcha.Provider, "image", "none")
+	if c.Captcha.Provider == "none" && !c.Captcha.Insecure {
+		p.add("captcha.provider", "none leaves the identify step open to bots; allowed only with captcha.insecure: true (tests and benchmarks)")
+	}
+}
+
+func (e *Email) validate(p *Problems) {
+	if _, err := mail.ParseAddress(e.From); err != nil {
+		p.add("email.from", "%q is not an address such as \"frontdoor <no-reply@example.com>\"", e.From)
+	}
+	if e.SMTP.Host == "" {
+		p.add("email.smtp.host", "is required")
+	}
+	if e.SMTP.Port < 1 || e.SMTP.Port > 65535 {
+		p.add("email.smtp.port", "must be between 1 and 65535")
+	}
+	oneOf(p, "email.smtp.tls", e.SMTP.TLS, "none", "starttls", "tls")
+	fileExists(p, "email.smtp.ca_file", e.SMTP.CAFile)
+}
+
+func oneOf(p *Problems, path, v string, allowed ...string) {
+	if !slices.Contains(allowed, v) {
+		p.add(path, "%q is not one of %s", v, strings.Join(allowed, ", "))
+	}
+}
+
+func hostPort(p *Problems, path, v string) {
+	if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
+		p.add(path, "%q must be host:port, such as 127.0.0.1:8080", v)
+	}
+}
+
+func pathPattern(p *Problems, path, v string) {
+	if !strings.HasPrefix(v, "/") || strings.ContainsAny(v, " ?#\\") {
+		p.add(path, "%q must be a path starting with / (no query)", v)
+	}
+}
+
+func fileExists(p *Problems, path, name string) {
+	if name == "" {
+		return
+	}
+	if _, err := os.Stat(name); err != nil {
+		p.add(path, "cannot read %s: %v", name, err)
+	}
+}
+
+func idx(path string, i int) string { return path + "[" + itoa(i) + "]" }
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func presetNames() []string {
+	names := make([]string, 0, len(Presets))
+	for n := range Presets {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
