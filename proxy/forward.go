@@ -1,0 +1,168 @@
+package proxy
+
+import (
+	"context"
+	"errors"
+	"mime"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"sync"
+	"time"
+)
+
+// reverseProxy builds the httputil.ReverseProxy that forwards to the upstream.
+func (p *Proxy) reverseProxy() *httputil.ReverseProxy {
+	tr := p.opt.Transport
+	if tr == nil {
+		tr = NewTransport(p.opt.Timeout)
+	}
+	return &httputil.ReverseProxy{
+		Rewrite:        p.rewrite,
+		Transport:      tr,
+		BufferPool:     bufferPool{},
+		ModifyResponse: p.modifyResponse,
+		ErrorHandler:   p.upstreamError,
+		ErrorLog:       slogErrorLog(p.opt.Logger),
+	}
+}
+
+// NewTransport returns a transport tuned for one upstream with many idle
+// connections, as a sign-in service behind a busy front door needs.
+func NewTransport(timeout time.Duration) *http.Transport {
+	return &http.Transport{
+		Proxy:                 nil, // never send upstream traffic through an environment proxy
+		DialContext:           (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          256,
+		MaxIdleConnsPerHost:   256,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   5 * time.Second,
+		ResponseHeaderTimeout: timeout,
+		ExpectContinueTimeout: time.Second,
+	}
+}
+
+// rewrite points the request at the upstream and sets X-Forwarded-*: passed on
+// from a trusted proxy, otherwise from this connection alone.
+func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
+	in := pr.In
+	pr.SetURL(p.opt.Upstream)
+	if p.opt.PreserveHost {
+		pr.Out.Host = in.Host
+	}
+	fromTrusted := p.trusted.contains(peer(in))
+	if fromTrusted {
+		if v := in.Header.Values("X-Forwarded-For"); len(v) > 0 {
+			pr.Out.Header["X-Forwarded-For"] = v
+		}
+	}
+	pr.SetXForwarded()
+	if fromTrusted {
+		if v := in.Header.Get("X-Forwarded-Host"); v != "" {
+			pr.Out.Header.Set("X-Forwarded-Host", v)
+		}
+		if v := in.Header.Get("X-Forwarded-Proto"); v == "http" || v == "https" {
+			pr.Out.Header.Set("X-Forwarded-Proto", v)
+		}
+	}
+}
+
+// modifyResponse injects the links into sign-in pages.
+func (p *Proxy) modifyResponse(resp *http.Response) error {
+	req := resp.Request
+	if classFrom(req.Context()) != ClassSignIn || p.opt.Snippet == nil || req.Method == http.MethodHead ||
+		resp.StatusCode != http.StatusOK || resp.Body == nil || resp.Body == http.NoBody {
+		return nil
+	}
+	if mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err != nil || mt != "text/html" {
+		return nil
+	}
+	c, ok := codecFor(resp.Header.Get("Content-Encoding"))
+	if !ok {
+		return nil
+	}
+	body, err := transform(resp.Body, c, p.sel, p.opt.Snippet(req, req.URL.RequestURI()))
+	if err != nil {
+		return err
+	}
+	resp.Body = body
+	resp.ContentLength = -1
+	h := resp.Header
+	h.Del("Content-Length")
+	h.Del("Content-MD5")
+	// The body differs from the upstream's representation: its validator does not hold.
+	if etag := h.Get("ETag"); etag != "" {
+		h.Del("ETag")
+	}
+	h.Add("Vary", "Accept-Language")
+	return nil
+}
+
+// upstreamError answers when the upstream cannot be reached or breaks off.
+func (p *Proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error) {
+	status := http.StatusBadGateway
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		status = http.StatusRequestEntityTooLarge
+	case errors.Is(err, context.DeadlineExceeded):
+		status = http.StatusGatewayTimeout
+	case errors.Is(err, context.Canceled):
+		return // the client went away; nobody to answer
+	}
+	p.opt.ErrorPage(w, r, status, err)
+}
+
+// bufferPool reuses the 32 KiB copy buffers of httputil.ReverseProxy.
+type bufferPool struct{}
+
+var buffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+func (bufferPool) Get() []byte  { return *buffers.Get().(*[]byte) }
+func (bufferPool) Put(b []byte) { buffers.Put(&b) }
+
+type ctxKey struct{}
+
+func withClass(ctx context.Context, class string) context.Context {
+	return context.WithValue(ctx, ctxKey{}, class)
+}
+
+func classFrom(ctx context.Context) string {
+	c, _ := ctx.Value(ctxKey{}).(string)
+	return c
+}
+
+// statusRecorder remembers the status written, for metrics. It passes Flush
+// and Hijack through (streaming and websockets) via http.ResponseController.
+type statusRecorder struct {
+	http.ResponseWriter
+	code int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.code == 0 {
+		s.code = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.code == 0 {
+		s.code = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+func (s *statusRecorder) status() int {
+	if s.code == 0 {
+		return http.StatusOK
+	}
+	return s.code
+}
+
+// Flush lets ReverseProxy stream (it flushes through the writer it is given).
+func (s *statusRecorder) Flush() { _ = http.NewResponseController(s.ResponseWriter).Flush() }
+

@@ -1,0 +1,169 @@
+package proxy
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httputil"
+	"net/netip"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Options configures a Proxy.
+type Options struct {
+	Upstream *url.URL
+	// Prefix is where frontdoor's own pages live, such as "/.frontdoor/".
+	Prefix string
+	// Own serves everything under Prefix, and intercepted paths rewritten there.
+	Own http.Handler
+	// Intercept maps a page name under Prefix ("reset", "helpdesk") to the
+	// upstream path patterns that lead to it.
+	Intercept map[string][]string
+	// SignInPaths are the patterns of pages that get the links injected after
+	// the InjectAfter element (#id, .class or tag).
+	SignInPaths []string
+	InjectAfter string
+	// Snippet renders the HTML to inject for a sign-in request; returnTo is the
+	// page's own path and query, which the links carry so the user comes back.
+	Snippet func(r *http.Request, returnTo string) []byte
+	// TrustedProxies are CIDRs whose X-Forwarded-* headers are believed.
+	TrustedProxies []string
+	PreserveHost   bool
+	MaxBodyBytes   int64
+	Timeout        time.Duration
+	// ErrorPage renders frontdoor's branded error page.
+	ErrorPage func(w http.ResponseWriter, r *http.Request, status int, err error)
+	// Observe, when set, is told of each request's route class, status and time.
+	Observe func(class string, status int, upstream time.Duration)
+	Logger  *slog.Logger
+	// Transport overrides the upstream transport (tests, benchmarks).
+	Transport http.RoundTripper
+}
+
+// Route classes, as reported to Observe and in metrics.
+const (
+	ClassUpstream    = "upstream"
+	ClassSignIn      = "signin"
+	ClassFrontdoor   = "frontdoor"
+	ClassIntercepted = "intercepted"
+	ClassRefused     = "refused"
+)
+
+// Proxy is the front door's http.Handler.
+type Proxy struct {
+	opt       Options
+	rp        *httputil.ReverseProxy
+	trusted   trusted
+	signIn    patterns
+	sel       selector
+	intercept []interception
+}
+
+type interception struct {
+	patterns patterns
+	target   string
+}
+
+// New builds a Proxy.
+func New(opt Options) (*Proxy, error) {
+	if opt.Upstream == nil || opt.Own == nil || opt.ErrorPage == nil {
+		return nil, fmt.Errorf("proxy: Upstream, Own and ErrorPage are required")
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	t, err := parseTrusted(opt.TrustedProxies)
+	if err != nil {
+		return nil, fmt.Errorf("proxy: trusted proxies: %w", err)
+	}
+	p := &Proxy{opt: opt, trusted: t, signIn: compilePatterns(opt.SignInPaths), sel: parseSelector(opt.InjectAfter)}
+	for target, list := range opt.Intercept {
+		if len(list) > 0 {
+			p.intercept = append(p.intercept, interception{compilePatterns(list), target})
+		}
+	}
+	p.rp = p.reverseProxy()
+	return p, nil
+}
+
+// ClientIP returns the request's client address, believing X-Forwarded-For
+// only from trusted proxies.
+func (p *Proxy) ClientIP(r *http.Request) netip.Addr { return p.trusted.ClientIP(r) }
+
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if status, why := refuse(r); status != 0 {
+		p.observe(ClassRefused, status, 0)
+		p.opt.ErrorPage(w, r, status, fmt.Errorf("refused request: %s", why))
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, p.opt.Prefix) || r.URL.Path+"/" == p.opt.Prefix {
+		p.serveOwn(w, r, ClassFrontdoor)
+		return
+	}
+	for _, ic := range p.intercept {
+		if ic.patterns.match(r.URL.Path) {
+			r2 := r.Clone(r.Context())
+			r2.URL.Path, r2.URL.RawPath = p.opt.Prefix+ic.target, ""
+			p.serveOwn(w, r2, ClassIntercepted)
+			return
+		}
+	}
+	if r.ContentLength > p.opt.MaxBodyBytes && p.opt.MaxBodyBytes > 0 {
+		p.observe(ClassRefused, http.StatusRequestEntityTooLarge, 0)
+		p.opt.ErrorPage(w, r, http.StatusRequestEntityTooLarge, fmt.Errorf("request body of %d bytes is over the limit", r.ContentLength))
+		return
+	}
+	if p.opt.MaxBodyBytes > 0 && r.Body != nil && r.Body != http.NoBody {
+		r.Body = http.MaxBytesReader(w, r.Body, p.opt.MaxBodyBytes)
+	}
+	class := ClassUpstream
+	if p.signIn.match(r.URL.Path) {
+		class = ClassSignIn
+	}
+	rec := &statusRecorder{ResponseWriter: w}
+	start := time.Now()
+	p.rp.ServeHTTP(rec, r.WithContext(withClass(r.Context(), class)))
+	p.observe(class, rec.status(), time.Since(start))
+}
+
+func (p *Proxy) serveOwn(w http.ResponseWriter, r *http.Request, class string) {
+	rec := &statusRecorder{ResponseWriter: w}
+	p.opt.Own.ServeHTTP(rec, r)
+	p.observe(class, rec.status(), 0)
+}
+
+func (p *Proxy) observe(class string, status int, d time.Duration) {
+	if p.opt.Observe != nil {
+		p.opt.Observe(class, status, d)
+	}
+}
+
+// refuse returns a status when the request must not be forwarded: frontdoor
+// is a reverse proxy for one upstream, never an open or tunnelling proxy.
+func refuse(r *http.Request) (int, string) {
+	switch {
+	case r.Method == http.MethodConnect:
+		return http.StatusMethodNotAllowed, "CONNECT"
+	case r.Method == http.MethodTrace:
+		return http.StatusMethodNotAllowed, "TRACE"
+	case !strings.HasPrefix(r.RequestURI, "/"):
+		return http.StatusBadRequest, "request target is not a path"
+	case hasToken(r.Header, "Upgrade", "h2c") || r.Header.Get("HTTP2-Settings") != "":
+		return http.StatusBadRequest, "h2c upgrade"
+	}
+	return 0, ""
+}
+
+// hasToken tells whether a comma-separated header lists token (any case).
+func hasToken(h http.Header, name, token string) bool {
+	for _, v := range h.Values(name) {
+		for _, t := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(t), token) {
+				return true
+			}
+		}
+	}
+	return false
+}
