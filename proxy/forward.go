@@ -165,4 +165,3 @@ func (s *statusRecorder) status() int {
 
 // Flush lets ReverseProxy stream (it flushes through the writer it is given).
 func (s *statusRecorder) Flush() { _ = http.NewResponseController(s.ResponseWriter).Flush() }
-

@@ -282,8 +282,8 @@ func TestWebSocketUpgradePassesThrough(t *testing.T) {
 func TestOwnPagesAndIntercepts(t *testing.T) {
 	p := newTestProxy(t, upstream(t), nil)
 	for path, want := range map[string]string{
-		"/.frontdoor/reset?x=1":                         "/.frontdoor/reset?x=1",
-		"/forgot-password?lang=fr":                      "/.frontdoor/reset?lang=fr",
+		"/.frontdoor/reset?x=1":                        "/.frontdoor/reset?x=1",
+		"/forgot-password?lang=fr":                     "/.frontdoor/reset?lang=fr",
 		"/realms/acme/login-actions/reset-credentials": "/.frontdoor/reset",
 	} {
 		p.own = nil
