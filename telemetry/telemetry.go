@@ -1,0 +1,68 @@
+package telemetry
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics holds frontdoor's collectors in a registry of their own.
+type Metrics struct {
+	Registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	upstream *prometheus.HistogramVec
+}
+
+// New registers frontdoor's collectors and the Go runtime's.
+func New() *Metrics {
+	m := &Metrics{
+		Registry: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "frontdoor",
+			Name:      "http_requests_total",
+			Help:      "Requests served, by route class (upstream, signin, frontdoor, intercepted, refused) and status code.",
+		}, []string{"class", "code"}),
+		upstream: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Namespace: "frontdoor",
+			Name:      "upstream_duration_seconds",
+			Help:      "Time from forwarding a request to the upstream until its response was copied, by route class.",
+			Buckets:   []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+		}, []string{"class"}),
+	}
+	m.Registry.MustRegister(m.requests, m.upstream,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// Observe records one request; d is zero for requests that never reached the upstream.
+func (m *Metrics) Observe(class string, status int, d time.Duration) {
+	m.requests.WithLabelValues(class, strconv.Itoa(status)).Inc()
+	if d > 0 {
+		m.upstream.WithLabelValues(class).Observe(d.Seconds())
+	}
+}
+
+// Handler serves /metrics, /healthz (the process is up) and /readyz (ready
+// reports nil: the store and whatever else serving needs answer).
+func (m *Metrics) Handler(ready func(context.Context) error) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := ready(ctx); err != nil {
+			http.Error(w, "not ready", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ok\n"))
+	})
+	return mux
+}
