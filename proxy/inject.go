@@ -11,14 +11,15 @@ import (
 // selector names the element after which the links go: "#id", ".class" or a tag.
 type selector struct {
 	id, class, tag string
+	needle         []byte // bytes a matching start tag must contain
 }
 
 func parseSelector(s string) selector {
 	switch {
 	case strings.HasPrefix(s, "#"):
-		return selector{id: s[1:]}
+		return selector{id: s[1:], needle: []byte(s[1:])}
 	case strings.HasPrefix(s, "."):
-		return selector{class: s[1:]}
+		return selector{class: s[1:], needle: []byte(s[1:])}
 	default:
 		return selector{tag: strings.ToLower(s)}
 	}
@@ -27,11 +28,16 @@ func parseSelector(s string) selector {
 // matches tells whether the start tag the tokenizer is on matches. It must be
 // called after the token's raw bytes were copied: the tokenizer lower-cases
 // names in its buffer.
-func (s selector) matches(z *html.Tokenizer) (tag string, ok bool) {
-	name, more := z.TagName()
-	tag = string(name)
+func (s selector) matches(z *html.Tokenizer, raw []byte) (tag []byte, ok bool) {
+	if s.needle != nil && !bytes.Contains(raw, s.needle) {
+		return nil, false // cheap: most tags cannot match, skip parsing their attributes
+	}
+	if s.tag != "" && !hasTagPrefix(raw[1:], s.tag) {
+		return nil, false
+	}
+	tag, more := z.TagName()
 	if s.tag != "" {
-		return tag, tag == s.tag
+		return tag, string(tag) == s.tag
 	}
 	for more {
 		var k, v []byte
@@ -40,14 +46,36 @@ func (s selector) matches(z *html.Tokenizer) (tag string, ok bool) {
 		case s.id != "" && string(k) == "id":
 			return tag, string(v) == s.id
 		case s.class != "" && string(k) == "class":
-			for _, c := range strings.Fields(string(v)) {
-				if c == s.class {
-					return tag, true
-				}
-			}
+			return tag, hasClass(v, s.class)
 		}
 	}
 	return tag, false
+}
+
+// hasClass tells whether a class attribute's value lists class.
+func hasClass(v []byte, class string) bool {
+	for len(v) > 0 {
+		i := bytes.IndexFunc(v, func(r rune) bool { return r != ' ' && r != '\t' && r != '\n' && r != '\r' && r != '\f' })
+		if i < 0 {
+			return false
+		}
+		v = v[i:]
+		j := bytes.IndexAny(v, " \t\n\r\f")
+		if j < 0 {
+			j = len(v)
+		}
+		if string(v[:j]) == class {
+			return true
+		}
+		v = v[j:]
+	}
+	return false
+}
+
+// hasTagPrefix tells whether b starts with tag in any case: a quick test
+// before asking the tokenizer for the (lower-cased) name.
+func hasTagPrefix(b []byte, tag string) bool {
+	return len(b) >= len(tag) && bytes.EqualFold(b[:len(tag)], []byte(tag))
 }
 
 var voidElements = map[string]bool{
@@ -63,7 +91,8 @@ type injector struct {
 	z        *html.Tokenizer
 	sel      selector
 	snippet  []byte
-	out      []byte // tokens ready to be read
+	buf      []byte // reused backing array of out
+	out      []byte // bytes ready to be read
 	tag      string // the matched element, while inside it
 	depth    int
 	rest     io.Reader // set once injection is done
@@ -74,17 +103,28 @@ func newInjector(src io.Reader, sel selector, snippet []byte) *injector {
 	return &injector{src: src, z: html.NewTokenizer(src), sel: sel, snippet: snippet}
 }
 
+// Read fills p with as many tokens as fit, so the proxy writes (and, for a
+// response without a length, flushes) in few large pieces rather than token
+// by token.
 func (in *injector) Read(p []byte) (int, error) {
-	for len(in.out) == 0 {
+	n := 0
+	for n < len(p) {
+		if len(in.out) > 0 {
+			c := copy(p[n:], in.out)
+			in.out = in.out[c:]
+			n += c
+			continue
+		}
 		if in.rest != nil {
+			if n > 0 {
+				return n, nil
+			}
 			return in.rest.Read(p)
 		}
 		if err := in.next(); err != nil {
-			return 0, err
+			return n, err
 		}
 	}
-	n := copy(p, in.out)
-	in.out = in.out[n:]
 	return n, nil
 }
 
@@ -100,26 +140,29 @@ func (in *injector) next() error {
 		}
 		return err
 	}
-	in.out = append(in.out[:0], in.z.Raw()...)
+	in.buf = append(in.buf[:0], in.z.Raw()...)
+	in.out = in.buf
 	switch tt {
 	case html.StartTagToken, html.SelfClosingTagToken:
 		if in.tag != "" {
-			if name, _ := in.z.TagName(); string(name) == in.tag {
-				in.depth++
+			if hasTagPrefix(in.buf[1:], in.tag) {
+				if name, _ := in.z.TagName(); string(name) == in.tag {
+					in.depth++
+				}
 			}
 			return nil
 		}
-		tag, ok := in.sel.matches(in.z)
+		tag, ok := in.sel.matches(in.z, in.buf)
 		if !ok {
 			return nil
 		}
-		if tt == html.SelfClosingTagToken || voidElements[tag] {
+		if tt == html.SelfClosingTagToken || voidElements[string(tag)] {
 			in.inject()
 			return nil
 		}
-		in.tag, in.depth = tag, 1
+		in.tag, in.depth = string(tag), 1
 	case html.EndTagToken:
-		if in.tag == "" {
+		if in.tag == "" || !hasTagPrefix(in.buf[min(2, len(in.buf)):], in.tag) {
 			return nil
 		}
 		if name, _ := in.z.TagName(); string(name) == in.tag {
@@ -134,7 +177,8 @@ func (in *injector) next() error {
 
 // inject appends the snippet and switches to copying the rest untouched.
 func (in *injector) inject() {
-	in.out = append(in.out, in.snippet...)
+	in.buf = append(in.buf, in.snippet...)
+	in.out = in.buf
 	in.injected = true
 	buffered := bytes.Clone(in.z.Buffered())
 	in.rest = io.MultiReader(bytes.NewReader(buffered), in.src)

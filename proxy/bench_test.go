@@ -1,0 +1,86 @@
+package proxy
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// The benchmarks compare frontdoor with a bare httputil.ReverseProxy that has
+// the same buffer pool and transport, both over loopback, in the same run:
+//
+//	go test -run XXX -bench . -benchmem -count 6 ./proxy/
+func benchUpstream(b *testing.B) *httptest.Server {
+	page := strings.Repeat(`<div class="row"><label>Field</label><input name="f"></div>`, 120) // ~8 KB, a typical sign-in page
+	page = `<html><body>` + page[:len(page)/2] + `<form id="login-form"><input name="username"></form>` + page[len(page)/2:] + `</body></html>`
+	mux := http.NewServeMux()
+	mux.HandleFunc("/small", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"ok":true}`)
+	})
+	mux.HandleFunc("/login", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, page)
+	})
+	srv := httptest.NewServer(mux)
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+func bareProxy(b *testing.B, up *httptest.Server) *httptest.Server {
+	u, _ := url.Parse(up.URL)
+	rp := &httputil.ReverseProxy{
+		Rewrite:    func(pr *httputil.ProxyRequest) { pr.SetURL(u); pr.SetXForwarded() },
+		Transport:  NewTransport(0),
+		BufferPool: bufferPool{},
+	}
+	srv := httptest.NewServer(rp)
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+func benchGet(b *testing.B, url string) {
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			resp, err := client.Get(url)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	})
+}
+
+func BenchmarkPassThrough(b *testing.B) {
+	up := benchUpstream(b)
+	bare := bareProxy(b, up)
+	fd := newTestProxy(b, up, func(o *Options) { o.Observe = nil; o.SignInPaths = []string{"/login"} })
+	b.Run("bare", func(b *testing.B) { benchGet(b, bare.URL+"/small") })
+	b.Run("frontdoor", func(b *testing.B) { benchGet(b, fd.srv.URL+"/small") })
+}
+
+func BenchmarkSignInPage(b *testing.B) {
+	up := benchUpstream(b)
+	bare := bareProxy(b, up)
+	fd := newTestProxy(b, up, func(o *Options) { o.Observe = nil; o.SignInPaths = []string{"/login"} })
+	b.Run("bare", func(b *testing.B) { benchGet(b, bare.URL+"/login") })
+	b.Run("frontdoor-injected", func(b *testing.B) { benchGet(b, fd.srv.URL+"/login") })
+}
+
+func BenchmarkInjector(b *testing.B) {
+	page := strings.Repeat(`<div class="row"><label>Field</label><input name="f"></div>`, 120) + `<form id="login-form"></form>`
+	b.SetBytes(int64(len(page)))
+	b.ReportAllocs()
+	for b.Loop() {
+		io.Copy(io.Discard, newInjector(strings.NewReader(page), parseSelector("#login-form"), []byte(snippet)))
+	}
+}
