@@ -1,0 +1,76 @@
+package notify
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Queue sends messages in the background with a few retries, so a request
+// never waits for (or reveals) a send. Messages still queued when the process
+// stops are lost; the user can ask for a new code.
+type Queue struct {
+	mailer  Mailer
+	log     *slog.Logger
+	ch      chan Message
+	wg      sync.WaitGroup
+	retries []time.Duration
+	// OnResult, when set, is called after each message's last attempt.
+	OnResult func(m Message, err error)
+}
+
+// NewQueue starts workers sending through mailer.
+func NewQueue(mailer Mailer, log *slog.Logger, workers int) *Queue {
+	q := &Queue{mailer: mailer, log: log, ch: make(chan Message, 1024),
+		retries: []time.Duration{time.Second, 5 * time.Second, 30 * time.Second}}
+	for range workers {
+		q.wg.Add(1)
+		go q.work()
+	}
+	return q
+}
+
+// Enqueue queues m; when the queue is full the message is dropped and logged.
+func (q *Queue) Enqueue(m Message) {
+	select {
+	case q.ch <- m:
+	default:
+		q.log.Error("mail queue full, message dropped", "kind", m.Kind)
+	}
+}
+
+// Close stops accepting messages and waits until the queued ones are sent.
+func (q *Queue) Close() {
+	close(q.ch)
+	q.wg.Wait()
+}
+
+func (q *Queue) work() {
+	defer q.wg.Done()
+	for m := range q.ch {
+		err := q.send(m)
+		if q.OnResult != nil {
+			q.OnResult(m, err)
+		}
+	}
+}
+
+func (q *Queue) send(m Message) error {
+	var err error
+	for attempt := 0; ; attempt++ {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err = q.mailer.Send(ctx, m)
+		cancel()
+		if err == nil {
+			q.log.Info("mail sent", "kind", m.Kind, "recipients", len(m.To))
+			return nil
+		}
+		if attempt >= len(q.retries) {
+			break
+		}
+		time.Sleep(q.retries[attempt])
+	}
+	q.log.Error("mail not sent", "kind", m.Kind, "recipients", len(m.To), "err", err)
+	return err
+}
