@@ -1,0 +1,82 @@
+package captcha
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"io"
+	"strings"
+
+	dchest "github.com/dchest/captcha"
+)
+
+// Length is the number of digits in a challenge.
+const Length = 6
+
+// Image size in pixels.
+const (
+	Width  = 240
+	Height = 80
+)
+
+// Challenge is one CAPTCHA: a random seed for its rendering and the answer.
+// Both stay on the server; the page refers to the challenge through its flow.
+type Challenge struct {
+	Seed   string `json:"seed"`
+	Answer string `json:"answer"`
+}
+
+// issued is called with every new challenge in builds with the testhooks tag.
+var issued func(Challenge)
+
+// New returns a fresh challenge.
+func New() Challenge {
+	digits := dchest.RandomDigits(Length)
+	var b strings.Builder
+	for _, d := range digits {
+		b.WriteByte('0' + d)
+	}
+	seed := make([]byte, 16)
+	_, _ = rand.Read(seed)
+	c := Challenge{Seed: base64.RawURLEncoding.EncodeToString(seed), Answer: b.String()}
+	if issued != nil {
+		issued(c)
+	}
+	return c
+}
+
+func (c Challenge) digits() []byte {
+	d := make([]byte, len(c.Answer))
+	for i := range c.Answer {
+		d[i] = c.Answer[i] - '0'
+	}
+	return d
+}
+
+// WriteImage writes the challenge as a PNG image.
+func (c Challenge) WriteImage(w io.Writer) error {
+	_, err := dchest.NewImage(c.Seed, c.digits(), Width, Height).WriteTo(w)
+	return err
+}
+
+// WriteAudio writes the challenge spoken in lang ("en", "pt", "ru", "ja",
+// "zh"; others fall back to English) as a WAV file.
+func (c Challenge) WriteAudio(w io.Writer, lang string) error {
+	_, err := dchest.NewAudio(c.Seed, c.digits(), lang).WriteTo(w)
+	return err
+}
+
+// Check reports whether input answers the challenge. Spaces are ignored; the
+// comparison takes the same time whatever the input.
+func (c Challenge) Check(input string) bool {
+	input = strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' || r == '\t' {
+			return -1
+		}
+		return r
+	}, input)
+	if c.Answer == "" {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(input), []byte(c.Answer)) == 1
+}
