@@ -1,0 +1,19 @@
+// Package policy decides whether a new password may be set, and tells the
+// user why not in words they understand.
+//
+// The rules follow the reference (Microsoft Entra ID) by default, or NIST SP
+// 800-63B in nist mode: a length in characters (code points after NFC
+// normalisation), optionally kinds of characters, and banned passwords. A
+// password is folded (accents removed, lower case, look-alikes such as 0, 1,
+// $ and @ read as o, l, s and a), then covered with terms of the global list
+// (built from the common-password list shipped in the zxcvbn module, see
+// internal/gen) and of the organisation's list, each found at edit distance 1
+// or less; each term counts 1 point and each other character 1, and the
+// password needs PassScore points. The user's names, username and the
+// organisation's name may not appear at all. Optional checks: a breached
+// password corpus (package breached) and a zxcvbn strength minimum.
+//
+// Messages and rules are kept here as a small table in English and French,
+// keyed by reason code, so that pages and the check-password command say the
+// same.
+package policy

@@ -1,0 +1,18 @@
+package policy
+
+import "github.com/trustelem/zxcvbn"
+
+// strengthLimit bounds the characters given to the strength estimate, whose
+// cost grows quickly with length; beyond it a password's strength is
+// already judged by its first characters.
+const strengthLimit = 64
+
+// strength is the zxcvbn score (0 to 4) of pw, with the user's and the
+// organisation's names as words the estimate knows.
+func strength(pw string, u Context, org []string) int {
+	if r := []rune(pw); len(r) > strengthLimit {
+		pw = string(r[:strengthLimit])
+	}
+	inputs := append(u.words(), org...)
+	return zxcvbn.PasswordStrength(pw, inputs).Score
+}
