@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# demo.sh: frontdoor in front of the real SimpleSAMLphp sign-in page, with users in
+# OpenLDAP, mail in mailpit and the embedded SQLite store. Run through `make demo`.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+"$here/up.sh" slapd simplesamlphp mailpit
+eval "$("$here/env.sh")"
+dir="$FRONTDOOR_TESTENV_DIR/demo"
+mkdir -p "$dir"
+listen=${FRONTDOOR_DEMO_LISTEN:-127.0.0.1:8080}
+cat >"$dir/config.yaml" <<YAML
+server:
+  listen: "$listen"
+  public_url: "http://$listen"
+  metrics_listen: "127.0.0.1:9090"
+  secret_key: "$(head -c 32 /dev/urandom | base64)"
+upstream:
+  url: "$SIMPLESAMLPHP_URL"
+  preset: simplesamlphp
+store:
+  driver: sqlite
+  dsn: "$dir/frontdoor.db"
+organization: "Example Corp (demo)"
+directory:
+  type: openldap
+  urls: ["$SLAPD_LDAPS_URL"]
+  ca_file: "$SLAPD_CA_FILE"
+  bind_dn: "$SLAPD_BIND_DN"
+  bind_password: "\${SLAPD_BIND_PASSWORD}"
+  base_dn: "$SLAPD_BASE_DN"
+  root_dn: "$SLAPD_ROOT_DN"
+reset:
+  enabled: all
+  methods: [email]
+unlock:
+  enabled: all
+helpdesk:
+  email: "helpdesk@example.test"
+email:
+  from: "frontdoor <no-reply@example.test>"
+  smtp: {host: "$MAILPIT_SMTP_HOST", port: $MAILPIT_SMTP_PORT, tls: none}
+log:
+  format: text
+YAML
+cat <<MSG
+
+  frontdoor demo
+  sign-in page:  http://$listen$SIMPLESAMLPHP_LOGIN_START
+  reset:         http://$listen/.frontdoor/reset
+  demo user:     alice / Alice-Start-2026!   (others in testenv/fixtures/users.tsv)
+  mail:          $MAILPIT_API_URL
+  config:        $dir/config.yaml
+  Ctrl-C stops frontdoor; 'make down' stops the servers.
+
+MSG
+exec "$root/bin/frontdoor" serve --config "$dir/config.yaml"
