@@ -53,9 +53,11 @@ build_template() {
 		--option="tls cafile=tls/ca.pem" >"$dir/provision.log" 2>&1 ||
 		die "samba: provision failed, see $dir/provision.log"
 	make_cert
+	# A lockout lasts about a week: long enough for any test run (a duration of 0,
+	# "until an administrator unlocks", is shown as locked but not enforced by Samba).
 	samba-tool domain passwordsettings set -s "$conf" --complexity=on --history-length=5 \
 		--min-pwd-length=8 --min-pwd-age=0 --max-pwd-age=0 --account-lockout-threshold=3 \
-		--account-lockout-duration=0 --reset-account-lockout-after=30 >/dev/null
+		--account-lockout-duration=10000 --reset-account-lockout-after=10000 >/dev/null
 	/usr/bin/python3 "$here/load.py" "$conf" "$users" "$bind_password"
 	cp -a "$data" "$template"
 	echo "$stamp" >"$template/.stamp"
