@@ -52,7 +52,8 @@ func newIndex(terms []string) (*index, error) {
 		ix.ends = append(ix.ends, uint32(len(ix.runes)))
 		entries += n + 1
 	}
-	size := 1 << bits.Len(uint(entries*2))
+	// A power of two at least 4/3 of the entries keeps the load under 3/4.
+	size := 1 << bits.Len(uint(entries*4/3))
 	ix.slots = make([]uint64, size)
 	ix.mask = uint64(size - 1)
 	var h hasher

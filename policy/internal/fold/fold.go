@@ -42,15 +42,16 @@ func Length(s string) int {
 	return n
 }
 
-// Fold returns s in matching form: accents removed (NFD, combining marks
+// Fold returns s in matching form: compatibility forms unified and accents removed (NFKD, combining marks
 // dropped), lower case, and look-alike characters replaced by the letter they
 // stand for (0->o, 1->l, 3->e, 4->a, 5->s, 7->t, 8->b, $->s, @->a, !->i, ...).
 // Every other character is kept, so each character of the result stands for
-// one character of the password.
+// one character of the password, except the rare compatibility characters
+// that stand for several (the ligature "ﬁ" folds to "fi").
 func Fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range norm.NFD.String(s) {
+	for _, r := range norm.NFKD.String(s) {
 		if unicode.Is(unicode.Mn, r) {
 			continue
 		}

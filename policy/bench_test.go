@@ -1,0 +1,95 @@
+package policy
+
+import (
+	"context"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/frontdoor-sspr/frontdoor/config"
+)
+
+var benchUser = Context{Username: "jdoe", GivenName: "Jane", Surname: "Doe", DisplayName: "Jane Doe", Email: "jane.doe@example.test"}
+
+func benchCheck(b *testing.B, cfg config.PasswordPolicy, pws []string) {
+	p := mustNew(b, cfg, "Example Corp")
+	ctx := context.Background()
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if _, err := p.Check(ctx, pws[i%len(pws)], benchUser); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// typical are passwords of 10 to 24 characters, accepted and refused.
+var typical = []string{"Kv93!xTrq#pl", "P@ssw0rd2026!", "Summer2026!", "zebra-quantum-42-lantern", "Correct-Horse-Battery-9", "Welcome123!", "Jupiter&Mars1987", "xK9#mQ2$vL"}
+
+// BenchmarkCheck is one full check of a typical password with the global
+// list and an organisation list of 1,000 terms loaded.
+func BenchmarkCheck(b *testing.B) {
+	terms := make([]string, 1000)
+	for i := range terms {
+		terms[i] = "orgterm" + strings.Repeat(string(rune('a'+i%26)), 1+i%8) + string(rune('a'+i/26%26))
+	}
+	benchCheck(b, config.PasswordPolicy{BannedTerms: terms}, typical)
+}
+
+// BenchmarkCheck64 and BenchmarkCheck256 check the longest passwords NIST
+// mode and the reference accept.
+func BenchmarkCheck64(b *testing.B) {
+	benchCheck(b, config.PasswordPolicy{Mode: ModeNIST}, []string{strings.Repeat("Kv93!xTrq#plmZ8w", 4)})
+}
+
+func BenchmarkCheck256(b *testing.B) {
+	benchCheck(b, config.PasswordPolicy{}, []string{strings.Repeat("Kv93!xTrq#plmZ8w", 16)})
+}
+
+// BenchmarkCheckStrength adds the zxcvbn strength estimate.
+func BenchmarkCheckStrength(b *testing.B) {
+	benchCheck(b, config.PasswordPolicy{MinScore: 3}, typical)
+}
+
+// BenchmarkLoadGlobal builds the global list's index and reports the heap it
+// keeps (the embedded list itself lives in the binary's read-only data).
+func BenchmarkLoadGlobal(b *testing.B) {
+	var kept uint64
+	for b.Loop() {
+		kept = heapKept(b, func() any {
+			ix, err := newIndex(globalTerms())
+			if err != nil {
+				b.Fatal(err)
+			}
+			return ix
+		})
+	}
+	b.ReportMetric(float64(kept), "heap-bytes")
+	b.ReportMetric(float64(GlobalTerms()), "terms")
+}
+
+// heapKept returns the heap still in use after build, once garbage is collected.
+func heapKept(tb testing.TB, build func() any) uint64 {
+	tb.Helper()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	v := build()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(v)
+	return after.HeapAlloc - before.HeapAlloc
+}
+
+func TestGlobalListMemory(t *testing.T) {
+	kept := heapKept(t, func() any {
+		ix, err := newIndex(globalTerms())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ix
+	})
+	t.Logf("global list: %d terms, %d bytes of heap", GlobalTerms(), kept)
+	if kept > 8<<20 {
+		t.Errorf("the global list keeps %d bytes of heap, want under 8 MiB", kept)
+	}
+}
