@@ -16,9 +16,12 @@ var ErrNoPassword = errors.New("policy: no password on standard input")
 // password from in (up to the first line end; CRLF and LF are removed, other
 // spaces kept), checks it for the user u, and writes the verdict to out:
 // "accepted" or "refused", the reasons in lang, the score and the terms
-// found, for the administrator. It returns accepted; err is non-nil when
-// nothing could be read, or when a breached source failed (the verdict is
-// then written all the same).
+// found, for the administrator. It never writes the password back.
+//
+// accepted is the verdict. err is non-nil when nothing could be read
+// (ErrNoPassword) or written, or when a breached source could not be asked:
+// the verdict of the other rules is written all the same, and the command
+// should then exit with a status of its own (neither 0 nor 1).
 func CheckCommand(ctx context.Context, in io.Reader, out io.Writer, p *Policy, u Context, lang string) (accepted bool, err error) {
 	line, err := bufio.NewReader(io.LimitReader(in, 64<<10)).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {

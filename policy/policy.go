@@ -111,6 +111,11 @@ func New(cfg config.PasswordPolicy, org string) (*Policy, error) {
 	return p, nil
 }
 
+// Length returns the shortest and longest passwords accepted, in characters.
+// A page must not copy the maximum into the field's maxlength attribute:
+// browsers count UTF-16 units there and cut what is typed beyond it.
+func (p *Policy) Length() (min, max int) { return p.s.minLength, p.s.maxLength }
+
 // Close releases the breached file.
 func (p *Policy) Close() error {
 	var errs []error
@@ -140,7 +145,7 @@ func (p *Policy) Check(ctx context.Context, pw string, u Context) (Result, error
 	if n < p.s.minLength {
 		refuse(ReasonTooShort, p.s.minLength)
 	}
-	if p.s.minClasses > 0 && classes(pw) < p.s.minClasses {
+	if p.s.minClasses > 0 && classes(norm.NFC.String(pw)) < p.s.minClasses {
 		refuse(ReasonClasses, p.s.minClasses)
 	}
 	folded := []rune(fold.Fold(pw))
@@ -204,11 +209,13 @@ func (p *Policy) contextTerms(folded string, u Context) []string {
 
 // classes counts the kinds of characters in pw: upper case, lower case,
 // digits, symbols (anything else), and, as Active Directory counts them,
-// letters without case (for example CJK).
+// letters without case (for example CJK). Combining marks belong to the
+// letter they modify and count as no kind of their own.
 func classes(pw string) int {
 	var upper, lower, digit, symbol, uncased bool
 	for _, r := range pw {
 		switch {
+		case unicode.IsMark(r):
 		case unicode.IsUpper(r):
 			upper = true
 		case unicode.IsLower(r):

@@ -204,6 +204,8 @@ func TestClasses(t *testing.T) {
 		{"lower upper symbol", "Kv#xTrq!plmz", Context{}, nil},
 		{"space is a symbol", "Kv xTrq plmz", Context{}, nil},
 		{"letters without case count as a kind", "密码kvxt93zqw", Context{}, nil},
+		{"a combining accent is no symbol", "kvxe\u0301trqplmz9", Context{}, []string{ReasonClasses}},
+		{"a precomposed accent is no symbol either", "kvx\u00e9trqplmz9", Context{}, []string{ReasonClasses}},
 	})
 }
 
@@ -225,4 +227,22 @@ func TestUnicode(t *testing.T) {
 		{"newline", "Kv93xTrq\nplmz", Context{}, []string{ReasonInvalid}},
 		{"invalid UTF-8", "Kv93xTrq\xffplmz", Context{}, []string{ReasonInvalid}},
 	})
+}
+
+func TestLengthLimits(t *testing.T) {
+	tests := []struct {
+		cfg      config.PasswordPolicy
+		min, max int
+	}{
+		{config.PasswordPolicy{}, 8, 256},
+		{config.PasswordPolicy{Mode: ModeNIST}, 15, 256},
+		{config.PasswordPolicy{Mode: ModeNIST, SecondFactor: true, MaxLength: 64}, 8, 64},
+		{config.PasswordPolicy{MinLength: 12, MaxLength: 128}, 12, 128},
+	}
+	for _, tt := range tests {
+		min, max := mustNew(t, tt.cfg, "").Length()
+		if min != tt.min || max != tt.max {
+			t.Errorf("%+v: Length() = %d, %d; want %d, %d", tt.cfg, min, max, tt.min, tt.max)
+		}
+	}
 }

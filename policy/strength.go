@@ -3,8 +3,8 @@ package policy
 import "github.com/trustelem/zxcvbn"
 
 // strengthLimit bounds the characters given to the strength estimate, whose
-// cost grows quickly with length; beyond it a password's strength is
-// already judged by its first characters.
+// cost grows quickly with length. A longer password is judged by its first
+// strengthLimit characters: what follows can only make it stronger.
 const strengthLimit = 64
 
 // strength is the zxcvbn score (0 to 4) of pw, with the user's and the
