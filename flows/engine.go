@@ -1,0 +1,162 @@
+package flows
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/frontdoor-sspr/frontdoor/store"
+)
+
+// TTL is how long a flow lives after it starts.
+const TTL = 15 * time.Minute
+
+// Errors of the engine.
+var (
+	// ErrNoFlow means the request carries no live flow of the kind asked for:
+	// no cookie, an unknown or expired flow, or a flow of another kind.
+	ErrNoFlow = errors.New("flows: no flow in progress")
+	// ErrWrongStep means the flow is not at a step from which the request may
+	// go on: a skipped step, a replay, or a parallel request that lost.
+	ErrWrongStep = errors.New("flows: step not allowed now")
+	// ErrCSRF means the form's token does not belong to the flow.
+	ErrCSRF = errors.New("flows: missing or wrong CSRF token")
+)
+
+// Engine starts, loads and advances flows.
+type Engine struct {
+	flows  store.Flows
+	secret []byte
+	path   string
+	secure bool
+	ttl    time.Duration
+	now    func() time.Time
+}
+
+// Options configures an Engine.
+type Options struct {
+	Flows store.Flows
+	// Secret keys the CSRF tokens; the same on every replica.
+	Secret []byte
+	// Prefix is the path the flow cookies are scoped to.
+	Prefix string
+	// Secure marks cookies Secure (public_url is https).
+	Secure bool
+	TTL    time.Duration
+	Now    func() time.Time
+}
+
+// NewEngine returns an Engine.
+func NewEngine(o Options) *Engine {
+	if o.TTL == 0 {
+		o.TTL = TTL
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Engine{flows: o.Flows, secret: o.Secret, path: o.Prefix, secure: o.Secure, ttl: o.TTL, now: o.Now}
+}
+
+// Now returns the engine's clock reading.
+func (e *Engine) Now() time.Time { return e.now() }
+
+// CookieName is the cookie that carries a flow of kind.
+func CookieName(kind string) string { return "frontdoor_" + kind }
+
+// Start creates a flow of kind at step with state s, and sets its cookie.
+func (e *Engine) Start(ctx context.Context, w http.ResponseWriter, kind, step string, s any) (store.Flow, error) {
+	data, err := json.Marshal(s)
+	if err != nil {
+		return store.Flow{}, fmt.Errorf("flows: encode state: %w", err)
+	}
+	now := e.now()
+	f := store.Flow{ID: store.NewID(), Kind: kind, Step: step, Data: data, CreatedAt: now, ExpiresAt: now.Add(e.ttl), Version: 1}
+	if err := e.flows.Create(ctx, f); err != nil {
+		return store.Flow{}, fmt.Errorf("flows: create: %w", err)
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: CookieName(kind), Value: f.ID, Path: e.path, Expires: f.ExpiresAt,
+		HttpOnly: true, Secure: e.secure, SameSite: http.SameSiteLaxMode,
+	})
+	return f, nil
+}
+
+// End removes the flow's cookie (the flow itself expires in the store).
+func (e *Engine) End(w http.ResponseWriter, kind string) {
+	http.SetCookie(w, &http.Cookie{Name: CookieName(kind), Value: "", Path: e.path, MaxAge: -1,
+		HttpOnly: true, Secure: e.secure, SameSite: http.SameSiteLaxMode})
+}
+
+// Load returns the flow of kind that r's cookie names, with its state decoded
+// into s.
+func (e *Engine) Load(r *http.Request, kind string, s any) (store.Flow, error) {
+	c, err := r.Cookie(CookieName(kind))
+	if err != nil || c.Value == "" || len(c.Value) > 64 {
+		return store.Flow{}, ErrNoFlow
+	}
+	f, err := e.flows.Get(r.Context(), c.Value)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && f.Kind != kind) {
+		return store.Flow{}, ErrNoFlow
+	}
+	if err != nil {
+		return store.Flow{}, fmt.Errorf("flows: load: %w", err)
+	}
+	if err := json.Unmarshal(f.Data, s); err != nil {
+		return store.Flow{}, fmt.Errorf("flows: decode state: %w", err)
+	}
+	return f, nil
+}
+
+// Advance moves flow id on from one of the steps in from: fn changes the
+// decoded state and returns the next step. The save is a compare-and-swap, so
+// when two requests race for the same step, one gets ErrWrongStep. An error
+// from fn aborts the step and nothing is saved.
+func Advance[S any](ctx context.Context, e *Engine, id string, from []string, fn func(s *S) (next string, err error)) error {
+	err := e.flows.Update(ctx, id, func(f *store.Flow) error {
+		if !slices.Contains(from, f.Step) {
+			return ErrWrongStep
+		}
+		var s S
+		if err := json.Unmarshal(f.Data, &s); err != nil {
+			return fmt.Errorf("flows: decode state: %w", err)
+		}
+		next, err := fn(&s)
+		if err != nil {
+			return err
+		}
+		data, err := json.Marshal(&s)
+		if err != nil {
+			return fmt.Errorf("flows: encode state: %w", err)
+		}
+		f.Step, f.Data = next, data
+		return nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return ErrNoFlow
+	}
+	return err
+}
+
+// CSRFToken returns the token that forms of flow f must carry. It is bound to
+// the flow, so a token from another flow or browser is refused.
+func (e *Engine) CSRFToken(f store.Flow) string {
+	m := hmac.New(sha256.New, e.secret)
+	m.Write([]byte("csrf\x00" + f.Kind + "\x00" + f.ID))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// CheckCSRF verifies the csrf form field of r against flow f, in constant time.
+func (e *Engine) CheckCSRF(r *http.Request, f store.Flow) error {
+	got := r.PostFormValue("csrf")
+	if got == "" || !hmac.Equal([]byte(got), []byte(e.CSRFToken(f))) {
+		return ErrCSRF
+	}
+	return nil
+}

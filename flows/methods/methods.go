@@ -1,0 +1,70 @@
+package methods
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"errors"
+	"math/big"
+
+	"github.com/frontdoor-sspr/frontdoor/idp"
+)
+
+// Errors of Verify and Start.
+var (
+	// ErrMismatch means the answer is wrong; tries remain.
+	ErrMismatch = errors.New("methods: wrong code")
+	// ErrExhausted means the answer is wrong and no tries remain, or there is
+	// no live code (never sent, used, or voided by a resend).
+	ErrExhausted = errors.New("methods: no live code")
+	// ErrExpired means the code is past its lifetime.
+	ErrExpired = errors.New("methods: code expired")
+	// ErrTooMany means a send limit was reached; nothing was sent.
+	ErrTooMany = errors.New("methods: too many messages")
+)
+
+// Target is whom a challenge is for, within which flow and gate.
+type Target struct {
+	FlowID  string
+	Purpose string // the gate: "gate1", "gate2"
+	Lang    string
+	// User is the account, or nil when the user ID matched nobody (or nobody
+	// who may use the method): the method then sends nothing.
+	User *idp.User
+}
+
+// Method is one way for a user to prove who they are.
+type Method interface {
+	// Name is the method's config name ("email").
+	Name() string
+	// Hint returns the masked destination ("al***@example.com"), and false
+	// when u cannot use the method.
+	Hint(u idp.User) (string, bool)
+	// Start sends a fresh challenge, voiding any earlier one of the target.
+	Start(ctx context.Context, t Target) error
+	// Verify checks an answer: nil, ErrMismatch, ErrExhausted or ErrExpired.
+	Verify(ctx context.Context, t Target, answer string) error
+}
+
+// randomDigits returns n crypto-random decimal digits.
+func randomDigits(n int) string {
+	b := make([]byte, n)
+	ten := big.NewInt(10)
+	for i := range b {
+		d, err := rand.Int(rand.Reader, ten)
+		if err != nil {
+			panic("methods: crypto/rand failed: " + err.Error())
+		}
+		b[i] = byte('0' + d.Int64())
+	}
+	return string(b)
+}
+
+// codeHash binds a code to its flow, method and gate: a code from one never
+// passes another.
+func codeHash(secret []byte, t Target, method, code string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(method + "\x00" + t.Purpose + "\x00" + t.FlowID + "\x00" + code))
+	return m.Sum(nil)
+}
