@@ -43,6 +43,9 @@ if [ ! -x "$dir/bin/mailpit" ] || [ "$(cat "$dir/bin/stamp" 2>/dev/null)" != "$s
 fi
 
 stop_pidfile "$dir/mailpit.pid"
+for p in $smtp_port $http_port; do
+	wait_port $p 1 && die "127.0.0.1:$p is taken by a process that $dir/mailpit.pid does not name"
+done
 rm -f "$dir"/mailpit.db* "$dir/env"
 # --disable-version-check: mailpit would otherwise look for new releases online.
 setsid "$dir/bin/mailpit" --smtp "127.0.0.1:$smtp_port" --listen "127.0.0.1:$http_port" \

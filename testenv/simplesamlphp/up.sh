@@ -41,6 +41,7 @@ fi
 apt_install simplesamlphp php-cli php-ldap curl openssl
 
 stop_pidfile "$dir/php.pid"
+wait_port $port 1 && die "127.0.0.1:$port is taken by a process that $dir/php.pid does not name"
 rm -rf "$dir/config" "$dir/sessions" "$dir/tmp" "$dir/data" "$dir/log" "$dir/cert" "$dir/htdocs" "$dir/env"
 mkdir -p "$dir/config/metadata" "$dir/sessions" "$dir/tmp" "$dir/data" "$dir/log" "$dir/cert" "$dir/htdocs"
 ln -s /usr/share/simplesamlphp/www "$dir/htdocs/simplesaml"
