@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
@@ -91,5 +92,20 @@ func TestGlobalListMemory(t *testing.T) {
 	t.Logf("global list: %d terms, %d bytes of heap", GlobalTerms(), kept)
 	if kept > 8<<20 {
 		t.Errorf("the global list keeps %d bytes of heap, want under 8 MiB", kept)
+	}
+	terms := make([]string, MaxBannedTerms)
+	for i := range terms {
+		terms[i] = fmt.Sprintf("organisation%04d", i) // the longest terms allowed
+	}
+	kept = heapKept(t, func() any {
+		ix, err := newIndex(foldTerms(terms))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ix
+	})
+	t.Logf("organisation list: %d terms of %d characters, %d bytes of heap", len(terms), MaxTermLength, kept)
+	if kept > 1<<20 {
+		t.Errorf("the organisation list keeps %d bytes of heap, want under 1 MiB", kept)
 	}
 }
