@@ -2,14 +2,12 @@ package flows
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/frontdoor-sspr/frontdoor/store"
@@ -26,14 +24,11 @@ var (
 	// ErrWrongStep means the flow is not at a step from which the request may
 	// go on: a skipped step, a replay, or a parallel request that lost.
 	ErrWrongStep = errors.New("flows: step not allowed now")
-	// ErrCSRF means the form's token does not belong to the flow.
-	ErrCSRF = errors.New("flows: missing or wrong CSRF token")
 )
 
 // Engine starts, loads and advances flows.
 type Engine struct {
 	flows  store.Flows
-	secret []byte
 	path   string
 	secure bool
 	ttl    time.Duration
@@ -43,8 +38,6 @@ type Engine struct {
 // Options configures an Engine.
 type Options struct {
 	Flows store.Flows
-	// Secret keys the CSRF tokens; the same on every replica.
-	Secret []byte
 	// Prefix is the path the flow cookies are scoped to.
 	Prefix string
 	// Secure marks cookies Secure (public_url is https).
@@ -61,7 +54,7 @@ func NewEngine(o Options) *Engine {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Engine{flows: o.Flows, secret: o.Secret, path: o.Prefix, secure: o.Secure, ttl: o.TTL, now: o.Now}
+	return &Engine{flows: o.Flows, path: o.Prefix, secure: o.Secure, ttl: o.TTL, now: o.Now}
 }
 
 // Now returns the engine's clock reading.
@@ -144,19 +137,6 @@ func Advance[S any](ctx context.Context, e *Engine, id string, from []string, fn
 	return err
 }
 
-// CSRFToken returns the token that forms of flow f must carry. It is bound to
-// the flow, so a token from another flow or browser is refused.
-func (e *Engine) CSRFToken(f store.Flow) string {
-	m := hmac.New(sha256.New, e.secret)
-	m.Write([]byte("csrf\x00" + f.Kind + "\x00" + f.ID))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
-}
-
-// CheckCSRF verifies the csrf form field of r against flow f, in constant time.
-func (e *Engine) CheckCSRF(r *http.Request, f store.Flow) error {
-	got := r.PostFormValue("csrf")
-	if got == "" || !hmac.Equal([]byte(got), []byte(e.CSRFToken(f))) {
-		return ErrCSRF
-	}
-	return nil
-}
+// Binding names flow f at its current version, for web.CSRF: a form's token
+// is good for the step it was rendered at and no other.
+func Binding(f store.Flow) string { return f.ID + "/" + strconv.FormatInt(f.Version, 10) }

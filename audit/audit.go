@@ -1,0 +1,62 @@
+package audit
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/frontdoor-sspr/frontdoor/store"
+	"github.com/frontdoor-sspr/frontdoor/web"
+)
+
+// Event types.
+const (
+	FlowStarted     = "flow.started"
+	Identified      = "flow.identified"
+	MethodSent      = "method.sent"
+	MethodPassed    = "method.passed"
+	MethodFailed    = "method.failed"
+	Blocked         = "flow.blocked"
+	PasswordReset   = "password.reset"
+	PasswordFailed  = "password.reset_failed"
+	Unlocked        = "account.unlocked"
+	UnlockFailed    = "account.unlock_failed"
+	HelpdeskRequest = "helpdesk.request"
+)
+
+// Log writes audit events.
+type Log struct {
+	Store store.Audit
+	// ClientIP returns the request's client address as the proxy sees it.
+	ClientIP func(*http.Request) string
+}
+
+// Record writes e for request r, filling in the client IP and request ID. A
+// failure to store the event is logged, never shown to the user.
+func (l *Log) Record(r *http.Request, e store.Event) {
+	ctx := r.Context()
+	if e.IP == "" && l.ClientIP != nil {
+		e.IP = l.ClientIP(r)
+	}
+	if e.RequestID == "" {
+		e.RequestID = web.RequestID(ctx)
+	}
+	e.Flow = short(e.Flow)
+	attrs := []any{"type", e.Type, "outcome", e.Outcome, "flow", e.Flow, "user", e.User, "ip", e.IP}
+	for k, v := range e.Detail {
+		attrs = append(attrs, k, v)
+	}
+	log := web.Logger(ctx)
+	log.Info("audit", attrs...)
+	if err := l.Store.Append(context.WithoutCancel(ctx), e); err != nil {
+		log.Error("audit event not stored", "type", e.Type, "err", err)
+	}
+}
+
+// short returns a prefix of a flow ID: enough to correlate events, not enough
+// to take over the flow (the full ID is the flow's secret handle).
+func short(id string) string {
+	if len(id) > 8 {
+		return id[:8]
+	}
+	return id
+}
