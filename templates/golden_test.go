@@ -1,0 +1,166 @@
+package templates
+
+import (
+	"bytes"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// demoForm is a page that uses the form block the way flow pages will.
+const demoForm = `{{define "title"}}{{.T "placeholder.title"}}{{end}}
+{{define "content"}}{{template "form" .With .Data}}{{end}}
+`
+
+// sampleForm has a form-level error, a field with a hint and an error, and a
+// password field whose value must never be written back.
+var sampleForm = Form{
+	Action: "reset", Submit: "layout.contact_admin", Error: "error.bad_request.message",
+	Fields: []Field{
+		{Name: "login", Label: "error.request_id", Hint: "error.request_id_help", Error: "error.bad_request.title",
+			Value: `{{7*7}}"><img src=x onerror=alert(1)>`, Autocomplete: "username", Required: true, Autofocus: true},
+		{Name: "password", Type: "password", Label: "form.required", Value: "hunter2-secret", Autocomplete: "new-password"},
+	},
+}
+
+// withPages returns the embedded files plus extra ones, as a base for newSet.
+func withPages(t testing.TB, extra map[string]string) fs.FS {
+	t.Helper()
+	m := fstest.MapFS{}
+	err := fs.WalkDir(embedded, "files", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(embedded, p)
+		m[strings.TrimPrefix(p, "files/")] = &fstest.MapFile{Data: b}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range extra {
+		m[name] = &fstest.MapFile{Data: []byte(text)}
+	}
+	return m
+}
+
+func testSet(t testing.TB, org string) *Set {
+	t.Helper()
+	s, err := newSet(withPages(t, map[string]string{"pages/demo_form.html": demoForm}), Options{Organization: org})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+type pageCase struct {
+	name, page, org string
+	data            any
+}
+
+var pageCases = []pageCase{
+	{"placeholder", "placeholder", "Acme", Notice{Back: "/login?client=app&x=1"}},
+	{"placeholder_noorg", "placeholder", "", nil},
+	{"not_configured", "not_configured", "", Notice{Back: "/login"}},
+	{"error", "error", "Acme <Corp>", ErrorInfo{Status: 503, Title: "error.unavailable.title", Message: "error.unavailable.message", Back: "/"}},
+	{"form", "demo_form", "Acme", sampleForm},
+}
+
+func renderCase(t testing.TB, c pageCase, lang language.Tag) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	err := testSet(t, c.org).Render(&buf, c.page, View{Lang: lang, RequestID: "4bf92f3577b34da6a3ce929d0e0e4736", CSRFToken: "TOKEN", Data: c.data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestPagesGolden(t *testing.T) {
+	for _, c := range pageCases {
+		for _, lang := range []language.Tag{language.English, language.French} {
+			t.Run(c.name+"."+lang.String(), func(t *testing.T) {
+				golden(t, c.name+"."+lang.String()+".golden", renderCase(t, c, lang))
+			})
+		}
+	}
+}
+
+func TestEmailGolden(t *testing.T) {
+	for _, org := range []string{"Acme", ""} {
+		for _, lang := range []language.Tag{language.English, language.French} {
+			name := "email_code." + lang.String()
+			if org == "" {
+				name = "email_code_noorg." + lang.String()
+			}
+			t.Run(name, func(t *testing.T) {
+				s := testSet(t, org)
+				subject, text, html, err := s.RenderEmail("code", lang, map[string]any{"Code": "04811329", "Minutes": 10})
+				if err != nil {
+					t.Fatal(err)
+				}
+				out := "From-Name: " + s.FromName(lang) + "\nSubject: " + subject + "\n\n--- text\n" + text + "\n--- html\n" + html
+				golden(t, name+".golden", []byte(out))
+			})
+		}
+	}
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the rendered output (go test -update rewrites it); got:\n%s", path, got)
+	}
+}
+
+func TestFormNeverEchoesPassword(t *testing.T) {
+	out := string(renderCase(t, pageCases[4], language.English))
+	if strings.Contains(out, "hunter2-secret") {
+		t.Error("the password field's value is in the page")
+	}
+	if strings.Contains(out, "<img src=x") {
+		t.Error("a field value reached the page unescaped")
+	}
+	if !strings.Contains(out, `name="csrf_token" value="TOKEN"`) {
+		t.Error("the form has no CSRF field")
+	}
+}
+
+func TestOrganizationEscaped(t *testing.T) {
+	out := string(renderCase(t, pageCases[3], language.English))
+	if strings.Contains(out, "Acme <Corp>") || !strings.Contains(out, "Acme &lt;Corp&gt;") {
+		t.Error("the organisation name is not escaped")
+	}
+}
+
+func TestCatalogsComplete(t *testing.T) {
+	s := testSet(t, "")
+	for id := range s.cat.ids {
+		for i, tag := range s.cat.tags {
+			msg, err := s.cat.locs[i].Localize(&i18n.LocalizeConfig{MessageID: id})
+			if err != nil || msg == "" {
+				t.Errorf("%s has no message %q: %v", tag, id, err)
+			}
+		}
+	}
+}

@@ -1,0 +1,53 @@
+package templates
+
+import (
+	"testing"
+
+	"golang.org/x/text/language"
+)
+
+func TestNegotiate(t *testing.T) {
+	s := testSet(t, "")
+	tests := []struct {
+		accept string
+		want   language.Tag
+	}{
+		{"", language.English},
+		{"fr", language.French},
+		{"en", language.English},
+		{"fr-FR", language.French},
+		{"fr-CA,fr;q=0.9", language.French},
+		{"fr-BE", language.French},
+		{"en-GB", language.English},
+		{"de", language.English},
+		{"de-CH,de;q=0.9", language.English},
+		{"de,fr;q=0.5", language.French},
+		{"de,fr;q=0.5,en;q=0.7", language.English},
+		{"en;q=0.2,fr;q=0.8", language.French},
+		{"fr;q=0.2,en;q=0.8", language.English},
+		{"fr;q=0,en;q=0.5", language.English},
+		{"*", language.English},
+		{"zz-invalid-@@", language.English},
+		{"fr;q=abc", language.English},
+		{"ja,zh;q=0.9", language.English},
+		{"FR-ca", language.French},
+	}
+	for _, tt := range tests {
+		if got := s.Negotiate(tt.accept); got != tt.want {
+			t.Errorf("Negotiate(%q) = %s, want %s", tt.accept, got, tt.want)
+		}
+	}
+}
+
+func TestRenderLanguageOfRegionalTag(t *testing.T) {
+	// A caller that passes a regional tag straight through gets the base
+	// language's page, with a plain lang attribute.
+	s := testSet(t, "")
+	p := s.newPage(View{Lang: language.MustParse("fr-CA")})
+	if p.Lang != "fr" {
+		t.Errorf("lang = %q, want fr", p.Lang)
+	}
+	if got := s.Languages(); len(got) != 2 || got[0] != language.English || got[1] != language.French {
+		t.Errorf("Languages() = %v, want [en fr]", got)
+	}
+}
