@@ -28,6 +28,10 @@ const (
 	ReasonWeak     = "weak"      // strength below min_strength; N is the minimum
 )
 
+// maxCharBytes bounds the UTF-8 bytes of one character after NFC: a base
+// and the few marks that compose with it into one code point.
+const maxCharBytes = 32
+
 // PassScore is the score a password needs against the banned lists: each
 // banned term found counts 1, each other character 1.
 const PassScore = 5
@@ -136,7 +140,12 @@ func (p *Policy) Check(ctx context.Context, pw string, u Context) (Result, error
 		refuse(ReasonInvalid, 0)
 		return r, nil
 	}
-	n := fold.Length(pw)
+	// No character is written with more than maxCharBytes bytes, even
+	// decomposed, so a longer input is refused before it is normalised.
+	n := p.s.maxLength + 1
+	if len(pw) <= maxCharBytes*p.s.maxLength {
+		n = fold.Length(pw)
+	}
 	if n > p.s.maxLength {
 		// Never cut: refuse, and spare the costlier rules the long input.
 		refuse(ReasonTooLong, p.s.maxLength)

@@ -73,6 +73,7 @@ func TestReferenceExamples(t *testing.T) {
 		{"one character changed", "abcdeg", Context{}, []string{ReasonBanned}},
 		{"one character added", "abcdefg", Context{}, []string{ReasonBanned}},
 		{"one character removed", "abcde", Context{}, []string{ReasonBanned}},
+		{"one character inserted inside", "abcxdef", Context{}, []string{ReasonBanned}},
 		{"two characters changed is another word", "abxdeg", Context{}, nil},
 	})
 }
@@ -166,6 +167,8 @@ func TestLength(t *testing.T) {
 		{entra, "entra 128", strings.Repeat(base, 8), nil},
 		{entra, "entra 256", strings.Repeat(base, 16), nil},
 		{entra, "entra 257 refused, not cut", strings.Repeat(base, 16) + "x", []string{ReasonTooLong}},
+		{entra, "a megabyte refused", strings.Repeat(base, 1<<16), []string{ReasonTooLong}},
+		{entra, "256 decomposed characters are not too long", strings.Repeat("e\u0301", 256), []string{ReasonClasses}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
