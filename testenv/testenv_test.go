@@ -2,14 +2,20 @@ package testenv
 
 import (
 	"bufio"
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"html"
 	"io"
+	"math/big"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/smtp"
 	"net/url"
 	"os"
@@ -20,6 +26,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crewjam/saml"
 	"github.com/go-ldap/ldap/v3"
 )
 
@@ -326,4 +333,129 @@ func TestMailpitRoundTrip(t *testing.T) {
 	if list, err := mp.Messages(ctx, to); err != nil || len(list) != 0 {
 		t.Errorf("after Delete: %d messages, %v", len(list), err)
 	}
+}
+
+var samlResponseRE = regexp.MustCompile(`name="SAMLResponse" value="([^"]*)"`)
+
+// SimpleSAMLphp is also a SAML 2.0 IdP: a crewjam/saml service provider whose
+// metadata is dropped in SIMPLESAMLPHP_SP_METADATA_DIR gets a signed assertion
+// naming the user who signed in through the form.
+func TestSimpleSAMLphpIdP(t *testing.T) {
+	v := Require(t, "simplesamlphp", "SIMPLESAMLPHP_URL", "SIMPLESAMLPHP_IDP_METADATA_PATH", "SIMPLESAMLPHP_SP_METADATA_DIR")
+	base, metadataPath, spDir := v[0], v[1], v[2]
+	idpXML, _ := get(t, http.DefaultClient, base+metadataPath)
+	idp := &saml.EntityDescriptor{}
+	if err := xml.Unmarshal([]byte(idpXML), idp); err != nil {
+		t.Fatalf("IdP metadata: %v", err)
+	}
+	if idp.EntityID != "urn:frontdoor:testenv:simplesamlphp" {
+		t.Errorf("IdP entity ID = %q", idp.EntityID)
+	}
+
+	key, cert := selfSignedRSA(t)
+	id := time.Now().UnixNano()
+	// Nothing listens at the ACS URL: the test reads the response from the IdP's page.
+	acs, _ := url.Parse("http://127.0.0.1:9/saml/acs")
+	spMeta, _ := url.Parse(fmt.Sprintf("http://127.0.0.1:9/saml/metadata/%d", id))
+	sp := &saml.ServiceProvider{
+		EntityID:          spMeta.String(),
+		Key:               key,
+		Certificate:       cert,
+		MetadataURL:       *spMeta,
+		AcsURL:            *acs,
+		IDPMetadata:       idp,
+		AuthnNameIDFormat: saml.UnspecifiedNameIDFormat,
+	}
+	xmlMeta, err := xml.Marshal(sp.Metadata())
+	if err != nil {
+		t.Fatal(err)
+	}
+	metaFile := filepath.Join(spDir, fmt.Sprintf("testenv-%d.xml", id))
+	if err := os.WriteFile(metaFile, xmlMeta, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Remove(metaFile) })
+
+	authn, err := sp.MakeAuthenticationRequest(sp.GetSSOBindingLocation(saml.HTTPRedirectBinding), saml.HTTPRedirectBinding, saml.HTTPPostBinding)
+	if err != nil {
+		t.Fatal(err)
+	}
+	redirect, err := authn.Redirect("relay-1", sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	page, final := get(t, client, redirect.String())
+	m := authStateRE.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no login form at %s", final)
+	}
+	resp, err := client.PostForm(final.String(), url.Values{
+		"AuthState": {html.UnescapeString(m[1])}, "username": {"alice"}, "password": {"Alice-Start-2026!"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	r := samlResponseRE.FindStringSubmatch(string(body))
+	if r == nil || !strings.Contains(string(body), `action="`+acs.String()+`"`) {
+		t.Fatalf("no SAMLResponse form posting to %s in the page after login", acs)
+	}
+
+	form := url.Values{"SAMLResponse": {html.UnescapeString(r[1])}, "RelayState": {"relay-1"}}
+	req := httptest.NewRequest(http.MethodPost, acs.String(), strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if err := req.ParseForm(); err != nil {
+		t.Fatal(err)
+	}
+	assertion, err := sp.ParseResponse(req, []string{authn.ID})
+	if err != nil {
+		var ire *saml.InvalidResponseError
+		if errors.As(err, &ire) {
+			err = ire.PrivateErr
+		}
+		t.Fatalf("parse response: %v", err)
+	}
+	if got := assertion.Subject.NameID.Value; got != "alice" {
+		t.Errorf("NameID = %q, want alice", got)
+	}
+	attrs := map[string]string{}
+	for _, st := range assertion.AttributeStatements {
+		for _, a := range st.Attributes {
+			if len(a.Values) > 0 {
+				attrs[a.Name] = a.Values[0].Value
+			}
+		}
+	}
+	if attrs["mail"] != "alice@example.test" || attrs["uid"] != "alice" {
+		t.Errorf("attributes = %v, want uid alice and mail alice@example.test", attrs)
+	}
+}
+
+func selfSignedRSA(t *testing.T) (*rsa.PrivateKey, *x509.Certificate) {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "testenv SAML SP"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(24 * time.Hour),
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key, cert
 }

@@ -18,6 +18,9 @@ write_env() {
 		printf 'export SIMPLESAMLPHP_LOGIN_START=%q\n' "$login_start"
 		printf 'export SIMPLESAMLPHP_LOGIN_PATH=%q\n' "$login_path"
 		printf 'export SIMPLESAMLPHP_ADMIN_PASSWORD=%q\n' "$admin_pw"
+		printf 'export SIMPLESAMLPHP_IDP_ENTITY_ID=%q\n' urn:frontdoor:testenv:simplesamlphp
+		printf 'export SIMPLESAMLPHP_IDP_METADATA_PATH=%q\n' /simplesaml/saml2/idp/metadata.php
+		printf 'export SIMPLESAMLPHP_SP_METADATA_DIR=%q\n' "$dir/sp-metadata"
 		printf 'export SIMPLESAMLPHP_PIDFILE=%q\n' "$dir/php.pid"
 	} >"$dir/env.tmp"
 	mv "$dir/env.tmp" "$dir/env"
@@ -38,12 +41,12 @@ if pid_alive "$dir/php.pid" && healthy; then
 	exit 0
 fi
 
-apt_install simplesamlphp php-cli php-ldap curl openssl
+apt_install simplesamlphp php-cli php-ldap php-xml curl openssl
 
 stop_pidfile "$dir/php.pid"
 wait_port $port 1 && die "127.0.0.1:$port is taken by a process that $dir/php.pid does not name"
-rm -rf "$dir/config" "$dir/sessions" "$dir/tmp" "$dir/data" "$dir/log" "$dir/cert" "$dir/htdocs" "$dir/env"
-mkdir -p "$dir/config/metadata" "$dir/sessions" "$dir/tmp" "$dir/data" "$dir/log" "$dir/cert" "$dir/htdocs"
+rm -rf "$dir/config" "$dir/sessions" "$dir/tmp" "$dir/data" "$dir/log" "$dir/htdocs" "$dir/sp-metadata" "$dir/env"
+mkdir -p "$dir/config/metadata" "$dir/sessions" "$dir/tmp" "$dir/data" "$dir/log" "$dir/cert" "$dir/htdocs" "$dir/sp-metadata"
 ln -s /usr/share/simplesamlphp/www "$dir/htdocs/simplesaml"
 
 ldap_port=${SLAPD_URL##*:}
@@ -51,6 +54,12 @@ sed -e "s|@STATE@|$dir|g" -e "s|@SECRETSALT@|$(openssl rand -hex 24)|g" \
 	-e "s|@ADMINPASSWORD@|$admin_pw|g" "$here/config.php.in" >"$dir/config/config.php"
 sed -e "s|@LDAP_URL@|$SLAPD_URL|g" -e "s|@LDAP_PORT@|$ldap_port|g" \
 	-e "s|@BASE@|$SLAPD_BASE_DN|g" "$here/authsources.php.in" >"$dir/config/authsources.php"
+cp "$here/saml20-idp-hosted.php" "$dir/config/metadata/"
+# The IdP's signing key is kept across restarts, so a service provider may pin it.
+if ! openssl x509 -checkend 86400 -noout -in "$dir/cert/idp.crt" >/dev/null 2>&1; then
+	openssl req -x509 -newkey rsa:2048 -nodes -days 825 -subj "/CN=frontdoor testenv SimpleSAMLphp IdP" \
+		-keyout "$dir/cert/idp.key" -out "$dir/cert/idp.crt" 2>/dev/null
+fi
 
 SIMPLESAMLPHP_CONFIG_DIR=$dir/config PHP_CLI_SERVER_WORKERS=4 \
 	setsid php -S "127.0.0.1:$port" -t "$dir/htdocs" "$here/router.php" \
