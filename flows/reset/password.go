@@ -1,0 +1,122 @@
+package reset
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/frontdoor-sspr/frontdoor/audit"
+	"github.com/frontdoor-sspr/frontdoor/flows"
+	"github.com/frontdoor-sspr/frontdoor/idp"
+	"github.com/frontdoor-sspr/frontdoor/policy"
+	"github.com/frontdoor-sspr/frontdoor/store"
+)
+
+// password checks the new password and writes it to the directory. Exactly
+// one request writes: it claims the flow (password -> writing) first, and on
+// a failure that may be retried gives the step back with nothing consumed.
+func (f *Flow) password(w http.ResponseWriter, r *http.Request) error {
+	var s state
+	fl, ok, err := f.loadPost(w, r, &s)
+	if !ok || err != nil {
+		return err
+	}
+	if fl.Step != stepPassword || s.User == nil {
+		return f.stepError(w, r, flows.ErrWrongStep)
+	}
+	pw, confirm := r.PostFormValue("password"), r.PostFormValue("confirm")
+	if pw != confirm {
+		f.renderPassword(w, r, fl, &s, http.StatusUnprocessableEntity, "reset.error.confirm", nil)
+		return nil
+	}
+	u := *s.User
+	ctx := r.Context()
+	verdict, err := f.Policy.Check(ctx, pw, policy.Context{Username: u.Login, GivenName: u.GivenName,
+		Surname: u.Surname, DisplayName: u.DisplayName, Email: u.Email()})
+	if err != nil {
+		f.logError(r, "breached-password source failed; the other rules applied", err)
+	}
+	if !verdict.OK {
+		f.renderPassword(w, r, fl, &s, http.StatusUnprocessableEntity, "", verdict.Reasons)
+		return nil
+	}
+	if err := flows.Advance(ctx, f.Engine, fl.ID, []string{stepPassword}, func(*state) (string, error) { return stepWriting, nil }); err != nil {
+		return f.stepError(w, r, err)
+	}
+	werr := f.write(ctx, u, pw)
+	if werr != nil {
+		if err := flows.Advance(context.WithoutCancel(ctx), f.Engine, fl.ID, []string{stepWriting}, func(*state) (string, error) { return stepPassword, nil }); err != nil {
+			return err
+		}
+		f.Audit.Record(r, store.Event{Type: audit.PasswordFailed, Flow: fl.ID, User: s.Key, Outcome: failureKind(werr)})
+		fl, err = f.Engine.Load(r, store.KindReset, &s)
+		if err != nil {
+			return err
+		}
+		return f.writeFailed(w, r, fl, &s, werr)
+	}
+	if err := flows.Advance(context.WithoutCancel(ctx), f.Engine, fl.ID, []string{stepWriting}, func(*state) (string, error) { return stepDone, nil }); err != nil {
+		return err
+	}
+	f.Audit.Record(r, store.Event{Type: audit.PasswordReset, Flow: fl.ID, User: s.Key, Outcome: "ok",
+		Detail: map[string]string{"methods": strings.Join(s.Passed, ","), "privileged": boolString(u.Privileged)}})
+	if err := f.Limits.Reset(context.WithoutCancel(ctx), "reset-fail:"+s.Key); err != nil {
+		f.logError(r, "clearing the failure count failed", err)
+	}
+	if f.Confirm != nil {
+		f.Confirm(r, u)
+	}
+	http.Redirect(w, r, f.stepURL(), http.StatusSeeOther)
+	return nil
+}
+
+// write sets the password in the directory, clearing a lockout when
+// configured.
+func (f *Flow) write(ctx context.Context, u idp.User, pw string) error {
+	setter, ok := f.Directory.(idp.PasswordSetter)
+	if !ok {
+		return errors.New("reset: the directory cannot set passwords")
+	}
+	return setter.SetPassword(context.WithoutCancel(ctx), u, pw, idp.SetOptions{Unlock: f.opt.Reset.UnlockOnReset})
+}
+
+// writeFailed shows why the directory refused, in the user's words.
+func (f *Flow) writeFailed(w http.ResponseWriter, r *http.Request, fl store.Flow, s *state, err error) error {
+	var pe *idp.PolicyError
+	switch {
+	case errors.As(err, &pe):
+		msg := "reset.error.directory_policy"
+		if pe.Has(idp.ReasonHistory) {
+			msg = "reset.error.history"
+		} else if pe.Has(idp.ReasonTooYoung) {
+			msg = "reset.error.too_young"
+		}
+		f.renderPassword(w, r, fl, s, http.StatusUnprocessableEntity, msg, nil)
+	case errors.Is(err, idp.ErrUnavailable):
+		f.logError(r, "directory unavailable at the write; nothing changed", err)
+		f.renderPassword(w, r, fl, s, http.StatusServiceUnavailable, "reset.error.unavailable", nil)
+	default:
+		f.logError(r, "the directory refused the new password", err)
+		f.renderPassword(w, r, fl, s, http.StatusBadGateway, "reset.error.write", nil)
+	}
+	return nil
+}
+
+func failureKind(err error) string {
+	var pe *idp.PolicyError
+	switch {
+	case errors.As(err, &pe):
+		return "policy"
+	case errors.Is(err, idp.ErrUnavailable):
+		return "unavailable"
+	}
+	return "error"
+}
+
+func boolString(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
