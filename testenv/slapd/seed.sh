@@ -27,6 +27,8 @@ dn: ou=policies,$base
 objectClass: organizationalUnit
 ou: policies
 
+# pwdLockoutDuration: a day, a timed lock (not an administrative one) that still
+# holds for the fixture user "locked" however late in a test run it is checked.
 # pwdMustChange makes pwdReset effective. Only a change by the rootdn sets pwdReset;
 # a Password Modify by the service account or the user clears it.
 dn: cn=default,ou=policies,$base
@@ -36,7 +38,7 @@ cn: default
 pwdAttribute: userPassword
 pwdLockout: TRUE
 pwdMaxFailure: 3
-pwdLockoutDuration: 900
+pwdLockoutDuration: 86400
 pwdFailureCountInterval: 0
 pwdInHistory: 5
 pwdMinLength: 8
