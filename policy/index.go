@@ -184,6 +184,10 @@ type hasher struct {
 }
 
 func (h *hasher) reset(s []rune) {
+	if cap(h.prefix) < len(s)+1 {
+		h.prefix = make([]uint64, 0, len(s)+1)
+		h.pow = make([]uint64, 0, len(s)+1)
+	}
 	h.prefix = append(h.prefix[:0], 0)
 	h.pow = append(h.pow[:0], 1)
 	for i, r := range s {
