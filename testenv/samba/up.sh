@@ -42,6 +42,9 @@ make_cert() {
 	rm -f "$tls/req.pem" "$tls/ca.srl"
 }
 
+# build_template provisions the domain. "old password allowed period = 0": like
+# Windows, Samba otherwise accepts the previous password for network sign-ins
+# for an hour after a change, which would hide whether a reset took effect.
 build_template() {
 	log "samba: provisioning a new template"
 	rm -rf "$data" "$template"
@@ -52,6 +55,7 @@ build_template() {
 		--option="tls certfile=tls/cert.pem" --option="tls keyfile=tls/key.pem" \
 		--option="tls cafile=tls/ca.pem" >"$dir/provision.log" 2>&1 ||
 		die "samba: provision failed, see $dir/provision.log"
+	sed -i 's/^\[global\]$/&\n\told password allowed period = 0/' "$conf"
 	make_cert
 	# A lockout lasts about a week: long enough for any test run (a duration of 0,
 	# "until an administrator unlocks", is shown as locked but not enforced by Samba).

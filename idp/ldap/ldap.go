@@ -1,0 +1,223 @@
+package ldap
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-ldap/ldap/v3"
+
+	"github.com/frontdoor-sspr/frontdoor/config"
+	"github.com/frontdoor-sspr/frontdoor/idp"
+)
+
+// Dialect names the directory product, which decides how passwords are
+// written and how account state is read.
+type Dialect string
+
+// The supported dialects, as spelled in the configuration's directory.type.
+const (
+	OpenLDAP        Dialect = "openldap"
+	ActiveDirectory Dialect = "activedirectory"
+)
+
+// ErrDialect means the server is not the product the configuration names.
+var ErrDialect = errors.New("ldap: the server is not the configured directory type")
+
+// Compile-time checks of the capabilities Directory offers.
+var (
+	_ idp.Directory       = (*Directory)(nil)
+	_ idp.PasswordSetter  = (*Directory)(nil)
+	_ idp.PasswordChanger = (*Directory)(nil)
+	_ idp.Unlocker        = (*Directory)(nil)
+	_ idp.GroupMember     = (*Directory)(nil)
+)
+
+// Directory is an OpenLDAP or Active Directory server reached as a service
+// account. It is safe for concurrent use.
+type Directory struct {
+	dialect Dialect
+	cfg     config.Directory
+	t       *transport
+	pool    *pool
+	attrs   []string
+	// Now is the clock used for account expiry; tests may replace it.
+	Now func() time.Time
+
+	mu   sync.Mutex
+	root *rootDSE
+}
+
+// rootDSE is what frontdoor needs from the server's root entry.
+type rootDSE struct {
+	dialect     Dialect
+	policyHints string // OID of the policy hints control to send, or ""
+}
+
+// New returns a Directory for cfg. It does not contact the server; the first
+// operation (or Check) connects and verifies the server's type.
+func New(cfg config.Directory) (*Directory, error) {
+	d := &Directory{dialect: Dialect(cfg.Type), Now: time.Now}
+	if d.dialect != OpenLDAP && d.dialect != ActiveDirectory {
+		return nil, fmt.Errorf("ldap: unknown directory type %q", cfg.Type)
+	}
+	if cfg.BindDN == "" || cfg.BindPassword == "" || cfg.BaseDN == "" {
+		return nil, errors.New("ldap: bind_dn, bind_password and base_dn are required")
+	}
+	if cfg.RootDN != "" && strings.EqualFold(normDN(cfg.RootDN), normDN(cfg.BindDN)) {
+		return nil, errors.New("ldap: bind_dn is the rootdn, which bypasses the password policy")
+	}
+	withDefaults(&cfg, d.dialect)
+	t, err := newTransport(cfg.URLs, cfg.StartTLS, cfg.CAFile, cfg.Timeout.D())
+	if err != nil {
+		return nil, err
+	}
+	d.cfg, d.t = cfg, t
+	d.pool = newPool(t, cfg.BindDN, cfg.BindPassword, cfg.PoolSize)
+	d.attrs = d.attributes()
+	return d, nil
+}
+
+// withDefaults fills what the configuration left empty, per dialect.
+func withDefaults(cfg *config.Directory, dialect Dialect) {
+	def := func(v *string, s string) {
+		if *v == "" {
+			*v = s
+		}
+	}
+	if dialect == ActiveDirectory {
+		if len(cfg.LoginAttributes) == 0 {
+			cfg.LoginAttributes = []string{"sAMAccountName", "userPrincipalName", "mail"}
+		}
+		def(&cfg.UserFilter, "(&(objectCategory=person)(objectClass=user))")
+		if cfg.AdminGroups == nil {
+			for _, g := range []string{"CN=Domain Admins,CN=Users", "CN=Enterprise Admins,CN=Users",
+				"CN=Schema Admins,CN=Users", "CN=Administrators,CN=Builtin"} {
+				cfg.AdminGroups = append(cfg.AdminGroups, g+","+cfg.BaseDN)
+			}
+		}
+	} else {
+		if len(cfg.LoginAttributes) == 0 {
+			cfg.LoginAttributes = []string{"uid", "mail"}
+		}
+		def(&cfg.UserFilter, "(objectClass=inetOrgPerson)")
+	}
+	a := &cfg.Attributes
+	def(&a.Mail, "mail")
+	def(&a.Mobile, "mobile")
+	def(&a.Phone, "telephoneNumber")
+	def(&a.GivenName, "givenName")
+	def(&a.Surname, "sn")
+	def(&a.DisplayName, "displayName")
+	def(&cfg.PwdLastSet, "keep")
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = config.Duration(10 * time.Second)
+	}
+	if cfg.PoolSize <= 0 {
+		cfg.PoolSize = 4
+	}
+}
+
+func normDN(dn string) string {
+	if p, err := ldap.ParseDN(dn); err == nil {
+		return p.String()
+	}
+	return strings.ReplaceAll(dn, " ", "")
+}
+
+// Dialect returns the configured directory type.
+func (d *Directory) Dialect() Dialect { return d.dialect }
+
+// Check connects, binds as the service account and verifies that the server
+// is the configured type. It suits a readiness probe.
+func (d *Directory) Check(ctx context.Context) error {
+	c, err := d.conn(ctx)
+	if err != nil {
+		return err
+	}
+	d.pool.put(c, nil)
+	return nil
+}
+
+// Close closes the idle pooled connections.
+func (d *Directory) Close() error {
+	d.pool.close()
+	return nil
+}
+
+// conn returns a pooled service connection to a server of the right type.
+func (d *Directory) conn(ctx context.Context) (*ldap.Conn, error) {
+	c, err := d.pool.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := d.rootInfo(c); err != nil {
+		d.pool.put(c, err)
+		return nil, err
+	}
+	return c, nil
+}
+
+// rootInfo reads the RootDSE once and checks the dialect against it.
+func (d *Directory) rootInfo(c *ldap.Conn) (*rootDSE, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.root != nil {
+		return d.root, nil
+	}
+	req := ldap.NewSearchRequest("", ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
+		"(objectClass=*)", []string{"objectClass", "supportedCapabilities", "supportedControl",
+			"supportedExtension"}, nil)
+	res, err := c.Search(req)
+	if err != nil {
+		return nil, generic("read RootDSE", err)
+	}
+	if len(res.Entries) != 1 {
+		return nil, fmt.Errorf("%w: no RootDSE", ErrDialect)
+	}
+	e := res.Entries[0]
+	r := &rootDSE{dialect: OpenLDAP}
+	// LDAP_CAP_ACTIVE_DIRECTORY_OID
+	if slices.Contains(e.GetAttributeValues("supportedCapabilities"), "1.2.840.113556.1.4.800") {
+		r.dialect = ActiveDirectory
+	} else if !slices.ContainsFunc(e.GetAttributeValues("objectClass"), func(s string) bool {
+		return strings.EqualFold(s, "OpenLDAProotDSE")
+	}) {
+		return nil, fmt.Errorf("%w: neither OpenLDAP nor Active Directory", ErrDialect)
+	}
+	if r.dialect != d.dialect {
+		return nil, fmt.Errorf("%w: configured %s, server is %s", ErrDialect, d.dialect, r.dialect)
+	}
+	if d.dialect == OpenLDAP &&
+		!slices.Contains(e.GetAttributeValues("supportedExtension"), passwordModifyOID) {
+		return nil, fmt.Errorf("%w: the server lacks the Password Modify operation", ErrDialect)
+	}
+	ctrls := e.GetAttributeValues("supportedControl")
+	if d.cfg.PolicyHints == nil || *d.cfg.PolicyHints {
+		for _, oid := range []string{ldap.ControlTypeMicrosoftPolicyHints,
+			ldap.ControlTypeMicrosoftPolicyHintsDeprecated} {
+			if slices.Contains(ctrls, oid) {
+				r.policyHints = oid
+				break
+			}
+		}
+	}
+	d.root = r
+	return r, nil
+}
+
+// withConn runs fn on a pooled service connection and classifies a failure
+// that fn left unclassified.
+func (d *Directory) withConn(ctx context.Context, op string, fn func(*ldap.Conn) error) error {
+	c, err := d.conn(ctx)
+	if err != nil {
+		return fmt.Errorf("ldap: %s: %w", op, err)
+	}
+	err = fn(c)
+	d.pool.put(c, err)
+	return err
+}

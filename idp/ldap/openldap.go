@@ -1,0 +1,132 @@
+package ldap
+
+import (
+	"context"
+	"fmt"
+
+	ber "github.com/go-asn1-ber/asn1-ber"
+	"github.com/go-ldap/ldap/v3"
+
+	"github.com/frontdoor-sspr/frontdoor/idp"
+)
+
+// passwordModifyOID names the Password Modify extended operation (RFC 3062).
+const passwordModifyOID = "1.3.6.1.4.1.4203.1.11.1"
+
+// passwordModify builds a Password Modify request that carries the ppolicy
+// request control, so that a rejection comes with its reason. The new
+// password is always sent: the server never generates one.
+func passwordModify(identity, old, password string) *ldap.ExtendedRequest {
+	seq := ber.Encode(ber.ClassUniversal, ber.TypeConstructed, ber.TagSequence, nil, "PasswdModifyRequestValue")
+	if identity != "" {
+		seq.AppendChild(ber.NewString(ber.ClassContext, ber.TypePrimitive, 0, identity, "userIdentity"))
+	}
+	if old != "" {
+		seq.AppendChild(ber.NewString(ber.ClassContext, ber.TypePrimitive, 1, old, "oldPasswd"))
+	}
+	seq.AppendChild(ber.NewString(ber.ClassContext, ber.TypePrimitive, 2, password, "newPasswd"))
+	req := ldap.NewExtendedRequest(passwordModifyOID, seq)
+	req.Controls = []ldap.Control{ldap.NewControlBeheraPasswordPolicy()}
+	return req
+}
+
+func (d *Directory) openLDAPSet(ctx context.Context, u idp.User, password string, o idp.SetOptions) error {
+	err := d.withConn(ctx, "set password", func(c *ldap.Conn) error {
+		if o.Unlock {
+			// Refuse before writing when the lock is one never to clear.
+			if lock, _, err := d.lockState(c, u.DN); err != nil {
+				return err
+			} else if lock == permanentLock {
+				return fmt.Errorf("ldap: set password: %w", idp.ErrLocked)
+			}
+		}
+		if _, err := c.Extended(passwordModify(u.DN, "", password)); err != nil {
+			return openLDAPWriteError("set password", err)
+		}
+		if d.mustChange(o) {
+			m := ldap.NewModifyRequest(u.DN, nil)
+			m.Replace("pwdReset", []string{"TRUE"})
+			if err := c.Modify(m); err != nil {
+				return generic("set pwdReset", err)
+			}
+		}
+		return nil
+	})
+	if err != nil || !o.Unlock {
+		return err
+	}
+	if err := d.openLDAPUnlock(ctx, u); err != nil {
+		return fmt.Errorf("%w: %w", idp.ErrPartial, err)
+	}
+	return nil
+}
+
+// openLDAPChange binds as the user with the old password on a connection of
+// its own and changes the password there, as the user.
+func (d *Directory) openLDAPChange(ctx context.Context, u idp.User, old, password string) error {
+	c, err := d.t.dial(ctx)
+	if err != nil {
+		return fmt.Errorf("ldap: change password: %w", err)
+	}
+	defer c.Close()
+	bind := ldap.NewSimpleBindRequest(u.DN, old, []ldap.Control{ldap.NewControlBeheraPasswordPolicy()})
+	res, err := c.SimpleBind(bind)
+	if err != nil {
+		var ctrls []ldap.Control
+		if res != nil {
+			ctrls = res.Controls
+		}
+		return openLDAPBindError("change password", err, ctrls)
+	}
+	if _, err := c.Extended(passwordModify("", old, password)); err != nil {
+		return openLDAPWriteError("change password", err)
+	}
+	return nil
+}
+
+// openLDAPUnlock deletes the lockout attributes that are present, naming the
+// lock value read just before, so that an administrative lock set meanwhile
+// is never removed.
+func (d *Directory) openLDAPUnlock(ctx context.Context, u idp.User) error {
+	return d.withConn(ctx, "unlock", func(c *ldap.Conn) error {
+		lock, failures, err := d.lockState(c, u.DN)
+		if err != nil {
+			return err
+		}
+		if lock == permanentLock {
+			return fmt.Errorf("ldap: unlock: %w", idp.ErrLocked)
+		}
+		m := ldap.NewModifyRequest(u.DN, nil)
+		if lock != "" {
+			m.Delete("pwdAccountLockedTime", []string{lock})
+		}
+		if failures {
+			m.Delete("pwdFailureTime", nil)
+		}
+		if len(m.Changes) == 0 {
+			return nil
+		}
+		if err := c.Modify(m); err != nil {
+			return generic("unlock", err)
+		}
+		return nil
+	})
+}
+
+// lockState reads the entry's lock time and whether failures are recorded.
+func (d *Directory) lockState(c *ldap.Conn, dn string) (lock string, failures bool, err error) {
+	req := ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1,
+		d.timeLimit(), false, "(objectClass=*)", []string{"pwdAccountLockedTime", "pwdFailureTime"}, nil)
+	res, err := c.Search(req)
+	if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
+		return "", false, fmt.Errorf("ldap: read lock state: %w", idp.ErrNotFound)
+	}
+	if err != nil {
+		return "", false, generic("read lock state", err)
+	}
+	if len(res.Entries) != 1 {
+		return "", false, fmt.Errorf("ldap: read lock state: %w", idp.ErrNotFound)
+	}
+	e := res.Entries[0]
+	return e.GetAttributeValue("pwdAccountLockedTime"), len(e.GetAttributeValues("pwdFailureTime")) > 0, nil
+}

@@ -1,0 +1,68 @@
+package ldap
+
+import (
+	"testing"
+
+	"github.com/go-ldap/ldap/v3"
+
+	"github.com/frontdoor-sspr/frontdoor/config"
+	"github.com/frontdoor-sspr/frontdoor/idp/idptest"
+	"github.com/frontdoor-sspr/frontdoor/testenv"
+)
+
+func slapd(t *testing.T) (server, string) {
+	v := testenv.Require(t, "slapd", "SLAPD_URL", "SLAPD_LDAPS_URL", "SLAPD_CA_FILE", "SLAPD_BASE_DN",
+		"SLAPD_BIND_DN", "SLAPD_BIND_PASSWORD", "SLAPD_ROOT_DN", "SLAPD_ROOT_PASSWORD")
+	return server{
+		cfg: config.Directory{
+			Type:         string(OpenLDAP),
+			URLs:         []string{v[1]},
+			CAFile:       v[2],
+			BaseDN:       v[3],
+			BindDN:       v[4],
+			BindPassword: v[5],
+			RootDN:       v[6],
+			AdminGroups:  []string{"cn=admins,ou=groups," + v[3]},
+		},
+		adminDN:   v[6],
+		adminPass: v[7],
+	}, v[0]
+}
+
+func TestOpenLDAPConformance(t *testing.T) {
+	s, _ := slapd(t)
+	base := s.cfg.BaseDN
+	f := s.fixture(t, func(t *testing.T, login, mail, password string) {
+		admin := s.dialAdmin(t)
+		dn := "uid=" + ldap.EscapeDN(login) + ",ou=people," + base
+		add := ldap.NewAddRequest(dn, nil)
+		add.Attribute("objectClass", []string{"inetOrgPerson"})
+		add.Attribute("uid", []string{login})
+		add.Attribute("cn", []string{login})
+		add.Attribute("sn", []string{"Throwaway"})
+		add.Attribute("mail", []string{mail})
+		add.Attribute("userPassword", []string{password})
+		if err := admin.Add(add); err != nil {
+			t.Fatalf("add %s: %v", dn, err)
+		}
+		t.Cleanup(func() {
+			if err := s.dialAdmin(t).Del(ldap.NewDelRequest(dn, nil)); err != nil {
+				t.Errorf("delete %s: %v", dn, err)
+			}
+		})
+		// An entry added by the rootdn starts with pwdReset under pwdMustChange.
+		m := ldap.NewModifyRequest(dn, nil)
+		m.Delete("pwdReset", nil)
+		if err := admin.Modify(m); err != nil && !ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchAttribute) {
+			t.Fatalf("clear pwdReset on %s: %v", dn, err)
+		}
+	})
+	f.HelpdeskGroup = "cn=helpdesk,ou=groups," + base
+	f.PermanentLock = true
+	idptest.Run(t, f)
+}
+
+func TestOpenLDAPTransport(t *testing.T) {
+	s, plain := slapd(t)
+	testTransport(t, s, plain, ActiveDirectory)
+}

@@ -1,0 +1,173 @@
+package ldap
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"math/big"
+	"net"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/go-ldap/ldap/v3"
+
+	"github.com/frontdoor-sspr/frontdoor/config"
+	"github.com/frontdoor-sspr/frontdoor/idp"
+	"github.com/frontdoor-sspr/frontdoor/idp/idptest"
+)
+
+// server is a real directory from testenv, with its administrator.
+type server struct {
+	cfg       config.Directory
+	adminDN   string
+	adminPass string
+}
+
+// dialAdmin connects as the directory's administrator.
+func (s server) dialAdmin(t *testing.T) *ldap.Conn {
+	t.Helper()
+	c, err := dialAs(s.cfg, s.adminDN, s.adminPass)
+	if err != nil {
+		t.Fatalf("bind as the directory administrator: %v", err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// dialAs binds to the server's first URL, verifying TLS with its CA.
+func dialAs(cfg config.Directory, dn, password string) (*ldap.Conn, error) {
+	pemBytes, err := os.ReadFile(cfg.CAFile)
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pemBytes)
+	c, err := ldap.DialURL(cfg.URLs[0], ldap.DialWithTLSConfig(&tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}))
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Bind(dn, password); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// fixture builds the conformance fixture for a server.
+func (s server) fixture(t *testing.T, newUser func(t *testing.T, login, mail, password string)) idptest.Fixture {
+	t.Helper()
+	d := newDirectory(t, s.cfg)
+	unreachable := s.cfg
+	unreachable.URLs = []string{"ldaps://" + closedAddr(t)}
+	wrongCA := s.cfg
+	wrongCA.CAFile = otherCA(t)
+	return idptest.Fixture{
+		Backend:     d,
+		Unreachable: newDirectory(t, unreachable),
+		WrongCA:     newDirectory(t, wrongCA),
+		Bind: func(u idp.User, password string) error {
+			c, err := dialAs(s.cfg, u.DN, password)
+			if err == nil {
+				c.Close()
+			}
+			return err
+		},
+		NewUser: newUser,
+	}
+}
+
+func newDirectory(t *testing.T, cfg config.Directory) *Directory {
+	t.Helper()
+	d, err := New(cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
+// closedAddr returns a loopback address where nothing listens.
+func closedAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+// otherCA writes a CA certificate that signed nothing the servers use.
+func otherCA(t *testing.T) string {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "not the directory's CA"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(time.Hour),
+		IsCA:                  true,
+		BasicConstraintsValid: true,
+		KeyUsage:              x509.KeyUsageCertSign,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// testTransport checks what both dialects share: StartTLS, failover between
+// URLs, refusal of a wrong service password, and the RootDSE dialect check.
+func testTransport(t *testing.T, s server, plainURL string, other Dialect) {
+	lookup := func(cfg config.Directory) error {
+		_, err := newDirectory(t, cfg).Lookup(t.Context(), "alice")
+		return err
+	}
+	startTLS := s.cfg
+	startTLS.URLs, startTLS.StartTLS = []string{plainURL}, true
+	failover := s.cfg
+	failover.URLs = []string{"ldaps://" + closedAddr(t), s.cfg.URLs[0]}
+	badPassword := s.cfg
+	badPassword.BindPassword = "not-the-service-password"
+	wrongType := s.cfg
+	wrongType.Type = string(other)
+	tests := []struct {
+		name string
+		cfg  config.Directory
+		want error // nil: the lookup succeeds
+	}{
+		{"StartTLS", startTLS, nil},
+		{"failover to the second URL", failover, nil},
+		{"wrong service password", badPassword, idp.ErrUnavailable},
+		{"other directory type", wrongType, ErrDialect},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := lookup(tt.cfg)
+			if (tt.want == nil && err != nil) || (tt.want != nil && !errors.Is(err, tt.want)) {
+				t.Fatalf("Lookup = %v; want %v", err, tt.want)
+			}
+		})
+	}
+	t.Run("Check", func(t *testing.T) {
+		if err := newDirectory(t, s.cfg).Check(t.Context()); err != nil {
+			t.Errorf("Check = %v", err)
+		}
+	})
+}
