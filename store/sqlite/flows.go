@@ -1,0 +1,138 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/frontdoor-sspr/frontdoor/store"
+)
+
+// updateTries is how many times Update rereads a flow that changed under it
+// before giving up with store.ErrConflict.
+const updateTries = 8
+
+type flows struct{ s *Store }
+
+func (f flows) Create(ctx context.Context, fl store.Flow) error {
+	if fl.ID == "" || fl.Kind == "" || fl.ExpiresAt.IsZero() {
+		return fmt.Errorf("sqlite: create flow: ID, Kind and ExpiresAt are required: %w", store.ErrInvalid)
+	}
+	if fl.CreatedAt.IsZero() {
+		fl.CreatedAt = f.s.now()
+	}
+	var n int64
+	err := f.s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO flows
+			(id, kind, step, user_ref, data, created_at, expires_at, version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO NOTHING`,
+			fl.ID, fl.Kind, fl.Step, fl.UserRef, fl.Data, nanos(fl.CreatedAt), nanos(fl.ExpiresAt))
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: create flow: %w", err)
+	}
+	if n == 0 {
+		return fmt.Errorf("sqlite: create flow: %w", store.ErrExists)
+	}
+	return nil
+}
+
+func (f flows) Get(ctx context.Context, id string) (store.Flow, error) {
+	fl, err := f.get(ctx, id)
+	if err != nil {
+		return store.Flow{}, fmt.Errorf("sqlite: get flow: %w", err)
+	}
+	return fl, nil
+}
+
+// get reads a live flow through the reader pool.
+func (f flows) get(ctx context.Context, id string) (store.Flow, error) {
+	var (
+		fl                   store.Flow
+		created, expires, vv int64
+	)
+	err := f.s.r.QueryRowContext(ctx, `SELECT id, kind, step, user_ref, data, created_at, expires_at, version
+		FROM flows WHERE id = ?`, id).
+		Scan(&fl.ID, &fl.Kind, &fl.Step, &fl.UserRef, &fl.Data, &created, &expires, &vv)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Flow{}, store.ErrNotFound
+	}
+	if err != nil {
+		return store.Flow{}, err
+	}
+	fl.CreatedAt, fl.ExpiresAt, fl.Version = fromNanos(created), fromNanos(expires), vv
+	if !f.s.now().Before(fl.ExpiresAt) {
+		return store.Flow{}, store.ErrExpired
+	}
+	return fl, nil
+}
+
+func (f flows) Update(ctx context.Context, id string, fn func(*store.Flow) error) error {
+	for range updateTries {
+		cur, err := f.get(ctx, id)
+		if err != nil {
+			return fmt.Errorf("sqlite: update flow: %w", err)
+		}
+		next := cur
+		next.Data = slices.Clone(cur.Data)
+		if err := fn(&next); err != nil {
+			return err
+		}
+		if next.Kind == "" || next.ExpiresAt.IsZero() {
+			return fmt.Errorf("sqlite: update flow: Kind and ExpiresAt cannot be cleared: %w", store.ErrInvalid)
+		}
+		saved, err := f.swap(ctx, cur, next)
+		if err != nil {
+			return fmt.Errorf("sqlite: update flow: %w", err)
+		}
+		if saved {
+			return nil
+		}
+	}
+	return fmt.Errorf("sqlite: update flow: %w", store.ErrConflict)
+}
+
+// swap writes next over cur if the stored version is still cur's and the
+// flow has not expired meanwhile. It reports whether it wrote; when it did
+// not because the flow is gone, it returns the reason.
+func (f flows) swap(ctx context.Context, cur, next store.Flow) (bool, error) {
+	var n int64
+	now := nanos(f.s.now())
+	err := f.s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE flows
+			SET kind = ?, step = ?, user_ref = ?, data = ?, expires_at = ?, version = version + 1
+			WHERE id = ? AND version = ? AND expires_at > ?`,
+			next.Kind, next.Step, next.UserRef, next.Data, nanos(next.ExpiresAt), cur.ID, cur.Version, now)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil || n == 1 {
+		return n == 1, err
+	}
+	// Not written: changed (retry), expired or deleted (report it).
+	if _, err := f.get(ctx, cur.ID); err != nil {
+		return false, err
+	}
+	return false, nil
+}
+
+func (f flows) Delete(ctx context.Context, id string) error {
+	err := f.s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "DELETE FROM flows WHERE id = ?", id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: delete flow: %w", err)
+	}
+	return nil
+}

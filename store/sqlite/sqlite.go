@@ -1,0 +1,238 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	msqlite "modernc.org/sqlite"
+
+	"github.com/frontdoor-sspr/frontdoor/store"
+)
+
+var _ store.Store = (*Store)(nil)
+
+// Store is a store.Store on one SQLite database.
+type Store struct {
+	w   *sql.DB // the single writer connection
+	r   *sql.DB // readers; the same pool as w for in-memory databases
+	now func() time.Time
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Option configures Open.
+type Option func(*options)
+
+type options struct {
+	now         func() time.Time
+	busyTimeout time.Duration
+	readers     int
+	synchronous string
+}
+
+// WithNow sets the clock the store judges expiry by (default time.Now).
+func WithNow(now func() time.Time) Option {
+	return func(o *options) { o.now = now }
+}
+
+// WithBusyTimeout sets how long a statement waits for a lock held by another
+// process before failing (default 5 s).
+func WithBusyTimeout(d time.Duration) Option {
+	return func(o *options) { o.busyTimeout = d }
+}
+
+// WithReaders sets the number of read connections (default 4).
+func WithReaders(n int) Option {
+	return func(o *options) { o.readers = n }
+}
+
+// WithSynchronous sets PRAGMA synchronous: "FULL" (the default, every commit
+// survives a power loss, so a consumed code stays consumed) or "NORMAL"
+// (faster; the last commits may roll back after a power loss, never after a
+// crash of frontdoor alone).
+func WithSynchronous(mode string) Option {
+	return func(o *options) { o.synchronous = mode }
+}
+
+// Open opens (creating if needed) the database named by dsn and brings its
+// schema up to date. dsn is a file path, a "file:" URI (its query parameters
+// are kept and applied after frontdoor's own), or ":memory:" for a private
+// in-memory database that lives as long as the Store.
+func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
+	o := options{now: time.Now, busyTimeout: 5 * time.Second, readers: 4, synchronous: "FULL"}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	switch strings.ToUpper(o.synchronous) {
+	case "FULL", "NORMAL", "EXTRA":
+	default:
+		return nil, fmt.Errorf("sqlite: synchronous %q: want FULL, NORMAL or EXTRA", o.synchronous)
+	}
+	if o.readers < 1 {
+		o.readers = 1
+	}
+	file, memory, err := fileURI(dsn)
+	if err != nil {
+		return nil, err
+	}
+	params := []string{
+		fmt.Sprintf("_pragma=busy_timeout(%d)", o.busyTimeout.Milliseconds()),
+		"_pragma=foreign_keys(1)",
+		"_pragma=synchronous(" + o.synchronous + ")",
+	}
+	if !memory {
+		params = append(params, "_pragma=journal_mode(WAL)")
+	}
+	s := &Store{now: o.now}
+	s.w, err = openPool(file, append(params, "_txlock=immediate"), 1)
+	if err != nil {
+		return nil, err
+	}
+	s.r = s.w
+	if !memory {
+		s.r, err = openPool(file, append(params, "_pragma=query_only(1)"), o.readers)
+		if err != nil {
+			s.w.Close()
+			return nil, err
+		}
+	}
+	if err := migrate(ctx, s.w); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// fileURI turns dsn into a SQLite URI and reports whether it names an
+// in-memory database.
+func fileURI(dsn string) (uri string, memory bool, err error) {
+	switch {
+	case dsn == "":
+		return "", false, errors.New("sqlite: empty dsn")
+	case dsn == ":memory:":
+		return "file::memory:", true, nil
+	case strings.HasPrefix(dsn, "file:"):
+		return dsn, strings.Contains(dsn, "mode=memory") || strings.HasPrefix(dsn, "file::memory:"), nil
+	}
+	// A plain path: escape what would end the path part of a URI.
+	r := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
+	return "file:" + r.Replace(dsn), false, nil
+}
+
+func openPool(file string, params []string, conns int) (*sql.DB, error) {
+	sep := "?"
+	if strings.Contains(file, "?") {
+		sep = "&"
+	}
+	// frontdoor's parameters first, so that the operator's own, in the DSN,
+	// are applied last and win.
+	base, query, _ := strings.Cut(file, "?")
+	dsn := base + sep + strings.Join(params, "&")
+	if query != "" {
+		dsn += "&" + query
+	}
+	c, err := msqlite.NewConnector(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open: %w", err)
+	}
+	db := sql.OpenDB(c)
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	return db, nil
+}
+
+// Flows returns the flows part of the store.
+func (s *Store) Flows() store.Flows { return flows{s} }
+
+// Codes returns the verification codes part of the store.
+func (s *Store) Codes() store.Codes { return codes{s} }
+
+// Limits returns the rate limits part of the store.
+func (s *Store) Limits() store.Limits { return limits{s} }
+
+// Audit returns the audit log part of the store.
+func (s *Store) Audit() store.Audit { return audit{s} }
+
+// Registrations returns the security info part of the store.
+func (s *Store) Registrations() store.Registrations { return registrations{s} }
+
+// Ping checks that the database answers a query.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("sqlite: ping: %w", err)
+	}
+	return nil
+}
+
+// Close closes the database. Later calls return the first call's result.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		var rerr error
+		if s.r != s.w {
+			rerr = s.r.Close()
+		}
+		s.closeErr = errors.Join(s.w.Close(), rerr)
+	})
+	return s.closeErr
+}
+
+// GC deletes everything that expired by now.
+func (s *Store) GC(ctx context.Context, now time.Time) (store.GCStats, error) {
+	var st store.GCStats
+	n := nanos(now)
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		steps := []struct {
+			query string
+			args  []any
+			count *int64
+		}{
+			// Codes first, so that those of expired flows count as codes.
+			{"DELETE FROM codes WHERE expires_at <= ? OR flow_id IN (SELECT id FROM flows WHERE expires_at <= ?)", []any{n, n}, &st.Codes},
+			{"DELETE FROM flows WHERE expires_at <= ?", []any{n}, &st.Flows},
+			{"DELETE FROM limit_hits WHERE expires_at <= ?", []any{n}, &st.Hits},
+			{"DELETE FROM limit_blocks WHERE until <= ?", []any{n}, &st.Blocks},
+		}
+		for _, step := range steps {
+			res, err := tx.ExecContext(ctx, step.query, step.args...)
+			if err != nil {
+				return err
+			}
+			if *step.count, err = res.RowsAffected(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return store.GCStats{}, fmt.Errorf("sqlite: gc: %w", err)
+	}
+	return st, nil
+}
+
+// write runs fn in a write transaction (BEGIN IMMEDIATE on the single writer
+// connection) and commits it when fn returns nil.
+func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// nanos is how times are stored: Unix nanoseconds.
+func nanos(t time.Time) int64 { return t.UnixNano() }
+
+func fromNanos(n int64) time.Time { return time.Unix(0, n).UTC() }

@@ -1,0 +1,273 @@
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/frontdoor-sspr/frontdoor/store"
+)
+
+var flowTests = []suiteTest{
+	{"FlowCreateGet", testFlowCreateGet},
+	{"FlowCreateInvalid", testFlowCreateInvalid},
+	{"FlowCreateDuplicate", testFlowCreateDuplicate},
+	{"FlowGetMissing", testFlowGetMissing},
+	{"FlowExpiry", testFlowExpiry},
+	{"FlowUpdate", testFlowUpdate},
+	{"FlowUpdateAborted", testFlowUpdateAborted},
+	{"FlowUpdateMissing", testFlowUpdateMissing},
+	{"FlowDelete", testFlowDelete},
+	{"FlowUpdateOneWinner", testFlowUpdateOneWinner},
+	{"FlowUpdateNoLostUpdate", testFlowUpdateNoLostUpdate},
+}
+
+func sameFlow(t *testing.T, got, want store.Flow) {
+	t.Helper()
+	if got.ID != want.ID || got.Kind != want.Kind || got.Step != want.Step || got.UserRef != want.UserRef ||
+		!bytes.Equal(got.Data, want.Data) || !got.CreatedAt.Equal(want.CreatedAt) ||
+		!got.ExpiresAt.Equal(want.ExpiresAt) || got.Version != want.Version {
+		t.Fatalf("flow = %+v\nwant   %+v", got, want)
+	}
+}
+
+func testFlowCreateGet(t *testing.T, s store.Store, c *Clock) {
+	ctx := context.Background()
+	f := store.Flow{
+		ID:        store.NewID(),
+		Kind:      store.KindUnlock,
+		Step:      "identify",
+		UserRef:   "uid=alice,ou=people,dc=example,dc=test",
+		Data:      []byte(`{"return_to":"/login"}`),
+		ExpiresAt: c.Now().Add(15 * time.Minute),
+	}
+	if err := s.Flows().Create(ctx, f); err != nil {
+		t.Fatalf("Create() = %v", err)
+	}
+	got, err := s.Flows().Get(ctx, f.ID)
+	if err != nil {
+		t.Fatalf("Get() = %v", err)
+	}
+	f.CreatedAt, f.Version = c.Now(), 1
+	sameFlow(t, got, f)
+
+	// A CreatedAt given by the caller is kept.
+	g := store.Flow{ID: store.NewID(), Kind: store.KindReset, CreatedAt: c.Now().Add(-time.Minute), ExpiresAt: c.Now().Add(time.Minute)}
+	if err := s.Flows().Create(ctx, g); err != nil {
+		t.Fatalf("Create() = %v", err)
+	}
+	got, err = s.Flows().Get(ctx, g.ID)
+	if err != nil {
+		t.Fatalf("Get() = %v", err)
+	}
+	g.Version = 1
+	sameFlow(t, got, g)
+}
+
+func testFlowCreateInvalid(t *testing.T, s store.Store, c *Clock) {
+	exp := c.Now().Add(time.Minute)
+	tests := []struct {
+		name string
+		f    store.Flow
+	}{
+		{"no ID", store.Flow{Kind: store.KindReset, ExpiresAt: exp}},
+		{"no kind", store.Flow{ID: store.NewID(), ExpiresAt: exp}},
+		{"no expiry", store.Flow{ID: store.NewID(), Kind: store.KindReset}},
+	}
+	for _, tt := range tests {
+		err := s.Flows().Create(context.Background(), tt.f)
+		if !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("Create(%s) = %v, want ErrInvalid", tt.name, err)
+		}
+	}
+}
+
+func testFlowCreateDuplicate(t *testing.T, s store.Store, c *Clock) {
+	f := mustFlow(t, s, c, time.Minute)
+	dup := f
+	dup.Step = "other"
+	wantErr(t, "Create(same ID)", s.Flows().Create(context.Background(), dup), store.ErrExists)
+	got, err := s.Flows().Get(context.Background(), f.ID)
+	if err != nil || got.Step != "start" {
+		t.Fatalf("Get() after duplicate Create = %+v, %v; want the first flow untouched", got, err)
+	}
+}
+
+func testFlowGetMissing(t *testing.T, s store.Store, _ *Clock) {
+	_, err := s.Flows().Get(context.Background(), store.NewID())
+	wantErr(t, "Get(missing)", err, store.ErrNotFound)
+	if errors.Is(err, store.ErrExpired) {
+		t.Errorf("Get(missing) = %v, want not ErrExpired", err)
+	}
+}
+
+func testFlowExpiry(t *testing.T, s store.Store, c *Clock) {
+	ctx := context.Background()
+	f := mustFlow(t, s, c, 15*time.Minute)
+	c.Advance(15*time.Minute - time.Second)
+	if _, err := s.Flows().Get(ctx, f.ID); err != nil {
+		t.Fatalf("Get() a second before expiry = %v", err)
+	}
+	c.Advance(time.Second)
+	_, err := s.Flows().Get(ctx, f.ID)
+	wantErr(t, "Get() at expiry", err, store.ErrExpired)
+	wantErr(t, "Get() at expiry", err, store.ErrNotFound)
+	called := false
+	err = s.Flows().Update(ctx, f.ID, func(fl *store.Flow) error {
+		called = true
+		return nil
+	})
+	wantErr(t, "Update() at expiry", err, store.ErrExpired)
+	if called {
+		t.Error("Update() at expiry called fn")
+	}
+}
+
+func testFlowUpdate(t *testing.T, s store.Store, c *Clock) {
+	ctx := context.Background()
+	f := mustFlow(t, s, c, 15*time.Minute)
+	c.Advance(time.Minute)
+	err := s.Flows().Update(ctx, f.ID, func(fl *store.Flow) error {
+		if fl.Step != "start" || fl.Version != 1 {
+			t.Errorf("fn got step %q version %d, want start 1", fl.Step, fl.Version)
+		}
+		fl.Step = "verify"
+		fl.UserRef = "alice"
+		fl.Data = []byte(`{"method":"email"}`)
+		fl.ExpiresAt = fl.ExpiresAt.Add(-5 * time.Minute)
+		// Store-owned fields are not the caller's to change.
+		fl.ID, fl.CreatedAt, fl.Version = "other", time.Time{}, 99
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("Update() = %v", err)
+	}
+	got, err := s.Flows().Get(ctx, f.ID)
+	if err != nil {
+		t.Fatalf("Get() = %v", err)
+	}
+	want := f
+	want.Step, want.UserRef, want.Data = "verify", "alice", []byte(`{"method":"email"}`)
+	want.CreatedAt, want.ExpiresAt, want.Version = Start, f.ExpiresAt.Add(-5*time.Minute), 2
+	sameFlow(t, got, want)
+
+	err = s.Flows().Update(ctx, f.ID, func(fl *store.Flow) error {
+		fl.Kind = ""
+		return nil
+	})
+	wantErr(t, "Update(clearing Kind)", err, store.ErrInvalid)
+}
+
+func testFlowUpdateAborted(t *testing.T, s store.Store, c *Clock) {
+	ctx := context.Background()
+	f := mustFlow(t, s, c, time.Minute)
+	errStep := errors.New("step not allowed")
+	err := s.Flows().Update(ctx, f.ID, func(fl *store.Flow) error {
+		fl.Step = "done"
+		return errStep
+	})
+	wantErr(t, "Update(fn fails)", err, errStep)
+	got, err := s.Flows().Get(ctx, f.ID)
+	if err != nil {
+		t.Fatalf("Get() = %v", err)
+	}
+	if got.Step != "start" || got.Version != 1 {
+		t.Errorf("after a failed fn: step %q version %d, want start 1", got.Step, got.Version)
+	}
+}
+
+func testFlowUpdateMissing(t *testing.T, s store.Store, _ *Clock) {
+	err := s.Flows().Update(context.Background(), store.NewID(), func(*store.Flow) error { return nil })
+	wantErr(t, "Update(missing)", err, store.ErrNotFound)
+}
+
+func testFlowDelete(t *testing.T, s store.Store, c *Clock) {
+	ctx := context.Background()
+	f := mustFlow(t, s, c, time.Minute)
+	code := store.Code{FlowID: f.ID, Method: "email", Purpose: "gate1", Hash: []byte("h"), ExpiresAt: c.Now().Add(time.Minute), TriesLeft: 5}
+	if err := s.Codes().Put(ctx, code); err != nil {
+		t.Fatalf("Put() = %v", err)
+	}
+	if err := s.Flows().Delete(ctx, f.ID); err != nil {
+		t.Fatalf("Delete() = %v", err)
+	}
+	_, err := s.Flows().Get(ctx, f.ID)
+	wantErr(t, "Get() after Delete", err, store.ErrNotFound)
+	_, err = s.Codes().Verify(ctx, f.ID, "email", "gate1", func([]byte) bool { return true })
+	wantErr(t, "Verify() of a deleted flow's code", err, store.ErrNotFound)
+	if err := s.Flows().Delete(ctx, f.ID); err != nil {
+		t.Errorf("Delete(missing) = %v, want nil", err)
+	}
+}
+
+// testFlowUpdateOneWinner: 50 parallel updates that each require the step
+// the flow starts at; exactly one may pass, as two parallel final submits
+// of a reset must lead to one password write.
+func testFlowUpdateOneWinner(t *testing.T, s store.Store, c *Clock) {
+	ctx := context.Background()
+	f := mustFlow(t, s, c, time.Minute)
+	errStep := errors.New("step not allowed")
+	errs := parallel(50, func(i int) error {
+		return s.Flows().Update(ctx, f.ID, func(fl *store.Flow) error {
+			if fl.Step != "start" {
+				return errStep
+			}
+			fl.Step = "done-" + strconv.Itoa(i)
+			return nil
+		})
+	})
+	winner := -1
+	for i, err := range errs {
+		switch {
+		case err == nil && winner >= 0:
+			t.Fatalf("updates %d and %d both won", winner, i)
+		case err == nil:
+			winner = i
+		case !errors.Is(err, errStep) && !errors.Is(err, store.ErrConflict):
+			t.Fatalf("update %d = %v, want the step error or ErrConflict", i, err)
+		}
+	}
+	if winner < 0 {
+		t.Fatal("no update won")
+	}
+	got, err := s.Flows().Get(ctx, f.ID)
+	if err != nil {
+		t.Fatalf("Get() = %v", err)
+	}
+	if want := "done-" + strconv.Itoa(winner); got.Step != want || got.Version != 2 {
+		t.Errorf("flow step %q version %d, want %q 2", got.Step, got.Version, want)
+	}
+}
+
+// testFlowUpdateNoLostUpdate: 50 parallel increments; every one reported as
+// saved is in the result, and no other.
+func testFlowUpdateNoLostUpdate(t *testing.T, s store.Store, c *Clock) {
+	ctx := context.Background()
+	f := mustFlow(t, s, c, time.Minute)
+	errs := parallel(50, func(int) error {
+		return s.Flows().Update(ctx, f.ID, func(fl *store.Flow) error {
+			n, _ := strconv.Atoi(string(fl.Data))
+			fl.Data = []byte(strconv.Itoa(n + 1))
+			return nil
+		})
+	})
+	saved := 0
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			saved++
+		case !errors.Is(err, store.ErrConflict):
+			t.Fatalf("update %d = %v, want nil or ErrConflict", i, err)
+		}
+	}
+	got, err := s.Flows().Get(ctx, f.ID)
+	if err != nil {
+		t.Fatalf("Get() = %v", err)
+	}
+	if saved == 0 || string(got.Data) != strconv.Itoa(saved) || got.Version != int64(1+saved) {
+		t.Errorf("%d updates saved; counter %q version %d, want %d and %d", saved, got.Data, got.Version, saved, 1+saved)
+	}
+}
