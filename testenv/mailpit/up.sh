@@ -44,7 +44,7 @@ fi
 
 stop_pidfile "$dir/mailpit.pid"
 for p in $smtp_port $http_port; do
-	wait_port $p 1 && die "127.0.0.1:$p is taken by a process that $dir/mailpit.pid does not name"
+	(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && die "127.0.0.1:$p is taken by a process that $dir/mailpit.pid does not name"
 done
 rm -f "$dir"/mailpit.db* "$dir/env"
 # --disable-version-check: mailpit would otherwise look for new releases online.

@@ -44,7 +44,7 @@ fi
 apt_install simplesamlphp php-cli php-ldap php-xml curl openssl
 
 stop_pidfile "$dir/php.pid"
-wait_port $port 1 && die "127.0.0.1:$port is taken by a process that $dir/php.pid does not name"
+(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && die "127.0.0.1:$port is taken by a process that $dir/php.pid does not name"
 rm -rf "$dir/config" "$dir/sessions" "$dir/tmp" "$dir/data" "$dir/log" "$dir/htdocs" "$dir/sp-metadata" "$dir/env"
 mkdir -p "$dir/config/metadata" "$dir/sessions" "$dir/tmp" "$dir/data" "$dir/log" "$dir/cert" "$dir/htdocs" "$dir/sp-metadata"
 ln -s /usr/share/simplesamlphp/www "$dir/htdocs/simplesaml"

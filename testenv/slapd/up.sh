@@ -46,7 +46,7 @@ fi
 
 stop_pidfile "$dir/slapd.pid"
 for p in 3389 3636; do
-	wait_port $p 1 && die "127.0.0.1:$p is taken by a process that $dir/slapd.pid does not name"
+	(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && die "127.0.0.1:$p is taken by a process that $dir/slapd.pid does not name"
 done
 rm -rf "$dir/data" "$dir/env"
 mkdir -p "$dir/data" "$dir/tls"
