@@ -29,7 +29,10 @@
 //
 // # Templates
 //
-// Pages execute with a *Page and emails with a *Mail. Every visible string
+// Pages execute with a *Page and emails with a *Mail. New renders every page
+// once with a zero View (nil Data) in every language, so a page reads its
+// data inside {{with .Data}}...{{end}}; the form block is called as
+// {{template "form" ($.With .Form)}} with a Form. Every visible string
 // comes from a catalog through the T method: {{.T "placeholder.title"}}, or
 // with named values, {{.T "error.status" "Status" .Data.Status}}. Messages
 // are go-i18n messages in TOML whose text is a Go template; they always see

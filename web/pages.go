@@ -94,6 +94,20 @@ func (p *Pages) Error(w http.ResponseWriter, r *http.Request, status int, err er
 	}})
 }
 
+// Page returns a handler that renders one fixed page, such as the
+// placeholder or not_configured page, for GET and HEAD; other methods get the
+// 405 error page.
+func (p *Pages) Page(status int, name string, data any) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			p.Error(w, r, http.StatusMethodNotAllowed, fmt.Errorf("%s on page %s", r.Method, name))
+			return
+		}
+		p.Render(w, r, status, name, templates.View{Data: data})
+	})
+}
+
 // HandlerFunc is a handler that may fail; Pages.Handle sends its error
 // through Pages.Error.
 type HandlerFunc func(w http.ResponseWriter, r *http.Request) error

@@ -232,6 +232,36 @@ func TestCSRFThroughBrowser(t *testing.T) {
 	}
 }
 
+func TestPageHandler(t *testing.T) {
+	set, err := templates.New(templates.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := (&Pages{Templates: set, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Page(200, "not_configured", templates.Notice{Back: "/login"})
+	tests := []struct {
+		method, lang string
+		status       int
+		want         string
+	}{
+		{"GET", "", 200, "Self-service is not set up yet"},
+		{"GET", "fr-CA", 200, "Le libre-service n’est pas encore configuré"},
+		{"HEAD", "", 200, ""},
+		{"POST", "", 405, "This action is not allowed here"},
+	}
+	for _, tt := range tests {
+		req := httptest.NewRequest(tt.method, "/.frontdoor/reset", nil)
+		req.Header.Set("Accept-Language", tt.lang)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != tt.status || !strings.Contains(rec.Body.String(), tt.want) {
+			t.Errorf("%s %s: %d, want %d with %q", tt.method, tt.lang, rec.Code, tt.status, tt.want)
+		}
+		if tt.status == 405 && rec.Header().Get("Allow") != "GET, HEAD" {
+			t.Errorf("405 without Allow")
+		}
+	}
+}
+
 func TestStatusOf(t *testing.T) {
 	tests := []struct {
 		err  error
@@ -283,7 +313,7 @@ func TestRenderFailure(t *testing.T) {
 	}
 	rec := httptest.NewRecorder()
 	r := httptest.NewRequest("GET", "/", nil).WithContext(WithRequestID(context.Background(), "rid-1"))
-	(&Pages{Templates: set}).Render(rec, r, 200, "no_such_page", templates.View{})
+	(&Pages{Templates: set, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Render(rec, r, 200, "no_such_page", templates.View{})
 	if rec.Code != 500 || !strings.Contains(rec.Body.String(), "rid-1") {
 		t.Errorf("a page that fails to render gave %d %q", rec.Code, rec.Body.String())
 	}
