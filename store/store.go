@@ -39,8 +39,9 @@ type Flows interface {
 	// with ErrConflict. So fn may run more than once: it must only change
 	// the *Flow it is given, and must not call the store. An error from fn
 	// aborts the update, nothing is written, and Update returns that error.
-	// fn may change Kind, Step, UserRef, Data and ExpiresAt; ID and CreatedAt
-	// are kept and Version goes up by one. A flow past its ExpiresAt cannot
+	// fn may change Kind, Step, UserRef, Data and ExpiresAt (but not clear
+	// Kind or ExpiresAt: ErrInvalid); ID and CreatedAt are kept and Version
+	// goes up by one. A flow past its ExpiresAt cannot
 	// be updated (ErrExpired); a missing one is ErrNotFound.
 	Update(ctx context.Context, id string, fn func(*Flow) error) error
 	// Delete removes the flow and its codes. Deleting a missing flow is not
