@@ -61,9 +61,11 @@ func WithSynchronous(mode string) Option {
 }
 
 // Open opens (creating if needed) the database named by dsn and brings its
-// schema up to date. dsn is a file path, a "file:" URI (its query parameters
-// are kept and applied after frontdoor's own), or ":memory:" for a private
-// in-memory database that lives as long as the Store.
+// schema up to date. dsn is a file path, a "file:" URI, or ":memory:" for a
+// private in-memory database that lives as long as the Store. A URI's query
+// parameters (modernc.org/sqlite's, such as _pragma=cache_size(-20000)) are
+// passed on; the settings frontdoor relies on (WAL, foreign keys, busy
+// timeout, synchronous) are its own and are changed through options only.
 func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	o := options{now: time.Now, busyTimeout: 5 * time.Second, readers: 4, synchronous: "FULL"}
 	for _, opt := range opts {
@@ -126,14 +128,8 @@ func fileURI(dsn string) (uri string, memory bool, err error) {
 }
 
 func openPool(file string, params []string, conns int) (*sql.DB, error) {
-	sep := "?"
-	if strings.Contains(file, "?") {
-		sep = "&"
-	}
-	// frontdoor's parameters first, so that the operator's own, in the DSN,
-	// are applied last and win.
 	base, query, _ := strings.Cut(file, "?")
-	dsn := base + sep + strings.Join(params, "&")
+	dsn := base + "?" + strings.Join(params, "&")
 	if query != "" {
 		dsn += "&" + query
 	}
