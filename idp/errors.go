@@ -20,8 +20,6 @@ var (
 	// ErrLocked means the account is locked and the operation cannot proceed:
 	// an administrative lock, or a change attempted while locked out.
 	ErrLocked = errors.New("idp: account is locked")
-	// ErrDisabled means the account is disabled or expired.
-	ErrDisabled = errors.New("idp: account is disabled")
 	// ErrRefused means the directory denied the write to the service
 	// account (missing rights) or refused it for another reason than policy.
 	ErrRefused = errors.New("idp: directory refused the operation")

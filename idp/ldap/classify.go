@@ -114,11 +114,8 @@ func openLDAPBindError(op string, err error, ctrls []ldap.Control) error {
 }
 
 // adCode is the Win32 error code that leads Active Directory's diagnostic
-// message ("0000052D: ..."), and adData the code after "data" in a bind's.
-var (
-	adCode = regexp.MustCompile(`^([0-9A-Fa-f]{8}):`)
-	adData = regexp.MustCompile(`\bdata ([0-9A-Fa-f]+),`)
-)
+// message ("0000052D: ...").
+var adCode = regexp.MustCompile(`^([0-9A-Fa-f]{8}):`)
 
 func diagnostic(err error) string {
 	var le *ldap.Error
@@ -166,22 +163,4 @@ func adReason(msg string) idp.Reason {
 		return idp.ReasonTooYoung
 	}
 	return idp.ReasonOther
-}
-
-// adBindError classifies a failed bind as a user by its data code.
-func adBindError(op string, err error) error {
-	if !ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidCredentials) {
-		return generic(op, err)
-	}
-	data := ""
-	if m := adData.FindStringSubmatch(diagnostic(err)); m != nil {
-		data = strings.ToLower(m[1])
-	}
-	switch data {
-	case "775":
-		return fmt.Errorf("ldap: %s: %w: %w", op, idp.ErrLocked, err)
-	case "533", "701", "530", "531":
-		return fmt.Errorf("ldap: %s: %w: %w", op, idp.ErrDisabled, err)
-	}
-	return fmt.Errorf("ldap: %s: %w: %w", op, idp.ErrBadPassword, err)
 }

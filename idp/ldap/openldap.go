@@ -34,7 +34,7 @@ func (d *Directory) openLDAPSet(ctx context.Context, u idp.User, password string
 	err := d.withConn(ctx, "set password", func(c *ldap.Conn) error {
 		if o.Unlock {
 			// Refuse before writing when the lock is one never to clear.
-			if lock, _, err := d.lockState(c, u.DN); err != nil {
+			if lock, err := d.lockState(c, u.DN); err != nil {
 				return err
 			} else if lock == permanentLock {
 				return fmt.Errorf("ldap: set password: %w", idp.ErrLocked)
@@ -84,28 +84,23 @@ func (d *Directory) openLDAPChange(ctx context.Context, u idp.User, old, passwor
 	return nil
 }
 
-// openLDAPUnlock deletes the lockout attributes that are present, naming the
-// lock value read just before, so that an administrative lock set meanwhile
-// is never removed.
+// openLDAPUnlock deletes pwdAccountLockedTime, naming the value read just
+// before, so that an administrative lock set meanwhile is never removed.
+// slapd deletes pwdFailureTime with it (that attribute is not writable).
 func (d *Directory) openLDAPUnlock(ctx context.Context, u idp.User) error {
 	return d.withConn(ctx, "unlock", func(c *ldap.Conn) error {
-		lock, failures, err := d.lockState(c, u.DN)
+		lock, err := d.lockState(c, u.DN)
 		if err != nil {
 			return err
 		}
 		if lock == permanentLock {
 			return fmt.Errorf("ldap: unlock: %w", idp.ErrLocked)
 		}
-		m := ldap.NewModifyRequest(u.DN, nil)
-		if lock != "" {
-			m.Delete("pwdAccountLockedTime", []string{lock})
-		}
-		if failures {
-			m.Delete("pwdFailureTime", nil)
-		}
-		if len(m.Changes) == 0 {
+		if lock == "" {
 			return nil
 		}
+		m := ldap.NewModifyRequest(u.DN, nil)
+		m.Delete("pwdAccountLockedTime", []string{lock})
 		if err := c.Modify(m); err != nil {
 			return generic("unlock", err)
 		}
@@ -113,20 +108,19 @@ func (d *Directory) openLDAPUnlock(ctx context.Context, u idp.User) error {
 	})
 }
 
-// lockState reads the entry's lock time and whether failures are recorded.
-func (d *Directory) lockState(c *ldap.Conn, dn string) (lock string, failures bool, err error) {
+// lockState reads the entry's pwdAccountLockedTime ("" when not locked).
+func (d *Directory) lockState(c *ldap.Conn, dn string) (string, error) {
 	req := ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1,
-		d.timeLimit(), false, "(objectClass=*)", []string{"pwdAccountLockedTime", "pwdFailureTime"}, nil)
+		d.timeLimit(), false, "(objectClass=*)", []string{"pwdAccountLockedTime"}, nil)
 	res, err := c.Search(req)
 	if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
-		return "", false, fmt.Errorf("ldap: read lock state: %w", idp.ErrNotFound)
+		return "", fmt.Errorf("ldap: read lock state: %w", idp.ErrNotFound)
 	}
 	if err != nil {
-		return "", false, generic("read lock state", err)
+		return "", generic("read lock state", err)
 	}
 	if len(res.Entries) != 1 {
-		return "", false, fmt.Errorf("ldap: read lock state: %w", idp.ErrNotFound)
+		return "", fmt.Errorf("ldap: read lock state: %w", idp.ErrNotFound)
 	}
-	e := res.Entries[0]
-	return e.GetAttributeValue("pwdAccountLockedTime"), len(e.GetAttributeValues("pwdFailureTime")) > 0, nil
+	return res.Entries[0].GetAttributeValue("pwdAccountLockedTime"), nil
 }
