@@ -3,6 +3,6 @@
 // both). A challenge lives in the flow's server-side state, is checked in
 // constant time and is used once: any answer, right or wrong, retires it.
 //
-// Tests that drive a whole flow read the answer through OnIssue, which exists
-// only in builds with the testhooks tag and so never in the frontdoor binary.
+// End-to-end tests solve a challenge by reading the flow's state from the
+// store, in test code only: the binary has no way to reveal an answer.
 package captcha

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	netmail "net/mail"
 	"os"
 	"time"
 
@@ -20,6 +21,9 @@ type Message struct {
 	Subject string
 	Text    string
 	HTML    string
+	// FromName is the sender's display name ("frontdoor on behalf of Example
+	// Corp"); the address is email.from's.
+	FromName string
 	// Kind names the message for logs and metrics ("code", "reset_done"); the
 	// bodies are never logged, they may hold codes.
 	Kind string
@@ -78,7 +82,7 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 		return errors.New("notify: message without recipient")
 	}
 	msg := mail.NewMsg()
-	if err := msg.From(s.from); err != nil {
+	if err := s.setFrom(msg, m.FromName); err != nil {
 		return fmt.Errorf("notify: from: %w", err)
 	}
 	if err := msg.To(m.To...); err != nil {
@@ -95,4 +99,16 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 		return fmt.Errorf("notify: smtp send: %w", err)
 	}
 	return nil
+}
+
+// setFrom uses the configured address, with name as its display name when given.
+func (s *SMTP) setFrom(msg *mail.Msg, name string) error {
+	if name == "" {
+		return msg.From(s.from)
+	}
+	addr, err := netmail.ParseAddress(s.from)
+	if err != nil {
+		return err
+	}
+	return msg.FromFormat(name, addr.Address)
 }

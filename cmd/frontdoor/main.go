@@ -1,16 +1,122 @@
+// Command frontdoor runs self-service password reset and account unlock in
+// front of an existing sign-in page.
+//
+//	frontdoor serve --config FILE
+//	frontdoor check-config --config FILE
+//	frontdoor check-password --config FILE [--user LOGIN] [--name "Display Name"]
+//	frontdoor version
 package main
 
 import (
-	_ "github.com/andybalholm/brotli"
-	_ "github.com/coreos/go-oidc/v3/oidc"
-	_ "github.com/crewjam/saml"
-	_ "github.com/go-ldap/ldap/v3"
-	_ "github.com/gorilla/sessions"
-	_ "github.com/prometheus/client_golang/prometheus"
-	_ "golang.org/x/net/html"
-	_ "golang.org/x/oauth2"
-	_ "gopkg.in/yaml.v3"
-	_ "modernc.org/sqlite"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/frontdoor-sspr/frontdoor/config"
+	"github.com/frontdoor-sspr/frontdoor/policy"
+	"github.com/frontdoor-sspr/frontdoor/server"
 )
 
-func main() {}
+// version is set at build time: -ldflags "-X main.version=v1.2.3".
+var version = "dev"
+
+const usage = `usage: frontdoor <command> [flags]
+
+commands:
+  serve           --config FILE   run the proxy and the self-service pages
+  check-config    --config FILE   validate a configuration file, listing every problem
+  check-password  --config FILE [--user LOGIN] [--name NAME]
+                                  check one password (read from standard input) against the policy
+  version                         print the version
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	cmd, args := args[0], args[1:]
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("config", "", "configuration file")
+	user := fs.String("user", "", "login of the user the password is for (check-password)")
+	name := fs.String("name", "", "display name of that user (check-password)")
+	switch cmd {
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, "frontdoor", version)
+		return 0
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	case "serve", "check-config", "check-password":
+	default:
+		fmt.Fprintf(stderr, "frontdoor: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *path == "" {
+		fmt.Fprintf(stderr, "frontdoor %s: --config FILE is required\n", cmd)
+		return 2
+	}
+	cfg, err := config.Load(*path)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", *path, err)
+		return 1
+	}
+	switch cmd {
+	case "check-config":
+		if err := server.Check(cfg); err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", *path, err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "%s: valid\n", *path)
+		return 0
+	case "check-password":
+		return checkPassword(cfg, *user, *name, stdin, stdout, stderr)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	srv, err := server.New(ctx, cfg, server.NewLogger(cfg.Log, stderr), version)
+	if err != nil {
+		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
+		return 1
+	}
+	if err := srv.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func checkPassword(cfg *config.Config, user, name string, stdin io.Reader, stdout, stderr io.Writer) int {
+	p, err := policy.New(cfg.PasswordPolicy, cfg.Organization)
+	if err != nil {
+		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
+		return 1
+	}
+	defer p.Close()
+	ok, err := policy.CheckCommand(context.Background(), stdin, stdout, p,
+		policy.Context{Username: user, DisplayName: name}, policy.Lang(os.Getenv("LANG")))
+	switch {
+	case errors.Is(err, policy.ErrNoPassword):
+		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
+		return 2
+	case !ok:
+		return 1
+	case err != nil: // accepted by the other rules, but a breached source failed
+		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
+		return 2
+	}
+	return 0
+}

@@ -1,0 +1,130 @@
+package server
+
+import (
+	"errors"
+	"html"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/text/language"
+
+	"github.com/frontdoor-sspr/frontdoor/audit"
+	"github.com/frontdoor-sspr/frontdoor/flows"
+	"github.com/frontdoor-sspr/frontdoor/flows/methods"
+	"github.com/frontdoor-sspr/frontdoor/flows/reset"
+	"github.com/frontdoor-sspr/frontdoor/idp"
+	"github.com/frontdoor-sspr/frontdoor/notify"
+	"github.com/frontdoor-sspr/frontdoor/templates"
+	"github.com/frontdoor-sspr/frontdoor/web"
+)
+
+// routes mounts frontdoor's own pages under the prefix.
+func (s *Server) routes() {
+	cfg, prefix := s.cfg, s.cfg.Server.Prefix
+	s.own.Handle("GET "+prefix+"static/", s.templates.StaticHandler())
+	engine := flows.NewEngine(flows.Options{Flows: s.store.Flows(), Prefix: prefix, Secure: isHTTPS(cfg.Server.PublicURL)})
+	auditLog := &audit.Log{Store: s.store.Audit(), ClientIP: s.clientIP}
+
+	if s.resetAvailable() {
+		reset.New(reset.Options{
+			Reset: *cfg.Reset, PublicURL: cfg.Server.PublicURL, Prefix: prefix,
+			Captcha: cfg.Captcha.Provider != "none",
+		}, reset.Deps{
+			Engine: engine, CSRF: s.csrf, Pages: s.pages, Directory: s.directory,
+			Methods: s.methods(), Policy: s.policy, Limits: s.store.Limits(), Audit: auditLog,
+			ClientIP: s.clientIP, Confirm: s.confirmReset,
+		}).Register(s.own)
+	} else {
+		s.own.Handle("GET "+prefix+"reset", s.notice("not_configured"))
+	}
+	s.own.Handle("GET "+prefix+"unlock", s.notice("placeholder"))
+	s.own.Handle("GET "+prefix+"helpdesk", s.notice("placeholder"))
+	s.own.Handle(prefix, s.pages.Handle(func(w http.ResponseWriter, r *http.Request) error {
+		return webNotFound
+	}))
+}
+
+// resetAvailable tells whether the configuration sets up the reset flow.
+func (s *Server) resetAvailable() bool {
+	c := s.cfg
+	return c.Reset != nil && c.Reset.Enabled != "none" && s.directory != nil && s.mail != nil
+}
+
+// notice renders a page that only says something (not set up yet, coming).
+func (s *Server) notice(page string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.pages.Render(w, r, http.StatusOK, page, templates.View{Data: templates.Notice{Back: s.cfg.Server.PublicURL + "/"}})
+	})
+}
+
+// methods returns the configured verification methods that this build has.
+func (s *Server) methods() []methods.Method {
+	var ms []methods.Method
+	for _, name := range s.cfg.Reset.Methods {
+		switch name {
+		case "email":
+			ms = append(ms, &methods.Email{Codes: s.store.Codes(), Limits: s.store.Limits(), Secret: s.secret,
+				Send: s.sendCode, Now: time.Now})
+		default:
+			s.log.Warn("verification method not available in this build; it is not offered", "method", name)
+		}
+	}
+	return ms
+}
+
+// sendCode queues the verification-code email.
+func (s *Server) sendCode(m methods.EmailMessage) {
+	s.sendMail(m.To, "code", language.Make(m.Lang), struct {
+		Code    string
+		Minutes int
+	}{m.Code, int(m.TTL.Minutes())})
+}
+
+// confirmReset tells the user their password was reset, at every address on
+// the account.
+func (s *Server) confirmReset(r *http.Request, u idp.User) {
+	lang := s.templates.Negotiate(r.Header.Get("Accept-Language"))
+	for _, to := range u.Emails {
+		s.sendMail(to, "reset_done", lang, struct{ Login, Time string }{u.Login, time.Now().UTC().Format("2006-01-02 15:04 MST")})
+	}
+}
+
+func (s *Server) sendMail(to, name string, lang language.Tag, data any) {
+	subject, text, htmlBody, err := s.templates.RenderEmail(name, lang, data)
+	if err != nil {
+		s.log.Error("rendering an email failed", "email", name, "err", err)
+		return
+	}
+	s.mail.Enqueue(notify.Message{To: []string{to}, Subject: subject, Text: text, HTML: htmlBody,
+		FromName: s.templates.FromName(lang), Kind: name})
+}
+
+// snippet is the HTML injected into sign-in pages: the links to frontdoor's
+// flows, carrying the page to come back to. Plain links: the upstream's CSP
+// needs no change.
+func (s *Server) snippet(r *http.Request, returnTo string) []byte {
+	lang := s.templates.Negotiate(r.Header.Get("Accept-Language"))
+	q := "?return_to=" + url.QueryEscape(returnTo)
+	prefix := s.cfg.Server.Prefix
+	var b strings.Builder
+	b.WriteString(`<p class="frontdoor-links">`)
+	link := func(page, id string) {
+		text, err := s.templates.Message(lang, id)
+		if err != nil {
+			s.log.Error("injected link text", "id", id, "err", err)
+			return
+		}
+		b.WriteString(`<a class="frontdoor-link" href="` + html.EscapeString(prefix+page+q) + `">` + html.EscapeString(text) + `</a>`)
+	}
+	link("reset", "inject.reset")
+	if *s.cfg.Upstream.InjectUnlock && s.cfg.Unlock != nil && s.cfg.Unlock.Enabled != "none" {
+		b.WriteString(" ")
+		link("unlock", "inject.unlock")
+	}
+	b.WriteString(`</p>`)
+	return []byte(b.String())
+}
+
+var webNotFound = web.WithStatus(http.StatusNotFound, errors.New("no such page"))

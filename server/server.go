@@ -1,0 +1,202 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/frontdoor-sspr/frontdoor/config"
+	"github.com/frontdoor-sspr/frontdoor/idp/ldap"
+	"github.com/frontdoor-sspr/frontdoor/notify"
+	"github.com/frontdoor-sspr/frontdoor/policy"
+	"github.com/frontdoor-sspr/frontdoor/proxy"
+	"github.com/frontdoor-sspr/frontdoor/store"
+	"github.com/frontdoor-sspr/frontdoor/store/sqlite"
+	"github.com/frontdoor-sspr/frontdoor/telemetry"
+	"github.com/frontdoor-sspr/frontdoor/templates"
+	"github.com/frontdoor-sspr/frontdoor/web"
+)
+
+// Server is frontdoor assembled from its configuration.
+type Server struct {
+	cfg     *config.Config
+	log     *slog.Logger
+	version string
+	secret  []byte
+
+	store     store.Store
+	templates *templates.Set
+	pages     *web.Pages
+	csrf      *web.CSRF
+	metrics   *telemetry.Metrics
+	proxy     *proxy.Proxy
+	own       *http.ServeMux
+	directory *ldap.Directory
+	policy    *policy.Policy
+	mail      *notify.Queue
+	closers   []func() error
+}
+
+// Check validates what config.Validate cannot see: the rules of the parts
+// that own their settings (the password policy).
+func Check(cfg *config.Config) error {
+	var ps config.Problems
+	for _, p := range policy.Validate(cfg.PasswordPolicy) {
+		ps = append(ps, config.Problem{Path: "password_policy." + p.Key, Message: p.Message})
+	}
+	if len(ps) > 0 {
+		return ps
+	}
+	return nil
+}
+
+// New builds every part; nothing listens until Run or Serve.
+func New(ctx context.Context, cfg *config.Config, log *slog.Logger, version string) (*Server, error) {
+	if err := Check(cfg); err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: log, version: version, metrics: telemetry.New(), own: http.NewServeMux()}
+	if err := s.build(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Server) build(ctx context.Context) error {
+	cfg := s.cfg
+	s.secret = []byte(cfg.Server.SecretKey)
+	if len(s.secret) == 0 {
+		s.secret = make([]byte, 32)
+		_, _ = rand.Read(s.secret)
+		s.log.Warn("server.secret_key is not set: using a random key, so flows do not survive a restart and replicas cannot share them")
+	}
+	st, err := openStore(ctx, cfg.Store)
+	if err != nil {
+		return err
+	}
+	s.store = st
+	s.closers = append(s.closers, st.Close)
+
+	if s.templates, err = templates.New(templates.Options{Dir: cfg.Server.TemplatesDir, Organization: cfg.Organization, Prefix: cfg.Server.Prefix}); err != nil {
+		return err
+	}
+	publicURL := cfg.Server.PublicURL
+	s.pages = &web.Pages{Templates: s.templates, Home: publicURL + "/"}
+	if s.csrf, err = web.NewCSRF(s.secret, isHTTPS(publicURL)); err != nil {
+		return err
+	}
+	if s.policy, err = policy.New(cfg.PasswordPolicy, cfg.Organization); err != nil {
+		return err
+	}
+	s.closers = append(s.closers, s.policy.Close)
+	if cfg.Directory != nil {
+		if s.directory, err = ldap.New(*cfg.Directory); err != nil {
+			return fmt.Errorf("directory: %w", err)
+		}
+		s.closers = append(s.closers, s.directory.Close)
+	}
+	if cfg.Email != nil {
+		mailer, err := notify.NewSMTP(*cfg.Email)
+		if err != nil {
+			return fmt.Errorf("email: %w", err)
+		}
+		s.mail = notify.NewQueue(mailer, s.log, 2)
+		s.closers = append(s.closers, func() error { s.mail.Close(); return nil })
+	}
+	s.routes()
+	return s.buildProxy()
+}
+
+func openStore(ctx context.Context, c config.Store) (store.Store, error) {
+	switch c.Driver {
+	case "sqlite":
+		st, err := sqlite.Open(ctx, c.DSN)
+		if err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		return st, nil
+	}
+	return nil, fmt.Errorf("store.driver %q is not available in this build", c.Driver)
+}
+
+func (s *Server) buildProxy() error {
+	cfg := s.cfg
+	up, err := url.Parse(cfg.Upstream.URL)
+	if err != nil {
+		return fmt.Errorf("upstream.url: %w", err)
+	}
+	p, err := proxy.New(proxy.Options{
+		Upstream: up,
+		Prefix:   cfg.Server.Prefix,
+		Own:      web.SecurityHeaders(s.own),
+		Intercept: map[string][]string{
+			"reset":    cfg.Upstream.Intercept.Reset,
+			"unlock":   cfg.Upstream.Intercept.Unlock,
+			"helpdesk": cfg.Upstream.Intercept.Helpdesk,
+		},
+		SignInPaths:    cfg.Upstream.SignInPaths,
+		InjectAfter:    cfg.Upstream.InjectAfter,
+		Snippet:        s.snippet,
+		TrustedProxies: cfg.Server.TrustedProxies,
+		PreserveHost:   *cfg.Upstream.PreserveHost,
+		MaxBodyBytes:   cfg.Server.MaxBodyBytes,
+		Timeout:        cfg.Upstream.Timeout.D(),
+		ErrorPage:      s.pages.Error,
+		Observe:        s.metrics.Observe,
+		Logger:         s.log,
+	})
+	if err != nil {
+		return err
+	}
+	s.proxy = p
+	return nil
+}
+
+// Handler is the front door: every request gets an ID and a logger, then
+// goes to the proxy.
+func (s *Server) Handler() http.Handler {
+	return web.RequestIDs{Logger: s.log}.Handler(s.proxy)
+}
+
+// clientIP is the request's client address as the proxy believes it.
+func (s *Server) clientIP(r *http.Request) string { return s.proxy.ClientIP(r).String() }
+
+// ready reports whether frontdoor can serve flows: the store answers.
+func (s *Server) ready(ctx context.Context) error { return s.store.Ping(ctx) }
+
+// collectGarbage removes expired flows, codes and limit windows every minute.
+func (s *Server) collectGarbage(ctx context.Context) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			if _, err := s.store.GC(ctx, now); err != nil && !errors.Is(err, context.Canceled) {
+				s.log.Error("store garbage collection failed", "err", err)
+			}
+		}
+	}
+}
+
+// Close releases every part, in reverse order of creation.
+func (s *Server) Close() {
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		if err := s.closers[i](); err != nil {
+			s.log.Error("closing", "err", err)
+		}
+	}
+	s.closers = nil
+}
+
+func isHTTPS(u string) bool {
+	p, err := url.Parse(u)
+	return err == nil && p.Scheme == "https"
+}
