@@ -6,6 +6,7 @@ import (
 	"github.com/go-ldap/ldap/v3"
 
 	"github.com/frontdoor-sspr/frontdoor/config"
+	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/idp/idptest"
 	"github.com/frontdoor-sspr/frontdoor/testenv"
 )
@@ -57,4 +58,94 @@ func TestActiveDirectoryConformance(t *testing.T) {
 func TestActiveDirectoryTransport(t *testing.T) {
 	s, plain := samba(t)
 	testTransport(t, s, plain, OpenLDAP)
+}
+
+// TestActiveDirectoryGroups checks nested membership and privileged accounts
+// found through groups rather than adminCount.
+func TestActiveDirectoryGroups(t *testing.T) {
+	s, _ := samba(t)
+	d := newDirectory(t, s.cfg)
+	admin := s.dialAdmin(t)
+	users := "CN=Users," + s.cfg.BaseDN
+	addGroup := func(name string, members ...string) string {
+		dn := "CN=" + name + "," + users
+		add := ldap.NewAddRequest(dn, nil)
+		add.Attribute("objectClass", []string{"top", "group"})
+		add.Attribute("sAMAccountName", []string{name})
+		if len(members) > 0 {
+			add.Attribute("member", members)
+		}
+		if err := admin.Add(add); err != nil {
+			t.Fatalf("add group %s: %v", dn, err)
+		}
+		t.Cleanup(func() { _ = s.dialAdmin(t).Del(ldap.NewDelRequest(dn, nil)) })
+		return dn
+	}
+	alice, err := d.Lookup(t.Context(), "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	suffix := alice.ID[:8]
+	inner := addGroup("fdtinner"+suffix, alice.DN)
+	outer := addGroup("fdtouter"+suffix, inner)
+	for _, tt := range []struct {
+		group string
+		want  bool
+	}{{inner, true}, {outer, true}, {"CN=Domain Admins," + users, false}} {
+		if in, err := d.IsMember(t.Context(), alice, tt.group); err != nil || in != tt.want {
+			t.Errorf("IsMember(alice, %s) = %v, %v; want %v", tt.group, in, err, tt.want)
+		}
+	}
+	// The built-in Administrator is privileged through Domain Admins.
+	if u, err := d.Lookup(t.Context(), "Administrator"); err != nil || !u.Privileged {
+		t.Errorf("Lookup(Administrator): Privileged %v, %v; want true", u.Privileged, err)
+	}
+	// Admin groups from the configuration are followed through nesting.
+	cfg := s.cfg
+	cfg.AdminGroups = []string{outer}
+	if u, err := newDirectory(t, cfg).Lookup(t.Context(), "alice"); err != nil || !u.Privileged {
+		t.Errorf("alice in a nested admin group: Privileged %v, %v; want true", u.Privileged, err)
+	}
+}
+
+// TestActiveDirectoryPolicyHintsAccepted sends the policy hints control on a
+// reset, as a DC that advertises it would get it. Samba does not advertise
+// the control (and does not enforce history on resets), but it must accept
+// the encoding as a critical control without failing the reset.
+func TestActiveDirectoryPolicyHintsAccepted(t *testing.T) {
+	s, _ := samba(t)
+	d := newDirectory(t, s.cfg)
+	if err := d.Check(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if d.root.policyHints != "" {
+		t.Logf("the server advertises %s", d.root.policyHints)
+	}
+	for _, oid := range []string{ldap.ControlTypeMicrosoftPolicyHints, ldap.ControlTypeMicrosoftPolicyHintsDeprecated} {
+		t.Run(oid, func(t *testing.T) {
+			d.root.policyHints = oid
+			f := s.fixture(t, nil)
+			login := "fdthint" + oid[len(oid)-4:]
+			dn := "CN=" + login + ",CN=Users," + s.cfg.BaseDN
+			add := ldap.NewAddRequest(dn, nil)
+			add.Attribute("objectClass", []string{"top", "person", "organizationalPerson", "user"})
+			add.Attribute("sAMAccountName", []string{login})
+			add.Attribute("unicodePwd", []string{unicodePwd("Start-Pass-2026!")})
+			add.Attribute("userAccountControl", []string{"512"})
+			if err := s.dialAdmin(t).Add(add); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = s.dialAdmin(t).Del(ldap.NewDelRequest(dn, nil)) })
+			u, err := d.Lookup(t.Context(), login)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := d.SetPassword(t.Context(), u, "Next-Pass-2026!", idp.SetOptions{}); err != nil {
+				t.Fatalf("SetPassword with %s: %v", oid, err)
+			}
+			if err := f.Bind(u, "Next-Pass-2026!"); err != nil {
+				t.Errorf("bind after the reset: %v", err)
+			}
+		})
+	}
 }

@@ -3,6 +3,7 @@ package ldap
 import (
 	"encoding/hex"
 	"errors"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -159,6 +160,47 @@ func TestADErrors(t *testing.T) {
 			}
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("= %v; want %v", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestTimeout points the backend at a server that accepts connections and
+// never answers: the lookup must give up with ErrUnavailable.
+func TestTimeout(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var held []net.Conn
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				for _, c := range held {
+					c.Close()
+				}
+				return
+			}
+			held = append(held, c)
+		}
+	}()
+	defer func() { l.Close(); <-done }()
+	for _, tt := range []struct {
+		name     string
+		url      string
+		startTLS bool
+	}{{"ldaps", "ldaps://" + l.Addr().String(), false}, {"StartTLS", "ldap://" + l.Addr().String(), true}} {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := New(config.Directory{Type: "openldap", URLs: []string{tt.url}, StartTLS: tt.startTLS,
+				BaseDN: "dc=x", BindDN: "cn=s,dc=x", BindPassword: "p", Timeout: config.Duration(200 * time.Millisecond)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := d.Lookup(t.Context(), "alice"); !errors.Is(err, idp.ErrUnavailable) {
+				t.Fatalf("Lookup on a silent server = %v; want ErrUnavailable", err)
 			}
 		})
 	}
