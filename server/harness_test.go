@@ -1,0 +1,234 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"html"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/go-ldap/ldap/v3"
+
+	"github.com/frontdoor-sspr/frontdoor/config"
+	"github.com/frontdoor-sspr/frontdoor/flows"
+	"github.com/frontdoor-sspr/frontdoor/testenv"
+)
+
+// frontdoor is a running frontdoor in front of the testenv SimpleSAMLphp, with
+// the testenv slapd as its directory and mailpit as its mail server.
+type frontdoor struct {
+	URL string
+	srv *Server
+}
+
+// testConfig is the configuration the end-to-end tests start from.
+func testConfig(t testing.TB) *config.Config {
+	ssp := testenv.Require(t, "simplesamlphp", "SIMPLESAMLPHP_URL")[0]
+	d := testenv.Require(t, "slapd", "SLAPD_LDAPS_URL", "SLAPD_CA_FILE", "SLAPD_BIND_DN", "SLAPD_BIND_PASSWORD", "SLAPD_BASE_DN", "SLAPD_ROOT_DN")
+	m := testenv.Require(t, "mailpit", "MAILPIT_SMTP_HOST", "MAILPIT_SMTP_PORT")
+	port, _ := strconv.Atoi(m[1])
+	return &config.Config{
+		Server:       config.Server{SecretKey: strings.Repeat("k", 32)},
+		Upstream:     config.Upstream{URL: ssp, Preset: "simplesamlphp"},
+		Store:        config.Store{Driver: "sqlite", DSN: filepath.Join(t.TempDir(), "frontdoor.db")},
+		Organization: "Example Corp",
+		Directory: &config.Directory{Type: "openldap", URLs: []string{d[0]}, CAFile: d[1], BindDN: d[2],
+			BindPassword: d[3], BaseDN: d[4], RootDN: d[5]},
+		Reset:   &config.Reset{Enabled: "all", Methods: []string{"email"}},
+		Unlock:  &config.Unlock{Enabled: "all"},
+		Email:   &config.Email{From: "frontdoor <no-reply@example.test>", SMTP: config.SMTP{Host: m[0], Port: port, TLS: "none"}},
+		Captcha: config.Captcha{Provider: "image"},
+	}
+}
+
+// startFrontdoor serves cfg (testConfig when nil) on loopback until the test ends.
+func startFrontdoor(t testing.TB, cfg *config.Config) *frontdoor {
+	t.Helper()
+	if cfg == nil {
+		cfg = testConfig(t)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Server.Listen, cfg.Server.MetricsListen = ln.Addr().String(), mln.Addr().String()
+	cfg.Server.PublicURL = "http://" + ln.Addr().String()
+	cfg.ApplyDefaults()
+	if p := cfg.Validate(); len(p) > 0 {
+		t.Fatal(p)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	}
+	srv, err := New(ctx, cfg, log, "test")
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln, mln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	return &frontdoor{URL: cfg.Server.PublicURL, srv: srv}
+}
+
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+
+// browser is an HTTP client with a cookie jar that follows redirects, as a
+// browser does.
+func browser(t testing.TB) *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar}
+}
+
+// page fetches (GET when form is nil, else POST) and returns the final status,
+// URL and body.
+func page(t testing.TB, c *http.Client, method, rawURL string, form url.Values) (int, *url.URL, string) {
+	t.Helper()
+	var resp *http.Response
+	var err error
+	if form == nil {
+		resp, err = c.Get(rawURL)
+	} else {
+		resp, err = c.PostForm(rawURL, form)
+	}
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, rawURL, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, resp.Request.URL, string(b)
+}
+
+var (
+	csrfRE = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+	hrefRE = regexp.MustCompile(`<a class="frontdoor-link" href="([^"]+)">([^<]+)</a>`)
+	codeRE = regexp.MustCompile(`\b(\d{8})\b`)
+)
+
+// csrf returns the page's CSRF token.
+func csrf(t testing.TB, body string) string {
+	t.Helper()
+	m := csrfRE.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no CSRF token in page:\n%s", body)
+	}
+	return m[1]
+}
+
+// injectedLink returns the href of the injected link with the given text.
+func htmlUnescape(s string) string { return html.UnescapeString(s) }
+
+func injectedLink(t testing.TB, body, text string) string {
+	t.Helper()
+	for _, m := range hrefRE.FindAllStringSubmatch(body, -1) {
+		if html.UnescapeString(m[2]) == text {
+			return html.UnescapeString(m[1])
+		}
+	}
+	t.Fatalf("no injected %q link in page:\n%s", text, body)
+	return ""
+}
+
+// captchaAnswer reads the CAPTCHA answer of the browser's current flow from
+// the store: test code only, the binary has no such door.
+func (fd *frontdoor) captchaAnswer(t testing.TB, c *http.Client, kind string) string {
+	t.Helper()
+	u, _ := url.Parse(fd.URL + "/.frontdoor/")
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name != flows.CookieName(kind) {
+			continue
+		}
+		f, err := fd.srv.store.Flows().Get(context.Background(), ck.Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s struct {
+			Captcha struct{ Answer string } `json:"captcha"`
+		}
+		if err := json.Unmarshal(f.Data, &s); err != nil {
+			t.Fatal(err)
+		}
+		return s.Captcha.Answer
+	}
+	t.Fatalf("no %s flow cookie", kind)
+	return ""
+}
+
+// flowStep returns the step of the browser's current flow.
+func (fd *frontdoor) flowStep(t testing.TB, c *http.Client, kind string) string {
+	t.Helper()
+	u, _ := url.Parse(fd.URL + "/.frontdoor/")
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == flows.CookieName(kind) {
+			f, err := fd.srv.store.Flows().Get(context.Background(), ck.Value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return f.Step
+		}
+	}
+	return ""
+}
+
+
+// slapdRoot binds to the testenv slapd as its rootdn, which bypasses ppolicy:
+// tests use it to restore fixtures.
+func slapdRoot(t testing.TB) *ldap.Conn {
+	v := testenv.Require(t, "slapd", "SLAPD_URL", "SLAPD_ROOT_DN", "SLAPD_ROOT_PASSWORD")
+	c, err := ldap.DialURL(v[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Bind(v[1], v[2]); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// restorePassword puts a fixture user's password back and clears lock state.
+func restorePassword(t testing.TB, login, password string) {
+	c := slapdRoot(t)
+	base := testenv.Require(t, "slapd", "SLAPD_BASE_DN")[0]
+	m := ldap.NewModifyRequest("uid="+login+",ou=people,"+base, nil)
+	m.Replace("userPassword", []string{password})
+	if err := c.Modify(m); err != nil {
+		t.Errorf("restore %s: %v", login, err)
+	}
+}
+
+// slapdBind tells whether login binds with password.
+func slapdBind(t testing.TB, login, password string) error {
+	v := testenv.Require(t, "slapd", "SLAPD_URL", "SLAPD_BASE_DN")
+	c, err := ldap.DialURL(v[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	return c.Bind("uid="+login+",ou=people,"+v[1], password)
+}
