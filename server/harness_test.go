@@ -93,7 +93,10 @@ func startFrontdoor(t testing.TB, cfg *config.Config) *frontdoor {
 
 type testWriter struct{ t testing.TB }
 
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
 
 // browser is an HTTP client with a cookie jar that follows redirects, as a
 // browser does.
@@ -194,7 +197,6 @@ func (fd *frontdoor) flowStep(t testing.TB, c *http.Client, kind string) string 
 	}
 	return ""
 }
-
 
 // slapdRoot binds to the testenv slapd as its rootdn, which bypasses ppolicy:
 // tests use it to restore fixtures.
