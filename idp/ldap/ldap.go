@@ -94,12 +94,13 @@ func withDefaults(cfg *config.Directory, dialect Dialect) {
 			cfg.LoginAttributes = []string{"sAMAccountName", "userPrincipalName", "mail"}
 		}
 		def(&cfg.UserFilter, "(&(objectCategory=person)(objectClass=user))")
-		if cfg.AdminGroups == nil {
-			for _, g := range []string{"CN=Domain Admins,CN=Users", "CN=Enterprise Admins,CN=Users",
-				"CN=Schema Admins,CN=Users", "CN=Administrators,CN=Builtin"} {
-				cfg.AdminGroups = append(cfg.AdminGroups, g+","+cfg.BaseDN)
-			}
+		// The built-in administrator groups always count, besides those configured.
+		groups := make([]string, 0, 4+len(cfg.AdminGroups))
+		for _, g := range []string{"CN=Domain Admins,CN=Users", "CN=Enterprise Admins,CN=Users",
+			"CN=Schema Admins,CN=Users", "CN=Administrators,CN=Builtin"} {
+			groups = append(groups, g+","+cfg.BaseDN)
 		}
+		cfg.AdminGroups = append(groups, cfg.AdminGroups...)
 	} else {
 		if len(cfg.LoginAttributes) == 0 {
 			cfg.LoginAttributes = []string{"uid", "mail"}
