@@ -45,6 +45,7 @@ make_cert() {
 # build_template provisions the domain. "old password allowed period = 0": like
 # Windows, Samba otherwise accepts the previous password for network sign-ins
 # for an hour after a change, which would hide whether a reset took effect.
+# The pid and socket directories are private so that a system Samba is no bother.
 build_template() {
 	log "samba: provisioning a new template"
 	rm -rf "$data" "$template"
@@ -55,7 +56,8 @@ build_template() {
 		--option="tls certfile=tls/cert.pem" --option="tls keyfile=tls/key.pem" \
 		--option="tls cafile=tls/ca.pem" >"$dir/provision.log" 2>&1 ||
 		die "samba: provision failed, see $dir/provision.log"
-	sed -i 's/^\[global\]$/&\n\told password allowed period = 0/' "$conf"
+	mkdir -p "$data/run"
+	sed -i "s|^\\[global\\]\$|&\\n\\told password allowed period = 0\\n\\tpid directory = $data/run\\n\\tncalrpc dir = $data/run/ncalrpc\\n\\twinbindd socket directory = $data/run/winbindd|" "$conf"
 	make_cert
 	# A lockout lasts about a week: long enough for any test run (a duration of 0,
 	# "until an administrator unlocks", is shown as locked but not enforced by Samba).
