@@ -24,6 +24,7 @@ func Benchmark(b *testing.B, open func(b *testing.B) store.Store) {
 		{"FlowUpdateParallel", benchFlowUpdateParallel},
 		{"CodePutVerify", benchCodePutVerify},
 		{"LimitHit", benchLimitHit},
+		{"LimitHitRefused", benchLimitHitRefused},
 		{"AuditAppend", benchAuditAppend},
 	}
 	for _, bb := range benches {
@@ -110,12 +111,28 @@ func benchCodePutVerify(b *testing.B, s store.Store) {
 	}
 }
 
+// benchLimitHit: a first hit on a fresh key, which is recorded.
 func benchLimitHit(b *testing.B, s store.Store) {
 	i := 0
 	for b.Loop() {
 		i++
-		if _, _, _, err := s.Limits().Hit(context.Background(), fmt.Sprint("ip:", i%100), time.Hour, 10); err != nil {
+		if ok, _, _, err := s.Limits().Hit(context.Background(), fmt.Sprint("ip:", i), time.Hour, 10); err != nil || !ok {
+			b.Fatalf("Hit() = %v, %v", ok, err)
+		}
+	}
+}
+
+// benchLimitHitRefused: a hit on a key at its limit, as under attack.
+func benchLimitHitRefused(b *testing.B, s store.Store) {
+	ctx := context.Background()
+	for range 10 {
+		if _, _, _, err := s.Limits().Hit(ctx, "ip:192.0.2.7", time.Hour, 10); err != nil {
 			b.Fatalf("Hit() = %v", err)
+		}
+	}
+	for b.Loop() {
+		if ok, _, _, err := s.Limits().Hit(ctx, "ip:192.0.2.7", time.Hour, 10); err != nil || ok {
+			b.Fatalf("Hit() = %v, %v", ok, err)
 		}
 	}
 }
