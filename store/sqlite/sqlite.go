@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -92,13 +93,13 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		params = append(params, "_pragma=journal_mode(WAL)")
 	}
 	s := &Store{now: o.now}
-	s.w, err = openPool(file, append(params, "_txlock=immediate"), 1)
+	s.w, err = openPool(file, slices.Concat(params, []string{"_txlock=immediate"}), 1)
 	if err != nil {
 		return nil, err
 	}
 	s.r = s.w
 	if !memory {
-		s.r, err = openPool(file, append(params, "_pragma=query_only(1)"), o.readers)
+		s.r, err = openPool(file, slices.Concat(params, []string{"_pragma=query_only(1)"}), o.readers)
 		if err != nil {
 			s.w.Close()
 			return nil, err
