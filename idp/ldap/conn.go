@@ -121,8 +121,9 @@ func newPool(t *transport, bindDN, password string, size int) *pool {
 	return &pool{t: t, bindDN: bindDN, password: password, idle: make(chan *ldap.Conn, size)}
 }
 
-// get returns a live service connection, reusing an idle one when it can.
-func (p *pool) get(ctx context.Context) (*ldap.Conn, error) {
+// get returns a live service connection, reusing an idle one when it can,
+// and tells whether it was reused.
+func (p *pool) get(ctx context.Context) (*ldap.Conn, bool, error) {
 	for {
 		var c *ldap.Conn
 		select {
@@ -137,17 +138,17 @@ func (p *pool) get(ctx context.Context) (*ldap.Conn, error) {
 			continue
 		}
 		c.SetTimeout(p.t.timeoutFor(ctx))
-		return c, nil
+		return c, true, nil
 	}
 	c, err := p.t.dial(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if err := c.Bind(p.bindDN, p.password); err != nil {
 		c.Close()
-		return nil, fmt.Errorf("%w: service account bind: %w", idp.ErrUnavailable, err)
+		return nil, false, fmt.Errorf("%w: service account bind: %w", idp.ErrUnavailable, err)
 	}
-	return c, nil
+	return c, false, nil
 }
 
 // put hands a connection back; a broken one, or one beyond the pool's size,

@@ -22,7 +22,7 @@ var privilegedRIDs = map[string]bool{"512": true, "518": true, "519": true, "544
 // Active Directory, directly (member or uniqueMember) on OpenLDAP.
 func (d *Directory) IsMember(ctx context.Context, u idp.User, group string) (bool, error) {
 	var in bool
-	err := d.withConn(ctx, "group membership", func(c *ldap.Conn) error {
+	err := d.read(ctx, "group membership", func(c *ldap.Conn) error {
 		var err error
 		in, err = d.memberOfAny(c, u.DN, []string{group})
 		return err

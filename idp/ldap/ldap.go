@@ -136,7 +136,7 @@ func (d *Directory) Dialect() Dialect { return d.dialect }
 // Check connects, binds as the service account and verifies that the server
 // is the configured type. It suits a readiness probe.
 func (d *Directory) Check(ctx context.Context) error {
-	c, err := d.conn(ctx)
+	c, _, err := d.conn(ctx)
 	if err != nil {
 		return err
 	}
@@ -150,17 +150,18 @@ func (d *Directory) Close() error {
 	return nil
 }
 
-// conn returns a pooled service connection to a server of the right type.
-func (d *Directory) conn(ctx context.Context) (*ldap.Conn, error) {
-	c, err := d.pool.get(ctx)
+// conn returns a pooled service connection to a server of the right type,
+// and tells whether it was reused.
+func (d *Directory) conn(ctx context.Context) (*ldap.Conn, bool, error) {
+	c, reused, err := d.pool.get(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if _, err := d.rootInfo(c); err != nil {
 		d.pool.put(c, err)
-		return nil, err
+		return nil, false, err
 	}
-	return c, nil
+	return c, reused, nil
 }
 
 // rootInfo reads the RootDSE once and checks the dialect against it.
@@ -211,14 +212,44 @@ func (d *Directory) rootInfo(c *ldap.Conn) (*rootDSE, error) {
 	return r, nil
 }
 
-// withConn runs fn on a pooled service connection and classifies a failure
-// that fn left unclassified.
+// withConn runs fn on a pooled service connection. fn classifies its own
+// errors; withConn adds those of getting the connection and cancellation.
 func (d *Directory) withConn(ctx context.Context, op string, fn func(*ldap.Conn) error) error {
-	c, err := d.conn(ctx)
-	if err != nil {
-		return fmt.Errorf("ldap: %s: %w", op, err)
-	}
-	err = fn(c)
-	d.pool.put(c, err)
+	_, err := d.run(ctx, op, fn)
 	return err
+}
+
+// read is withConn for operations that change nothing: when a reused
+// connection turns out to be dead (the server restarted, a firewall dropped
+// it), the idle ones are dropped and fn runs once more on a new connection.
+func (d *Directory) read(ctx context.Context, op string, fn func(*ldap.Conn) error) error {
+	staleReuse, err := d.run(ctx, op, fn)
+	if staleReuse && ctx.Err() == nil {
+		d.pool.close()
+		_, err = d.run(ctx, op, fn)
+	}
+	return err
+}
+
+// run runs fn on a pooled connection. It reports whether fn failed on a
+// reused connection that had died.
+func (d *Directory) run(ctx context.Context, op string, fn func(*ldap.Conn) error) (staleReuse bool, err error) {
+	c, reused, err := d.conn(ctx)
+	if err != nil {
+		return false, fmt.Errorf("ldap: %s: %w", op, err)
+	}
+	// A cancelled context closes the connection, which ends the operation.
+	stop := context.AfterFunc(ctx, func() { c.Close() })
+	err = fn(c)
+	cancelled := !stop()
+	dead := err != nil && c.IsClosing()
+	switch {
+	case cancelled && err != nil:
+		err = fmt.Errorf("ldap: %s: %w: %w (%w)", op, idp.ErrUnavailable, ctx.Err(), err)
+	case dead && !errors.Is(err, idp.ErrUnavailable):
+		// go-ldap reports a connection that closed under a request as a plain error.
+		err = fmt.Errorf("ldap: %s: %w: connection lost: %w", op, idp.ErrUnavailable, err)
+	}
+	d.pool.put(c, err)
+	return reused && dead && !cancelled, err
 }

@@ -39,7 +39,7 @@ func (d *Directory) Lookup(ctx context.Context, login string) (idp.User, error) 
 		return idp.User{}, fmt.Errorf("ldap: lookup: %w", idp.ErrNotFound)
 	}
 	var u idp.User
-	err := d.withConn(ctx, "lookup", func(c *ldap.Conn) error {
+	err := d.read(ctx, "lookup", func(c *ldap.Conn) error {
 		req := ldap.NewSearchRequest(d.cfg.BaseDN, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
 			2, d.timeLimit(), false, d.loginFilter(login), d.attrs, nil)
 		res, err := c.Search(req)

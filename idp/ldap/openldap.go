@@ -69,6 +69,8 @@ func (d *Directory) openLDAPChange(ctx context.Context, u idp.User, old, passwor
 		return fmt.Errorf("ldap: change password: %w", err)
 	}
 	defer c.Close()
+	stop := context.AfterFunc(ctx, func() { c.Close() })
+	defer stop()
 	bind := ldap.NewSimpleBindRequest(u.DN, old, []ldap.Control{ldap.NewControlBeheraPasswordPolicy()})
 	res, err := c.SimpleBind(bind)
 	if err != nil {

@@ -1,6 +1,7 @@
 package ldap
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -9,10 +10,13 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
+	"io"
 	"math/big"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -165,9 +169,95 @@ func testTransport(t *testing.T, s server, plainURL string, other Dialect) {
 			}
 		})
 	}
+	t.Run("dropped connections", func(t *testing.T) { testDroppedConnections(t, s) })
 	t.Run("Check", func(t *testing.T) {
 		if err := newDirectory(t, s.cfg).Check(t.Context()); err != nil {
 			t.Errorf("Check = %v", err)
 		}
 	})
+}
+
+// proxy forwards TCP connections to a real server and can cut them, to test
+// what the pool does when connections die.
+type proxy struct {
+	l      net.Listener
+	target string
+	mu     sync.Mutex
+	conns  []net.Conn
+}
+
+func newProxy(t *testing.T, target string) *proxy {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &proxy{l: l, target: target}
+	go p.serve()
+	t.Cleanup(p.stop)
+	return p
+}
+
+func (p *proxy) serve() {
+	for {
+		c, err := p.l.Accept()
+		if err != nil {
+			return
+		}
+		s, err := net.Dial("tcp", p.target)
+		if err != nil {
+			c.Close()
+			continue
+		}
+		p.mu.Lock()
+		p.conns = append(p.conns, c, s)
+		p.mu.Unlock()
+		go func() { _, _ = io.Copy(s, c); s.Close() }()
+		go func() { _, _ = io.Copy(c, s); c.Close() }()
+	}
+}
+
+// cut closes every connection made so far.
+func (p *proxy) cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
+// stop refuses new connections and cuts the open ones.
+func (p *proxy) stop() {
+	p.l.Close()
+	p.cut()
+}
+
+// testDroppedConnections cuts the pooled connections between operations,
+// then takes the server away, then cancels a context.
+func testDroppedConnections(t *testing.T, s server) {
+	u, err := url.Parse(s.cfg.URLs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newProxy(t, u.Host)
+	cfg := s.cfg
+	cfg.URLs = []string{"ldaps://" + p.l.Addr().String()}
+	d := newDirectory(t, cfg)
+	if _, err := d.Lookup(t.Context(), "alice"); err != nil {
+		t.Fatalf("Lookup through the proxy: %v", err)
+	}
+	p.cut()
+	if _, err := d.Lookup(t.Context(), "alice"); err != nil {
+		t.Fatalf("Lookup after the pooled connection was cut: %v", err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := d.Lookup(ctx, "alice"); !errors.Is(err, idp.ErrUnavailable) || !errors.Is(err, context.Canceled) {
+		t.Errorf("Lookup with a cancelled context = %v; want ErrUnavailable and context.Canceled", err)
+	}
+	p.stop()
+	if _, err := d.Lookup(t.Context(), "alice"); !errors.Is(err, idp.ErrUnavailable) {
+		t.Errorf("Lookup with the server gone = %v; want ErrUnavailable", err)
+	}
 }
