@@ -42,7 +42,7 @@ func testConfig(t testing.TB) *config.Config {
 		Store:        config.Store{Driver: "sqlite", DSN: filepath.Join(t.TempDir(), "frontdoor.db")},
 		Organization: "Example Corp",
 		Directory: &config.Directory{Type: "openldap", URLs: []string{d[0]}, CAFile: d[1], BindDN: d[2],
-			BindPassword: d[3], BaseDN: d[4], RootDN: d[5]},
+			BindPassword: d[3], BaseDN: d[4], RootDN: d[5], AdminGroups: []string{"cn=admins,ou=groups," + d[4]}},
 		Reset:   &config.Reset{Enabled: "all", Methods: []string{"email"}},
 		Unlock:  &config.Unlock{Enabled: "all"},
 		Email:   &config.Email{From: "frontdoor <no-reply@example.test>", SMTP: config.SMTP{Host: m[0], Port: port, TLS: "none"}},

@@ -1,0 +1,273 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/frontdoor-sspr/frontdoor/audit"
+	"github.com/frontdoor-sspr/frontdoor/store"
+	"github.com/frontdoor-sspr/frontdoor/testenv"
+)
+
+// noFollow returns a copy of c that shows redirects instead of following them.
+func noFollow(c *http.Client) *http.Client {
+	n := *c
+	n.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &n
+}
+
+// response is what an observer sees of one answer.
+type response struct {
+	Status   int
+	Location string
+	Headers  []string // names, sorted
+	Cookies  []string // names set
+	Body     string   // with per-request values (tokens, IDs) masked
+}
+
+var maskRE = regexp.MustCompile(`value="[A-Za-z0-9_-]{40,}"|[0-9a-f]{32}`)
+
+func observe(t *testing.T, c *http.Client, method, u string, form url.Values) response {
+	t.Helper()
+	var resp *http.Response
+	var err error
+	if form == nil {
+		resp, err = c.Get(u)
+	} else {
+		resp, err = c.PostForm(u, form)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b strings.Builder
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := resp.Body.Read(buf)
+		b.Write(buf[:n])
+		if err != nil {
+			break
+		}
+	}
+	r := response{Status: resp.StatusCode, Location: resp.Header.Get("Location"), Body: maskRE.ReplaceAllString(b.String(), "MASKED")}
+	for k := range resp.Header {
+		if k != "Date" {
+			r.Headers = append(r.Headers, k)
+		}
+	}
+	slices.Sort(r.Headers)
+	for _, ck := range resp.Cookies() {
+		r.Cookies = append(r.Cookies, ck.Name)
+	}
+	return r
+}
+
+// TestResetGenericDisclosure: in generic mode a normal account, an unknown
+// user ID, a disabled, a privileged, a permanently locked and an account
+// without email get the same answers at every step, and only the normal
+// account receives a code.
+func TestResetGenericDisclosure(t *testing.T) {
+	fd := startFrontdoor(t, nil)
+	mp := testenv.Mailpit(t)
+	ctx := context.Background()
+	users := []struct{ login, mail string }{
+		{"alice", "alice@example.test"},
+		{"nosuchuser", "nosuchuser@example.test"},
+		{"disabled", "disabled@example.test"},
+		{"admin1", "admin1@example.test"},
+		{"permlocked", "permlocked@example.test"},
+		{"nocontact", ""},
+		{"shared@example.test", "shared@example.test"},
+	}
+	for _, u := range users {
+		if u.mail != "" {
+			mp.Delete(ctx, u.mail)
+		}
+	}
+	var want []response
+	for _, u := range users {
+		c := browser(t)
+		nf := noFollow(c)
+		_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/reset", nil)
+		seen := []response{observe(t, nf, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{
+			"csrf_token": {csrf(t, body)}, "login": {u.login}, "captcha": {fd.captchaAnswer(t, c, "reset")}})}
+		_, _, body = page(t, c, "GET", fd.URL+"/.frontdoor/reset/step", nil)
+		seen = append(seen, observe(t, nf, "GET", fd.URL+"/.frontdoor/reset/step", nil))
+		seen = append(seen, observe(t, nf, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}}))
+		_, _, body = page(t, c, "GET", fd.URL+"/.frontdoor/reset/step", nil)
+		seen = append(seen, observe(t, nf, "GET", fd.URL+"/.frontdoor/reset/step", nil))
+		seen = append(seen, observe(t, nf, "POST", fd.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {"12345678"}}))
+		if want == nil {
+			want = seen
+			continue
+		}
+		for i := range seen {
+			if a, b := seen[i], want[i]; a.Status != b.Status || a.Location != b.Location || !slices.Equal(a.Headers, b.Headers) || !slices.Equal(a.Cookies, b.Cookies) || a.Body != b.Body {
+				t.Errorf("%s: answer %d differs from alice's:\n got  %+v\n want %+v", u.login, i, a, b)
+			}
+		}
+	}
+	if _, err := mp.WaitFor(ctx, "alice@example.test", 10*time.Second, nil); err != nil {
+		t.Errorf("alice got no code: %v", err)
+	}
+	for _, u := range users[1:] {
+		if u.mail == "" {
+			continue
+		}
+		if msgs, _ := mp.Messages(ctx, u.mail); len(msgs) > 0 {
+			t.Errorf("%s received %d messages; only an eligible account may", u.login, len(msgs))
+		}
+	}
+}
+
+// TestResetStepsCannotBeSkipped posts to every later step of a flow that is
+// still at identify, and without a CSRF token.
+func TestResetStepsCannotBeSkipped(t *testing.T) {
+	fd := startFrontdoor(t, nil)
+	c := browser(t)
+	_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/reset", nil)
+	token := csrf(t, body)
+	for _, step := range []string{"method", "verify", "resend", "password"} {
+		status, _, _ := page(t, c, "POST", fd.URL+"/.frontdoor/reset/"+step, url.Values{
+			"csrf_token": {token}, "method": {"email"}, "code": {"12345678"}, "password": {"Quartz-Meadow-93"}, "confirm": {"Quartz-Meadow-93"}})
+		if status != http.StatusConflict {
+			t.Errorf("POST %s at identify: status %d, want 409", step, status)
+		}
+	}
+	status, _, _ := page(t, c, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{"login": {"alice"}, "captcha": {fd.captchaAnswer(t, c, "reset")}})
+	if status != http.StatusForbidden {
+		t.Errorf("identify without a CSRF token: status %d, want 403", status)
+	}
+	other := browser(t)
+	page(t, other, "GET", fd.URL+"/.frontdoor/reset", nil)
+	status, _, _ = page(t, other, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{"csrf_token": {token}, "login": {"alice"}, "captcha": {fd.captchaAnswer(t, other, "reset")}})
+	if status != http.StatusForbidden {
+		t.Errorf("identify with another browser's token: status %d, want 403", status)
+	}
+	if step := fd.flowStep(t, c, "reset"); step != "identify" {
+		t.Errorf("flow moved to %q", step)
+	}
+}
+
+// TestResetParallelFinalSubmits: two submits of the same new-password form
+// at once write once.
+func TestResetParallelFinalSubmits(t *testing.T) {
+	fd := startFrontdoor(t, nil)
+	const login, mail = "carol", "carol@example.test"
+	t.Cleanup(func() { restorePassword(t, login, "Carol-Start-2026!") })
+	c, body := resetWalk(t, fd, login, mail)
+	pw := "Parallel-Tulip-" + time.Now().Format("150405.000") + "!"
+	form := url.Values{"csrf_token": {csrf(t, body)}, "password": {pw}, "confirm": {pw}}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	statuses := map[int]int{}
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := noFollow(c).PostForm(fd.URL+"/.frontdoor/reset/password", form)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			mu.Lock()
+			statuses[resp.StatusCode]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if statuses[http.StatusSeeOther] != 1 {
+		t.Errorf("statuses %v: want exactly one success (303)", statuses)
+	}
+	events, err := fd.srv.store.Audit().List(context.Background(), store.Filter{Type: audit.PasswordReset})
+	if err != nil || len(events) != 1 {
+		t.Errorf("%d password.reset events (%v), want 1", len(events), err)
+	}
+	if err := slapdBind(t, login, pw); err != nil {
+		t.Errorf("new password does not bind: %v", err)
+	}
+}
+
+// TestResetLinksIgnoreHostHeaders walks a whole reset with forged Host and
+// X-Forwarded-Host: every link frontdoor builds still points at public_url.
+func TestResetLinksIgnoreHostHeaders(t *testing.T) {
+	fd := startFrontdoor(t, nil)
+	const login, mail = "carol", "carol@example.test"
+	t.Cleanup(func() { restorePassword(t, login, "Carol-Start-2026!") })
+	c, body := resetWalk(t, fd, login, mail)
+	forged := &forgeHost{next: http.DefaultTransport}
+	c.Transport = forged
+	pw := "Forged-Harbour-" + time.Now().Format("150405.000") + "!"
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/password", url.Values{"csrf_token": {csrf(t, body)}, "password": {pw}, "confirm": {pw}})
+	if strings.Contains(body, "evil.example") {
+		t.Fatalf("a forged host reached the page:\n%s", body)
+	}
+	if back := backLink(t, body); !strings.HasPrefix(back, fd.URL+"/") {
+		t.Errorf("back link %q is not on public_url", back)
+	}
+	msg, err := testenv.Mailpit(t).WaitFor(context.Background(), mail, 10*time.Second, func(m testenv.Mail) bool { return strings.Contains(m.Text, "was reset") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(msg.Text+msg.HTML, "evil.example") {
+		t.Error("a forged host reached the confirmation email")
+	}
+}
+
+type forgeHost struct{ next http.RoundTripper }
+
+func (f *forgeHost) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Host = "evil.example"
+	r.Header.Set("X-Forwarded-Host", "evil.example")
+	r.Header.Set("X-Forwarded-Proto", "https")
+	return f.next.RoundTrip(r)
+}
+
+// TestResetReturnToRefusesOpenRedirects starts a flow with each payload of the
+// corpus: none is remembered.
+func TestResetReturnToRefusesOpenRedirects(t *testing.T) {
+	fd := startFrontdoor(t, nil)
+	payloads := openRedirectPayloads(t)
+	for _, p := range payloads {
+		c := browser(t)
+		page(t, c, "GET", fd.URL+"/.frontdoor/reset?return_to="+url.QueryEscape(p), nil)
+		if rt := fd.returnTo(t, c); rt != "" {
+			t.Errorf("return_to %q remembered as %q", p, rt)
+		}
+	}
+	c := browser(t)
+	page(t, c, "GET", fd.URL+"/.frontdoor/reset?return_to="+url.QueryEscape("/simplesaml/module.php/core/loginuserpass.php?AuthState=x"), nil)
+	if rt := fd.returnTo(t, c); rt != "/simplesaml/module.php/core/loginuserpass.php?AuthState=x" {
+		t.Errorf("a same-origin sign-in page was not remembered: %q", rt)
+	}
+}
+
+func (fd *frontdoor) returnTo(t *testing.T, c *http.Client) string {
+	t.Helper()
+	u, _ := url.Parse(fd.URL + "/.frontdoor/")
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == "frontdoor_reset" {
+			f, err := fd.srv.store.Flows().Get(context.Background(), ck.Value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var s struct {
+				ReturnTo string `json:"return_to"`
+			}
+			json.Unmarshal(f.Data, &s)
+			return s.ReturnTo
+		}
+	}
+	t.Fatal("no flow cookie")
+	return ""
+}
