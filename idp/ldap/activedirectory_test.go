@@ -85,7 +85,7 @@ func TestActiveDirectoryGroups(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	suffix := alice.ID[:8]
+	suffix := uniq(t, "")
 	inner := addGroup("fdtinner"+suffix, alice.DN)
 	outer := addGroup("fdtouter"+suffix, inner)
 	for _, tt := range []struct {
@@ -125,7 +125,7 @@ func TestActiveDirectoryPolicyHintsAccepted(t *testing.T) {
 		t.Run(oid, func(t *testing.T) {
 			d.root.policyHints = oid
 			f := s.fixture(t, nil)
-			login := "fdthint" + oid[len(oid)-4:]
+			login := uniq(t, "fdthint")
 			dn := "CN=" + login + ",CN=Users," + s.cfg.BaseDN
 			add := ldap.NewAddRequest(dn, nil)
 			add.Attribute("objectClass", []string{"top", "person", "organizationalPerson", "user"})
@@ -147,5 +147,49 @@ func TestActiveDirectoryPolicyHintsAccepted(t *testing.T) {
 				t.Errorf("bind after the reset: %v", err)
 			}
 		})
+	}
+}
+
+// TestActiveDirectoryAccountState covers what the fixtures do not: an
+// expired account, and pwd_last_set: expire.
+func TestActiveDirectoryAccountState(t *testing.T) {
+	s, _ := samba(t)
+	admin := s.dialAdmin(t)
+	addUser := func(login string, attrs map[string]string) string {
+		dn := "CN=" + login + ",CN=Users," + s.cfg.BaseDN
+		add := ldap.NewAddRequest(dn, nil)
+		add.Attribute("objectClass", []string{"top", "person", "organizationalPerson", "user"})
+		add.Attribute("sAMAccountName", []string{login})
+		add.Attribute("unicodePwd", []string{unicodePwd("Start-Pass-2026!")})
+		add.Attribute("userAccountControl", []string{"512"})
+		for k, v := range attrs {
+			add.Attribute(k, []string{v})
+		}
+		if err := admin.Add(add); err != nil {
+			t.Fatalf("add %s: %v", dn, err)
+		}
+		t.Cleanup(func() { _ = s.dialAdmin(t).Del(ldap.NewDelRequest(dn, nil)) })
+		return login
+	}
+	d := newDirectory(t, s.cfg)
+	// 1 January 2020 as a FILETIME.
+	expired := addUser(uniq(t, "fdtexp"), map[string]string{"accountExpires": "132223104000000000"})
+	if u, err := d.Lookup(t.Context(), expired); err != nil || !u.Expired || u.Disabled {
+		t.Errorf("expired account: Expired %v, Disabled %v, %v; want true, false", u.Expired, u.Disabled, err)
+	}
+
+	cfg := s.cfg
+	cfg.PwdLastSet = "expire"
+	expire := newDirectory(t, cfg)
+	login := addUser(uniq(t, "fdtpls"), nil)
+	u, err := expire.Lookup(t.Context(), login)
+	if err != nil || u.MustChange || u.Expired {
+		t.Fatalf("new account: MustChange %v, Expired %v, %v; want false", u.MustChange, u.Expired, err)
+	}
+	if err := expire.SetPassword(t.Context(), u, "Next-Pass-2026!", idp.SetOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if u, err = expire.Lookup(t.Context(), login); err != nil || !u.MustChange {
+		t.Errorf("after a reset with pwd_last_set: expire: MustChange %v, %v; want true", u.MustChange, err)
 	}
 }

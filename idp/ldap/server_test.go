@@ -8,6 +8,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"io"
@@ -260,4 +261,14 @@ func testDroppedConnections(t *testing.T, s server) {
 	if _, err := d.Lookup(t.Context(), "alice"); !errors.Is(err, idp.ErrUnavailable) {
 		t.Errorf("Lookup with the server gone = %v; want ErrUnavailable", err)
 	}
+}
+
+// uniq returns prefix with a random suffix, for throwaway entries.
+func uniq(t *testing.T, prefix string) string {
+	t.Helper()
+	b := make([]byte, 3)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return prefix + hex.EncodeToString(b)
 }
