@@ -41,6 +41,9 @@ type Fixture struct {
 	PermanentLock bool
 	// Complexity is true when the directory requires mixed character classes.
 	Complexity bool
+	// ResetHistory is true when an administrative reset obeys password
+	// history (OpenLDAP ppolicy; AD only with the policy hints control).
+	ResetHistory bool
 }
 
 // Run runs the conformance suite. Destructive cases use throwaway users;

@@ -112,6 +112,16 @@ func testHistory(t *testing.T, f Fixture) {
 		t.Fatalf("changing back to a recent password = %v; want a *PolicyError with history", err)
 	}
 	mustBind(t, f, u, nextPassword, "after the history rejection")
+
+	// A reset to a recent password: refused where resets obey history,
+	// accepted (the documented gap) where they do not.
+	err = f.Backend.SetPassword(t.Context(), u, startPassword, idp.SetOptions{})
+	switch {
+	case f.ResetHistory && (!errors.As(err, &pe) || !pe.Has(idp.ReasonHistory)):
+		t.Errorf("reset to a recent password = %v; want a *PolicyError with history", err)
+	case !f.ResetHistory && err != nil:
+		t.Errorf("reset to a recent password where resets skip history = %v; want nil", err)
+	}
 }
 
 // testUnicode sets and changes passwords holding quotes, backslashes,

@@ -144,6 +144,19 @@ func (d *Directory) Check(ctx context.Context) error {
 	return nil
 }
 
+// PolicyHints returns the OID of the policy hints control that Active
+// Directory resets carry, or "" when none is sent (OpenLDAP, policy_hints
+// false, or a DC that does not offer it: then resets skip password history).
+// It is known after the first operation or Check.
+func (d *Directory) PolicyHints() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.root == nil {
+		return ""
+	}
+	return d.root.policyHints
+}
+
 // Close closes the idle pooled connections.
 func (d *Directory) Close() error {
 	d.pool.close()

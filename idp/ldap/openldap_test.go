@@ -59,6 +59,7 @@ func TestOpenLDAPConformance(t *testing.T) {
 	})
 	f.HelpdeskGroup = "cn=helpdesk,ou=groups," + base
 	f.PermanentLock = true
+	f.ResetHistory = true
 	idptest.Run(t, f)
 }
 
