@@ -19,11 +19,12 @@ bind_password='Frontdoor-Svc-2026!'
 ca_file=$data/private/tls/ca.pem
 users=$TESTENV_ROOT/fixtures/users.tsv
 
-healthy() {
-	pid_alive "$pidfile" && [ -f "$dir/env" ] &&
-		LDAPTLS_CACERT=$ca_file ldapsearch -x -o nettimeout=2 -H ldaps://127.0.0.1:636 \
-			-D "$bind_dn" -w "$bind_password" -b "$base_dn" -s base dn >/dev/null 2>&1
+# answers tells whether the service account can bind and search over LDAPS.
+answers() {
+	LDAPTLS_CACERT=$ca_file ldapsearch -x -o nettimeout=2 -H ldaps://127.0.0.1:636 \
+		-D "$bind_dn" -w "$bind_password" -b "$base_dn" -s base dn >/dev/null 2>&1
 }
+healthy() { pid_alive "$pidfile" && [ -f "$dir/env" ] && answers; }
 
 # make_cert writes a CA and a server certificate valid for 127.0.0.1 and
 # localhost: Samba's self-generated certificate names only the host in its CN,
@@ -74,6 +75,10 @@ if healthy; then
 	exit 0
 fi
 stop_pidfile "$pidfile"
+rm -f "$dir/env"
+for p in 389 636; do
+	wait_port $p 1 && die "samba: 127.0.0.1:$p is taken by a process that $pidfile does not name"
+done
 apt_install samba samba-ad-dc samba-ad-provision winbind krb5-user ldap-utils openssl
 mkdir -p "$dir"
 
@@ -88,8 +93,9 @@ fi
 
 setsid samba -s "$conf" -i </dev/null >"$dir/samba.log" 2>&1 &
 echo $! >"$pidfile"
-for _ in $(seq 150); do healthy_port=1; (exec 3<>/dev/tcp/127.0.0.1/636) 2>/dev/null && break; healthy_port=0; sleep 0.1; done
-[ "$healthy_port" = 1 ] || die "samba: LDAPS did not come up, see $dir/samba.log"
+wait_port 636 150 || die "samba: LDAPS did not come up, see $dir/samba.log"
+for _ in $(seq 50); do answers && break; sleep 0.1; done
+answers || die "samba: the service account cannot bind, see $dir/samba.log"
 
 # The "locked" fixture users are locked for real: three failed binds each.
 while IFS=$'\t' read -r login _ _ _ _ _ _ flags; do
@@ -112,6 +118,6 @@ done <"$users"
 	printf 'export SAMBA_ADMIN_PASSWORD=%q\n' "$admin_password"
 	printf 'export SAMBA_REALM=%q\n' "EXAMPLE.TEST"
 	printf 'export SAMBA_PIDFILE=%q\n' "$pidfile"
-} >"$dir/env"
-healthy || die "samba: started but the service account cannot bind, see $dir/samba.log"
+} >"$dir/env.tmp"
+mv "$dir/env.tmp" "$dir/env"
 log "samba: ready on ldaps://127.0.0.1:636"
