@@ -67,3 +67,31 @@ func TestOpenLDAPTransport(t *testing.T) {
 	s, plain := slapd(t)
 	testTransport(t, s, plain, ActiveDirectory)
 }
+
+// TestOpenLDAPExpired sets a pwdEndTime in the past on a throwaway entry:
+// ppolicy refuses its binds, and the backend reports it expired.
+func TestOpenLDAPExpired(t *testing.T) {
+	s, _ := slapd(t)
+	admin := s.dialAdmin(t)
+	login := uniq(t, "fdtend")
+	dn := "uid=" + login + ",ou=people," + s.cfg.BaseDN
+	add := ldap.NewAddRequest(dn, nil)
+	add.Attribute("objectClass", []string{"inetOrgPerson"})
+	for k, v := range map[string]string{"uid": login, "cn": login, "sn": "Throwaway",
+		"userPassword": "Start-Pass-2026!", "pwdEndTime": "20200101000000Z"} {
+		add.Attribute(k, []string{v})
+	}
+	if err := admin.Add(add); err != nil {
+		t.Fatalf("add %s: %v", dn, err)
+	}
+	t.Cleanup(func() { _ = s.dialAdmin(t).Del(ldap.NewDelRequest(dn, nil)) })
+	d := newDirectory(t, s.cfg)
+	u, err := d.Lookup(t.Context(), login)
+	if err != nil || !u.Expired || u.Locked {
+		t.Fatalf("Lookup: Expired %v, Locked %v, %v; want true, false", u.Expired, u.Locked, err)
+	}
+	if c, err := dialAs(s.cfg, dn, "Start-Pass-2026!"); err == nil {
+		c.Close()
+		t.Error("an entry past its pwdEndTime can still bind")
+	}
+}
