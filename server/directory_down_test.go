@@ -92,8 +92,7 @@ func TestResetDirectoryDownAtWrite(t *testing.T) {
 	cfg := testConfig(t)
 	cfg.Directory.URLs = []string{"ldaps://" + wire.addr}
 	fd := startFrontdoor(t, cfg)
-	const login, mail = "carol", "carol@example.test"
-	t.Cleanup(func() { restorePassword(t, login, "Carol-Start-2026!") })
+	login, mail, oldPassword := slapdUser(t)
 	c, body := resetWalk(t, fd, login, mail)
 	pw := "Unplugged-Cable-" + time.Now().Format("150405.000") + "!"
 
@@ -105,7 +104,7 @@ func TestResetDirectoryDownAtWrite(t *testing.T) {
 	if step := fd.flowStep(t, c, "reset"); step != "password" {
 		t.Fatalf("after the failed write the flow is at %q, want password", step)
 	}
-	if err := slapdBind(t, login, "Carol-Start-2026!"); err != nil {
+	if err := slapdBind(t, login, oldPassword); err != nil {
 		t.Fatalf("the old password no longer binds: %v", err)
 	}
 

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"html"
 	"io"
@@ -213,15 +214,33 @@ func slapdRoot(t testing.TB) *ldap.Conn {
 	return c
 }
 
-// restorePassword puts a fixture user's password back and clears lock state.
-func restorePassword(t testing.TB, login, password string) {
+// slapdUser creates a throwaway user in slapd for one test, so tests never
+// change the fixture users others rely on, and deletes it at the end. It
+// returns the login, its mail address and its password.
+func slapdUser(t testing.TB) (login, mail, password string) {
+	t.Helper()
 	c := slapdRoot(t)
 	base := testenv.Require(t, "slapd", "SLAPD_BASE_DN")[0]
-	m := ldap.NewModifyRequest("uid="+login+",ou=people,"+base, nil)
-	m.Replace("userPassword", []string{password})
-	if err := c.Modify(m); err != nil {
-		t.Errorf("restore %s: %v", login, err)
+	login = "fd-" + strings.ToLower(rand.Text()[:10])
+	mail, password = login+"@example.test", "Throwaway-Start-"+rand.Text()[:6]+"!"
+	dn := "uid=" + login + ",ou=people," + base
+	add := ldap.NewAddRequest(dn, nil)
+	add.Attribute("objectClass", []string{"inetOrgPerson"})
+	add.Attribute("uid", []string{login})
+	add.Attribute("cn", []string{"Test " + login})
+	add.Attribute("sn", []string{"Throwaway"})
+	add.Attribute("givenName", []string{"Tess"})
+	add.Attribute("mail", []string{mail})
+	add.Attribute("userPassword", []string{password})
+	if err := c.Add(add); err != nil {
+		t.Fatalf("create %s: %v", dn, err)
 	}
+	t.Cleanup(func() {
+		if err := slapdRoot(t).Del(ldap.NewDelRequest(dn, nil)); err != nil {
+			t.Errorf("delete %s: %v", dn, err)
+		}
+	})
+	return login, mail, password
 }
 
 // slapdBind tells whether login binds with password.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"net/url"
@@ -37,24 +38,48 @@ func adConn(t testing.TB, dn, password string) (*ldap.Conn, error) {
 	return c, nil
 }
 
-// adSetPassword sets a password as the domain administrator (no history check).
-func adSetPassword(t testing.TB, dn, password string) {
-	v := testenv.Require(t, "samba", "SAMBA_ADMIN_DN", "SAMBA_ADMIN_PASSWORD")
+// adUser creates a throwaway enabled user in Samba AD for one test, as the
+// domain administrator, and deletes it at the end.
+func adUser(t testing.TB) (login, mail, password string) {
+	t.Helper()
+	v := testenv.Require(t, "samba", "SAMBA_ADMIN_DN", "SAMBA_ADMIN_PASSWORD", "SAMBA_BASE_DN")
 	c, err := adConn(t, v[0], v[1])
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
+	login = "fd-" + strings.ToLower(rand.Text()[:10])
+	mail, password = login+"@example.test", "Throwaway-Start-"+rand.Text()[:6]+"!"
+	dn := "CN=" + login + ",CN=Users," + v[2]
 	q := utf16.Encode([]rune(`"` + password + `"`))
-	b := make([]byte, 2*len(q))
+	pw := make([]byte, 2*len(q))
 	for i, r := range q {
-		b[2*i], b[2*i+1] = byte(r), byte(r>>8)
+		pw[2*i], pw[2*i+1] = byte(r), byte(r>>8)
 	}
-	m := ldap.NewModifyRequest(dn, nil)
-	m.Replace("unicodePwd", []string{string(b)})
-	if err := c.Modify(m); err != nil {
-		t.Errorf("restore %s: %v", dn, err)
+	add := ldap.NewAddRequest(dn, nil)
+	add.Attribute("objectClass", []string{"top", "person", "organizationalPerson", "user"})
+	add.Attribute("sAMAccountName", []string{login})
+	add.Attribute("userPrincipalName", []string{login + "@example.test"})
+	add.Attribute("givenName", []string{"Tess"})
+	add.Attribute("sn", []string{"Throwaway"})
+	add.Attribute("mail", []string{mail})
+	add.Attribute("unicodePwd", []string{string(pw)})
+	add.Attribute("userAccountControl", []string{"512"})
+	if err := c.Add(add); err != nil {
+		t.Fatalf("create %s: %v", dn, err)
 	}
+	t.Cleanup(func() {
+		c, err := adConn(t, v[0], v[1])
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer c.Close()
+		if err := c.Del(ldap.NewDelRequest(dn, nil)); err != nil {
+			t.Errorf("delete %s: %v", dn, err)
+		}
+	})
+	return login, mail, password
 }
 
 // TestResetEndToEndActiveDirectory is the reset walk with Samba AD as the
@@ -64,9 +89,7 @@ func TestResetEndToEndActiveDirectory(t *testing.T) {
 	cfg := testConfig(t)
 	cfg.Directory = &config.Directory{Type: "activedirectory", URLs: []string{v[0]}, CAFile: v[1], BindDN: v[2], BindPassword: v[3], BaseDN: v[4]}
 	fd := startFrontdoor(t, cfg)
-	const login, mail = "carol", "carol@example.test"
-	dn := "CN=carol,CN=Users," + v[4]
-	t.Cleanup(func() { adSetPassword(t, dn, "Carol-Start-2026!") })
+	login, mail, oldPassword := adUser(t)
 
 	c, body := resetWalk(t, fd, login, mail)
 	pw := "Domain-Orchard-" + time.Now().Format("150405.000") + "!"
@@ -79,7 +102,7 @@ func TestResetEndToEndActiveDirectory(t *testing.T) {
 		t.Fatalf("bind at the domain controller with the new password: %v", err)
 	}
 	conn.Close()
-	if conn, err := adConn(t, login+"@example.test", "Carol-Start-2026!"); err == nil {
+	if conn, err := adConn(t, login+"@example.test", oldPassword); err == nil {
 		conn.Close()
 		t.Fatal("the old password still binds")
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -59,10 +58,8 @@ func resetWalk(t *testing.T, fd *frontdoor, login, mail string) (*http.Client, s
 
 func TestResetEndToEnd(t *testing.T) {
 	fd := startFrontdoor(t, nil)
-	const login, mail = "carol", "carol@example.test"
-	// A new password every run: slapd's history remembers earlier runs' ones.
-	newPassword := "Quartz-Meadow-" + strconv.FormatInt(time.Now().UnixNano()%1e6, 36) + "-93"
-	t.Cleanup(func() { restorePassword(t, login, "Carol-Start-2026!") })
+	login, mail, oldPassword := slapdUser(t)
+	const newPassword = "Quartz-Meadow-Lantern-93"
 
 	c, body := resetWalk(t, fd, login, mail)
 
@@ -84,7 +81,7 @@ func TestResetEndToEnd(t *testing.T) {
 	if err := slapdBind(t, login, newPassword); err != nil {
 		t.Fatalf("bind with the new password: %v", err)
 	}
-	if err := slapdBind(t, login, "Carol-Start-2026!"); err == nil {
+	if err := slapdBind(t, login, oldPassword); err == nil {
 		t.Fatal("the old password still binds")
 	}
 
@@ -96,7 +93,7 @@ func TestResetEndToEnd(t *testing.T) {
 	_, _, body = page(t, c, "GET", back, nil)
 	authState := hiddenValue(t, body, "AuthState")
 	_, _, body = page(t, c, "POST", back, url.Values{"username": {login}, "password": {newPassword}, "AuthState": {authState}})
-	if !strings.Contains(body, "carol@example.test") {
+	if !strings.Contains(body, mail) {
 		t.Fatalf("signing in at SimpleSAMLphp with the new password failed:\n%s", body)
 	}
 

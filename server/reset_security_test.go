@@ -161,8 +161,7 @@ func TestResetStepsCannotBeSkipped(t *testing.T) {
 // at once write once.
 func TestResetParallelFinalSubmits(t *testing.T) {
 	fd := startFrontdoor(t, nil)
-	const login, mail = "carol", "carol@example.test"
-	t.Cleanup(func() { restorePassword(t, login, "Carol-Start-2026!") })
+	login, mail, _ := slapdUser(t)
 	c, body := resetWalk(t, fd, login, mail)
 	pw := "Parallel-Tulip-" + time.Now().Format("150405.000") + "!"
 	form := url.Values{"csrf_token": {csrf(t, body)}, "password": {pw}, "confirm": {pw}}
@@ -201,8 +200,7 @@ func TestResetParallelFinalSubmits(t *testing.T) {
 // X-Forwarded-Host: every link frontdoor builds still points at public_url.
 func TestResetLinksIgnoreHostHeaders(t *testing.T) {
 	fd := startFrontdoor(t, nil)
-	const login, mail = "carol", "carol@example.test"
-	t.Cleanup(func() { restorePassword(t, login, "Carol-Start-2026!") })
+	login, mail, _ := slapdUser(t)
 	c, body := resetWalk(t, fd, login, mail)
 	forged := &forgeHost{next: http.DefaultTransport}
 	c.Transport = forged
