@@ -23,9 +23,10 @@ var (
 	// ErrRefused means the directory denied the write to the service
 	// account (missing rights) or refused it for another reason than policy.
 	ErrRefused = errors.New("idp: directory refused the operation")
-	// ErrPartial means the password was set but a second write that was
-	// asked for with it (the unlock) failed: the account is still locked.
-	ErrPartial = errors.New("idp: password set but the account is still locked")
+	// ErrPartial means the password was set but a second write that goes
+	// with it failed (unlock, must-change, keeping a lockout): the account's
+	// state is not the one asked for. Report it; do not retry the password.
+	ErrPartial = errors.New("idp: password set but the account state is incomplete")
 )
 
 // Reason says why a directory's password policy rejected a password.

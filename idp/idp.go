@@ -15,7 +15,8 @@ type Directory interface {
 // administrator would after the user proved who they are.
 type PasswordSetter interface {
 	// SetPassword replaces the password of u. A rejection by the directory's
-	// password policy is a *PolicyError.
+	// password policy is a *PolicyError. A lockout stays unless o.Unlock; an
+	// administrative lock refuses the set with ErrLocked.
 	SetPassword(ctx context.Context, u User, password string, o SetOptions) error
 }
 

@@ -62,6 +62,7 @@ func Run(t *testing.T, f Fixture) {
 	t.Run("Unicode", func(t *testing.T) { testUnicode(t, f) })
 	t.Run("LockUnlock", func(t *testing.T) { testLockUnlock(t, f) })
 	t.Run("ResetUnlocks", func(t *testing.T) { testResetUnlocks(t, f) })
+	t.Run("ResetKeepsLock", func(t *testing.T) { testResetKeepsLock(t, f) })
 	t.Run("PermanentLock", func(t *testing.T) { testPermanentLock(t, f) })
 	t.Run("Unavailable", func(t *testing.T) { testUnavailable(t, f) })
 }

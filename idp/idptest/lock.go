@@ -70,6 +70,22 @@ func testResetUnlocks(t *testing.T, f Fixture) {
 	}
 }
 
+// testResetKeepsLock resets a locked-out user's password without Unlock:
+// the lockout stays, so that only a verified unlock clears it.
+func testResetKeepsLock(t *testing.T, f Fixture) {
+	u := lockOut(t, f, throwaway(t, f, startPassword))
+	if err := f.Backend.SetPassword(t.Context(), u, nextPassword, idp.SetOptions{}); err != nil {
+		t.Fatalf("SetPassword: %v", err)
+	}
+	after, err := f.Backend.Lookup(t.Context(), u.Login)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !after.Locked {
+		t.Error("a reset without Unlock cleared the lockout")
+	}
+}
+
 // testPermanentLock checks that an administrative lock is never cleared.
 func testPermanentLock(t *testing.T, f Fixture) {
 	if !f.PermanentLock {
@@ -87,8 +103,10 @@ func testPermanentLock(t *testing.T, f Fixture) {
 	if err := f.Backend.Unlock(t.Context(), u); !errors.Is(err, idp.ErrLocked) {
 		t.Errorf("Unlock(permlocked, flag cleared by caller) = %v; want ErrLocked", err)
 	}
-	if err := f.Backend.SetPassword(t.Context(), u, nextPassword, idp.SetOptions{Unlock: true}); !errors.Is(err, idp.ErrLocked) {
-		t.Errorf("SetPassword(permlocked, Unlock) = %v; want ErrLocked and nothing written", err)
+	for _, o := range []idp.SetOptions{{Unlock: true}, {}} {
+		if err := f.Backend.SetPassword(t.Context(), u, nextPassword, o); !errors.Is(err, idp.ErrLocked) {
+			t.Errorf("SetPassword(permlocked, %+v) = %v; want ErrLocked and nothing written", o, err)
+		}
 	}
 	if after, err := f.Backend.Lookup(t.Context(), "permlocked"); err != nil || !after.PermanentlyLocked {
 		t.Errorf("permlocked after the attempts: PermanentlyLocked %v, %v; want true", after.PermanentlyLocked, err)

@@ -30,35 +30,43 @@ func passwordModify(identity, old, password string) *ldap.ExtendedRequest {
 	return req
 }
 
+// openLDAPSet sets the password with Password Modify. slapd clears
+// pwdAccountLockedTime on every password change, the administrative lock
+// included, so the lock is read first: an administrative lock refuses the
+// reset, and a lockout the caller did not ask to clear is written back.
 func (d *Directory) openLDAPSet(ctx context.Context, u idp.User, password string, o idp.SetOptions) error {
-	err := d.withConn(ctx, "set password", func(c *ldap.Conn) error {
-		if o.Unlock {
-			// Refuse before writing when the lock is one never to clear.
-			if lock, err := d.lockState(c, u.DN); err != nil {
-				return err
-			} else if lock == permanentLock {
-				return fmt.Errorf("ldap: set password: %w", idp.ErrLocked)
-			}
+	return d.withConn(ctx, "set password", func(c *ldap.Conn) error {
+		lock, err := d.lockState(c, u.DN)
+		if err != nil {
+			return err
+		}
+		if lock == permanentLock {
+			return fmt.Errorf("ldap: set password: %w", idp.ErrLocked)
 		}
 		if _, err := c.Extended(passwordModify(u.DN, "", password)); err != nil {
 			return openLDAPWriteError("set password", err)
 		}
+		m := ldap.NewModifyRequest(u.DN, nil)
 		if d.mustChange(o) {
-			m := ldap.NewModifyRequest(u.DN, nil)
 			m.Replace("pwdReset", []string{"TRUE"})
-			if err := c.Modify(m); err != nil {
-				return generic("set pwdReset", err)
+		}
+		if lock != "" && !o.Unlock {
+			m.Replace("pwdAccountLockedTime", []string{lock})
+		}
+		if o.Unlock && lock != "" {
+			// slapd has cleared it with the new password; make sure.
+			if still, err := d.lockState(c, u.DN); err != nil || still != "" {
+				m.Delete("pwdAccountLockedTime", nil)
 			}
+		}
+		if len(m.Changes) == 0 {
+			return nil
+		}
+		if err := c.Modify(m); err != nil {
+			return fmt.Errorf("%w: %w", idp.ErrPartial, generic("set password: account state", err))
 		}
 		return nil
 	})
-	if err != nil || !o.Unlock {
-		return err
-	}
-	if err := d.openLDAPUnlock(ctx, u); err != nil {
-		return fmt.Errorf("%w: %w", idp.ErrPartial, err)
-	}
-	return nil
 }
 
 // openLDAPChange binds as the user with the old password on a connection of

@@ -11,10 +11,10 @@ import (
 // SetPassword sets u's password as the service account: a Password Modify
 // operation on OpenLDAP, a replace of unicodePwd on Active Directory (with
 // the policy hints control when the server offers it and policy_hints is not
-// false, so that history applies). With o.Unlock the lockout is cleared too,
-// in the same modify on Active Directory and right after on OpenLDAP (a
-// failure then is ErrPartial). A permanently locked account is refused with
-// ErrLocked before anything is written.
+// false, so that history applies). A lockout stays unless o.Unlock asks to
+// clear it (on Active Directory in the same modify). A permanently locked
+// OpenLDAP account is refused with ErrLocked before anything is written,
+// because slapd would clear that lock with any new password.
 func (d *Directory) SetPassword(ctx context.Context, u idp.User, password string, o idp.SetOptions) error {
 	if u.DN == "" {
 		return fmt.Errorf("ldap: set password: %w", idp.ErrNotFound)
@@ -22,7 +22,7 @@ func (d *Directory) SetPassword(ctx context.Context, u idp.User, password string
 	if password == "" {
 		return &idp.PolicyError{Reasons: []idp.Reason{idp.ReasonTooShort}, Err: errors.New("ldap: empty password")}
 	}
-	if o.Unlock && u.PermanentlyLocked {
+	if u.PermanentlyLocked {
 		return fmt.Errorf("ldap: set password: %w", idp.ErrLocked)
 	}
 	if d.dialect == ActiveDirectory {
