@@ -3,6 +3,11 @@
 # real servers that frontdoor's tests and demo use. Idempotent. No argument: all.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# One up.sh or down.sh at a time: parallel runs would race for ports and pidfiles.
+state=${FRONTDOOR_TESTENV_DIR:-/tmp/frontdoor-testenv}
+mkdir -p "$state"
+exec 9>"$state/.lock"
+flock 9
 all=$(cat "$here/SERVICES")
 services=("$@")
 [ ${#services[@]} -gt 0 ] || read -r -a services <<<"$all"
