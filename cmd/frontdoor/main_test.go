@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const base = `
+server:
+  public_url: "https://sso.example.com"
+upstream:
+  url: "http://127.0.0.1:8081"
+store:
+  dsn: "frontdoor.db"
+`
+
+func runCmd(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func writeConfig(t *testing.T, yml string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(p, []byte(yml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestCheckConfig(t *testing.T) {
+	tests := []struct {
+		name, yml string
+		code      int
+		want      []string
+	}{
+		{"minimal", base, 0, []string{"valid"}},
+		{"example", "", 0, []string{"valid"}},
+		{"AD without TLS", base + `
+directory:
+  type: activedirectory
+  urls: ["ldap://dc1.example.test"]
+  bind_dn: "CN=frontdoor,CN=Users,DC=example,DC=test"
+  bind_password: x
+  base_dn: "DC=example,DC=test"
+`, 1, []string{"directory.urls[0]", "TLS"}},
+		{"bind as the OpenLDAP rootdn", base + `
+directory:
+  type: openldap
+  urls: ["ldaps://127.0.0.1:636"]
+  bind_dn: "cn=admin,dc=example,dc=test"
+  bind_password: x
+  base_dn: "dc=example,dc=test"
+`, 1, []string{"directory.bind_dn", "rootdn"}},
+		{"every problem listed", "server:\n  listen: nope\nupstream:\n  url: ftp://x\nstore:\n  driver: mongo\n  dsn: x\n", 1,
+			[]string{"server.listen", "server.public_url", "upstream.url", "store.driver"}},
+		{"banned term too short", base + "password_policy:\n  banned_terms: [abc]\n", 1, []string{"password_policy.banned_terms[0]"}},
+		{"unknown key", base + "surprise: true\n", 1, []string{"surprise"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := "../../config.example.yaml"
+			if tt.yml != "" {
+				path = writeConfig(t, tt.yml)
+			} else {
+				t.Setenv("FRONTDOOR_LDAP_PASSWORD", "x")
+				t.Setenv("FRONTDOOR_SECRET_KEY", strings.Repeat("s", 32))
+			}
+			code, out, errOut := runCmd(t, "", "check-config", "--config", path)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, out, errOut)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out+errOut, w) {
+					t.Errorf("output lacks %q:\n%s%s", w, out, errOut)
+				}
+			}
+		})
+	}
+}
+
+func TestCheckPassword(t *testing.T) {
+	path := writeConfig(t, base+"organization: Contoso\npassword_policy:\n  banned_terms: [sprocket]\n")
+	tests := []struct {
+		stdin string
+		args  []string
+		code  int
+		want  string
+	}{
+		{"Tulip-Harbour-Quartz-71\n", nil, 0, "accepted"},
+		{"Sprocket26!\n", nil, 1, "refused"},    // banned term (1) + 3 characters = 4 points
+		{"Sprocket2026!\n", nil, 0, "accepted"}, // 1 + 5 = 6 points: Entra accepts it
+		{"Contoso2026!!\n", nil, 1, "refused"},
+		{"Zelda-Korhonen-42\n", []string{"--user", "zkorhonen", "--name", "Zelda Korhonen"}, 1, "refused"},
+		{"", nil, 2, "no password"},
+	}
+	for _, tt := range tests {
+		args := append([]string{"check-password", "--config", path}, tt.args...)
+		code, out, errOut := runCmd(t, tt.stdin, args...)
+		if code != tt.code || !strings.Contains(out+errOut, tt.want) {
+			t.Errorf("check-password %q %v: exit %d\n%s%s", tt.stdin, tt.args, code, out, errOut)
+		}
+		if tt.stdin != "" && strings.Contains(out+errOut, strings.TrimSpace(tt.stdin)) {
+			t.Errorf("the password was echoed back: %s", out)
+		}
+	}
+}
+
+func TestUsageAndVersion(t *testing.T) {
+	if code, out, _ := runCmd(t, "", "version"); code != 0 || !strings.HasPrefix(out, "frontdoor ") {
+		t.Errorf("version: %d %q", code, out)
+	}
+	if code, _, errOut := runCmd(t, "", "bogus"); code != 2 || !strings.Contains(errOut, "usage") {
+		t.Errorf("unknown command: %d %q", code, errOut)
+	}
+	if code, _, errOut := runCmd(t, "", "serve"); code != 2 || !strings.Contains(errOut, "--config") {
+		t.Errorf("serve without --config: %d %q", code, errOut)
+	}
+}
