@@ -14,6 +14,9 @@ var (
 	ErrAmbiguous = errors.New("idp: login matches more than one user")
 	// ErrUnavailable means the directory cannot be reached or refused the
 	// connection (network, TLS, service credentials, timeouts). Retry later.
+	// When a write loses its connection after sending, its outcome is
+	// unknown: read the account back (or retry the same password) before
+	// telling the user that nothing changed.
 	ErrUnavailable = errors.New("idp: directory unavailable")
 	// ErrBadPassword means the current password given for a change is wrong.
 	ErrBadPassword = errors.New("idp: current password is wrong")
