@@ -33,6 +33,7 @@ bench:
 fuzz:
 	$(GO) test -run XXX -fuzz FuzzInjector -fuzztime 60s ./proxy/
 	$(GO) test -run XXX -fuzz FuzzValidate -fuzztime 60s ./returnto/
+	$(GO) test -run XXX -fuzz FuzzLoginFilter -fuzztime 60s ./idp/ldap/
 
 up:
 	testenv/up.sh

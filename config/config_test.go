@@ -160,6 +160,7 @@ func TestDirectoryRules(t *testing.T) {
 		{"bind as rootdn", "cn=frontdoor,ou=services,dc=example,dc=test", "cn=admin,dc=example,dc=test", "directory.bind_dn"},
 		{"bind as configured rootdn", "base_dn:", "root_dn: \"cn=frontdoor,ou=services,dc=example,dc=test\"\n  base_dn:", "directory.bind_dn"},
 		{"bad scheme", "ldaps://127.0.0.1:636", "http://127.0.0.1", "directory.urls[0]"},
+		{"OpenLDAP in clear", "ldaps://127.0.0.1:636", "ldap://127.0.0.1:389", "directory.urls[0]"},
 		{"unknown type", "type: openldap", "type: novell", "directory.type"},
 	}
 	for _, tt := range tests {

@@ -130,6 +130,8 @@ func (d *Directory) validate(p *Problems) {
 			p.add(idx("directory.urls", i), "%q must be an ldap:// or ldaps:// URL", raw)
 		case d.Type == "activedirectory" && u.Scheme == "ldap" && !d.StartTLS:
 			p.add(idx("directory.urls", i), "Active Directory only accepts passwords over TLS: use ldaps:// or set directory.start_tls")
+		case u.Scheme == "ldap" && !d.StartTLS:
+			p.add(idx("directory.urls", i), "passwords would cross the network in clear: use ldaps:// or set directory.start_tls")
 		}
 	}
 	if d.BindDN == "" {
