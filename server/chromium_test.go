@@ -62,6 +62,8 @@ func startChromium(t *testing.T, timeout time.Duration) *headless {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-domain-reliability", true),
 		chromedp.Flag("disable-features", "Translate,OptimizationHints,MediaRouter,AutofillServerCommunication"),
+		// No name resolves, and no address but 127.0.0.1 is reached.
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
 	)
 	// The deadline bounds the whole browser: a hung step fails the test.
 	base, stop := context.WithTimeout(context.Background(), timeout)
