@@ -84,3 +84,12 @@ func BenchmarkInjector(b *testing.B) {
 		io.Copy(io.Discard, newInjector(strings.NewReader(page), parseSelector("#login-form"), []byte(snippet)))
 	}
 }
+
+func BenchmarkOracleInjector(b *testing.B) {
+	page := strings.Repeat(`<div class="row"><label>Field</label><input name="f"></div>`, 120) + `<form id="login-form"></form>`
+	b.SetBytes(int64(len(page)))
+	b.ReportAllocs()
+	for b.Loop() {
+		io.Copy(io.Discard, newOracleInjector(strings.NewReader(page), parseSelector("#login-form"), []byte(snippet)))
+	}
+}

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"bytes"
 	"compress/flate"
 	"compress/gzip"
 	"fmt"
@@ -52,18 +53,85 @@ func codecFor(header string) (codec, bool) {
 	return c, ok
 }
 
-// transform returns body with the injector applied, re-encoded as it came.
-func transform(body io.ReadCloser, c codec, sel selector, snippet []byte) (io.ReadCloser, error) {
-	plain, err := c.decode(body)
+// lookahead is how much of a sign-in page frontdoor reads before answering.
+// A page that ends within it (nearly all do) is rewritten whole, so it gets an
+// exact Content-Length and goes out in one write; a longer one is streamed.
+const lookahead = 256 << 10
+
+// maxPage bounds the decoded page held in memory (a small compressed body
+// may decode to a large one).
+const maxPage = 4 << 20
+
+// rewritten is the outcome of rewrite.
+type rewritten struct {
+	body io.ReadCloser
+	// length is the new body's length, or -1 when it is streamed.
+	length int64
+	// unchanged means the page had no anchor: body replays the upstream's
+	// bytes as they came (still compressed), and no header needs to change.
+	unchanged bool
+}
+
+// rewrite injects snippet into the upstream body, re-encoded as it came.
+func rewrite(body io.ReadCloser, c codec, sel selector, snippet []byte) (rewritten, error) {
+	var raw bytes.Buffer
+	plain, err := c.decode(io.TeeReader(io.LimitReader(body, lookahead), &raw))
 	if err != nil {
-		return nil, fmt.Errorf("decode upstream body: %w", err)
+		return rewritten{}, fmt.Errorf("decode upstream body: %w", err)
+	}
+	page, err := io.ReadAll(io.LimitReader(plain, maxPage))
+	plain.Close()
+	complete := err == nil && len(page) < maxPage && raw.Len() < lookahead && atEOF(io.TeeReader(body, &raw))
+	if !complete {
+		// Too long (or cut short): stream the rest through the injector.
+		return stream(io.MultiReader(bytes.NewReader(raw.Bytes()), body), body, c, sel, snippet)
+	}
+	var st scanState
+	_, at := st.scan(page, sel, true)
+	if at < 0 {
+		return rewritten{body: struct {
+			io.Reader
+			io.Closer
+		}{bytes.NewReader(raw.Bytes()), body}, length: int64(raw.Len()), unchanged: true}, nil
+	}
+	out := make([]byte, 0, len(page)+len(snippet))
+	out = append(append(append(out, page[:at]...), snippet...), page[at:]...)
+	if c.encode != nil {
+		var enc bytes.Buffer
+		zw := c.encode(&enc)
+		if _, err := zw.Write(out); err != nil {
+			return rewritten{}, err
+		}
+		if err := zw.Close(); err != nil {
+			return rewritten{}, err
+		}
+		out = enc.Bytes()
+	}
+	return rewritten{body: struct {
+		io.Reader
+		io.Closer
+	}{bytes.NewReader(out), body}, length: int64(len(out))}, nil
+}
+
+// atEOF tells whether r has nothing more to give.
+func atEOF(r io.Reader) bool {
+	var b [1]byte
+	n, err := r.Read(b[:])
+	return n == 0 && err == io.EOF
+}
+
+// stream rewrites a body too long to hold: the injector runs as it arrives.
+func stream(src io.Reader, body io.Closer, c codec, sel selector, snippet []byte) (rewritten, error) {
+	plain, err := c.decode(src)
+	if err != nil {
+		return rewritten{}, fmt.Errorf("decode upstream body: %w", err)
 	}
 	in := newInjector(plain, sel, snippet)
 	if c.encode == nil {
-		return struct {
+		return rewritten{body: struct {
 			io.Reader
 			io.Closer
-		}{in, body}, nil
+		}{in, body}, length: -1}, nil
 	}
 	pr, pw := io.Pipe()
 	go func() {
@@ -75,10 +143,10 @@ func transform(body io.ReadCloser, c codec, sel selector, snippet []byte) (io.Re
 		plain.Close()
 		pw.CloseWithError(err)
 	}()
-	return struct {
+	return rewritten{body: struct {
 		io.Reader
 		io.Closer
-	}{pr, closeBoth{pr, body}}, nil
+	}{pr, closeBoth{pr, body}}, length: -1}, nil
 }
 
 type closeBoth struct{ a, b io.Closer }

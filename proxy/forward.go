@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httputil"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -40,6 +41,8 @@ func NewTransport(timeout time.Duration) *http.Transport {
 		TLSHandshakeTimeout:   5 * time.Second,
 		ResponseHeaderTimeout: timeout,
 		ExpectContinueTimeout: time.Second,
+		// Pass bodies through as the upstream encoded them, never decoded on the way.
+		DisableCompression: true,
 	}
 }
 
@@ -82,20 +85,24 @@ func (p *Proxy) modifyResponse(resp *http.Response) error {
 	if !ok {
 		return nil
 	}
-	body, err := transform(resp.Body, c, p.sel, p.opt.Snippet(req, req.URL.RequestURI()))
+	rw, err := rewrite(resp.Body, c, p.sel, p.opt.Snippet(req, req.URL.RequestURI()))
 	if err != nil {
 		return err
 	}
-	resp.Body = body
-	resp.ContentLength = -1
+	resp.Body = rw.body
 	h := resp.Header
+	h.Add("Vary", "Accept-Language")
+	if rw.unchanged {
+		return nil
+	}
+	resp.ContentLength = rw.length
 	h.Del("Content-Length")
+	if rw.length >= 0 {
+		h.Set("Content-Length", strconv.FormatInt(rw.length, 10))
+	}
 	h.Del("Content-MD5")
 	// The body differs from the upstream's representation: its validator does not hold.
-	if etag := h.Get("ETag"); etag != "" {
-		h.Del("ETag")
-	}
-	h.Add("Vary", "Accept-Language")
+	h.Del("ETag")
 	return nil
 }
 

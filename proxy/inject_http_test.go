@@ -124,3 +124,39 @@ func TestSignInPageWithoutAnchorPassesUnchanged(t *testing.T) {
 		t.Errorf("page without anchor changed:\n got  %q\n want %q", b, page)
 	}
 }
+
+func TestSignInPageWithoutAnchorKeepsEveryByte(t *testing.T) {
+	page := strings.Replace(signInPage, "login-form", "other-form", 1)
+	up := signInUpstream(t, page)
+	p := newTestProxy(t, up, nil)
+	for _, enc := range []string{"", "gzip", "deflate", "br"} {
+		direct, db := fetch(t, "GET", up.URL+"/page.html?enc="+enc, nil, nil)
+		proxied, pb := fetch(t, "GET", p.srv.URL+"/page.html?enc="+enc, nil, nil)
+		if !bytes.Equal(db, pb) {
+			t.Errorf("%q: body changed", enc)
+		}
+		for _, h := range []string{"ETag", "Content-Length", "Content-Encoding"} {
+			if direct.Header.Get(h) != proxied.Header.Get(h) {
+				t.Errorf("%q: %s %q became %q", enc, h, direct.Header.Get(h), proxied.Header.Get(h))
+			}
+		}
+	}
+}
+
+func TestLongSignInPageIsStreamed(t *testing.T) {
+	// ~2.5 MB each side: over the lookahead, and decoded over maxPage even when gzip shrinks it.
+	filler := strings.Repeat("<p>filler text for a long page</p>\n", 70000)
+	page := `<html><body>` + filler + `<form id="login-form"></form>` + filler + `</body></html>`
+	up := signInUpstream(t, page)
+	p := newTestProxy(t, up, nil)
+	for _, enc := range []string{"", "gzip"} {
+		resp, b := fetch(t, "GET", p.srv.URL+"/page.html?enc="+enc, nil, http.Header{"Accept-Encoding": {"gzip"}})
+		got := decode(t, enc, b)
+		if !strings.Contains(got, `<form id="login-form"></form><a href="/.frontdoor/reset?return_to=`) || len(got) < len(page) {
+			t.Errorf("%q: long page not injected (%d bytes)", enc, len(got))
+		}
+		if resp.ContentLength != -1 {
+			t.Errorf("%q: a streamed page has Content-Length %d", enc, resp.ContentLength)
+		}
+	}
+}

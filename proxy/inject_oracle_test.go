@@ -1,29 +1,16 @@
 package proxy
 
+// The tokenizer-based injector, kept as the reference the fast scanner must match.
+
 import (
 	"bytes"
 	"io"
 	"strings"
+	"testing"
+	"testing/iotest"
 
 	"golang.org/x/net/html"
 )
-
-// selector names the element after which the links go: "#id", ".class" or a tag.
-type selector struct {
-	id, class, tag string
-	needle         []byte // bytes a matching start tag must contain
-}
-
-func parseSelector(s string) selector {
-	switch {
-	case strings.HasPrefix(s, "#"):
-		return selector{id: s[1:], needle: []byte(s[1:])}
-	case strings.HasPrefix(s, "."):
-		return selector{class: s[1:], needle: []byte(s[1:])}
-	default:
-		return selector{tag: strings.ToLower(s)}
-	}
-}
 
 // matches tells whether the start tag the tokenizer is on matches. It must be
 // called after the token's raw bytes were copied: the tokenizer lower-cases
@@ -52,41 +39,17 @@ func (s selector) matches(z *html.Tokenizer, raw []byte) (tag []byte, ok bool) {
 	return tag, false
 }
 
-// hasClass tells whether a class attribute's value lists class.
-func hasClass(v []byte, class string) bool {
-	for len(v) > 0 {
-		i := bytes.IndexFunc(v, func(r rune) bool { return r != ' ' && r != '\t' && r != '\n' && r != '\r' && r != '\f' })
-		if i < 0 {
-			return false
-		}
-		v = v[i:]
-		j := bytes.IndexAny(v, " \t\n\r\f")
-		if j < 0 {
-			j = len(v)
-		}
-		if string(v[:j]) == class {
-			return true
-		}
-		v = v[j:]
-	}
-	return false
-}
-
 // hasTagPrefix tells whether b starts with tag in any case: a quick test
 // before asking the tokenizer for the (lower-cased) name.
 func hasTagPrefix(b []byte, tag string) bool {
 	return len(b) >= len(tag) && bytes.EqualFold(b[:len(tag)], []byte(tag))
 }
 
-var voidElements = map[string]bool{
-	"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true, "img": true,
-	"input": true, "link": true, "meta": true, "source": true, "track": true, "wbr": true,
-}
-
-// injector streams an HTML document through unchanged, except that snippet is
+// oracleInjector is the first injector frontdoor had, built on
+// golang.org/x/net/html's tokenizer; the tests hold the scanner to it. It streams an HTML document through unchanged, except that snippet is
 // inserted after the first element matching sel. Once inserted, or when the
 // element cannot be found, the rest is copied without tokenizing.
-type injector struct {
+type oracleInjector struct {
 	src      io.Reader
 	z        *html.Tokenizer
 	sel      selector
@@ -99,14 +62,14 @@ type injector struct {
 	injected bool
 }
 
-func newInjector(src io.Reader, sel selector, snippet []byte) *injector {
-	return &injector{src: src, z: html.NewTokenizer(src), sel: sel, snippet: snippet}
+func newOracleInjector(src io.Reader, sel selector, snippet []byte) *oracleInjector {
+	return &oracleInjector{src: src, z: html.NewTokenizer(src), sel: sel, snippet: snippet}
 }
 
 // Read fills p with as many tokens as fit, so the proxy writes (and, for a
 // response without a length, flushes) in few large pieces rather than token
 // by token.
-func (in *injector) Read(p []byte) (int, error) {
+func (in *oracleInjector) Read(p []byte) (int, error) {
 	n := 0
 	for n < len(p) {
 		if len(in.out) > 0 {
@@ -129,7 +92,7 @@ func (in *injector) Read(p []byte) (int, error) {
 }
 
 // next tokenizes one token into in.out.
-func (in *injector) next() error {
+func (in *oracleInjector) next() error {
 	tt := in.z.Next()
 	if tt == html.ErrorToken {
 		err := in.z.Err()
@@ -156,7 +119,7 @@ func (in *injector) next() error {
 		if !ok {
 			return nil
 		}
-		if tt == html.SelfClosingTagToken || voidElements[string(tag)] {
+		if tt == html.SelfClosingTagToken || isVoidElement(tag) {
 			in.inject()
 			return nil
 		}
@@ -176,7 +139,7 @@ func (in *injector) next() error {
 }
 
 // inject appends the snippet and switches to copying the rest untouched.
-func (in *injector) inject() {
+func (in *oracleInjector) inject() {
 	in.buf = append(in.buf, in.snippet...)
 	in.out = in.buf
 	in.injected = true
@@ -187,3 +150,39 @@ func (in *injector) inject() {
 type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// FuzzScannerMatchesTokenizer: for any page and selector, the fast injector
+// and the tokenizer-based one produce the same bytes.
+func FuzzScannerMatchesTokenizer(f *testing.F) {
+	for _, seed := range []string{
+		`<form id="login-form"><input></form>tail`,
+		`<script>if (a<b) document.write('<form id="login-form"></form>')</script><form id="login-form"></form>`,
+		`<script><!-- <script> </script> --></script><div id=x></div>`,
+		`<!-- <form id=x> --><!--> <form id=x>`,
+		`<textarea><form id=x></textarea><p id=x/>`,
+		`<div class="a b" id='x'><div></div></div>`,
+		`<form id = "x" data-q='>'></form>`,
+		`<!doctype html><?xml x?></x/><form id=x/>`,
+	} {
+		f.Add(seed, "#x")
+		f.Add(seed, "form")
+		f.Add(seed, ".b")
+	}
+	f.Fuzz(func(t *testing.T, page, sel string) {
+		if sel == "" || strings.ContainsAny(sel, " \t\n") {
+			return
+		}
+		s := parseSelector(sel)
+		want, err := io.ReadAll(newOracleInjector(strings.NewReader(page), s, []byte(snippet)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(newInjector(iotest.HalfReader(strings.NewReader(page)), s, []byte(snippet)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("page %q selector %q:\n scanner   %q\n tokenizer %q", page, sel, got, want)
+		}
+	})
+}
