@@ -11,6 +11,6 @@ flock 9
 services=("$@")
 [ ${#services[@]} -gt 0 ] || read -r -a services <<<"$(cat "$here/SERVICES")"
 for s in "${services[@]}"; do
-	[ -x "$here/$s/down.sh" ] && "$here/$s/down.sh"
+	[ -x "$here/$s/down.sh" ] && "$here/$s/down.sh" 9>&-
 done
 exit 0

@@ -13,5 +13,5 @@ services=("$@")
 [ ${#services[@]} -gt 0 ] || read -r -a services <<<"$all"
 for s in "${services[@]}"; do
 	[ -x "$here/$s/up.sh" ] || { echo "testenv: unknown service '$s' (known: $all)" >&2; exit 2; }
-	"$here/$s/up.sh"
+	"$here/$s/up.sh" 9>&-
 done
