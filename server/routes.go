@@ -120,7 +120,7 @@ func (s *Server) snippet(r *http.Request, returnTo string) []byte {
 	}
 	link("reset", "inject.reset")
 	if *s.cfg.Upstream.InjectUnlock && s.cfg.Unlock != nil && s.cfg.Unlock.Enabled != "none" {
-		b.WriteString(" ")
+		b.WriteString("<br>") // no styling of ours: the upstream's CSS and CSP stay as they are
 		link("unlock", "inject.unlock")
 	}
 	b.WriteString(`</p>`)
