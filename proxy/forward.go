@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -74,7 +75,7 @@ func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
 // modifyResponse injects the links into sign-in pages.
 func (p *Proxy) modifyResponse(resp *http.Response) error {
 	req := resp.Request
-	if classFrom(req.Context()) != ClassSignIn || p.opt.Snippet == nil || req.Method == http.MethodHead ||
+	if p.opt.Snippet == nil || req.Method == http.MethodHead || !p.signIn.match(p.incomingPath(req)) ||
 		resp.StatusCode != http.StatusOK || resp.Body == nil || resp.Body == http.NoBody {
 		return nil
 	}
@@ -129,15 +130,10 @@ var buffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }
 func (bufferPool) Get() []byte  { return *buffers.Get().(*[]byte) }
 func (bufferPool) Put(b []byte) { buffers.Put(&b) }
 
-type ctxKey struct{}
-
-func withClass(ctx context.Context, class string) context.Context {
-	return context.WithValue(ctx, ctxKey{}, class)
-}
-
-func classFrom(ctx context.Context) string {
-	c, _ := ctx.Value(ctxKey{}).(string)
-	return c
+// incomingPath returns the path the client asked for, given the request
+// forwarded for it (SetURL put the upstream's base path in front).
+func (p *Proxy) incomingPath(out *http.Request) string {
+	return "/" + strings.TrimPrefix(strings.TrimPrefix(out.URL.Path, strings.TrimSuffix(p.opt.Upstream.Path, "/")), "/")
 }
 
 // statusRecorder remembers the status written, for metrics. It passes Flush

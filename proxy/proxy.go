@@ -124,7 +124,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := &statusRecorder{ResponseWriter: w}
 	start := time.Now()
-	p.rp.ServeHTTP(rec, r.WithContext(withClass(r.Context(), class)))
+	p.rp.ServeHTTP(rec, r)
 	p.observe(class, rec.status(), time.Since(start))
 }
 
