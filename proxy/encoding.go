@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/andybalholm/brotli"
 )
@@ -73,7 +74,11 @@ type rewritten struct {
 }
 
 // rewrite injects snippet into the upstream body, re-encoded as it came.
-func rewrite(body io.ReadCloser, c codec, sel selector, snippet []byte) (rewritten, error) {
+// size is the body's length when the upstream gave it, else -1.
+func rewrite(body io.ReadCloser, size int64, c codec, sel selector, snippet []byte) (rewritten, error) {
+	if c.encode == nil {
+		return rewritePlain(body, size, sel, snippet)
+	}
 	var raw bytes.Buffer
 	plain, err := c.decode(io.TeeReader(io.LimitReader(body, lookahead), &raw))
 	if err != nil {
@@ -112,6 +117,52 @@ func rewrite(body io.ReadCloser, c codec, sel selector, snippet []byte) (rewritt
 		io.Closer
 	}{bytes.NewReader(out), body}, length: int64(len(out))}, nil
 }
+
+// rewritePlain is rewrite for an identity body: no decoding, and the page is
+// held in a pooled buffer that goes back to the pool when the body is closed.
+func rewritePlain(body io.ReadCloser, size int64, sel selector, snippet []byte) (rewritten, error) {
+	buf := pages.Get().(*bytes.Buffer)
+	if size > 0 && size < lookahead {
+		buf.Grow(int(size) + 1)
+	}
+	_, err := buf.ReadFrom(io.LimitReader(body, lookahead))
+	if err != nil || buf.Len() >= lookahead || !atEOF(io.TeeReader(body, buf)) {
+		// Too long (or cut short): stream it through the injector.
+		held := buf.Bytes()
+		return rewritten{body: &pooledBody{Reader: newInjector(io.MultiReader(bytes.NewReader(held), body), sel, snippet), body: body, buf: buf}, length: -1}, nil
+	}
+	page := buf.Bytes()
+	var st scanState
+	_, at := st.scan(page, sel, true)
+	if at < 0 {
+		return rewritten{body: &pooledBody{Reader: bytes.NewReader(page), body: body, buf: buf}, length: int64(len(page)), unchanged: true}, nil
+	}
+	r := io.MultiReader(bytes.NewReader(page[:at]), bytes.NewReader(snippet), bytes.NewReader(page[at:]))
+	return rewritten{body: &pooledBody{Reader: r, body: body, buf: buf}, length: int64(len(page) + len(snippet))}, nil
+}
+
+var pages = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// pooledBody reads a rewritten page; Close returns its buffer to the pool.
+type pooledBody struct {
+	io.Reader
+	body io.Closer
+	buf  *bytes.Buffer
+}
+
+func (b *pooledBody) Close() error {
+	err := b.body.Close()
+	if b.buf != nil && b.buf.Cap() <= lookahead*2 {
+		b.buf.Reset()
+		pages.Put(b.buf)
+	}
+	b.buf, b.Reader = nil, eofReader{}
+	return err
+}
+
+type eofReader struct{}
+
+func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
 
 // atEOF tells whether r has nothing more to give.
 func atEOF(r io.Reader) bool {

@@ -86,7 +86,7 @@ func (p *Proxy) modifyResponse(resp *http.Response) error {
 	if !ok {
 		return nil
 	}
-	rw, err := rewrite(resp.Body, c, p.sel, p.opt.Snippet(req, req.URL.RequestURI()))
+	rw, err := rewrite(resp.Body, resp.ContentLength, c, p.sel, p.opt.Snippet(req, req.URL.RequestURI()))
 	if err != nil {
 		return err
 	}
