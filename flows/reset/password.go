@@ -8,6 +8,7 @@ import (
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/flows"
+	"github.com/frontdoor-sspr/frontdoor/flows/gate"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/policy"
 	"github.com/frontdoor-sspr/frontdoor/store"
@@ -17,13 +18,13 @@ import (
 // one request writes: it claims the flow (password -> writing) first, and on
 // a failure that may be retried gives the step back with nothing consumed.
 func (f *Flow) password(w http.ResponseWriter, r *http.Request) error {
-	var s state
-	fl, ok, err := f.loadPost(w, r, &s)
+	var s gate.State
+	fl, ok, err := f.gate.LoadPost(w, r, &s)
 	if !ok || err != nil {
 		return err
 	}
 	if fl.Step != stepPassword || s.User == nil {
-		return f.stepError(w, r, flows.ErrWrongStep)
+		return f.gate.StepError(w, r, flows.ErrWrongStep)
 	}
 	pw, confirm := r.PostFormValue("password"), r.PostFormValue("confirm")
 	if pw != confirm {
@@ -35,18 +36,18 @@ func (f *Flow) password(w http.ResponseWriter, r *http.Request) error {
 	verdict, err := f.Policy.Check(ctx, pw, policy.Context{Username: u.Login, GivenName: u.GivenName,
 		Surname: u.Surname, DisplayName: u.DisplayName, Email: u.Email()})
 	if err != nil {
-		f.logError(r, "breached-password source failed; the other rules applied", err)
+		f.gate.LogError(r, "breached-password source failed; the other rules applied", err)
 	}
 	if !verdict.OK {
 		f.renderPassword(w, r, fl, &s, http.StatusUnprocessableEntity, "", verdict.Reasons)
 		return nil
 	}
-	if err := flows.Advance(ctx, f.Engine, fl.ID, []string{stepPassword}, func(*state) (string, error) { return stepWriting, nil }); err != nil {
-		return f.stepError(w, r, err)
+	if err := flows.Advance(ctx, f.Engine, fl.ID, []string{stepPassword}, func(*gate.State) (string, error) { return stepWriting, nil }); err != nil {
+		return f.gate.StepError(w, r, err)
 	}
 	werr := f.write(ctx, u, pw)
 	if werr != nil {
-		if err := flows.Advance(context.WithoutCancel(ctx), f.Engine, fl.ID, []string{stepWriting}, func(*state) (string, error) { return stepPassword, nil }); err != nil {
+		if err := flows.Advance(context.WithoutCancel(ctx), f.Engine, fl.ID, []string{stepWriting}, func(*gate.State) (string, error) { return stepPassword, nil }); err != nil {
 			return err
 		}
 		f.Audit.Record(r, store.Event{Type: audit.PasswordFailed, Flow: fl.ID, User: s.Key, Outcome: failureKind(werr)})
@@ -56,18 +57,16 @@ func (f *Flow) password(w http.ResponseWriter, r *http.Request) error {
 		}
 		return f.writeFailed(w, r, fl, &s, werr)
 	}
-	if err := flows.Advance(context.WithoutCancel(ctx), f.Engine, fl.ID, []string{stepWriting}, func(*state) (string, error) { return stepDone, nil }); err != nil {
+	if err := flows.Advance(context.WithoutCancel(ctx), f.Engine, fl.ID, []string{stepWriting}, func(*gate.State) (string, error) { return stepDone, nil }); err != nil {
 		return err
 	}
 	f.Audit.Record(r, store.Event{Type: audit.PasswordReset, Flow: fl.ID, User: s.Key, Outcome: "ok",
 		Detail: map[string]string{"methods": strings.Join(s.Passed, ","), "privileged": boolString(u.Privileged)}})
-	if err := f.Limits.Reset(context.WithoutCancel(ctx), "reset-fail:"+s.Key); err != nil {
-		f.logError(r, "clearing the failure count failed", err)
-	}
+	f.gate.ClearFailures(r, &s)
 	if f.Confirm != nil {
 		f.Confirm(r, u)
 	}
-	http.Redirect(w, r, f.stepURL(), http.StatusSeeOther)
+	http.Redirect(w, r, f.gate.StepURL(), http.StatusSeeOther)
 	return nil
 }
 
@@ -82,7 +81,7 @@ func (f *Flow) write(ctx context.Context, u idp.User, pw string) error {
 }
 
 // writeFailed shows why the directory refused, in the user's words.
-func (f *Flow) writeFailed(w http.ResponseWriter, r *http.Request, fl store.Flow, s *state, err error) error {
+func (f *Flow) writeFailed(w http.ResponseWriter, r *http.Request, fl store.Flow, s *gate.State, err error) error {
 	var pe *idp.PolicyError
 	switch {
 	case errors.As(err, &pe):
@@ -94,10 +93,10 @@ func (f *Flow) writeFailed(w http.ResponseWriter, r *http.Request, fl store.Flow
 		}
 		f.renderPassword(w, r, fl, s, http.StatusUnprocessableEntity, msg, nil)
 	case errors.Is(err, idp.ErrUnavailable):
-		f.logError(r, "directory unavailable at the write; nothing changed", err)
+		f.gate.LogError(r, "directory unavailable at the write; nothing changed", err)
 		f.renderPassword(w, r, fl, s, http.StatusServiceUnavailable, "reset.error.unavailable", nil)
 	default:
-		f.logError(r, "the directory refused the new password", err)
+		f.gate.LogError(r, "the directory refused the new password", err)
 		f.renderPassword(w, r, fl, s, http.StatusBadGateway, "reset.error.write", nil)
 	}
 	return nil

@@ -5,9 +5,9 @@ import (
 	"time"
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
-	"github.com/frontdoor-sspr/frontdoor/captcha"
 	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows"
+	"github.com/frontdoor-sspr/frontdoor/flows/gate"
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/policy"
@@ -15,50 +15,13 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/web"
 )
 
-// Steps of the flow.
+// Steps of the flow after the gates (identify, method, verify, stopped are
+// package gate's).
 const (
-	stepIdentify = "identify"
-	stepMethod   = "method"
-	stepVerify   = "verify"
 	stepPassword = "password"
 	stepWriting  = "writing" // claimed by the one request that writes
 	stepDone     = "done"
-	stepStopped  = "stopped" // a verdict or a block ends the flow
 )
-
-// Verdicts of identify; "" means the account may go on.
-const (
-	outcomeNotFound     = "not_found"
-	outcomeNotEnabled   = "not_enabled"
-	outcomeContactAdmin = "contact_admin"
-	outcomeNoMethod     = "no_method"
-	outcomeBlocked      = "blocked"
-)
-
-// Limits of the flow, as the reference sets them.
-const (
-	failWindow   = time.Hour
-	failMax      = 5
-	blockFor     = 24 * time.Hour
-	identifyMax  = 30 // per client IP per identifyWindow
-	identifyWind = 10 * time.Minute
-	maxLoginLen  = 256
-	maxFormBytes = 16 << 10
-)
-
-// state is what the flow keeps between requests.
-type state struct {
-	ReturnTo  string            `json:"return_to,omitempty"`
-	Captcha   captcha.Challenge `json:"captcha"`
-	CaptchaOK bool              `json:"captcha_ok,omitempty"`
-	Login     string            `json:"login,omitempty"`
-	// Key names the account (or, for an unknown user ID, the ID) in rate limits.
-	Key     string    `json:"key,omitempty"`
-	User    *idp.User `json:"user,omitempty"`
-	Outcome string    `json:"outcome,omitempty"`
-	Method  string    `json:"method,omitempty"`
-	Passed  []string  `json:"passed,omitempty"`
-}
 
 // Deps are the parts the flow works with.
 type Deps struct {
@@ -92,42 +55,26 @@ type Options struct {
 // Flow serves the reset pages.
 type Flow struct {
 	Deps
-	opt Options
+	gate *gate.Gate
+	opt  Options
 }
 
 // New returns the flow.
 func New(opt Options, d Deps) *Flow {
-	if opt.IdentifyFloor == 0 {
-		opt.IdentifyFloor = 300 * time.Millisecond
-	}
-	return &Flow{Deps: d, opt: opt}
+	f := &Flow{Deps: d, opt: opt}
+	rc := opt.Reset
+	f.gate = gate.New(gate.Options{
+		Kind: store.KindReset, After: stepPassword, PublicURL: opt.PublicURL, Prefix: opt.Prefix,
+		Captcha: opt.Captcha, IdentifyFloor: opt.IdentifyFloor, Render: f.renderStep,
+		Policy: gate.Policy{Enabled: rc.Enabled, Groups: rc.Groups, Disclosure: rc.Disclosure,
+			MethodsRequired: rc.MethodsRequired, ManagedElsewhere: rc.ManagedElsewhere},
+	}, gate.Deps{Engine: d.Engine, CSRF: d.CSRF, Pages: d.Pages, Directory: d.Directory, Methods: d.Methods,
+		Limits: d.Limits, Audit: d.Audit, ClientIP: d.ClientIP})
+	return f
 }
 
 // Register mounts the flow's routes on mux, under the prefix.
 func (f *Flow) Register(mux *http.ServeMux) {
-	p := f.opt.Prefix + "reset"
-	h := f.Pages.Handle
-	mux.Handle("GET "+p, h(f.start))
-	mux.Handle("GET "+p+"/step", h(f.show))
-	mux.Handle("GET "+p+"/captcha.png", h(f.captchaImage))
-	mux.Handle("GET "+p+"/captcha.wav", h(f.captchaAudio))
-	mux.Handle("POST "+p+"/identify", h(f.limitForm(f.identify)))
-	mux.Handle("POST "+p+"/method", h(f.limitForm(f.chooseMethod)))
-	mux.Handle("POST "+p+"/verify", h(f.limitForm(f.verify)))
-	mux.Handle("POST "+p+"/resend", h(f.limitForm(f.resend)))
-	mux.Handle("POST "+p+"/password", h(f.limitForm(f.password)))
+	f.gate.Register(mux)
+	mux.Handle("POST "+f.opt.Prefix+"reset/password", f.Pages.Handle(gate.LimitForm(f.password)))
 }
-
-// limitForm bounds the form body and parses it before the step runs.
-func (f *Flow) limitForm(next web.HandlerFunc) web.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-		if err := r.ParseForm(); err != nil {
-			return web.WithStatus(http.StatusRequestEntityTooLarge, err)
-		}
-		return next(w, r)
-	}
-}
-
-// stepURL is where every step redirects after a successful POST.
-func (f *Flow) stepURL() string { return f.opt.Prefix + "reset/step" }

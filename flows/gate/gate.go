@@ -1,0 +1,162 @@
+package gate
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/frontdoor-sspr/frontdoor/audit"
+	"github.com/frontdoor-sspr/frontdoor/captcha"
+	"github.com/frontdoor-sspr/frontdoor/config"
+	"github.com/frontdoor-sspr/frontdoor/flows"
+	"github.com/frontdoor-sspr/frontdoor/flows/methods"
+	"github.com/frontdoor-sspr/frontdoor/idp"
+	"github.com/frontdoor-sspr/frontdoor/store"
+	"github.com/frontdoor-sspr/frontdoor/web"
+)
+
+// Steps of the gated part of a flow.
+const (
+	StepIdentify = "identify"
+	StepMethod   = "method"
+	StepVerify   = "verify"
+	StepStopped  = "stopped" // a verdict or a block ends the flow
+)
+
+// Verdicts of identify; "" means the account may go on.
+const (
+	OutcomeNotFound     = "not_found"
+	OutcomeNotEnabled   = "not_enabled"
+	OutcomeContactAdmin = "contact_admin"
+	OutcomeNoMethod     = "no_method"
+	OutcomeBlocked      = "blocked"
+)
+
+// Limits of the gates, as the reference sets them. The failure count and
+// the block are per account and shared by every gated flow, so that a
+// guesser gains nothing by switching from reset to unlock.
+const (
+	failWindow   = time.Hour
+	failMax      = 5
+	blockFor     = 24 * time.Hour
+	identifyMax  = 30 // per client IP per identifyWind
+	identifyWind = 10 * time.Minute
+	maxLoginLen  = 256
+	maxFormBytes = 16 << 10
+)
+
+// State is what a gated flow keeps between requests.
+type State struct {
+	ReturnTo  string            `json:"return_to,omitempty"`
+	Captcha   captcha.Challenge `json:"captcha"`
+	CaptchaOK bool              `json:"captcha_ok,omitempty"`
+	Login     string            `json:"login,omitempty"`
+	// Key names the account (or, for an unknown user ID, the ID) in rate limits.
+	Key     string    `json:"key,omitempty"`
+	User    *idp.User `json:"user,omitempty"`
+	Outcome string    `json:"outcome,omitempty"`
+	Method  string    `json:"method,omitempty"`
+	Passed  []string  `json:"passed,omitempty"`
+}
+
+// Deps are the parts the gates work with.
+type Deps struct {
+	Engine    *flows.Engine
+	CSRF      *web.CSRF
+	Pages     *web.Pages
+	Directory idp.Directory
+	// Methods are the configured methods, in the configured order.
+	Methods []methods.Method
+	Limits  store.Limits
+	Audit   *audit.Log
+	// ClientIP returns the request's client address.
+	ClientIP func(*http.Request) string
+}
+
+// Policy says who may go through the gates and how.
+type Policy struct {
+	Enabled          string // none | all | groups
+	Groups           []string
+	Disclosure       string // generic | descriptive
+	MethodsRequired  int
+	ManagedElsewhere config.ManagedElsewhere
+}
+
+// Renderer renders the steps that follow the gates. It is called with the
+// step to show and returns false for a step it does not know.
+type Renderer func(w http.ResponseWriter, r *http.Request, fl store.Flow, s *State, step string, status int, msg string) bool
+
+// Options are the gates' settings.
+type Options struct {
+	// Kind is the flow's kind (store.KindReset, ...), its path under Prefix
+	// and the prefix of its page names.
+	Kind   string
+	Policy Policy
+	// After is the step the flow moves to once the last gate is passed.
+	After     string
+	PublicURL string
+	Prefix    string
+	// Captcha is false only when the configuration allows no CAPTCHA (tests).
+	Captcha bool
+	// IdentifyFloor is the least time identify takes, so that its duration does
+	// not tell known accounts from unknown ones.
+	IdentifyFloor time.Duration
+	// Render shows the steps after the gates.
+	Render Renderer
+}
+
+// Gate serves the identify and verification steps of one flow kind.
+type Gate struct {
+	Deps
+	opt Options
+}
+
+// New returns the gates of a flow.
+func New(opt Options, d Deps) *Gate {
+	if opt.IdentifyFloor == 0 {
+		opt.IdentifyFloor = 300 * time.Millisecond
+	}
+	return &Gate{Deps: d, opt: opt}
+}
+
+// Kind is the flow's kind.
+func (g *Gate) Kind() string { return g.opt.Kind }
+
+// Disclosure is the disclosure mode, "generic" or "descriptive".
+func (g *Gate) Disclosure() string { return g.opt.Policy.Disclosure }
+
+// Register mounts the gates' routes on mux, under the prefix.
+func (g *Gate) Register(mux *http.ServeMux) {
+	p := g.opt.Prefix + g.opt.Kind
+	h := g.Pages.Handle
+	mux.Handle("GET "+p, h(g.start))
+	mux.Handle("GET "+p+"/step", h(g.show))
+	mux.Handle("GET "+p+"/captcha.png", h(g.captchaImage))
+	mux.Handle("GET "+p+"/captcha.wav", h(g.captchaAudio))
+	mux.Handle("POST "+p+"/identify", h(LimitForm(g.identify)))
+	mux.Handle("POST "+p+"/method", h(LimitForm(g.chooseMethod)))
+	mux.Handle("POST "+p+"/verify", h(LimitForm(g.verify)))
+	mux.Handle("POST "+p+"/resend", h(LimitForm(g.resend)))
+}
+
+// LimitForm bounds the form body and parses it before the step runs.
+func LimitForm(next web.HandlerFunc) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		if err := r.ParseForm(); err != nil {
+			return web.WithStatus(http.StatusRequestEntityTooLarge, err)
+		}
+		return next(w, r)
+	}
+}
+
+// StepURL is where every step redirects after a successful POST.
+func (g *Gate) StepURL() string { return g.opt.Prefix + g.opt.Kind + "/step" }
+
+// ClearFailures starts the account's count of failed gates again from zero,
+// once the flow has done what it was for.
+func (g *Gate) ClearFailures(r *http.Request, s *State) {
+	if err := g.Limits.Reset(context.WithoutCancel(r.Context()), "reset-fail:"+s.Key); err != nil {
+		g.LogError(r, "clearing the failure count failed", err)
+	}
+}

@@ -1,0 +1,234 @@
+package gate
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/frontdoor-sspr/frontdoor/audit"
+	"github.com/frontdoor-sspr/frontdoor/captcha"
+	"github.com/frontdoor-sspr/frontdoor/flows"
+	"github.com/frontdoor-sspr/frontdoor/idp"
+	"github.com/frontdoor-sspr/frontdoor/returnto"
+	"github.com/frontdoor-sspr/frontdoor/store"
+	"github.com/frontdoor-sspr/frontdoor/web"
+)
+
+// start begins a new flow, remembering the sign-in page to return to.
+func (g *Gate) start(w http.ResponseWriter, r *http.Request) error {
+	s := State{Captcha: captcha.New()}
+	if rt, ok := returnto.Validate(r.URL.Query().Get("return_to"), g.opt.Prefix); ok {
+		s.ReturnTo = rt
+	}
+	fl, err := g.Engine.Start(r.Context(), w, g.opt.Kind, StepIdentify, &s)
+	if err != nil {
+		return err
+	}
+	g.Audit.Record(r, store.Event{Type: audit.FlowStarted, Flow: fl.ID, Outcome: "ok", Detail: map[string]string{"flow": g.opt.Kind}})
+	g.Render(w, r, fl, &s, http.StatusOK, "")
+	return nil
+}
+
+// Load returns the request's flow; without one the user is sent to start
+// over and ok is false.
+func (g *Gate) Load(w http.ResponseWriter, r *http.Request, s *State) (fl store.Flow, ok bool, err error) {
+	fl, err = g.Engine.Load(r, g.opt.Kind, s)
+	if errors.Is(err, flows.ErrNoFlow) {
+		http.Redirect(w, r, g.opt.Prefix+g.opt.Kind, http.StatusSeeOther)
+		return fl, false, nil
+	}
+	return fl, err == nil, err
+}
+
+// LoadPost is Load plus the CSRF check of a form.
+func (g *Gate) LoadPost(w http.ResponseWriter, r *http.Request, s *State) (store.Flow, bool, error) {
+	fl, ok, err := g.Load(w, r, s)
+	if !ok || err != nil {
+		return fl, ok, err
+	}
+	if err := g.CSRF.Check(r, flows.Binding(fl)); err != nil {
+		return fl, false, web.WithStatus(http.StatusForbidden, err)
+	}
+	return fl, true, nil
+}
+
+func (g *Gate) captchaImage(w http.ResponseWriter, r *http.Request) error {
+	return g.writeCaptcha(w, r, "image/png", func(c captcha.Challenge) error { return c.WriteImage(w) })
+}
+
+func (g *Gate) captchaAudio(w http.ResponseWriter, r *http.Request) error {
+	lang := g.Pages.Templates.Negotiate(r.Header.Get("Accept-Language"))
+	base, _ := lang.Base()
+	return g.writeCaptcha(w, r, "audio/wav", func(c captcha.Challenge) error { return c.WriteAudio(w, base.String()) })
+}
+
+func (g *Gate) writeCaptcha(w http.ResponseWriter, r *http.Request, ctype string, write func(captcha.Challenge) error) error {
+	var s State
+	fl, err := g.Engine.Load(r, g.opt.Kind, &s)
+	if err != nil || fl.Step != StepIdentify {
+		return web.WithStatus(http.StatusNotFound, errors.New("no CAPTCHA for this request"))
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Cache-Control", "no-store")
+	return write(s.Captcha)
+}
+
+// identify checks the CAPTCHA, then the account's eligibility.
+func (g *Gate) identify(w http.ResponseWriter, r *http.Request) error {
+	var s State
+	fl, ok, err := g.LoadPost(w, r, &s)
+	if !ok || err != nil {
+		return err
+	}
+	ctx := r.Context()
+	if ok, _, _, err := g.Limits.Hit(ctx, "identify:ip:"+g.ClientIP(r), identifyWind, identifyMax); err != nil {
+		return err
+	} else if !ok {
+		g.Audit.Record(r, store.Event{Type: audit.Blocked, Flow: fl.ID, Outcome: "rate_limited", Detail: map[string]string{"limit": "identify_ip"}})
+		g.Render(w, r, fl, &s, http.StatusTooManyRequests, "reset.error.too_many")
+		return nil
+	}
+	login := NormalizeLogin(r.PostFormValue("login"))
+	// The CAPTCHA is used once, right or wrong: a new one replaces it first.
+	answer := r.PostFormValue("captcha")
+	passed := false
+	err = flows.Advance(ctx, g.Engine, fl.ID, []string{StepIdentify}, func(st *State) (string, error) {
+		passed = !g.opt.Captcha || st.Captcha.Check(answer)
+		st.Captcha, st.CaptchaOK = captcha.New(), passed
+		return StepIdentify, nil
+	})
+	if err != nil {
+		return g.StepError(w, r, err)
+	}
+	switch {
+	case login == "" || utf8.RuneCountInString(login) > maxLoginLen:
+		return g.reshow(w, r, "reset.error.login")
+	case !passed:
+		return g.reshow(w, r, "reset.error.captcha")
+	}
+
+	floor := time.Now().Add(g.opt.IdentifyFloor)
+	user, key, outcome, err := g.eligibility(ctx, login)
+	if err != nil {
+		return web.WithStatus(http.StatusServiceUnavailable, err)
+	}
+	next := StepMethod
+	if outcome != "" {
+		user = nil // generic mode: walk on, receive nothing
+		if g.opt.Policy.Disclosure == "descriptive" {
+			next = StepStopped
+		}
+	}
+	err = flows.Advance(ctx, g.Engine, fl.ID, []string{StepIdentify}, func(st *State) (string, error) {
+		if !st.CaptchaOK {
+			return "", flows.ErrWrongStep
+		}
+		st.CaptchaOK, st.Login, st.Key, st.User, st.Outcome = false, login, key, user, outcome
+		return next, nil
+	})
+	if err != nil {
+		return g.StepError(w, r, err)
+	}
+	g.Audit.Record(r, store.Event{Type: audit.Identified, Flow: fl.ID, User: key, Outcome: OrOK(outcome)})
+	time.Sleep(time.Until(floor))
+	http.Redirect(w, r, g.StepURL(), http.StatusSeeOther)
+	return nil
+}
+
+// reshow renders the identify page again with an error message.
+func (g *Gate) reshow(w http.ResponseWriter, r *http.Request, msg string) error {
+	var s State
+	fl, err := g.Engine.Load(r, g.opt.Kind, &s)
+	if err != nil {
+		return err
+	}
+	g.Render(w, r, fl, &s, http.StatusUnprocessableEntity, msg)
+	return nil
+}
+
+// eligibility looks the user up and decides whether the account may go on.
+// It returns the rate-limit key and a verdict ("" when eligible).
+func (g *Gate) eligibility(ctx context.Context, login string) (*idp.User, string, string, error) {
+	u, err := g.Directory.Lookup(ctx, login)
+	switch {
+	case errors.Is(err, idp.ErrNotFound), errors.Is(err, idp.ErrAmbiguous):
+		return nil, "login:" + strings.ToLower(login), OutcomeNotFound, nil
+	case err != nil:
+		return nil, "", "", err
+	}
+	key := "dn:" + strings.ToLower(u.DN)
+	if _, blocked, err := g.Limits.Blocked(ctx, "reset-block:"+key); err != nil {
+		return nil, "", "", err
+	} else if blocked {
+		return &u, key, OutcomeBlocked, nil
+	}
+	pol := g.opt.Policy
+	if u.Disabled || pol.Enabled == "none" {
+		return &u, key, OutcomeNotEnabled, nil
+	}
+	if pol.Enabled == "groups" {
+		in, err := g.memberOfAny(ctx, u, pol.Groups)
+		if err != nil {
+			return nil, "", "", err
+		}
+		if !in {
+			return &u, key, OutcomeNotEnabled, nil
+		}
+	}
+	me := pol.ManagedElsewhere
+	managed := u.Privileged && (me.Privileged == nil || *me.Privileged)
+	for _, ou := range me.OUs {
+		managed = managed || strings.HasSuffix(strings.ToLower(u.DN), ","+strings.ToLower(ou))
+	}
+	if !managed && len(me.Groups) > 0 {
+		if managed, err = g.memberOfAny(ctx, u, me.Groups); err != nil {
+			return nil, "", "", err
+		}
+	}
+	if managed {
+		return &u, key, OutcomeContactAdmin, nil
+	}
+	usable := 0
+	for _, m := range g.Methods {
+		if _, ok := m.Hint(u); ok {
+			usable++
+		}
+	}
+	if usable < pol.MethodsRequired {
+		return &u, key, OutcomeNoMethod, nil
+	}
+	return &u, key, "", nil
+}
+
+func (g *Gate) memberOfAny(ctx context.Context, u idp.User, groups []string) (bool, error) {
+	gm, ok := g.Directory.(idp.GroupMember)
+	if !ok {
+		return false, errors.New("gate: the directory cannot tell group membership")
+	}
+	for _, grp := range groups {
+		in, err := gm.IsMember(ctx, u, grp)
+		if err != nil || in {
+			return in, err
+		}
+	}
+	return false, nil
+}
+
+// NormalizeLogin trims spaces and composes Unicode, as users type IDs in
+// many ways; the directory compares case-insensitively.
+func NormalizeLogin(s string) string {
+	return norm.NFC.String(strings.TrimSpace(s))
+}
+
+// OrOK returns outcome, or "ok" for the empty verdict.
+func OrOK(outcome string) string {
+	if outcome == "" {
+		return "ok"
+	}
+	return outcome
+}

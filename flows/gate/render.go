@@ -1,0 +1,169 @@
+package gate
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"github.com/frontdoor-sspr/frontdoor/flows"
+	"github.com/frontdoor-sspr/frontdoor/returnto"
+	"github.com/frontdoor-sspr/frontdoor/store"
+	"github.com/frontdoor-sspr/frontdoor/templates"
+	"github.com/frontdoor-sspr/frontdoor/web"
+)
+
+// IdentifyPage is the data of the KIND_identify page.
+type IdentifyPage struct {
+	Form templates.Form
+	// CaptchaImage and CaptchaAudio are the challenge's URLs; empty without CAPTCHA.
+	CaptchaImage, CaptchaAudio string
+	// ReturnTo is the sign-in page the flow started from (a path), if any.
+	ReturnTo string
+}
+
+// MethodPage is the data of the KIND_method page.
+type MethodPage struct {
+	Error   string
+	Gate    int
+	Of      int
+	Options []MethodOption
+}
+
+// MethodOption is one method the user may pick.
+type MethodOption struct {
+	Name  string
+	Label string // message ID
+	// Hint is the masked destination, in descriptive mode only.
+	Hint string
+}
+
+// VerifyPage is the data of the KIND_verify page.
+type VerifyPage struct {
+	Form   templates.Form
+	Method string
+	Hint   string
+}
+
+// EndPage is the data of the pages that end a flow (KIND_stopped, ...).
+type EndPage struct {
+	Message string // message ID
+	Back    string
+	// Reset is the reset flow's start, carrying the sign-in page, for the
+	// flows that offer "reset my password instead".
+	Reset string
+}
+
+// show renders the flow's current step (every successful POST lands here).
+func (g *Gate) show(w http.ResponseWriter, r *http.Request) error {
+	var s State
+	fl, ok, err := g.Load(w, r, &s)
+	if !ok || err != nil {
+		return err
+	}
+	g.Render(w, r, fl, &s, http.StatusOK, "")
+	return nil
+}
+
+// Render shows the flow's current step, with msg (a message ID) as its error.
+func (g *Gate) Render(w http.ResponseWriter, r *http.Request, fl store.Flow, s *State, status int, msg string) {
+	g.RenderStep(w, r, fl, s, fl.Step, status, msg)
+}
+
+// RenderStep shows step, which may differ from the flow's (a page shown
+// again after a refused request).
+func (g *Gate) RenderStep(w http.ResponseWriter, r *http.Request, fl store.Flow, s *State, step string, status int, msg string) {
+	k := g.opt.Kind
+	var data any
+	switch step {
+	case StepIdentify:
+		d := IdentifyPage{ReturnTo: s.ReturnTo, Form: templates.Form{Action: k + "/identify", Submit: "reset.identify.submit", Error: msg,
+			Fields: []templates.Field{{Name: "login", Label: "reset.identify.login", Hint: "reset.identify.login_hint",
+				Autocomplete: "username", Required: true, Autofocus: true}}}}
+		if g.opt.Captcha {
+			p, v := g.opt.Prefix+k+"/", "?v="+strconv.FormatInt(fl.Version, 10)
+			d.CaptchaImage, d.CaptchaAudio = p+"captcha.png"+v, p+"captcha.wav"+v
+			d.Form.Fields = append(d.Form.Fields, templates.Field{Name: "captcha", Label: "reset.identify.captcha",
+				Hint: "reset.identify.captcha_hint", Autocomplete: "off", Required: true})
+		}
+		data = d
+	case StepMethod:
+		data = g.methodPage(s, msg)
+	case StepVerify:
+		d := VerifyPage{Method: s.Method, Form: templates.Form{Action: k + "/verify", Submit: "reset.verify.submit", Error: msg,
+			Fields: []templates.Field{{Name: "code", Label: "reset.verify.code", Hint: "reset.verify.code_hint." + s.Method,
+				Autocomplete: "one-time-code", Required: true, Autofocus: true}}}}
+		if m := g.method(s.Method); m != nil && g.opt.Policy.Disclosure == "descriptive" && s.User != nil {
+			d.Hint, _ = m.Hint(*s.User)
+		}
+		data = d
+	case StepStopped:
+		data = g.End(s, k+".stopped."+OrOK(s.Outcome))
+	default:
+		if g.opt.Render != nil && g.opt.Render(w, r, fl, s, step, status, msg) {
+			return
+		}
+		step, data = StepStopped, g.End(s, k+".stopped.ok")
+	}
+	g.Show(w, r, fl, status, k+"_"+step, data)
+}
+
+// Show renders page with data, with a CSRF token bound to the flow's step.
+func (g *Gate) Show(w http.ResponseWriter, r *http.Request, fl store.Flow, status int, page string, data any) {
+	g.Pages.Render(w, r, status, page, templates.View{CSRFToken: g.CSRF.Token(w, r, flows.Binding(fl)), Data: data})
+}
+
+// End is the data of a page that ends the flow with message msg.
+func (g *Gate) End(s *State, msg string) EndPage {
+	e := EndPage{Message: msg, Back: g.Back(s), Reset: g.opt.Prefix + "reset"}
+	if s.ReturnTo != "" {
+		e.Reset += "?return_to=" + url.QueryEscape(s.ReturnTo)
+	}
+	return e
+}
+
+func (g *Gate) methodPage(s *State, msg string) MethodPage {
+	d := MethodPage{Error: msg, Gate: len(s.Passed) + 1, Of: g.opt.Policy.MethodsRequired}
+	for _, m := range g.Methods {
+		if slices.Contains(s.Passed, m.Name()) {
+			continue
+		}
+		o := MethodOption{Name: m.Name(), Label: "reset.method." + m.Name()}
+		if g.opt.Policy.Disclosure == "descriptive" && s.User != nil {
+			hint, ok := m.Hint(*s.User)
+			if !ok {
+				continue
+			}
+			o.Hint = hint
+		}
+		d.Options = append(d.Options, o)
+	}
+	return d
+}
+
+// Back is the sign-in page the flow started from, on the public origin.
+func (g *Gate) Back(s *State) string {
+	if s.ReturnTo == "" {
+		return returnto.Absolute(g.opt.PublicURL, "/")
+	}
+	return returnto.Absolute(g.opt.PublicURL, s.ReturnTo)
+}
+
+// StepError answers a request for a step the flow is not at (skipped,
+// replayed, or lost a race): 409 with a link to where the flow really is.
+func (g *Gate) StepError(w http.ResponseWriter, r *http.Request, err error) error {
+	switch {
+	case errors.Is(err, flows.ErrWrongStep):
+		return web.WithStatus(http.StatusConflict, err)
+	case errors.Is(err, flows.ErrNoFlow):
+		http.Redirect(w, r, g.opt.Prefix+g.opt.Kind, http.StatusSeeOther)
+		return nil
+	}
+	return err
+}
+
+// LogError logs err with the request's ID; the user sees a generic page.
+func (g *Gate) LogError(r *http.Request, msg string, err error) {
+	web.Logger(r.Context()).Error(msg, "err", err, "request_id", web.RequestID(r.Context()))
+}

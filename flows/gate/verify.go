@@ -1,0 +1,164 @@
+package gate
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/frontdoor-sspr/frontdoor/audit"
+	"github.com/frontdoor-sspr/frontdoor/flows"
+	"github.com/frontdoor-sspr/frontdoor/flows/methods"
+	"github.com/frontdoor-sspr/frontdoor/store"
+)
+
+// method returns the configured method called name.
+func (g *Gate) method(name string) methods.Method {
+	for _, m := range g.Methods {
+		if m.Name() == name {
+			return m
+		}
+	}
+	return nil
+}
+
+// target is whom the current gate's challenge goes to: nobody when the
+// account may not go on or cannot use the method.
+func (g *Gate) target(r *http.Request, fl store.Flow, s *State, m methods.Method) methods.Target {
+	t := methods.Target{FlowID: fl.ID, Purpose: "gate" + strconv.Itoa(len(s.Passed)+1),
+		Lang: g.Pages.Templates.Negotiate(r.Header.Get("Accept-Language")).String()}
+	if s.User != nil && s.Outcome == "" {
+		if _, ok := m.Hint(*s.User); ok {
+			t.User = s.User
+		}
+	}
+	return t
+}
+
+// chooseMethod starts the chosen method for the current gate.
+func (g *Gate) chooseMethod(w http.ResponseWriter, r *http.Request) error {
+	var s State
+	fl, ok, err := g.LoadPost(w, r, &s)
+	if !ok || err != nil {
+		return err
+	}
+	name := r.PostFormValue("method")
+	m := g.method(name)
+	usable := m != nil && !slices.Contains(s.Passed, name)
+	if usable && g.opt.Policy.Disclosure == "descriptive" && s.User != nil {
+		_, usable = m.Hint(*s.User)
+	}
+	if !usable {
+		g.Render(w, r, fl, &s, http.StatusUnprocessableEntity, "reset.error.method")
+		return nil
+	}
+	err = flows.Advance(r.Context(), g.Engine, fl.ID, []string{StepMethod}, func(st *State) (string, error) {
+		st.Method = name
+		return StepVerify, nil
+	})
+	if err != nil {
+		return g.StepError(w, r, err)
+	}
+	return g.send(w, r, fl, &s, m)
+}
+
+// resend voids the current code and sends a new one.
+func (g *Gate) resend(w http.ResponseWriter, r *http.Request) error {
+	var s State
+	fl, ok, err := g.LoadPost(w, r, &s)
+	if !ok || err != nil {
+		return err
+	}
+	if fl.Step != StepVerify {
+		return g.StepError(w, r, flows.ErrWrongStep)
+	}
+	return g.send(w, r, fl, &s, g.method(s.Method))
+}
+
+func (g *Gate) send(w http.ResponseWriter, r *http.Request, fl store.Flow, s *State, m methods.Method) error {
+	t := g.target(r, fl, s, m)
+	err := m.Start(r.Context(), t)
+	switch {
+	case errors.Is(err, methods.ErrTooMany):
+		g.Audit.Record(r, store.Event{Type: audit.Blocked, Flow: fl.ID, User: s.Key, Outcome: "rate_limited", Detail: map[string]string{"method": m.Name()}})
+		if g.opt.Policy.Disclosure == "descriptive" {
+			s.Method = m.Name()
+			g.RenderStep(w, r, fl, s, StepVerify, http.StatusTooManyRequests, "reset.error.too_many_codes")
+			return nil
+		}
+	case err != nil:
+		return err
+	case t.User != nil:
+		g.Audit.Record(r, store.Event{Type: audit.MethodSent, Flow: fl.ID, User: s.Key, Outcome: "ok", Detail: map[string]string{"method": m.Name()}})
+	}
+	http.Redirect(w, r, g.StepURL(), http.StatusSeeOther)
+	return nil
+}
+
+// verify checks the code of the current gate.
+func (g *Gate) verify(w http.ResponseWriter, r *http.Request) error {
+	var s State
+	fl, ok, err := g.LoadPost(w, r, &s)
+	if !ok || err != nil {
+		return err
+	}
+	if fl.Step != StepVerify {
+		return g.StepError(w, r, flows.ErrWrongStep)
+	}
+	ctx := r.Context()
+	m := g.method(s.Method)
+	err = m.Verify(ctx, g.target(r, fl, &s, m), r.PostFormValue("code"))
+	if err != nil {
+		if !errors.Is(err, methods.ErrMismatch) && !errors.Is(err, methods.ErrExhausted) && !errors.Is(err, methods.ErrExpired) {
+			return err
+		}
+		return g.failedGate(w, r, fl, &s, err)
+	}
+	next := g.opt.After
+	err = flows.Advance(ctx, g.Engine, fl.ID, []string{StepVerify}, func(st *State) (string, error) {
+		st.Passed = append(st.Passed, st.Method)
+		if len(st.Passed) < g.opt.Policy.MethodsRequired {
+			next = StepMethod
+		}
+		st.Method = ""
+		return next, nil
+	})
+	if err != nil {
+		return g.StepError(w, r, err)
+	}
+	g.Audit.Record(r, store.Event{Type: audit.MethodPassed, Flow: fl.ID, User: s.Key, Outcome: "ok", Detail: map[string]string{"method": m.Name()}})
+	http.Redirect(w, r, g.StepURL(), http.StatusSeeOther)
+	return nil
+}
+
+// failedGate counts a wrong answer against the account; the fifth in an hour
+// blocks the gated flows (never the account) for a day.
+func (g *Gate) failedGate(w http.ResponseWriter, r *http.Request, fl store.Flow, s *State, verr error) error {
+	ctx := r.Context()
+	g.Audit.Record(r, store.Event{Type: audit.MethodFailed, Flow: fl.ID, User: s.Key, Outcome: "failed", Detail: map[string]string{"method": s.Method}})
+	allowed, _, _, err := g.Limits.Hit(ctx, "reset-fail:"+s.Key, failWindow, failMax)
+	if err != nil {
+		return err
+	}
+	if !allowed {
+		if err := g.Limits.Block(ctx, "reset-block:"+s.Key, g.Engine.Now().Add(blockFor)); err != nil {
+			return err
+		}
+		err := flows.Advance(ctx, g.Engine, fl.ID, []string{StepVerify}, func(st *State) (string, error) {
+			st.Outcome = OutcomeBlocked
+			return StepStopped, nil
+		})
+		if err != nil {
+			return g.StepError(w, r, err)
+		}
+		g.Audit.Record(r, store.Event{Type: audit.Blocked, Flow: fl.ID, User: s.Key, Outcome: "blocked", Detail: map[string]string{"limit": "failed_gates"}})
+		http.Redirect(w, r, g.StepURL(), http.StatusSeeOther)
+		return nil
+	}
+	msg := "reset.error.code"
+	if !errors.Is(verr, methods.ErrMismatch) {
+		msg = "reset.error.code_gone"
+	}
+	g.RenderStep(w, r, fl, s, StepVerify, http.StatusUnprocessableEntity, msg)
+	return nil
+}

@@ -1,0 +1,44 @@
+package reset
+
+import (
+	"net/http"
+
+	"github.com/frontdoor-sspr/frontdoor/flows/gate"
+	"github.com/frontdoor-sspr/frontdoor/policy"
+	"github.com/frontdoor-sspr/frontdoor/store"
+	"github.com/frontdoor-sspr/frontdoor/templates"
+)
+
+// PasswordPage is the data of the reset_password page.
+type PasswordPage struct {
+	Form templates.Form
+	// Rules are the password rules, Reasons why the last one was refused;
+	// both already in the user's language.
+	Rules, Reasons []string
+}
+
+// renderStep shows the steps after the gates (a gate.Renderer).
+func (f *Flow) renderStep(w http.ResponseWriter, r *http.Request, fl store.Flow, s *gate.State, step string, status int, msg string) bool {
+	switch step {
+	case stepPassword, stepWriting:
+		f.renderPassword(w, r, fl, s, status, msg, nil)
+	case stepDone:
+		f.gate.Show(w, r, fl, status, "reset_done", f.gate.End(s, "reset.done.message"))
+	default:
+		return false
+	}
+	return true
+}
+
+func (f *Flow) renderPassword(w http.ResponseWriter, r *http.Request, fl store.Flow, _ *gate.State, status int, msg string, reasons []policy.Reason) {
+	lang := policy.Lang(f.Pages.Templates.Negotiate(r.Header.Get("Accept-Language")).String())
+	d := PasswordPage{Rules: f.Policy.Rules(lang), Form: templates.Form{Action: "reset/password", Submit: "reset.password.submit", Error: msg,
+		Fields: []templates.Field{
+			{Name: "password", Type: "password", Label: "reset.password.new", Autocomplete: "new-password", Required: true, Autofocus: true},
+			{Name: "confirm", Type: "password", Label: "reset.password.confirm", Autocomplete: "new-password", Required: true},
+		}}}
+	for _, reason := range reasons {
+		d.Reasons = append(d.Reasons, reason.Message(lang))
+	}
+	f.gate.Show(w, r, fl, status, "reset_password", d)
+}
