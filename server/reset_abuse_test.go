@@ -1,0 +1,115 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/frontdoor-sspr/frontdoor/audit"
+	"github.com/frontdoor-sspr/frontdoor/store"
+)
+
+// TestResetBlockedAfterFailedCodes: five wrong codes spend the code; after
+// a resend, one more wrong code blocks the reset flow of the account for a
+// day, and the directory account itself is not locked.
+func TestResetBlockedAfterFailedCodes(t *testing.T) {
+	fd := startFrontdoor(t, nil)
+	login, _, password := slapdUser(t)
+	c := browser(t)
+	_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/reset", nil)
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{
+		"csrf_token": {csrf(t, body)}, "login": {login}, "captcha": {fd.captchaAnswer(t, c, "reset")}})
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
+	for i := 1; i <= 5; i++ {
+		var status int
+		status, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {"00000000"}})
+		if status != http.StatusUnprocessableEntity {
+			t.Fatalf("wrong code %d: status %d", i, status)
+		}
+	}
+	if !strings.Contains(body, "Ask for a new code") {
+		t.Fatalf("after five wrong codes the page does not say the code is gone:\n%s", body)
+	}
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/resend", url.Values{"csrf_token": {csrf(t, body)}})
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {"00000000"}})
+	if !strings.Contains(body, "blocked for this account for 24 hours") {
+		t.Fatalf("sixth wrong code did not block the flow:\n%s", body)
+	}
+	// A new flow for the same account stays blocked: no code is sent.
+	c2 := browser(t)
+	_, _, body = page(t, c2, "GET", fd.URL+"/.frontdoor/reset", nil)
+	page(t, c2, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{
+		"csrf_token": {csrf(t, body)}, "login": {login}, "captcha": {fd.captchaAnswer(t, c2, "reset")}})
+	events, _ := fd.srv.store.Audit().List(context.Background(), store.Filter{Type: audit.Blocked})
+	if len(events) == 0 {
+		t.Error("no audit event for the block")
+	}
+	if err := slapdBind(t, login, password); err != nil {
+		t.Errorf("the directory account was locked by failed codes: %v", err)
+	}
+}
+
+// TestResetCaptchaIsSingleUse: a CAPTCHA answer works once; replaying it,
+// right or wrong, does not pass.
+func TestResetCaptchaIsSingleUse(t *testing.T) {
+	fd := startFrontdoor(t, nil)
+	c := browser(t)
+	_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/reset", nil)
+	answer := fd.captchaAnswer(t, c, "reset")
+	status, _, body := page(t, c, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{
+		"csrf_token": {csrf(t, body)}, "login": {"alice"}, "captcha": {"000000"}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "did not match") {
+		t.Fatalf("wrong CAPTCHA: %d", status)
+	}
+	// The right answer to the first picture no longer works: a wrong try
+	// replaced it (once in a million the new digits are the same: try again).
+	for fd.captchaAnswer(t, c, "reset") == answer {
+		_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{
+			"csrf_token": {csrf(t, body)}, "login": {"alice"}, "captcha": {"x"}})
+	}
+	status, _, _ = page(t, c, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{
+		"csrf_token": {csrf(t, body)}, "login": {"alice"}, "captcha": {answer}})
+	if status != http.StatusUnprocessableEntity {
+		t.Errorf("replayed answer of a retired CAPTCHA: status %d", status)
+	}
+}
+
+// TestResetConfirmationMismatchWritesNothing: two different passwords are
+// refused before anything reaches the directory.
+func TestResetConfirmationMismatchWritesNothing(t *testing.T) {
+	fd := startFrontdoor(t, nil)
+	login, mail, password := slapdUser(t)
+	c, body := resetWalk(t, fd, login, mail)
+	status, _, body := page(t, c, "POST", fd.URL+"/.frontdoor/reset/password", url.Values{
+		"csrf_token": {csrf(t, body)}, "password": {"Tulip-Harbour-Quartz-71"}, "confirm": {"Tulip-Harbour-Quartz-72"}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "do not match") {
+		t.Fatalf("mismatched confirmation: %d", status)
+	}
+	if err := slapdBind(t, login, password); err != nil {
+		t.Errorf("the password changed: %v", err)
+	}
+}
+
+// TestResetStepsRefuseOtherMethods: the POST-only steps do not answer GET,
+// and the pages do not answer other methods.
+func TestResetStepsRefuseOtherMethods(t *testing.T) {
+	fd := startFrontdoor(t, nil)
+	c := browser(t)
+	for _, step := range []string{"identify", "method", "verify", "resend", "password"} {
+		status, _, _ := page(t, c, "GET", fd.URL+"/.frontdoor/reset/"+step, nil)
+		if status != http.StatusMethodNotAllowed && status != http.StatusNotFound {
+			t.Errorf("GET %s: status %d", step, status)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodPut, fd.URL+"/.frontdoor/reset", strings.NewReader("x"))
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed && resp.StatusCode != http.StatusNotFound {
+		t.Errorf("PUT reset: status %d", resp.StatusCode)
+	}
+}
