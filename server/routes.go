@@ -12,8 +12,10 @@ import (
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/flows"
+	"github.com/frontdoor-sspr/frontdoor/flows/helpdesk"
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
 	"github.com/frontdoor-sspr/frontdoor/flows/reset"
+	"github.com/frontdoor-sspr/frontdoor/flows/unlock"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/notify"
 	"github.com/frontdoor-sspr/frontdoor/templates"
@@ -39,8 +41,28 @@ func (s *Server) routes() {
 	} else {
 		s.own.Handle("GET "+prefix+"reset", s.notice("not_configured"))
 	}
-	s.own.Handle("GET "+prefix+"unlock", s.notice("placeholder"))
-	s.own.Handle("GET "+prefix+"helpdesk", s.notice("placeholder"))
+	if s.unlockAvailable() {
+		unlock.New(unlock.Options{
+			Unlock: *cfg.Unlock, Reset: *cfg.Reset, PublicURL: cfg.Server.PublicURL, Prefix: prefix,
+			Captcha: cfg.Captcha.Provider != "none",
+		}, unlock.Deps{
+			Engine: engine, CSRF: s.csrf, Pages: s.pages, Directory: s.directory,
+			Methods: s.methods(), Limits: s.store.Limits(), Audit: auditLog,
+			ClientIP: s.clientIP, Unlocked: s.confirmUnlock,
+		}).Register(s.own)
+	} else {
+		s.own.Handle("GET "+prefix+"unlock", s.notice("not_configured"))
+	}
+	if h := cfg.Helpdesk; h != nil && (h.URL != "" || s.mail != nil && (h.Email != "" || h.Group != "" && s.directory != nil)) {
+		helpdesk.New(helpdesk.Options{
+			Prefix: prefix, PublicURL: cfg.Server.PublicURL, URL: h.URL, Captcha: cfg.Captcha.Provider != "none",
+		}, helpdesk.Deps{
+			Engine: engine, CSRF: s.csrf, Pages: s.pages, Limits: s.store.Limits(), Audit: auditLog,
+			ClientIP: s.clientIP, Recipients: s.helpdeskRecipients, Send: s.sendHelpdesk,
+		}).Register(s.own)
+	} else {
+		s.own.Handle("GET "+prefix+"helpdesk", s.notice("helpdesk_none"))
+	}
 	s.own.Handle(prefix, s.pages.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		return webNotFound
 	}))
@@ -50,6 +72,18 @@ func (s *Server) routes() {
 func (s *Server) resetAvailable() bool {
 	c := s.cfg
 	return c.Reset != nil && c.Reset.Enabled != "none" && s.directory != nil && s.mail != nil
+}
+
+// unlockAvailable tells whether the configuration sets up the unlock flow:
+// it shares the reset flow's methods and gates, and needs a directory that
+// can unlock.
+func (s *Server) unlockAvailable() bool {
+	c := s.cfg
+	if c.Unlock == nil || c.Unlock.Enabled == "none" || c.Reset == nil || s.directory == nil || s.mail == nil {
+		return false
+	}
+	_, ok := idp.Directory(s.directory).(idp.Unlocker)
+	return ok
 }
 
 // notice renders a page that only says something (not set up yet, coming).
@@ -89,6 +123,7 @@ func (s *Server) confirmReset(r *http.Request, u idp.User) {
 	for _, to := range u.Emails {
 		s.sendMail(to, "reset_done", lang, struct{ Login, Time string }{u.Login, time.Now().UTC().Format("2006-01-02 15:04 MST")})
 	}
+	s.alertAdmins(r, "reset", u)
 }
 
 func (s *Server) sendMail(to, name string, lang language.Tag, data any) {

@@ -103,6 +103,10 @@ type Options struct {
 	IdentifyFloor time.Duration
 	// Render shows the steps after the gates.
 	Render Renderer
+	// Verdict, when set, is the flow's own eligibility rule, asked before
+	// the shared ones: a non-empty verdict stops the account as the shared
+	// verdicts do.
+	Verdict func(u idp.User) string
 }
 
 // Gate serves the identify and verification steps of one flow kind.

@@ -167,6 +167,11 @@ func (g *Gate) eligibility(ctx context.Context, login string) (*idp.User, string
 	} else if blocked {
 		return &u, key, OutcomeBlocked, nil
 	}
+	if g.opt.Verdict != nil {
+		if v := g.opt.Verdict(u); v != "" {
+			return &u, key, v, nil
+		}
+	}
 	pol := g.opt.Policy
 	if u.Disabled || pol.Enabled == "none" {
 		return &u, key, OutcomeNotEnabled, nil

@@ -19,8 +19,9 @@ type IdentifyPage struct {
 	Form templates.Form
 	// CaptchaImage and CaptchaAudio are the challenge's URLs; empty without CAPTCHA.
 	CaptchaImage, CaptchaAudio string
-	// ReturnTo is the sign-in page the flow started from (a path), if any.
-	ReturnTo string
+	// Reset is the reset flow's start, carrying the sign-in page, for the
+	// flows that offer "reset my password instead".
+	Reset string
 }
 
 // MethodPage is the data of the KIND_method page.
@@ -78,7 +79,7 @@ func (g *Gate) RenderStep(w http.ResponseWriter, r *http.Request, fl store.Flow,
 	var data any
 	switch step {
 	case StepIdentify:
-		d := IdentifyPage{ReturnTo: s.ReturnTo, Form: templates.Form{Action: k + "/identify", Submit: "reset.identify.submit", Error: msg,
+		d := IdentifyPage{Reset: g.resetURL(s), Form: templates.Form{Action: k + "/identify", Submit: "reset.identify.submit", Error: msg,
 			Fields: []templates.Field{{Name: "login", Label: "reset.identify.login", Hint: "reset.identify.login_hint",
 				Autocomplete: "username", Required: true, Autofocus: true}}}}
 		if g.opt.Captcha {
@@ -116,11 +117,16 @@ func (g *Gate) Show(w http.ResponseWriter, r *http.Request, fl store.Flow, statu
 
 // End is the data of a page that ends the flow with message msg.
 func (g *Gate) End(s *State, msg string) EndPage {
-	e := EndPage{Message: msg, Back: g.Back(s), Reset: g.opt.Prefix + "reset"}
+	return EndPage{Message: msg, Back: g.Back(s), Reset: g.resetURL(s)}
+}
+
+// resetURL starts the reset flow, returning to the same sign-in page.
+func (g *Gate) resetURL(s *State) string {
+	u := g.opt.Prefix + "reset"
 	if s.ReturnTo != "" {
-		e.Reset += "?return_to=" + url.QueryEscape(s.ReturnTo)
+		u += "?return_to=" + url.QueryEscape(s.ReturnTo)
 	}
-	return e
+	return u
 }
 
 func (g *Gate) methodPage(s *State, msg string) MethodPage {

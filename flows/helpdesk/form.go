@@ -1,0 +1,217 @@
+package helpdesk
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/frontdoor-sspr/frontdoor/audit"
+	"github.com/frontdoor-sspr/frontdoor/captcha"
+	"github.com/frontdoor-sspr/frontdoor/flows"
+	"github.com/frontdoor-sspr/frontdoor/returnto"
+	"github.com/frontdoor-sspr/frontdoor/store"
+	"github.com/frontdoor-sspr/frontdoor/templates"
+	"github.com/frontdoor-sspr/frontdoor/web"
+)
+
+// FormPage is the data of the helpdesk_form page.
+type FormPage struct {
+	Error string // message ID
+	// Login and Message are the values sent, shown again after an error.
+	Login, Message string
+	MaxMessage     int
+	// CaptchaImage and CaptchaAudio are the challenge's URLs; empty without CAPTCHA.
+	CaptchaImage, CaptchaAudio string
+}
+
+// SentPage is the data of the helpdesk_sent page.
+type SentPage struct {
+	Reference string
+	Back      string
+}
+
+// start shows the form in a new flow, or sends the user to the portal.
+func (f *Flow) start(w http.ResponseWriter, r *http.Request) error {
+	if f.opt.URL != "" {
+		http.Redirect(w, r, f.opt.URL, http.StatusSeeOther)
+		return nil
+	}
+	s := state{Captcha: captcha.New()}
+	if rt, ok := returnto.Validate(r.URL.Query().Get("return_to"), f.opt.Prefix); ok {
+		s.ReturnTo = rt
+	}
+	fl, err := f.Engine.Start(r.Context(), w, store.KindHelpdesk, stepForm, &s)
+	if err != nil {
+		return err
+	}
+	f.render(w, r, fl, &s, http.StatusOK, FormPage{})
+	return nil
+}
+
+func (f *Flow) captchaImage(w http.ResponseWriter, r *http.Request) error {
+	return f.writeCaptcha(w, r, "image/png", func(c captcha.Challenge) error { return c.WriteImage(w) })
+}
+
+func (f *Flow) captchaAudio(w http.ResponseWriter, r *http.Request) error {
+	base, _ := f.Pages.Templates.Negotiate(r.Header.Get("Accept-Language")).Base()
+	return f.writeCaptcha(w, r, "audio/wav", func(c captcha.Challenge) error { return c.WriteAudio(w, base.String()) })
+}
+
+func (f *Flow) writeCaptcha(w http.ResponseWriter, r *http.Request, ctype string, write func(captcha.Challenge) error) error {
+	var s state
+	fl, err := f.Engine.Load(r, store.KindHelpdesk, &s)
+	if err != nil || fl.Step != stepForm {
+		return web.WithStatus(http.StatusNotFound, errors.New("no CAPTCHA for this request"))
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Cache-Control", "no-store")
+	return write(s.Captcha)
+}
+
+// send checks the form and hands the request to the helpdesk.
+func (f *Flow) send(w http.ResponseWriter, r *http.Request) error {
+	var s state
+	fl, err := f.Engine.Load(r, store.KindHelpdesk, &s)
+	if errors.Is(err, flows.ErrNoFlow) {
+		http.Redirect(w, r, f.opt.Prefix+"helpdesk", http.StatusSeeOther)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := f.CSRF.Check(r, flows.Binding(fl)); err != nil {
+		return web.WithStatus(http.StatusForbidden, err)
+	}
+	ctx := r.Context()
+	ip := f.ClientIP(r)
+	login := normalizeLogin(r.PostFormValue("login"))
+	message := cleanMessage(r.PostFormValue("message"))
+	page := FormPage{Login: login, Message: message}
+	if ok, _, _, err := f.Limits.Hit(ctx, "helpdesk:ip:"+ip, ipWindow, ipMax); err != nil {
+		return err
+	} else if !ok {
+		f.Audit.Record(r, store.Event{Type: audit.Blocked, Flow: fl.ID, Outcome: "rate_limited", Detail: map[string]string{"limit": "helpdesk_ip"}})
+		page.Error = "helpdesk.error.too_many"
+		return f.reshow(w, r, http.StatusTooManyRequests, page)
+	}
+	// The CAPTCHA is used once, right or wrong: a new one replaces it first.
+	answer, passed := r.PostFormValue("captcha"), false
+	err = flows.Advance(ctx, f.Engine, fl.ID, []string{stepForm}, func(st *state) (string, error) {
+		passed = !f.opt.Captcha || st.Captcha.Check(answer)
+		st.Captcha = captcha.New()
+		return stepForm, nil
+	})
+	if err != nil {
+		return stepError(err)
+	}
+	switch {
+	case login == "" || utf8.RuneCountInString(login) > maxLoginLen || strings.IndexFunc(login, unicode.IsControl) >= 0:
+		page.Error = "helpdesk.error.login"
+	case strings.TrimSpace(message) == "":
+		page.Error = "helpdesk.error.message"
+	case utf8.RuneCountInString(message) > MaxMessage:
+		page.Error = "helpdesk.error.message_long"
+	case !passed:
+		page.Error = "helpdesk.error.captcha"
+	}
+	if page.Error != "" {
+		return f.reshow(w, r, http.StatusUnprocessableEntity, page)
+	}
+	key := "login:" + strings.ToLower(login)
+	if ok, _, _, err := f.Limits.Hit(ctx, "helpdesk:"+key, loginWindow, loginMax); err != nil {
+		return err
+	} else if !ok {
+		f.Audit.Record(r, store.Event{Type: audit.Blocked, Flow: fl.ID, User: key, Outcome: "rate_limited", Detail: map[string]string{"limit": "helpdesk_login"}})
+		page.Error = "helpdesk.error.too_many_login"
+		return f.reshow(w, r, http.StatusTooManyRequests, page)
+	}
+	to, err := f.Recipients(ctx)
+	if err != nil || len(to) == 0 {
+		web.Logger(ctx).Error("the helpdesk has no address to write to", "err", err, "request_id", web.RequestID(ctx))
+		f.Audit.Record(r, store.Event{Type: audit.HelpdeskRequest, Flow: fl.ID, User: key, Outcome: "unavailable"})
+		page.Error = "helpdesk.error.unavailable"
+		return f.reshow(w, r, http.StatusServiceUnavailable, page)
+	}
+	req := Request{Reference: NewReference(), Login: login, Message: message, IP: ip,
+		RequestID: web.RequestID(ctx), Time: f.Engine.Now()}
+	err = flows.Advance(ctx, f.Engine, fl.ID, []string{stepForm}, func(st *state) (string, error) {
+		st.Reference = req.Reference
+		return stepSent, nil
+	})
+	if err != nil {
+		return stepError(err)
+	}
+	f.Send(to, req)
+	f.Audit.Record(r, store.Event{Type: audit.HelpdeskRequest, Flow: fl.ID, User: key, Outcome: "ok",
+		Detail: map[string]string{"reference": req.Reference, "recipients": strconv.Itoa(len(to))}})
+	http.Redirect(w, r, f.opt.Prefix+"helpdesk/sent", http.StatusSeeOther)
+	return nil
+}
+
+// sent shows the reference of the request just sent.
+func (f *Flow) sent(w http.ResponseWriter, r *http.Request) error {
+	var s state
+	fl, err := f.Engine.Load(r, store.KindHelpdesk, &s)
+	if errors.Is(err, flows.ErrNoFlow) || (err == nil && fl.Step != stepSent) {
+		http.Redirect(w, r, f.opt.Prefix+"helpdesk", http.StatusSeeOther)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	back := returnto.Absolute(f.opt.PublicURL, "/")
+	if s.ReturnTo != "" {
+		back = returnto.Absolute(f.opt.PublicURL, s.ReturnTo)
+	}
+	f.Pages.Render(w, r, http.StatusOK, "helpdesk_sent", templates.View{Data: SentPage{Reference: s.Reference, Back: back}})
+	return nil
+}
+
+// reshow renders the form again, with a fresh CAPTCHA, keeping what was typed.
+func (f *Flow) reshow(w http.ResponseWriter, r *http.Request, status int, page FormPage) error {
+	var s state
+	fl, err := f.Engine.Load(r, store.KindHelpdesk, &s)
+	if err != nil {
+		return err
+	}
+	f.render(w, r, fl, &s, status, page)
+	return nil
+}
+
+func (f *Flow) render(w http.ResponseWriter, r *http.Request, fl store.Flow, _ *state, status int, page FormPage) {
+	page.MaxMessage = MaxMessage
+	if f.opt.Captcha {
+		p, v := f.opt.Prefix+"helpdesk/", "?v="+strconv.FormatInt(fl.Version, 10)
+		page.CaptchaImage, page.CaptchaAudio = p+"captcha.png"+v, p+"captcha.wav"+v
+	}
+	f.Pages.Render(w, r, status, "helpdesk_form", templates.View{CSRFToken: f.CSRF.Token(w, r, flows.Binding(fl)), Data: page})
+}
+
+// stepError answers a form sent twice or in parallel.
+func stepError(err error) error {
+	if errors.Is(err, flows.ErrWrongStep) {
+		return web.WithStatus(http.StatusConflict, err)
+	}
+	return err
+}
+
+// normalizeLogin trims spaces and composes Unicode.
+func normalizeLogin(s string) string { return norm.NFC.String(strings.TrimSpace(s)) }
+
+// cleanMessage keeps the message as plain text: line breaks as "\n", tabs,
+// and no other control characters.
+func cleanMessage(s string) string {
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+	s = strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' || !unicode.IsControl(r) {
+			return r
+		}
+		return -1
+	}, s)
+	return strings.TrimRight(norm.NFC.String(s), " \t\n")
+}

@@ -1,0 +1,104 @@
+package unlock
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/frontdoor-sspr/frontdoor/audit"
+	"github.com/frontdoor-sspr/frontdoor/config"
+	"github.com/frontdoor-sspr/frontdoor/flows"
+	"github.com/frontdoor-sspr/frontdoor/flows/gate"
+	"github.com/frontdoor-sspr/frontdoor/flows/methods"
+	"github.com/frontdoor-sspr/frontdoor/idp"
+	"github.com/frontdoor-sspr/frontdoor/store"
+	"github.com/frontdoor-sspr/frontdoor/web"
+)
+
+// Steps of the flow after the gates.
+const (
+	stepConfirm   = "confirm"
+	stepUnlocking = "unlocking" // claimed by the one request that unlocks
+	stepDone      = "done"
+)
+
+// Verdicts of the unlock flow, beside package gate's.
+const (
+	// outcomeAdminLock: an administrator locked the account.
+	outcomeAdminLock = "admin_lock"
+	// outcomeCapped: the account was unlocked too often today.
+	outcomeCapped = "capped"
+)
+
+// capWindow is the period of unlock.daily_cap.
+const capWindow = 24 * time.Hour
+
+// Deps are the parts the flow works with.
+type Deps struct {
+	Engine *flows.Engine
+	CSRF   *web.CSRF
+	Pages  *web.Pages
+	// Directory must also be an idp.Unlocker.
+	Directory idp.Directory
+	// Methods are the configured methods, in the configured order.
+	Methods []methods.Method
+	Limits  store.Limits
+	Audit   *audit.Log
+	// ClientIP returns the request's client address.
+	ClientIP func(*http.Request) string
+	// Unlocked tells the user (and, for a privileged account, the admins)
+	// that the account was unlocked; it must not block on the mail server.
+	Unlocked func(r *http.Request, u idp.User)
+}
+
+// Options are the flow's settings.
+type Options struct {
+	Unlock config.Unlock
+	// Reset supplies the settings the gates share with the reset flow:
+	// disclosure, methods required and accounts managed elsewhere.
+	Reset     config.Reset
+	PublicURL string
+	Prefix    string
+	// Captcha is false only when the configuration allows no CAPTCHA (tests).
+	Captcha bool
+	// IdentifyFloor is the least time identify takes (see gate.Options).
+	IdentifyFloor time.Duration
+}
+
+// Flow serves the unlock pages.
+type Flow struct {
+	Deps
+	gate *gate.Gate
+	opt  Options
+}
+
+// New returns the flow.
+func New(opt Options, d Deps) *Flow {
+	if opt.Unlock.DailyCap <= 0 {
+		opt.Unlock.DailyCap = 3
+	}
+	f := &Flow{Deps: d, opt: opt}
+	rc := opt.Reset
+	f.gate = gate.New(gate.Options{
+		Kind: store.KindUnlock, After: stepConfirm, PublicURL: opt.PublicURL, Prefix: opt.Prefix,
+		Captcha: opt.Captcha, IdentifyFloor: opt.IdentifyFloor, Render: f.renderStep, Verdict: verdict,
+		Policy: gate.Policy{Enabled: opt.Unlock.Enabled, Groups: opt.Unlock.Groups, Disclosure: rc.Disclosure,
+			MethodsRequired: rc.MethodsRequired, ManagedElsewhere: rc.ManagedElsewhere},
+	}, gate.Deps{Engine: d.Engine, CSRF: d.CSRF, Pages: d.Pages, Directory: d.Directory, Methods: d.Methods,
+		Limits: d.Limits, Audit: d.Audit, ClientIP: d.ClientIP})
+	return f
+}
+
+// Register mounts the flow's routes on mux, under the prefix.
+func (f *Flow) Register(mux *http.ServeMux) {
+	f.gate.Register(mux)
+	mux.Handle("POST "+f.opt.Prefix+"unlock/confirm", f.Pages.Handle(gate.LimitForm(f.confirm)))
+}
+
+// verdict sends an administratively locked account to the administrator
+// before any code goes out.
+func verdict(u idp.User) string {
+	if u.PermanentlyLocked {
+		return outcomeAdminLock
+	}
+	return ""
+}
