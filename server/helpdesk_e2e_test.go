@@ -1,0 +1,193 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-ldap/ldap/v3"
+
+	"github.com/frontdoor-sspr/frontdoor/config"
+	"github.com/frontdoor-sspr/frontdoor/testenv"
+)
+
+var referenceRE = regexp.MustCompile(`<code id="reference">([A-Z2-9]{4}-[A-Z2-9]{4})</code>`)
+
+// helpdeskAddress is a mailbox of the test's own in mailpit, emptied first.
+func helpdeskAddress(t *testing.T) string {
+	addr := "hd-" + strings.ToLower(rand.Text()[:10]) + "@example.test"
+	if err := testenv.Mailpit(t).Delete(context.Background(), addr); err != nil {
+		t.Fatal(err)
+	}
+	return addr
+}
+
+// helpdeskForm opens the helpdesk form from the footer link of another page.
+func helpdeskForm(t *testing.T, fd *frontdoor, c *http.Client) string {
+	t.Helper()
+	_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/reset", nil)
+	if !strings.Contains(body, `<a href="/.frontdoor/helpdesk">Contact your administrator</a>`) {
+		t.Fatalf("no helpdesk link in the footer:\n%s", body)
+	}
+	status, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/helpdesk", nil)
+	if status != http.StatusOK || !strings.Contains(body, `<textarea id="f-message" name="message"`) {
+		t.Fatalf("helpdesk form: %d\n%s", status, body)
+	}
+	return body
+}
+
+// sendHelpdesk posts the form and returns the status and page.
+func sendHelpdesk(t *testing.T, fd *frontdoor, c *http.Client, body, login, message string) (int, string) {
+	t.Helper()
+	status, _, body := page(t, c, "POST", fd.URL+"/.frontdoor/helpdesk/send", url.Values{"csrf_token": {csrf(t, body)},
+		"login": {login}, "message": {message}, "captcha": {fd.captchaAnswer(t, c, "helpdesk")}})
+	return status, body
+}
+
+func TestHelpdeskEmail(t *testing.T) {
+	addr := helpdeskAddress(t)
+	cfg := testConfig(t)
+	cfg.Helpdesk = &config.Helpdesk{Email: addr}
+	fd := startFrontdoor(t, cfg)
+	c := browser(t)
+	const message = "I am locked out.\nMy manager says <b>hello</b> & <script>alert(1)</script>"
+
+	tests := []struct {
+		name, login, message, want string
+	}{
+		{"no user ID", "", message, "Enter your user ID."},
+		{"header injection in the user ID", "bob\r\nBcc: evil@example.test", message, "Enter your user ID."},
+		{"no message", "bob", "  \n ", "Write a message for the helpdesk."},
+		{"message too long", "bob", strings.Repeat("é", 2001), "Your message is too long."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, body := sendHelpdesk(t, fd, c, helpdeskForm(t, fd, c), tt.login, tt.message)
+			if status != http.StatusUnprocessableEntity || !strings.Contains(body, tt.want) {
+				t.Fatalf("status %d; want 422 with %q:\n%s", status, tt.want, body)
+			}
+		})
+	}
+
+	status, body := sendHelpdesk(t, fd, c, helpdeskForm(t, fd, c), "alice", message)
+	m := referenceRE.FindStringSubmatch(body)
+	if status != http.StatusOK || m == nil {
+		t.Fatalf("no reference number after sending: %d\n%s", status, body)
+	}
+	ref := m[1]
+	mail, err := testenv.Mailpit(t).WaitFor(context.Background(), addr, 15*time.Second, func(m testenv.Mail) bool {
+		return strings.Contains(m.Subject, ref)
+	})
+	if err != nil {
+		t.Fatalf("no helpdesk mail with reference %s: %v", ref, err)
+	}
+	if mail.Subject != "Helpdesk request "+ref+" from alice" {
+		t.Errorf("subject %q", mail.Subject)
+	}
+	if text := strings.ReplaceAll(mail.Text, "\r\n", "\n"); !strings.Contains(text, message) || !strings.Contains(text, "Reference: "+ref) {
+		t.Errorf("text part lacks the message or the reference:\n%s", mail.Text)
+	}
+	if strings.Contains(mail.HTML, "<script>") || strings.Contains(mail.HTML, "<b>hello") ||
+		!strings.Contains(mail.HTML, "&lt;script&gt;") {
+		t.Errorf("HTML part does not escape the message:\n%s", mail.HTML)
+	}
+	if len(mail.To) != 1 || mail.To[0].Address != addr {
+		t.Errorf("mail to %v; want only %s", mail.To, addr)
+	}
+
+	// The same user ID may ask three times a day; the fourth is refused.
+	for i := range 3 {
+		status, body = sendHelpdesk(t, fd, c, helpdeskForm(t, fd, c), "Alice ", "again")
+		if want := i < 2; want != (status == http.StatusOK) {
+			t.Fatalf("request %d for the same user ID: status %d\n%s", i+2, status, body)
+		}
+	}
+	if status != http.StatusTooManyRequests || !strings.Contains(body, "already sent for this user ID") {
+		t.Fatalf("fourth request: status %d\n%s", status, body)
+	}
+}
+
+// TestHelpdeskGroup sends to every member of the fixture helpdesk group, and
+// reaches the form through an intercepted upstream path.
+func TestHelpdeskGroup(t *testing.T) {
+	base := testenv.Require(t, "slapd", "SLAPD_BASE_DN")[0]
+	cfg := testConfig(t)
+	cfg.Helpdesk = &config.Helpdesk{Group: "cn=helpdesk,ou=groups," + base}
+	cfg.Upstream.Intercept.Helpdesk = []string{"/simplesaml/contact-admin"}
+	fd := startFrontdoor(t, cfg)
+	c := browser(t)
+	status, _, body := page(t, c, "GET", fd.URL+"/simplesaml/contact-admin", nil)
+	if status != http.StatusOK || !strings.Contains(body, `name="message"`) {
+		t.Fatalf("intercepted path is not the helpdesk form: %d\n%s", status, body)
+	}
+	status, body = sendHelpdesk(t, fd, c, body, "carol", "Please call me back.")
+	m := referenceRE.FindStringSubmatch(body)
+	if status != http.StatusOK || m == nil {
+		t.Fatalf("no reference number: %d\n%s", status, body)
+	}
+	for _, member := range []string{"bob@example.test", "carol@example.test"} {
+		if _, err := testenv.Mailpit(t).WaitFor(context.Background(), member, 15*time.Second, func(mail testenv.Mail) bool {
+			return strings.Contains(mail.Subject, m[1]) && strings.Contains(mail.Text, "Please call me back.")
+		}); err != nil {
+			t.Errorf("group member %s got no request %s: %v", member, m[1], err)
+		}
+	}
+}
+
+func TestHelpdeskRedirect(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Helpdesk = &config.Helpdesk{URL: "https://support.example.test/new-ticket"}
+	fd := startFrontdoor(t, cfg)
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Get(fd.URL + "/.frontdoor/helpdesk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != cfg.Helpdesk.URL {
+		t.Fatalf("status %d to %q; want 303 to the portal", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+// TestAdminAlertOnPrivilegedUnlock: when privileged accounts may self-serve,
+// unlocking one alerts the helpdesk. The account is privileged through a
+// throwaway admin group of this test.
+func TestAdminAlertOnPrivilegedUnlock(t *testing.T) {
+	base := testenv.Require(t, "slapd", "SLAPD_BASE_DN")[0]
+	login, mail, password := slapdUser(t)
+	group := "cn=fd-admins-" + login + ",ou=groups," + base
+	root := slapdRoot(t)
+	add := ldap.NewAddRequest(group, nil)
+	add.Attribute("objectClass", []string{"groupOfNames"})
+	add.Attribute("cn", []string{"fd-admins-" + login})
+	add.Attribute("member", []string{"uid=" + login + ",ou=people," + base})
+	if err := root.Add(add); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := slapdRoot(t).Del(ldap.NewDelRequest(group, nil)); err != nil {
+			t.Errorf("delete %s: %v", group, err)
+		}
+	})
+	addr := helpdeskAddress(t)
+	cfg := testConfig(t)
+	cfg.Directory.AdminGroups = []string{group}
+	cfg.Reset.ManagedElsewhere.Privileged = new(bool)
+	cfg.Helpdesk = &config.Helpdesk{Email: addr}
+	fd := startFrontdoor(t, cfg)
+
+	lockByFailedBinds(t, func(pw string) error { return slapdBind(t, login, pw) }, password)
+	if body := unlockWalk(t, fd, login, mail); !strings.Contains(body, unlockedGeneric) {
+		t.Fatalf("no unlock outcome page:\n%s", body)
+	}
+	if _, err := testenv.Mailpit(t).WaitFor(context.Background(), addr, 15*time.Second, func(m testenv.Mail) bool {
+		return strings.Contains(m.Text, "The privileged account "+login+" was unlocked")
+	}); err != nil {
+		t.Fatalf("no admin alert: %v", err)
+	}
+}
