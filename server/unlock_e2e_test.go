@@ -114,17 +114,26 @@ func TestUnlockEndToEnd(t *testing.T) {
 	}
 }
 
-// TestUnlockNotLockedLooksTheSame: in generic mode, an account that was not
-// locked ends on the same page as a locked one.
-func TestUnlockNotLockedLooksTheSame(t *testing.T) {
-	fd := startFrontdoor(t, nil)
-	login, mail, password := slapdUser(t)
-	body := unlockWalk(t, fd, login, mail)
-	if !strings.Contains(body, unlockedGeneric) {
-		t.Fatalf("not-locked account: not the generic outcome:\n%s", body)
+// TestUnlockNotLocked: in generic mode an account that was not locked ends
+// on the same page as a locked one; descriptive mode says it was not locked.
+func TestUnlockNotLocked(t *testing.T) {
+	tests := []struct{ mode, want string }{
+		{"generic", unlockedGeneric},
+		{"descriptive", "Your account was not locked."},
 	}
-	if err := slapdBind(t, login, password); err != nil {
-		t.Fatalf("bind after unlocking an unlocked account: %v", err)
+	for _, tt := range tests {
+		t.Run(tt.mode, func(t *testing.T) {
+			cfg := testConfig(t)
+			cfg.Reset.Disclosure = tt.mode
+			fd := startFrontdoor(t, cfg)
+			login, mail, password := slapdUser(t)
+			if body := unlockWalk(t, fd, login, mail); !strings.Contains(body, tt.want) {
+				t.Fatalf("not-locked account: want %q in:\n%s", tt.want, body)
+			}
+			if err := slapdBind(t, login, password); err != nil {
+				t.Fatalf("bind after unlocking an unlocked account: %v", err)
+			}
+		})
 	}
 }
 
