@@ -154,19 +154,66 @@ func TestHelpdeskRedirect(t *testing.T) {
 	}
 }
 
-// TestAdminAlertOnPrivilegedUnlock: when privileged accounts may self-serve,
+// TestAdminAlerts: when privileged accounts may self-serve, resetting or
 // unlocking one alerts the helpdesk. The account is privileged through a
-// throwaway admin group of this test.
-func TestAdminAlertOnPrivilegedUnlock(t *testing.T) {
+// throwaway admin group of the test.
+func TestAdminAlerts(t *testing.T) {
+	tests := []struct {
+		event string
+		walk  func(t *testing.T, fd *frontdoor, login, mail, password string)
+		want  string
+	}{
+		{"unlock", func(t *testing.T, fd *frontdoor, login, mail, password string) {
+			lockByFailedBinds(t, func(pw string) error { return slapdBind(t, login, pw) }, password)
+			if body := unlockWalk(t, fd, login, mail); !strings.Contains(body, unlockedGeneric) {
+				t.Fatalf("no unlock outcome page:\n%s", body)
+			}
+		}, "was unlocked through self-service"},
+		{"reset", func(t *testing.T, fd *frontdoor, login, mail, _ string) {
+			c, body := resetWalk(t, fd, login, mail)
+			const pw = "Harbour-Violet-Compass-58"
+			_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/password", url.Values{
+				"csrf_token": {csrf(t, body)}, "password": {pw}, "confirm": {pw}})
+			if !strings.Contains(body, "Your password has been reset") {
+				t.Fatalf("no confirmation page:\n%s", body)
+			}
+		}, "was reset through self-service"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.event, func(t *testing.T) {
+			login, mail, password := slapdUser(t)
+			group := slapdAdminGroup(t, login)
+			addr := helpdeskAddress(t)
+			cfg := testConfig(t)
+			cfg.Directory.AdminGroups = []string{group}
+			cfg.Reset.ManagedElsewhere.Privileged = new(bool)
+			cfg.Helpdesk = &config.Helpdesk{Email: addr}
+			fd := startFrontdoor(t, cfg)
+
+			tt.walk(t, fd, login, mail, password)
+			alert, err := testenv.Mailpit(t).WaitFor(context.Background(), addr, 15*time.Second, func(m testenv.Mail) bool {
+				return strings.Contains(m.Text, login)
+			})
+			if err != nil {
+				t.Fatalf("no admin alert: %v", err)
+			}
+			if !strings.Contains(alert.Text, "privileged account") || !strings.Contains(alert.Text, tt.want) {
+				t.Fatalf("alert does not say what happened:\n%s", alert.Text)
+			}
+		})
+	}
+}
+
+// slapdAdminGroup creates a throwaway group whose only member is login, for
+// the test's directory.admin_groups, and deletes it at the end.
+func slapdAdminGroup(t *testing.T, login string) string {
 	base := testenv.Require(t, "slapd", "SLAPD_BASE_DN")[0]
-	login, mail, password := slapdUser(t)
 	group := "cn=fd-admins-" + login + ",ou=groups," + base
-	root := slapdRoot(t)
 	add := ldap.NewAddRequest(group, nil)
 	add.Attribute("objectClass", []string{"groupOfNames"})
 	add.Attribute("cn", []string{"fd-admins-" + login})
 	add.Attribute("member", []string{"uid=" + login + ",ou=people," + base})
-	if err := root.Add(add); err != nil {
+	if err := slapdRoot(t).Add(add); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
@@ -174,20 +221,5 @@ func TestAdminAlertOnPrivilegedUnlock(t *testing.T) {
 			t.Errorf("delete %s: %v", group, err)
 		}
 	})
-	addr := helpdeskAddress(t)
-	cfg := testConfig(t)
-	cfg.Directory.AdminGroups = []string{group}
-	cfg.Reset.ManagedElsewhere.Privileged = new(bool)
-	cfg.Helpdesk = &config.Helpdesk{Email: addr}
-	fd := startFrontdoor(t, cfg)
-
-	lockByFailedBinds(t, func(pw string) error { return slapdBind(t, login, pw) }, password)
-	if body := unlockWalk(t, fd, login, mail); !strings.Contains(body, unlockedGeneric) {
-		t.Fatalf("no unlock outcome page:\n%s", body)
-	}
-	if _, err := testenv.Mailpit(t).WaitFor(context.Background(), addr, 15*time.Second, func(m testenv.Mail) bool {
-		return strings.Contains(m.Text, "The privileged account "+login+" was unlocked")
-	}); err != nil {
-		t.Fatalf("no admin alert: %v", err)
-	}
+	return group
 }

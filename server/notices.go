@@ -17,7 +17,7 @@ import (
 const maxHelpdeskRecipients = 100
 
 // alertTimeout bounds the directory lookup behind an admin alert.
-const alertTimeout = 30 * time.Second
+const alertTimeout = 10 * time.Second
 
 // mailTime formats a time for the emails.
 func mailTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 MST") }
@@ -71,27 +71,24 @@ func (s *Server) confirmUnlock(r *http.Request, u idp.User) {
 }
 
 // alertAdmins tells the helpdesk (its address or its group's members) that a
-// privileged account was reset or unlocked through self-service. The lookup
-// and the sends happen off the request path.
+// privileged account was reset or unlocked through self-service. It runs on
+// the request, which has passed every gate: a group lookup costs that
+// user a directory search, and nothing outlives the server's mail queue.
 func (s *Server) alertAdmins(r *http.Request, event string, u idp.User) {
 	if !u.Privileged || s.mail == nil {
 		return
 	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), alertTimeout)
+	defer cancel()
+	to, err := s.helpdeskRecipients(ctx)
+	if err != nil || len(to) == 0 {
+		s.log.Error("a privileged account changed but no admin could be alerted: set helpdesk.email or helpdesk.group",
+			"event", event, "user", u.DN, "err", err, "request_id", web.RequestID(r.Context()))
+		return
+	}
 	data := struct{ Event, Login, DN, Time string }{event, u.Login, u.DN, mailTime(time.Now())}
-	log := s.log.With("request_id", web.RequestID(r.Context()))
-	ctx := context.WithoutCancel(r.Context())
-	go func() {
-		ctx, cancel := context.WithTimeout(ctx, alertTimeout)
-		defer cancel()
-		to, err := s.helpdeskRecipients(ctx)
-		if err != nil || len(to) == 0 {
-			log.Error("a privileged account changed but no admin could be alerted: set helpdesk.email or helpdesk.group",
-				"event", event, "user", u.DN, "err", err)
-			return
-		}
-		lang := s.templates.Negotiate("")
-		for _, addr := range to {
-			s.sendMail(addr, "admin_alert", lang, data)
-		}
-	}()
+	lang := s.templates.Negotiate("")
+	for _, addr := range to {
+		s.sendMail(addr, "admin_alert", lang, data)
+	}
 }
