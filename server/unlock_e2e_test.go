@@ -213,3 +213,26 @@ func TestUnlockEndToEndActiveDirectory(t *testing.T) {
 		t.Fatalf("the old password does not bind at the domain controller after the unlock: %v", err)
 	}
 }
+
+// TestUnlockStepsCannotBeSkipped: the unlock is refused until the gates are
+// passed, and a locked account stays locked.
+func TestUnlockStepsCannotBeSkipped(t *testing.T) {
+	fd := startFrontdoor(t, nil)
+	login, _, password := slapdUser(t)
+	bind := func(pw string) error { return slapdBind(t, login, pw) }
+	lockByFailedBinds(t, bind, password)
+	c := browser(t)
+	_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/unlock", nil)
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/unlock/identify", url.Values{
+		"csrf_token": {csrf(t, body)}, "login": {login}, "captcha": {fd.captchaAnswer(t, c, "unlock")}})
+	status, _, _ := page(t, c, "POST", fd.URL+"/.frontdoor/unlock/confirm", url.Values{"csrf_token": {csrf(t, body)}})
+	if status != http.StatusConflict {
+		t.Fatalf("confirm before the code: status %d; want 409", status)
+	}
+	if got := fd.flowStep(t, c, "unlock"); got != "method" {
+		t.Fatalf("flow step %q after the refused unlock; want method", got)
+	}
+	if err := bind(password); err == nil {
+		t.Fatal("the account was unlocked without the gates")
+	}
+}
