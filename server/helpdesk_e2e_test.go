@@ -139,6 +139,16 @@ func TestHelpdeskGroup(t *testing.T) {
 	}
 }
 
+// TestHelpdeskNotConfigured: without a helpdesk the link still answers, with
+// a page that says to contact the administrator the usual way.
+func TestHelpdeskNotConfigured(t *testing.T) {
+	fd := startFrontdoor(t, nil)
+	status, _, body := page(t, browser(t), "GET", fd.URL+"/.frontdoor/helpdesk", nil)
+	if status != http.StatusOK || !strings.Contains(body, "This service has no contact form.") || strings.Contains(body, "<form") {
+		t.Fatalf("status %d:\n%s", status, body)
+	}
+}
+
 func TestHelpdeskRedirect(t *testing.T) {
 	cfg := testConfig(t)
 	cfg.Helpdesk = &config.Helpdesk{URL: "https://support.example.test/new-ticket"}
