@@ -4,8 +4,9 @@
 // lockout without touching the password.
 //
 // A permanent, administrative lock is never cleared: the user is sent to the
-// administrator. Unlocks are capped per account per day, so that a guesser
-// cannot earn fresh sign-in attempts forever. In generic disclosure mode the
+// administrator. Unlocks are capped per account per day (unlock.daily_cap),
+// so that a guesser cannot earn fresh sign-in attempts forever; every unlock
+// that passes the gates counts, locked or not, so the cap reveals nothing. In generic disclosure mode the
 // flow never tells whether the account was locked: every verified user sees
 // "if your account was locked, it is now unlocked".
 //
