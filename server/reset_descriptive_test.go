@@ -16,7 +16,7 @@ func TestResetDescriptiveDisclosure(t *testing.T) {
 		"nosuchuser": "We couldn't find an account",
 		"admin1":     "Please contact your administrator to reset the password",
 		"nocontact":  "We couldn't verify your account",
-		"disabled":   "not enabled for password reset",
+		"permlocked": "Please contact your administrator to reset the password",
 		"alice":      "al***@example.test",
 	} {
 		c := browser(t)

@@ -173,7 +173,7 @@ func (g *Gate) eligibility(ctx context.Context, login string) (*idp.User, string
 		}
 	}
 	pol := g.opt.Policy
-	if u.Disabled || pol.Enabled == "none" {
+	if u.Disabled || u.Expired || pol.Enabled == "none" {
 		return &u, key, OutcomeNotEnabled, nil
 	}
 	if pol.Enabled == "groups" {

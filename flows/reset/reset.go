@@ -65,12 +65,22 @@ func New(opt Options, d Deps) *Flow {
 	rc := opt.Reset
 	f.gate = gate.New(gate.Options{
 		Kind: store.KindReset, After: stepPassword, PublicURL: opt.PublicURL, Prefix: opt.Prefix,
-		Captcha: opt.Captcha, IdentifyFloor: opt.IdentifyFloor, Render: f.renderStep,
+		Captcha: opt.Captcha, IdentifyFloor: opt.IdentifyFloor, Render: f.renderStep, Verdict: verdict,
 		Policy: gate.Policy{Enabled: rc.Enabled, Groups: rc.Groups, Disclosure: rc.Disclosure,
 			MethodsRequired: rc.MethodsRequired, ManagedElsewhere: rc.ManagedElsewhere},
 	}, gate.Deps{Engine: d.Engine, CSRF: d.CSRF, Pages: d.Pages, Directory: d.Directory, Methods: d.Methods,
 		Limits: d.Limits, Audit: d.Audit, ClientIP: d.ClientIP})
 	return f
+}
+
+// verdict sends an account under an administrator's permanent lock to the
+// administrator: a reset must not lift that lock, and would not let the user
+// in.
+func verdict(u idp.User) string {
+	if u.PermanentlyLocked {
+		return gate.OutcomeContactAdmin
+	}
+	return ""
 }
 
 // Register mounts the flow's routes on mux, under the prefix.
