@@ -22,6 +22,8 @@ type IdentifyPage struct {
 	// Reset is the reset flow's start, carrying the sign-in page, for the
 	// flows that offer "reset my password instead".
 	Reset string
+	// Restart starts this flow again (a new picture), keeping the sign-in page.
+	Restart string
 }
 
 // MethodPage is the data of the KIND_method page.
@@ -79,7 +81,7 @@ func (g *Gate) RenderStep(w http.ResponseWriter, r *http.Request, fl store.Flow,
 	var data any
 	switch step {
 	case StepIdentify:
-		d := IdentifyPage{Reset: g.resetURL(s), Form: templates.Form{Action: k + "/identify", Submit: "reset.identify.submit", Error: msg,
+		d := IdentifyPage{Reset: g.resetURL(s), Restart: g.startURL(k, s), Form: templates.Form{Action: k + "/identify", Submit: "reset.identify.submit", Error: msg,
 			Fields: []templates.Field{{Name: "login", Label: "reset.identify.login", Hint: "reset.identify.login_hint",
 				Autocomplete: "username", Required: true, Autofocus: true}}}}
 		if g.opt.Captcha {
@@ -121,8 +123,11 @@ func (g *Gate) End(s *State, msg string) EndPage {
 }
 
 // resetURL starts the reset flow, returning to the same sign-in page.
-func (g *Gate) resetURL(s *State) string {
-	u := g.opt.Prefix + "reset"
+func (g *Gate) resetURL(s *State) string { return g.startURL("reset", s) }
+
+// startURL is the start of flow kind, carrying the sign-in page to return to.
+func (g *Gate) startURL(kind string, s *State) string {
+	u := g.opt.Prefix + kind
 	if s.ReturnTo != "" {
 		u += "?return_to=" + url.QueryEscape(s.ReturnTo)
 	}
