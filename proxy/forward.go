@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httputil"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -69,6 +70,35 @@ func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
 		if v := in.Header.Get("X-Forwarded-Proto"); v == "http" || v == "https" {
 			pr.Out.Header.Set("X-Forwarded-Proto", v)
 		}
+	}
+	// X-Real-IP is the client address frontdoor believes, never the client's word.
+	pr.Out.Header.Set("X-Real-IP", p.trusted.ClientIP(in).String())
+	if len(p.opt.OwnCookies) > 0 {
+		dropCookies(pr.Out.Header, p.opt.OwnCookies)
+	}
+}
+
+// dropCookies removes frontdoor's own cookies from a request to the upstream,
+// leaving the others exactly as they were.
+func dropCookies(h http.Header, names []string) {
+	lines := h.Values("Cookie")
+	if !slices.ContainsFunc(lines, func(l string) bool {
+		return slices.ContainsFunc(names, func(n string) bool { return strings.Contains(l, n) })
+	}) {
+		return // the usual case: nothing of ours, leave the header as sent
+	}
+	var kept []string
+	for _, line := range lines {
+		for _, part := range strings.Split(line, ";") {
+			name, _, _ := strings.Cut(strings.TrimSpace(part), "=")
+			if !slices.Contains(names, name) && strings.TrimSpace(part) != "" {
+				kept = append(kept, strings.TrimSpace(part))
+			}
+		}
+	}
+	h.Del("Cookie")
+	if len(kept) > 0 {
+		h.Set("Cookie", strings.Join(kept, "; "))
 	}
 }
 

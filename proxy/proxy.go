@@ -31,8 +31,11 @@ type Options struct {
 	// TrustedProxies are CIDRs whose X-Forwarded-* headers are believed.
 	TrustedProxies []string
 	PreserveHost   bool
-	MaxBodyBytes   int64
-	Timeout        time.Duration
+	// OwnCookies are frontdoor's cookies that the browser also sends to the
+	// upstream (Path=/); they are removed from requests to it.
+	OwnCookies   []string
+	MaxBodyBytes int64
+	Timeout      time.Duration
 	// ErrorPage renders frontdoor's branded error page.
 	ErrorPage func(w http.ResponseWriter, r *http.Request, status int, err error)
 	// Observe, when set, is told of each request's route class, status and time.

@@ -62,8 +62,8 @@ func upstream(t testing.TB) *httptest.Server {
 			http.Error(w, err.Error(), http.StatusRequestEntityTooLarge)
 			return
 		}
-		fmt.Fprintf(w, "got %d bytes; xff=%q xfh=%q xfp=%q host=%q", len(b), r.Header.Get("X-Forwarded-For"),
-			r.Header.Get("X-Forwarded-Host"), r.Header.Get("X-Forwarded-Proto"), r.Host)
+		fmt.Fprintf(w, "got %d bytes; xff=%q xfh=%q xfp=%q host=%q xri=%q cookie=%q", len(b), r.Header.Get("X-Forwarded-For"),
+			r.Header.Get("X-Forwarded-Host"), r.Header.Get("X-Forwarded-Proto"), r.Host, r.Header.Get("X-Real-IP"), r.Header.Get("Cookie"))
 	})
 	mux.HandleFunc("/ws", func(w http.ResponseWriter, r *http.Request) {
 		conn, brw, err := http.NewResponseController(w).Hijack()
@@ -211,8 +211,12 @@ func TestForwardedHeadersOnlyFromTrustedProxies(t *testing.T) {
 	up := upstream(t)
 	spoof := http.Header{"X-Forwarded-For": {"6.6.6.6"}, "X-Forwarded-Host": {"evil.example"}, "X-Forwarded-Proto": {"https"}}
 
+	spoof.Set("X-Real-IP", "6.6.6.6")
 	untrusted := newTestProxy(t, up, nil)
 	_, b := fetch(t, "GET", untrusted.srv.URL+"/echo", nil, spoof)
+	if !strings.Contains(string(b), `xri="127.0.0.1"`) {
+		t.Errorf("X-Real-IP is not the client address frontdoor believes: %s", b)
+	}
 	if strings.Contains(string(b), "6.6.6.6") || strings.Contains(string(b), "evil.example") || !strings.Contains(string(b), `xff="127.0.0.1"`) {
 		t.Errorf("untrusted peer's forwarding headers passed on: %s", b)
 	}
@@ -307,5 +311,17 @@ func TestUpstreamDownGivesBrandedError(t *testing.T) {
 	resp, b := fetch(t, "GET", p.srv.URL+"/api.json", nil, nil)
 	if resp.StatusCode != http.StatusBadGateway || string(b) != "frontdoor error 502" {
 		t.Errorf("upstream down: %d %q", resp.StatusCode, b)
+	}
+}
+
+func TestOwnCookiesStayWithFrontdoor(t *testing.T) {
+	p := newTestProxy(t, upstream(t), func(o *Options) { o.OwnCookies = []string{"frontdoor-csrf"} })
+	_, b := fetch(t, "GET", p.srv.URL+"/echo", nil, http.Header{"Cookie": {"a=1; frontdoor-csrf=secret; b=2"}})
+	if !strings.Contains(string(b), `cookie="a=1; b=2"`) {
+		t.Errorf("upstream saw: %s", b)
+	}
+	_, b = fetch(t, "GET", p.srv.URL+"/echo", nil, http.Header{"Cookie": {"frontdoor-csrf=secret"}})
+	if !strings.Contains(string(b), `cookie=""`) {
+		t.Errorf("upstream saw: %s", b)
 	}
 }

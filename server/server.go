@@ -145,6 +145,7 @@ func (s *Server) buildProxy() error {
 		Snippet:        s.snippet,
 		TrustedProxies: cfg.Server.TrustedProxies,
 		PreserveHost:   *cfg.Upstream.PreserveHost,
+		OwnCookies:     []string{s.csrf.CookieName()},
 		MaxBodyBytes:   cfg.Server.MaxBodyBytes,
 		Timeout:        cfg.Upstream.Timeout.D(),
 		ErrorPage:      s.pages.Error,
