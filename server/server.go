@@ -76,7 +76,7 @@ func (s *Server) build(ctx context.Context) error {
 		_, _ = rand.Read(s.secret)
 		s.log.Warn("server.secret_key is not set: using a random key, so flows do not survive a restart and replicas cannot share them")
 	}
-	st, err := openStore(ctx, cfg.Store)
+	st, err := OpenStore(ctx, cfg.Store)
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,8 @@ func (s *Server) build(ctx context.Context) error {
 	return s.buildProxy()
 }
 
-func openStore(ctx context.Context, c config.Store) (store.Store, error) {
+// OpenStore opens the store the configuration names.
+func OpenStore(ctx context.Context, c config.Store) (store.Store, error) {
 	switch c.Driver {
 	case "sqlite":
 		st, err := sqlite.Open(ctx, c.DSN)

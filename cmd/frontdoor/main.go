@@ -4,6 +4,7 @@
 //	frontdoor serve --config FILE
 //	frontdoor check-config --config FILE
 //	frontdoor check-password --config FILE [--user LOGIN] [--name "Display Name"]
+//	frontdoor audit --config FILE [--since 24h] [--user-key KEY] [--type TYPE]
 //	frontdoor version
 package main
 
@@ -16,10 +17,13 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
+	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/policy"
 	"github.com/frontdoor-sspr/frontdoor/server"
+	"github.com/frontdoor-sspr/frontdoor/store"
 )
 
 // version is set at build time: -ldflags "-X main.version=v1.2.3".
@@ -32,6 +36,8 @@ commands:
   check-config    --config FILE   validate a configuration file, listing every problem
   check-password  --config FILE [--user LOGIN] [--name NAME]
                                   check one password (read from standard input) against the policy
+  audit           --config FILE [--since 24h] [--user-key KEY] [--type TYPE] [--limit N]
+                                  print audit events as JSON lines, oldest first
   version                         print the version
 `
 
@@ -50,6 +56,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	path := fs.String("config", "", "configuration file")
 	user := fs.String("user", "", "login of the user the password is for (check-password)")
 	name := fs.String("name", "", "display name of that user (check-password)")
+	since := fs.Duration("since", 24*time.Hour, "events of this last period (audit)")
+	auditUser := fs.String("user-key", "", "only events of this user key, such as dn:uid=alice,ou=people,dc=example,dc=test (audit)")
+	auditType := fs.String("type", "", "only events of this type, such as password.reset (audit)")
+	limit := fs.Int("limit", 1000, "at most this many events, the newest (audit)")
 	switch cmd {
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "frontdoor", version)
@@ -57,7 +67,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
-	case "serve", "check-config", "check-password":
+	case "serve", "check-config", "check-password", "audit":
 	default:
 		fmt.Fprintf(stderr, "frontdoor: unknown command %q\n\n%s", cmd, usage)
 		return 2
@@ -84,6 +94,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 0
 	case "check-password":
 		return checkPassword(cfg, *user, *name, stdin, stdout, stderr)
+	case "audit":
+		return auditReport(cfg, store.Filter{Since: time.Now().Add(-*since), User: *auditUser, Type: *auditType, Limit: *limit}, stdout, stderr)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -117,6 +129,21 @@ func checkPassword(cfg *config.Config, user, name string, stdin io.Reader, stdou
 	case err != nil: // accepted by the other rules, but a breached source failed
 		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
 		return 2
+	}
+	return 0
+}
+
+func auditReport(cfg *config.Config, f store.Filter, stdout, stderr io.Writer) int {
+	ctx := context.Background()
+	st, err := server.OpenStore(ctx, cfg.Store)
+	if err != nil {
+		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
+		return 1
+	}
+	defer st.Close()
+	if _, err := audit.Report(ctx, stdout, st.Audit(), f); err != nil {
+		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
+		return 1
 	}
 	return 0
 }

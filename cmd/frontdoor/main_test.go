@@ -122,3 +122,15 @@ func TestUsageAndVersion(t *testing.T) {
 		t.Errorf("serve without --config: %d %q", code, errOut)
 	}
 }
+
+func TestAudit(t *testing.T) {
+	dir := t.TempDir()
+	path := writeConfig(t, strings.Replace(base, `dsn: "frontdoor.db"`, `dsn: "`+filepath.Join(dir, "fd.db")+`"`, 1))
+	code, out, errOut := runCmd(t, "", "audit", "--config", path, "--since", "1h")
+	if code != 0 || out != "" {
+		t.Fatalf("audit on an empty store: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut := runCmd(t, "", "audit", "--config", path, "--since", "soon"); code != 2 || !strings.Contains(errOut, "since") {
+		t.Errorf("bad --since: exit %d %s", code, errOut)
+	}
+}
