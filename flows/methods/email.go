@@ -82,18 +82,24 @@ func (m *Email) Start(ctx context.Context, t Target) error {
 	if err != nil {
 		return fmt.Errorf("methods: store code: %w", err)
 	}
-	if t.User == nil || t.User.Email() == "" {
-		return nil
+	// The limits are counted for everyone, so a known account costs the same
+	// store work as an unknown user ID; only a real address gets the code.
+	to, keys := "", []string{"email:account:flow:" + t.FlowID, "email:address:flow:" + t.FlowID}
+	if t.User != nil && t.User.Email() != "" {
+		to = t.User.Email()
+		keys = []string{"email:account:" + strings.ToLower(t.User.DN), "email:address:" + strings.ToLower(to)}
 	}
-	to := t.User.Email()
-	for _, key := range []string{"email:account:" + strings.ToLower(t.User.DN), "email:address:" + strings.ToLower(to)} {
+	for _, key := range keys {
 		ok, _, _, err := m.Limits.Hit(ctx, key, window, perAccount)
 		if err != nil {
 			return fmt.Errorf("methods: rate limit: %w", err)
 		}
-		if !ok {
+		if !ok && to != "" {
 			return ErrTooMany
 		}
+	}
+	if to == "" {
+		return nil
 	}
 	m.Send(EmailMessage{To: to, Lang: t.Lang, Code: code, TTL: ttl, User: *t.User})
 	return nil
