@@ -46,6 +46,13 @@ func (f *Flow) password(w http.ResponseWriter, r *http.Request) error {
 		return f.gate.StepError(w, r, err)
 	}
 	werr := f.write(ctx, u, pw)
+	if errors.Is(werr, idp.ErrPartial) {
+		// The password is set; only clearing the lockout failed. The reset
+		// stands (retrying would write the password twice): the user can
+		// unlock, or ask the administrator.
+		f.gate.LogError(r, "password reset, but the lockout could not be cleared", werr)
+		werr = nil
+	}
 	if werr != nil {
 		if err := flows.Advance(context.WithoutCancel(ctx), f.Engine, fl.ID, []string{stepWriting}, func(*gate.State) (string, error) { return stepPassword, nil }); err != nil {
 			return err
@@ -93,7 +100,7 @@ func (f *Flow) writeFailed(w http.ResponseWriter, r *http.Request, fl store.Flow
 		}
 		f.renderPassword(w, r, fl, s, http.StatusUnprocessableEntity, msg, nil)
 	case errors.Is(err, idp.ErrUnavailable):
-		f.gate.LogError(r, "directory unavailable at the write; nothing changed", err)
+		f.gate.LogError(r, "directory unavailable at the write", err)
 		f.renderPassword(w, r, fl, s, http.StatusServiceUnavailable, "reset.error.unavailable", nil)
 	default:
 		f.gate.LogError(r, "the directory refused the new password", err)
