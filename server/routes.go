@@ -154,7 +154,7 @@ func (s *Server) snippet(r *http.Request, returnTo string) []byte {
 		b.WriteString(`<a class="frontdoor-link" href="` + html.EscapeString(prefix+page+q) + `">` + html.EscapeString(text) + `</a>`)
 	}
 	link("reset", "inject.reset")
-	if *s.cfg.Upstream.InjectUnlock && s.cfg.Unlock != nil && s.cfg.Unlock.Enabled != "none" {
+	if *s.cfg.Upstream.InjectUnlock && s.unlockAvailable() {
 		b.WriteString("<br>") // no styling of ours: the upstream's CSS and CSP stay as they are
 		link("unlock", "inject.unlock")
 	}

@@ -29,7 +29,7 @@ func (g *Gate) start(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	g.Audit.Record(r, store.Event{Type: audit.FlowStarted, Flow: fl.ID, Outcome: "ok", Detail: map[string]string{"flow": g.opt.Kind}})
+	g.Audit.Record(r, store.Event{Type: audit.FlowStarted, Flow: fl.ID, Outcome: "ok", Detail: map[string]string{"kind": g.opt.Kind}})
 	g.Render(w, r, fl, &s, http.StatusOK, "")
 	return nil
 }

@@ -52,7 +52,7 @@ func (d *Directory) ChangePassword(ctx context.Context, u idp.User, old, passwor
 }
 
 // Unlock clears u's failed-sign-in lockout and keeps the password: on
-// OpenLDAP by deleting pwdAccountLockedTime and pwdFailureTime (never the
+// OpenLDAP by deleting pwdAccountLockedTime, which makes slapd drop pwdFailureTime (never the
 // administrative lock 000001010000Z, which is ErrLocked), on Active
 // Directory by setting lockoutTime to 0.
 func (d *Directory) Unlock(ctx context.Context, u idp.User) error {
