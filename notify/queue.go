@@ -14,6 +14,7 @@ type Queue struct {
 	mailer  Mailer
 	log     *slog.Logger
 	ch      chan Message
+	closing chan struct{} // closed by Close: no more waiting between tries
 	wg      sync.WaitGroup
 	retries []time.Duration
 	// OnResult, when set, is called after each message's last attempt.
@@ -22,7 +23,7 @@ type Queue struct {
 
 // NewQueue starts workers sending through mailer.
 func NewQueue(mailer Mailer, log *slog.Logger, workers int) *Queue {
-	q := &Queue{mailer: mailer, log: log, ch: make(chan Message, 1024),
+	q := &Queue{mailer: mailer, log: log, ch: make(chan Message, 1024), closing: make(chan struct{}),
 		retries: []time.Duration{time.Second, 5 * time.Second, 30 * time.Second}}
 	for range workers {
 		q.wg.Add(1)
@@ -40,8 +41,10 @@ func (q *Queue) Enqueue(m Message) {
 	}
 }
 
-// Close stops accepting messages and waits until the queued ones are sent.
+// Close stops accepting messages and waits while the queued ones get one
+// last try each, without the pauses between retries.
 func (q *Queue) Close() {
+	close(q.closing)
 	close(q.ch)
 	q.wg.Wait()
 }
@@ -69,8 +72,16 @@ func (q *Queue) send(m Message) error {
 		if attempt >= len(q.retries) {
 			break
 		}
-		time.Sleep(q.retries[attempt])
+		select {
+		case <-q.closing:
+			return q.fail(m, err)
+		case <-time.After(q.retries[attempt]):
+		}
 	}
+	return q.fail(m, err)
+}
+
+func (q *Queue) fail(m Message, err error) error {
 	q.log.Error("mail not sent", "kind", m.Kind, "recipients", len(m.To), "err", err)
 	return err
 }

@@ -54,6 +54,13 @@ func testConfig(t testing.TB) *config.Config {
 // startFrontdoor serves cfg (testConfig when nil) on loopback until the test ends.
 func startFrontdoor(t testing.TB, cfg *config.Config) *frontdoor {
 	t.Helper()
+	return startFrontdoorLogging(t, cfg, nil)
+}
+
+// startFrontdoorLogging is startFrontdoor with the log written to logw at
+// debug level (when logw is not nil).
+func startFrontdoorLogging(t testing.TB, cfg *config.Config, logw io.Writer) *frontdoor {
+	t.Helper()
 	if cfg == nil {
 		cfg = testConfig(t)
 	}
@@ -75,6 +82,9 @@ func startFrontdoor(t testing.TB, cfg *config.Config) *frontdoor {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	}
+	if logw != nil {
+		log = slog.New(slog.NewJSONHandler(logw, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	srv, err := New(ctx, cfg, log, "test")
 	if err != nil {

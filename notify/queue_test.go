@@ -1,0 +1,70 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+)
+
+type flakyMailer struct {
+	mu    sync.Mutex
+	fails int
+	sent  []Message
+	tries int
+}
+
+func (f *flakyMailer) Send(_ context.Context, m Message) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.tries++
+	if f.tries <= f.fails {
+		return errors.New("relay down")
+	}
+	f.sent = append(f.sent, m)
+	return nil
+}
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func TestQueueRetries(t *testing.T) {
+	m := &flakyMailer{fails: 2}
+	q := NewQueue(m, quiet(), 1)
+	q.retries = []time.Duration{time.Millisecond, time.Millisecond, time.Millisecond}
+	done := make(chan error, 1)
+	q.OnResult = func(_ Message, err error) { done <- err }
+	q.Enqueue(Message{To: []string{"a@example.test"}, Kind: "code"})
+	if err := <-done; err != nil {
+		t.Fatalf("not sent after two failures: %v", err)
+	}
+	q.Close()
+	if m.tries != 3 || len(m.sent) != 1 {
+		t.Errorf("tries %d, sent %d", m.tries, len(m.sent))
+	}
+}
+
+func TestQueueCloseDoesNotWaitOutRetries(t *testing.T) {
+	m := &flakyMailer{fails: 1000}
+	q := NewQueue(m, quiet(), 1)
+	q.retries = []time.Duration{time.Hour}
+	q.Enqueue(Message{To: []string{"a@example.test"}, Kind: "code"})
+	for {
+		m.mu.Lock()
+		tried := m.tries
+		m.mu.Unlock()
+		if tried > 0 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	closed := make(chan struct{})
+	go func() { q.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close waited for the hour between retries")
+	}
+}

@@ -1,0 +1,142 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/frontdoor-sspr/frontdoor/testenv"
+)
+
+// TestResetSurvivesRestart: a flow started on one frontdoor is finished on
+// another that shares the store (a restart, or another replica).
+func TestResetSurvivesRestart(t *testing.T) {
+	cfg := testConfig(t)
+	first := startFrontdoor(t, cfg)
+	login, mail, _ := slapdUser(t)
+	c, body := resetWalk(t, first, login, mail)
+	token := csrf(t, body)
+	first.srv.Close() // the first process goes away; its store file stays
+
+	second := startFrontdoor(t, cfg)
+	pw := "Second-Process-Lantern-93"
+	_, _, body = page(t, c, "POST", second.URL+"/.frontdoor/reset/password", url.Values{"csrf_token": {token}, "password": {pw}, "confirm": {pw}})
+	if !strings.Contains(body, "Your password has been reset") {
+		t.Fatalf("the flow did not survive the restart:\n%s", body)
+	}
+	if err := slapdBind(t, login, pw); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestResetMailServerDown: with the mail server unreachable, a known account
+// and an unknown user ID still get the same answers, and the user is not
+// told that sending failed.
+func TestResetMailServerDown(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close() // nothing listens there now
+	cfg := testConfig(t)
+	cfg.Email.SMTP.Port = port
+	fd := startFrontdoor(t, cfg)
+	var answers []string
+	for _, login := range []string{"alice", "nosuchuser"} {
+		c := browser(t)
+		_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/reset", nil)
+		_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{
+			"csrf_token": {csrf(t, body)}, "login": {login}, "captcha": {fd.captchaAnswer(t, c, "reset")}})
+		status, _, body := page(t, c, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
+		answers = append(answers, strconv.Itoa(status)+maskRE.ReplaceAllString(body, "MASKED"))
+		if strings.Contains(strings.ToLower(body), "fail") {
+			t.Errorf("%s: the page talks of a failure:\n%s", login, body)
+		}
+	}
+	if answers[0] != answers[1] {
+		t.Errorf("known and unknown user IDs answered differently with the mail server down:\n%s\n---\n%s", answers[0], answers[1])
+	}
+}
+
+// TestResetIgnoresUserFieldsInForms: the account a flow writes comes from
+// its server-side state only; user names slipped into the form are ignored.
+func TestResetIgnoresUserFieldsInForms(t *testing.T) {
+	fd := startFrontdoor(t, nil)
+	login, mail, _ := slapdUser(t)
+	victim, _, victimPassword := slapdUser(t)
+	c, body := resetWalk(t, fd, login, mail)
+	pw := "Own-Account-Only-Lantern-93"
+	base := testenv.Require(t, "slapd", "SLAPD_BASE_DN")[0]
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/password", url.Values{
+		"csrf_token": {csrf(t, body)}, "password": {pw}, "confirm": {pw},
+		"login": {victim}, "username": {victim}, "uid": {victim}, "dn": {"uid=" + victim + ",ou=people," + base}})
+	if !strings.Contains(body, "Your password has been reset") {
+		t.Fatalf("reset failed:\n%s", body)
+	}
+	if err := slapdBind(t, login, pw); err != nil {
+		t.Errorf("the flow's own account did not get the password: %v", err)
+	}
+	if err := slapdBind(t, victim, victimPassword); err != nil {
+		t.Errorf("the account named in the form was changed: %v", err)
+	}
+}
+
+// TestNoSecretsInDebugLogs walks a whole reset with debug logging and looks
+// for the CAPTCHA answer, the code and both passwords in the log.
+func TestNoSecretsInDebugLogs(t *testing.T) {
+	var logs syncBuffer
+	fd := startFrontdoorLogging(t, testConfig(t), &logs)
+	login, mail, oldPassword := slapdUser(t)
+	c := browser(t)
+	_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/reset", nil)
+	captcha := fd.captchaAnswer(t, c, "reset")
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{
+		"csrf_token": {csrf(t, body)}, "login": {login}, "captcha": {captcha}})
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
+	code := waitCode(t, mail)
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {code}})
+	pw := "Quiet-Logs-Lantern-93"
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/password", url.Values{"csrf_token": {csrf(t, body)}, "password": {pw}, "confirm": {pw}})
+	if !strings.Contains(body, "Your password has been reset") {
+		t.Fatalf("reset failed:\n%s", body)
+	}
+	log := logs.String()
+	if !strings.Contains(log, "password.reset") {
+		t.Fatalf("the log has no audit line; nothing was checked:\n%s", log)
+	}
+	for name, secret := range map[string]string{"CAPTCHA answer": captcha, "code": code, "new password": pw, "old password": oldPassword} {
+		if strings.Contains(log, secret) {
+			t.Errorf("the %s is in the log", name)
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// waitCode reads the newest verification code sent to mail.
+func waitCode(t *testing.T, mail string) string {
+	t.Helper()
+	msg, err := testenv.Mailpit(t).WaitFor(context.Background(), mail, 15*time.Second, func(m testenv.Mail) bool { return codeRE.MatchString(m.Text) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return codeRE.FindStringSubmatch(msg.Text)[1]
+}
