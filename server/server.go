@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"time"
@@ -75,6 +76,9 @@ func (s *Server) build(ctx context.Context) error {
 		s.secret = make([]byte, 32)
 		_, _ = rand.Read(s.secret)
 		s.log.Warn("server.secret_key is not set: using a random key, so flows do not survive a restart and replicas cannot share them")
+	}
+	if !isHTTPS(cfg.Server.PublicURL) && !isLoopback(cfg.Server.PublicURL) {
+		s.log.Warn("server.public_url is not https: cookies are not marked Secure and links in emails are http; use https outside a test setup", "public_url", cfg.Server.PublicURL)
 	}
 	st, err := OpenStore(ctx, cfg.Store)
 	if err != nil {
@@ -196,6 +200,19 @@ func (s *Server) Close() {
 		}
 	}
 	s.closers = nil
+}
+
+// isLoopback tells whether a URL's host is this machine (a demo or test).
+func isLoopback(u string) bool {
+	p, err := url.Parse(u)
+	if err != nil {
+		return false
+	}
+	if p.Hostname() == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(p.Hostname())
+	return ip != nil && ip.IsLoopback()
 }
 
 func isHTTPS(u string) bool {
