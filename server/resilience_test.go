@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-ldap/ldap/v3"
+
 	"github.com/frontdoor-sspr/frontdoor/testenv"
 )
 
@@ -139,4 +141,39 @@ func waitCode(t *testing.T, mail string) string {
 		t.Fatal(err)
 	}
 	return codeRE.FindStringSubmatch(msg.Text)[1]
+}
+
+// TestResetRefusedWhenAccountChanges: an administrator changes the account's
+// mail, or locks it, between the code and the new password: the write is
+// refused and the password stays.
+func TestResetRefusedWhenAccountChanges(t *testing.T) {
+	fd := startFrontdoor(t, nil)
+	base := testenv.Require(t, "slapd", "SLAPD_BASE_DN")[0]
+	for name, change := range map[string]func(*ldap.ModifyRequest){
+		"mail changed":        func(m *ldap.ModifyRequest) { m.Replace("mail", []string{"someone-else@example.test"}) },
+		"administrative lock": func(m *ldap.ModifyRequest) { m.Replace("pwdAccountLockedTime", []string{"000001010000Z"}) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			login, mail, password := slapdUser(t)
+			c, body := resetWalk(t, fd, login, mail)
+			m := ldap.NewModifyRequest("uid="+login+",ou=people,"+base, nil)
+			change(m)
+			if err := slapdRoot(t).Modify(m); err != nil {
+				t.Fatal(err)
+			}
+			pw := "Changed-Under-Us-Lantern-93"
+			status, _, _ := page(t, c, "POST", fd.URL+"/.frontdoor/reset/password", url.Values{"csrf_token": {csrf(t, body)}, "password": {pw}, "confirm": {pw}})
+			if status != 409 {
+				t.Errorf("status %d, want 409", status)
+			}
+			if err := slapdBind(t, login, pw); err == nil {
+				t.Error("the new password was written")
+			}
+			if name == "mail changed" {
+				if err := slapdBind(t, login, password); err != nil {
+					t.Errorf("the old password no longer binds: %v", err)
+				}
+			}
+		})
+	}
 }

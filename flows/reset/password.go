@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
@@ -12,6 +13,7 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/policy"
 	"github.com/frontdoor-sspr/frontdoor/store"
+	"github.com/frontdoor-sspr/frontdoor/web"
 )
 
 // password checks the new password and writes it to the directory. Exactly
@@ -41,6 +43,17 @@ func (f *Flow) password(w http.ResponseWriter, r *http.Request) error {
 	if !verdict.OK {
 		f.renderPassword(w, r, fl, &s, http.StatusUnprocessableEntity, "", verdict.Reasons)
 		return nil
+	}
+	fresh, err := f.Directory.Lookup(ctx, u.Login)
+	switch {
+	case errors.Is(err, idp.ErrUnavailable):
+		return f.writeFailed(w, r, fl, &s, err)
+	case err != nil || changed(u, fresh):
+		// The account is not the one the gates were passed for any more:
+		// renamed, disabled, locked by an administrator, or its contact data
+		// changed (the code may have gone to an address that is no longer its).
+		f.Audit.Record(r, store.Event{Type: audit.PasswordFailed, Flow: fl.ID, User: s.Key, Outcome: "account_changed"})
+		return web.WithStatus(http.StatusConflict, errors.New("reset: the account changed during the flow"))
 	}
 	if err := flows.Advance(ctx, f.Engine, fl.ID, []string{stepPassword}, func(*gate.State) (string, error) { return stepWriting, nil }); err != nil {
 		return f.gate.StepError(w, r, err)
@@ -107,6 +120,13 @@ func (f *Flow) writeFailed(w http.ResponseWriter, r *http.Request, fl store.Flow
 		f.renderPassword(w, r, fl, s, http.StatusBadGateway, "reset.error.write", nil)
 	}
 	return nil
+}
+
+// changed tells whether the account read now differs, in what the flow relied
+// on, from the one read at identify.
+func changed(then, now idp.User) bool {
+	return !strings.EqualFold(then.DN, now.DN) || now.Disabled || now.Expired || now.PermanentlyLocked ||
+		!slices.Equal(then.Emails, now.Emails) || then.Mobile != now.Mobile || then.Phone != now.Phone
 }
 
 func failureKind(err error) string {
