@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -86,10 +87,11 @@ func (g *Gate) identify(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	if ok, _, _, err := g.Limits.Hit(ctx, "identify:ip:"+g.ClientIP(r), identifyWind, identifyMax); err != nil {
+	if ok, _, retry, err := g.Limits.Hit(ctx, "identify:ip:"+g.ClientIP(r), identifyWind, identifyMax); err != nil {
 		return err
 	} else if !ok {
 		g.Audit.Record(r, store.Event{Type: audit.Blocked, Flow: fl.ID, Outcome: "rate_limited", Detail: map[string]string{"limit": "identify_ip"}})
+		w.Header().Set("Retry-After", strconv.Itoa(int(retry.Seconds())+1))
 		g.Render(w, r, fl, &s, http.StatusTooManyRequests, "reset.error.too_many")
 		return nil
 	}
