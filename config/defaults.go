@@ -49,35 +49,8 @@ func (c *Config) ApplyDefaults() {
 	def(&c.Log.Format, "json")
 	def(&c.PasswordPolicy.Mode, "entra")
 
-	if d := c.Directory; d != nil {
-		if d.Type == "activedirectory" {
-			if d.LoginAttributes == nil {
-				d.LoginAttributes = []string{"sAMAccountName", "userPrincipalName", "mail"}
-			}
-			def(&d.UserFilter, "(&(objectCategory=person)(objectClass=user))")
-		} else {
-			if d.LoginAttributes == nil {
-				d.LoginAttributes = []string{"uid", "mail"}
-			}
-			def(&d.UserFilter, "(objectClass=inetOrgPerson)")
-		}
-		a := &d.Attributes
-		def(&a.Mail, "mail")
-		def(&a.Mobile, "mobile")
-		def(&a.Phone, "telephoneNumber")
-		def(&a.GivenName, "givenName")
-		def(&a.Surname, "sn")
-		def(&a.DisplayName, "displayName")
-		if d.Timeout == 0 {
-			d.Timeout = Duration(10 * time.Second)
-		}
-		if d.PoolSize == 0 {
-			d.PoolSize = 4
-		}
-		if d.PolicyHints == nil {
-			d.PolicyHints = boolPtr(true)
-		}
-		def(&d.PwdLastSet, "keep")
+	if c.Directory != nil {
+		c.Directory.ApplyDefaults()
 	}
 	if r := c.Reset; r != nil {
 		def(&r.Enabled, "all")
@@ -104,6 +77,39 @@ func (c *Config) ApplyDefaults() {
 			e.SMTP.Port = 587
 		}
 	}
+}
+
+// ApplyDefaults fills the directory keys left unset, per directory type. The
+// LDAP backend calls it too, for configurations built in code.
+func (d *Directory) ApplyDefaults() {
+	if d.Type == "activedirectory" {
+		if len(d.LoginAttributes) == 0 {
+			d.LoginAttributes = []string{"sAMAccountName", "userPrincipalName", "mail"}
+		}
+		def(&d.UserFilter, "(&(objectCategory=person)(objectClass=user))")
+	} else {
+		if len(d.LoginAttributes) == 0 {
+			d.LoginAttributes = []string{"uid", "mail"}
+		}
+		def(&d.UserFilter, "(objectClass=inetOrgPerson)")
+	}
+	a := &d.Attributes
+	def(&a.Mail, "mail")
+	def(&a.Mobile, "mobile")
+	def(&a.Phone, "telephoneNumber")
+	def(&a.GivenName, "givenName")
+	def(&a.Surname, "sn")
+	def(&a.DisplayName, "displayName")
+	if d.Timeout <= 0 {
+		d.Timeout = Duration(10 * time.Second)
+	}
+	if d.PoolSize <= 0 {
+		d.PoolSize = 4
+	}
+	if d.PolicyHints == nil {
+		d.PolicyHints = boolPtr(true)
+	}
+	def(&d.PwdLastSet, "keep")
 }
 
 func def(s *string, v string) {

@@ -82,45 +82,19 @@ func New(cfg config.Directory) (*Directory, error) {
 	return d, nil
 }
 
-// withDefaults fills what the configuration left empty, per dialect.
+// withDefaults fills what the configuration left empty, and adds AD's
+// built-in administrator groups, which always count besides those configured.
 func withDefaults(cfg *config.Directory, dialect Dialect) {
-	def := func(v *string, s string) {
-		if *v == "" {
-			*v = s
-		}
+	cfg.ApplyDefaults()
+	if dialect != ActiveDirectory {
+		return
 	}
-	if dialect == ActiveDirectory {
-		if len(cfg.LoginAttributes) == 0 {
-			cfg.LoginAttributes = []string{"sAMAccountName", "userPrincipalName", "mail"}
-		}
-		def(&cfg.UserFilter, "(&(objectCategory=person)(objectClass=user))")
-		// The built-in administrator groups always count, besides those configured.
-		groups := make([]string, 0, 4+len(cfg.AdminGroups))
-		for _, g := range []string{"CN=Domain Admins,CN=Users", "CN=Enterprise Admins,CN=Users",
-			"CN=Schema Admins,CN=Users", "CN=Administrators,CN=Builtin"} {
-			groups = append(groups, g+","+cfg.BaseDN)
-		}
-		cfg.AdminGroups = append(groups, cfg.AdminGroups...)
-	} else {
-		if len(cfg.LoginAttributes) == 0 {
-			cfg.LoginAttributes = []string{"uid", "mail"}
-		}
-		def(&cfg.UserFilter, "(objectClass=inetOrgPerson)")
+	groups := make([]string, 0, 4+len(cfg.AdminGroups))
+	for _, g := range []string{"CN=Domain Admins,CN=Users", "CN=Enterprise Admins,CN=Users",
+		"CN=Schema Admins,CN=Users", "CN=Administrators,CN=Builtin"} {
+		groups = append(groups, g+","+cfg.BaseDN)
 	}
-	a := &cfg.Attributes
-	def(&a.Mail, "mail")
-	def(&a.Mobile, "mobile")
-	def(&a.Phone, "telephoneNumber")
-	def(&a.GivenName, "givenName")
-	def(&a.Surname, "sn")
-	def(&a.DisplayName, "displayName")
-	def(&cfg.PwdLastSet, "keep")
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = config.Duration(10 * time.Second)
-	}
-	if cfg.PoolSize <= 0 {
-		cfg.PoolSize = 4
-	}
+	cfg.AdminGroups = append(groups, cfg.AdminGroups...)
 }
 
 func normDN(dn string) string {
