@@ -28,6 +28,8 @@ type IdentifyPage struct {
 
 // MethodPage is the data of the KIND_method page.
 type MethodPage struct {
+	// Action is the page the choice posts to, such as "reset/method".
+	Action  string
 	Error   string
 	Gate    int
 	Of      int
@@ -135,7 +137,7 @@ func (g *Gate) startURL(kind string, s *State) string {
 }
 
 func (g *Gate) methodPage(s *State, msg string) MethodPage {
-	d := MethodPage{Error: msg, Gate: len(s.Passed) + 1, Of: g.opt.Policy.MethodsRequired}
+	d := MethodPage{Action: g.opt.Kind + "/method", Error: msg, Gate: len(s.Passed) + 1, Of: g.opt.Policy.MethodsRequired}
 	for _, m := range g.Methods {
 		if slices.Contains(s.Passed, m.Name()) {
 			continue
