@@ -12,6 +12,7 @@ import (
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/flows"
+	"github.com/frontdoor-sspr/frontdoor/flows/gate"
 	"github.com/frontdoor-sspr/frontdoor/flows/helpdesk"
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
 	"github.com/frontdoor-sspr/frontdoor/flows/reset"
@@ -28,16 +29,17 @@ func (s *Server) routes() {
 	s.own.Handle("GET "+prefix+"static/", s.templates.StaticHandler())
 	engine := flows.NewEngine(flows.Options{Flows: s.store.Flows(), Prefix: prefix, Secure: isHTTPS(cfg.Server.PublicURL)})
 	auditLog := &audit.Log{Store: s.store.Audit(), ClientIP: s.clientIP}
+	var gates gate.Deps
+	if s.directory != nil && s.cfg.Reset != nil {
+		gates = gate.Deps{Engine: engine, CSRF: s.csrf, Pages: s.pages, Directory: s.directory,
+			Methods: s.methods(), Limits: s.store.Limits(), Audit: auditLog, ClientIP: s.clientIP}
+	}
 
 	if s.resetAvailable() {
 		reset.New(reset.Options{
 			Reset: *cfg.Reset, PublicURL: cfg.Server.PublicURL, Prefix: prefix,
 			Captcha: cfg.Captcha.Provider != "none",
-		}, reset.Deps{
-			Engine: engine, CSRF: s.csrf, Pages: s.pages, Directory: s.directory,
-			Methods: s.methods(), Policy: s.policy, Limits: s.store.Limits(), Audit: auditLog,
-			ClientIP: s.clientIP, Confirm: s.confirmReset,
-		}).Register(s.own)
+		}, reset.Deps{Deps: gates, Policy: s.policy, Confirm: s.confirmReset}).Register(s.own)
 	} else {
 		s.own.Handle("GET "+prefix+"reset", s.notice("not_configured"))
 	}
@@ -45,11 +47,7 @@ func (s *Server) routes() {
 		unlock.New(unlock.Options{
 			Unlock: *cfg.Unlock, Reset: *cfg.Reset, PublicURL: cfg.Server.PublicURL, Prefix: prefix,
 			Captcha: cfg.Captcha.Provider != "none",
-		}, unlock.Deps{
-			Engine: engine, CSRF: s.csrf, Pages: s.pages, Directory: s.directory,
-			Methods: s.methods(), Limits: s.store.Limits(), Audit: auditLog,
-			ClientIP: s.clientIP, Unlocked: s.confirmUnlock,
-		}).Register(s.own)
+		}, unlock.Deps{Deps: gates, Unlocked: s.confirmUnlock}).Register(s.own)
 	} else {
 		s.own.Handle("GET "+prefix+"unlock", s.notice("not_configured"))
 	}

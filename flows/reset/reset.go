@@ -4,15 +4,11 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/config"
-	"github.com/frontdoor-sspr/frontdoor/flows"
 	"github.com/frontdoor-sspr/frontdoor/flows/gate"
-	"github.com/frontdoor-sspr/frontdoor/flows/methods"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/policy"
 	"github.com/frontdoor-sspr/frontdoor/store"
-	"github.com/frontdoor-sspr/frontdoor/web"
 )
 
 // Steps of the flow after the gates (identify, method, verify, stopped are
@@ -25,17 +21,8 @@ const (
 
 // Deps are the parts the flow works with.
 type Deps struct {
-	Engine    *flows.Engine
-	CSRF      *web.CSRF
-	Pages     *web.Pages
-	Directory idp.Directory
-	// Methods are the configured methods, in the configured order.
-	Methods []methods.Method
-	Policy  *policy.Policy
-	Limits  store.Limits
-	Audit   *audit.Log
-	// ClientIP returns the request's client address.
-	ClientIP func(*http.Request) string
+	gate.Deps
+	Policy *policy.Policy
 	// Confirm tells the user their password was reset (off the request path).
 	Confirm func(r *http.Request, u idp.User)
 }
@@ -68,8 +55,7 @@ func New(opt Options, d Deps) *Flow {
 		Captcha: opt.Captcha, IdentifyFloor: opt.IdentifyFloor, Render: f.renderStep, Verdict: verdict,
 		Policy: gate.Policy{Enabled: rc.Enabled, Groups: rc.Groups, Disclosure: rc.Disclosure,
 			MethodsRequired: rc.MethodsRequired, ManagedElsewhere: rc.ManagedElsewhere},
-	}, gate.Deps{Engine: d.Engine, CSRF: d.CSRF, Pages: d.Pages, Directory: d.Directory, Methods: d.Methods,
-		Limits: d.Limits, Audit: d.Audit, ClientIP: d.ClientIP})
+	}, d.Deps)
 	return f
 }
 

@@ -4,14 +4,10 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/config"
-	"github.com/frontdoor-sspr/frontdoor/flows"
 	"github.com/frontdoor-sspr/frontdoor/flows/gate"
-	"github.com/frontdoor-sspr/frontdoor/flows/methods"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/store"
-	"github.com/frontdoor-sspr/frontdoor/web"
 )
 
 // Steps of the flow after the gates.
@@ -34,17 +30,7 @@ const capWindow = 24 * time.Hour
 
 // Deps are the parts the flow works with.
 type Deps struct {
-	Engine *flows.Engine
-	CSRF   *web.CSRF
-	Pages  *web.Pages
-	// Directory must also be an idp.Unlocker.
-	Directory idp.Directory
-	// Methods are the configured methods, in the configured order.
-	Methods []methods.Method
-	Limits  store.Limits
-	Audit   *audit.Log
-	// ClientIP returns the request's client address.
-	ClientIP func(*http.Request) string
+	gate.Deps // its Directory must also be an idp.Unlocker
 	// Unlocked tells the user (and, for a privileged account, the admins)
 	// that the account was unlocked; it must not block on the mail server.
 	Unlocked func(r *http.Request, u idp.User)
@@ -83,8 +69,7 @@ func New(opt Options, d Deps) *Flow {
 		Captcha: opt.Captcha, IdentifyFloor: opt.IdentifyFloor, Render: f.renderStep, Verdict: verdict,
 		Policy: gate.Policy{Enabled: opt.Unlock.Enabled, Groups: opt.Unlock.Groups, Disclosure: rc.Disclosure,
 			MethodsRequired: rc.MethodsRequired, ManagedElsewhere: rc.ManagedElsewhere},
-	}, gate.Deps{Engine: d.Engine, CSRF: d.CSRF, Pages: d.Pages, Directory: d.Directory, Methods: d.Methods,
-		Limits: d.Limits, Audit: d.Audit, ClientIP: d.ClientIP})
+	}, d.Deps)
 	return f
 }
 
