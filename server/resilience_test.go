@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -78,7 +79,8 @@ func TestResetIgnoresUserFieldsInForms(t *testing.T) {
 	base := testenv.Require(t, "slapd", "SLAPD_BASE_DN")[0]
 	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/password", url.Values{
 		"csrf_token": {csrf(t, body)}, "password": {pw}, "confirm": {pw},
-		"login": {victim}, "username": {victim}, "uid": {victim}, "dn": {"uid=" + victim + ",ou=people," + base}})
+		"login": {victim}, "username": {victim}, "uid": {victim}, "dn": {"uid=" + victim + ",ou=people," + base},
+		"mail": {"attacker@example.test"}, "mobile": {"+447700900999"}, "unlock": {"true"}, "forceChange": {"false"}, "lockoutTime": {"0"}})
 	if !strings.Contains(body, "Your password has been reset") {
 		t.Fatalf("reset failed:\n%s", body)
 	}
@@ -87,6 +89,34 @@ func TestResetIgnoresUserFieldsInForms(t *testing.T) {
 	}
 	if err := slapdBind(t, victim, victimPassword); err != nil {
 		t.Errorf("the account named in the form was changed: %v", err)
+	}
+	res, err := slapdRoot(t).Search(ldap.NewSearchRequest("uid="+login+",ou=people,"+base, ldap.ScopeBaseObject, ldap.NeverDerefAliases,
+		0, 0, false, "(objectClass=*)", []string{"mail", "mobile"}, nil))
+	if err != nil || len(res.Entries) != 1 {
+		t.Fatalf("read back %s: %v", login, err)
+	}
+	if got := res.Entries[0].GetAttributeValue("mail"); got != mail || res.Entries[0].GetAttributeValue("mobile") != "" {
+		t.Errorf("extra form fields reached the directory: mail %q, mobile %q", got, res.Entries[0].GetAttributeValue("mobile"))
+	}
+}
+
+// TestNoCrossOriginAccess: frontdoor's pages grant no cross-origin reads,
+// whatever Origin a request names.
+func TestNoCrossOriginAccess(t *testing.T) {
+	fd := startFrontdoor(t, nil)
+	for _, path := range []string{"/.frontdoor/reset", "/.frontdoor/unlock", "/.frontdoor/helpdesk"} {
+		req, _ := http.NewRequest(http.MethodGet, fd.URL+path, nil)
+		req.Header.Set("Origin", "https://evil.example")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		for k := range resp.Header {
+			if strings.HasPrefix(k, "Access-Control-") {
+				t.Errorf("%s answers %s: %s", path, k, resp.Header.Get(k))
+			}
+		}
 	}
 }
 
