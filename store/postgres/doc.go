@@ -1,0 +1,12 @@
+// Package postgres is a store.Store on PostgreSQL, for running several
+// frontdoor replicas against one database.
+//
+// Every operation is atomic: flows are updated by compare-and-swap on their
+// version, a code is verified in one transaction holding its row lock, and
+// the hits of one rate-limit key are serialised by a transaction-scoped
+// advisory lock, so parallel replicas never let more than max hits through.
+// Times are stored as timestamptz, but expiry is judged by the store's clock
+// (WithNow), never by the database's now(). The schema is brought up to date
+// by embedded, numbered migrations applied under an advisory lock, so
+// replicas starting at once apply each migration exactly once.
+package postgres

@@ -1,0 +1,115 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/frontdoor-sspr/frontdoor/store"
+)
+
+// updateTries is how many times Update rereads a flow that changed under it
+// before giving up with store.ErrConflict.
+const updateTries = 8
+
+type flows struct{ s *Store }
+
+func (f flows) Create(ctx context.Context, fl store.Flow) error {
+	if fl.ID == "" || fl.Kind == "" || fl.ExpiresAt.IsZero() {
+		return fmt.Errorf("postgres: create flow: ID, Kind and ExpiresAt are required: %w", store.ErrInvalid)
+	}
+	if fl.CreatedAt.IsZero() {
+		fl.CreatedAt = f.s.now()
+	}
+	tag, err := f.s.pool.Exec(ctx, `INSERT INTO flows
+		(id, kind, step, user_ref, data, created_at, expires_at, version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, 1) ON CONFLICT (id) DO NOTHING`,
+		fl.ID, fl.Kind, fl.Step, fl.UserRef, fl.Data, fl.CreatedAt, fl.ExpiresAt)
+	if err != nil {
+		return fmt.Errorf("postgres: create flow: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("postgres: create flow: %w", store.ErrExists)
+	}
+	return nil
+}
+
+func (f flows) Get(ctx context.Context, id string) (store.Flow, error) {
+	fl, err := f.get(ctx, id)
+	if err != nil {
+		return store.Flow{}, fmt.Errorf("postgres: get flow: %w", err)
+	}
+	return fl, nil
+}
+
+// get reads a live flow.
+func (f flows) get(ctx context.Context, id string) (store.Flow, error) {
+	var fl store.Flow
+	err := f.s.pool.QueryRow(ctx, `SELECT id, kind, step, user_ref, data, created_at, expires_at, version
+		FROM flows WHERE id = $1`, id).
+		Scan(&fl.ID, &fl.Kind, &fl.Step, &fl.UserRef, &fl.Data, &fl.CreatedAt, &fl.ExpiresAt, &fl.Version)
+	if noRows(err) {
+		return store.Flow{}, store.ErrNotFound
+	}
+	if err != nil {
+		return store.Flow{}, err
+	}
+	fl.CreatedAt, fl.ExpiresAt = fl.CreatedAt.UTC(), fl.ExpiresAt.UTC()
+	if !f.s.now().Before(fl.ExpiresAt) {
+		return store.Flow{}, store.ErrExpired
+	}
+	return fl, nil
+}
+
+func (f flows) Update(ctx context.Context, id string, fn func(*store.Flow) error) error {
+	for range updateTries {
+		cur, err := f.get(ctx, id)
+		if err != nil {
+			return fmt.Errorf("postgres: update flow: %w", err)
+		}
+		next := cur
+		next.Data = slices.Clone(cur.Data)
+		if err := fn(&next); err != nil {
+			return err
+		}
+		if next.Kind == "" || next.ExpiresAt.IsZero() {
+			return fmt.Errorf("postgres: update flow: Kind and ExpiresAt cannot be cleared: %w", store.ErrInvalid)
+		}
+		saved, err := f.swap(ctx, cur, next)
+		if err != nil {
+			return fmt.Errorf("postgres: update flow: %w", err)
+		}
+		if saved {
+			return nil
+		}
+	}
+	return fmt.Errorf("postgres: update flow: %w", store.ErrConflict)
+}
+
+// swap writes next over cur if the stored version is still cur's and the
+// flow has not expired meanwhile. It reports whether it wrote; when it did
+// not because the flow is gone, it returns the reason.
+func (f flows) swap(ctx context.Context, cur, next store.Flow) (bool, error) {
+	tag, err := f.s.pool.Exec(ctx, `UPDATE flows
+		SET kind = $1, step = $2, user_ref = $3, data = $4, expires_at = $5, version = version + 1
+		WHERE id = $6 AND version = $7 AND expires_at > $8`,
+		next.Kind, next.Step, next.UserRef, next.Data, next.ExpiresAt, cur.ID, cur.Version, f.s.now())
+	if err != nil {
+		return false, err
+	}
+	if tag.RowsAffected() == 1 {
+		return true, nil
+	}
+	// Not written: changed (retry), expired or deleted (report it).
+	if _, err := f.get(ctx, cur.ID); err != nil {
+		return false, err
+	}
+	return false, nil
+}
+
+func (f flows) Delete(ctx context.Context, id string) error {
+	if _, err := f.s.pool.Exec(ctx, "DELETE FROM flows WHERE id = $1", id); err != nil {
+		return fmt.Errorf("postgres: delete flow: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,128 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/frontdoor-sspr/frontdoor/store"
+)
+
+var _ store.Store = (*Store)(nil)
+
+// Store is a store.Store on a PostgreSQL database, shared by any number of
+// frontdoor replicas.
+type Store struct {
+	pool *pgxpool.Pool
+	now  func() time.Time
+
+	closeOnce sync.Once
+}
+
+// Option configures Open.
+type Option func(*options)
+
+type options struct {
+	now func() time.Time
+}
+
+// WithNow sets the clock the store judges expiry by (default time.Now).
+func WithNow(now func() time.Time) Option {
+	return func(o *options) { o.now = now }
+}
+
+// Open connects to the database named by dsn (a postgres:// URL or a
+// key=value connection string, as pgx accepts; pool settings such as
+// pool_max_conns may be given in it) and brings its schema up to date.
+func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
+	o := options{now: time.Now}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: dsn: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open: %w", err)
+	}
+	s := &Store{pool: pool, now: o.now}
+	if err := migrate(ctx, pool); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Flows returns the flows part of the store.
+func (s *Store) Flows() store.Flows { return flows{s} }
+
+// Codes returns the verification codes part of the store.
+func (s *Store) Codes() store.Codes { return codes{s} }
+
+// Limits returns the rate limits part of the store.
+func (s *Store) Limits() store.Limits { return limits{s} }
+
+// Audit returns the audit log part of the store.
+func (s *Store) Audit() store.Audit { return audit{s} }
+
+// Registrations returns the security info part of the store.
+func (s *Store) Registrations() store.Registrations { return registrations{s} }
+
+// Ping checks that the database answers a query.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.pool.QueryRow(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("postgres: ping: %w", err)
+	}
+	return nil
+}
+
+// Close closes the connection pool. It is safe to call more than once.
+func (s *Store) Close() error {
+	s.closeOnce.Do(s.pool.Close)
+	return nil
+}
+
+// GC deletes everything that expired by now.
+func (s *Store) GC(ctx context.Context, now time.Time) (store.GCStats, error) {
+	var st store.GCStats
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		steps := []struct {
+			query string
+			count *int64
+		}{
+			// Codes first, so that those of expired flows count as codes.
+			{"DELETE FROM codes WHERE expires_at <= $1 OR flow_id IN (SELECT id FROM flows WHERE expires_at <= $1)", &st.Codes},
+			{"DELETE FROM flows WHERE expires_at <= $1", &st.Flows},
+			{"DELETE FROM limit_hits WHERE expires_at <= $1", &st.Hits},
+			{"DELETE FROM limit_blocks WHERE until <= $1", &st.Blocks},
+		}
+		for _, step := range steps {
+			tag, err := tx.Exec(ctx, step.query, now)
+			if err != nil {
+				return err
+			}
+			*step.count = tag.RowsAffected()
+		}
+		return nil
+	})
+	if err != nil {
+		return store.GCStats{}, fmt.Errorf("postgres: gc: %w", err)
+	}
+	return st, nil
+}
+
+// tx runs fn in a transaction and commits it when fn returns nil.
+func (s *Store) tx(ctx context.Context, fn func(pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, s.pool, fn)
+}
+
+// noRows reports whether err says a query found no row.
+func noRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }

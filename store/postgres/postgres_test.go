@@ -1,0 +1,134 @@
+package postgres_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/frontdoor-sspr/frontdoor/store"
+	"github.com/frontdoor-sspr/frontdoor/store/postgres"
+	"github.com/frontdoor-sspr/frontdoor/store/storetest"
+	"github.com/frontdoor-sspr/frontdoor/testenv"
+)
+
+// freshDB creates a uniquely named, empty database through the admin
+// connection, drops it when the test ends, and returns its URL.
+func freshDB(tb testing.TB) string {
+	tb.Helper()
+	vals := testenv.Require(tb, "postgres", "POSTGRES_URL")
+	admin := vals[0]
+	if a, ok := testenv.Lookup("POSTGRES_ADMIN_URL"); ok && a != "" {
+		admin = a
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		tb.Fatalf("connect %s: %v", admin, err)
+	}
+	defer conn.Close(ctx)
+	b := make([]byte, 8)
+	rand.Read(b)
+	name := "frontdoor_test_" + hex.EncodeToString(b)
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		tb.Fatalf("create database: %v", err)
+	}
+	tb.Cleanup(func() {
+		conn, err := pgx.Connect(ctx, admin)
+		if err != nil {
+			tb.Errorf("connect to drop %s: %v", name, err)
+			return
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
+			tb.Errorf("drop database %s: %v", name, err)
+		}
+	})
+	u, err := url.Parse(vals[0])
+	if err != nil {
+		tb.Fatalf("POSTGRES_URL: %v", err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, now func() time.Time) store.Store {
+		s, err := postgres.Open(context.Background(), freshDB(t), postgres.WithNow(now))
+		if err != nil {
+			t.Fatalf("Open() = %v", err)
+		}
+		return s
+	})
+}
+
+// TestOpenConcurrently starts several replicas on one empty database at once:
+// each must open, and the schema must be applied exactly once.
+func TestOpenConcurrently(t *testing.T) {
+	dsn := freshDB(t)
+	ctx := context.Background()
+	const replicas = 6
+	var wg sync.WaitGroup
+	errs := make([]error, replicas)
+	stores := make([]*postgres.Store, replicas)
+	for i := range replicas {
+		wg.Go(func() { stores[i], errs[i] = postgres.Open(ctx, dsn) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("replica %d: Open() = %v", i, err)
+		}
+		defer stores[i].Close()
+	}
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var applied int
+	if err := conn.QueryRow(ctx, "SELECT COUNT(*) FROM schema_migrations WHERE version = 1").Scan(&applied); err != nil {
+		t.Fatal(err)
+	}
+	if applied != 1 {
+		t.Errorf("migration 1 recorded %d times, want 1", applied)
+	}
+	// A flow created through one replica is seen by another.
+	f := store.Flow{ID: store.NewID(), Kind: store.KindReset, ExpiresAt: time.Now().Add(time.Hour)}
+	if err := stores[0].Flows().Create(ctx, f); err != nil {
+		t.Fatalf("Create() = %v", err)
+	}
+	if got, err := stores[replicas-1].Flows().Get(ctx, f.ID); err != nil || got.Version != 1 {
+		t.Errorf("Get() through another replica = %+v, %v; want version 1", got, err)
+	}
+}
+
+func TestOpenBadDSN(t *testing.T) {
+	tests := []struct{ name, dsn string }{
+		{"not a URL", "postgres://%zz"},
+		{"unknown option", "postgres://127.0.0.1:5433/x?pool_max_conns=many"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if s, err := postgres.Open(context.Background(), tt.dsn); err == nil {
+				s.Close()
+				t.Errorf("Open(%q) succeeded, want an error", tt.dsn)
+			}
+		})
+	}
+}
+
+func BenchmarkStore(b *testing.B) {
+	storetest.Benchmark(b, func(b *testing.B) store.Store {
+		s, err := postgres.Open(context.Background(), freshDB(b))
+		if err != nil {
+			b.Fatalf("Open() = %v", err)
+		}
+		return s
+	})
+}
