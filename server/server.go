@@ -17,6 +17,7 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/policy"
 	"github.com/frontdoor-sspr/frontdoor/proxy"
 	"github.com/frontdoor-sspr/frontdoor/store"
+	"github.com/frontdoor-sspr/frontdoor/store/postgres"
 	"github.com/frontdoor-sspr/frontdoor/store/sqlite"
 	"github.com/frontdoor-sspr/frontdoor/telemetry"
 	"github.com/frontdoor-sspr/frontdoor/templates"
@@ -122,6 +123,12 @@ func OpenStore(ctx context.Context, c config.Store) (store.Store, error) {
 	switch c.Driver {
 	case "sqlite":
 		st, err := sqlite.Open(ctx, c.DSN)
+		if err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		return st, nil
+	case "postgres":
+		st, err := postgres.Open(ctx, c.DSN)
 		if err != nil {
 			return nil, fmt.Errorf("store: %w", err)
 		}
