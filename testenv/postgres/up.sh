@@ -57,6 +57,7 @@ chown postgres:postgres "$dir/data" "$dir/run"
 chmod 700 "$dir/data"
 # postgres must be able to reach its directory through $STATE.
 chmod o+x "$STATE" "$dir"
+as_pg test -w "$dir/data" || die "the postgres user cannot reach $dir/data; set FRONTDOOR_TESTENV_DIR to a directory under /tmp"
 
 as_pg "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync \
 	>"$dir/initdb.log" 2>&1 || die "initdb failed: $(cat "$dir/initdb.log")"
