@@ -13,6 +13,7 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/captcha"
 	"github.com/frontdoor-sspr/frontdoor/flows"
+	"github.com/frontdoor-sspr/frontdoor/flows/gate"
 	"github.com/frontdoor-sspr/frontdoor/returnto"
 	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/templates"
@@ -89,7 +90,7 @@ func (f *Flow) send(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	ip := f.ClientIP(r)
-	login := normalizeLogin(r.PostFormValue("login"))
+	login := gate.NormalizeLogin(r.PostFormValue("login"))
 	message := cleanMessage(r.PostFormValue("message"))
 	page := FormPage{Login: login, Message: message}
 	if ok, _, _, err := f.Limits.Hit(ctx, "helpdesk:ip:"+ip, ipWindow, ipMax); err != nil {
@@ -199,9 +200,6 @@ func stepError(err error) error {
 	}
 	return err
 }
-
-// normalizeLogin trims spaces and composes Unicode.
-func normalizeLogin(s string) string { return norm.NFC.String(strings.TrimSpace(s)) }
 
 // cleanMessage keeps the message as plain text: line breaks as "\n", tabs,
 // and no other control characters.

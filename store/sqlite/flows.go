@@ -5,14 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/frontdoor-sspr/frontdoor/store"
 )
-
-// updateTries is how many times Update rereads a flow that changed under it
-// before giving up with store.ErrConflict.
-const updateTries = 8
 
 type flows struct{ s *Store }
 
@@ -75,28 +70,10 @@ func (f flows) get(ctx context.Context, id string) (store.Flow, error) {
 }
 
 func (f flows) Update(ctx context.Context, id string, fn func(*store.Flow) error) error {
-	for range updateTries {
-		cur, err := f.get(ctx, id)
-		if err != nil {
-			return fmt.Errorf("sqlite: update flow: %w", err)
-		}
-		next := cur
-		next.Data = slices.Clone(cur.Data)
-		if err := fn(&next); err != nil {
-			return err
-		}
-		if next.Kind == "" || next.ExpiresAt.IsZero() {
-			return fmt.Errorf("sqlite: update flow: Kind and ExpiresAt cannot be cleared: %w", store.ErrInvalid)
-		}
-		saved, err := f.swap(ctx, cur, next)
-		if err != nil {
-			return fmt.Errorf("sqlite: update flow: %w", err)
-		}
-		if saved {
-			return nil
-		}
+	if err := store.UpdateFlow(ctx, id, fn, f.get, f.swap); err != nil {
+		return fmt.Errorf("sqlite: %w", err)
 	}
-	return fmt.Errorf("sqlite: update flow: %w", store.ErrConflict)
+	return nil
 }
 
 // swap writes next over cur if the stored version is still cur's and the

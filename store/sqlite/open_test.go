@@ -89,9 +89,9 @@ func TestOpenOptions(t *testing.T) {
 }
 
 func TestMigrations(t *testing.T) {
-	ms, err := migrations()
+	ms, err := store.Migrations(migrationFiles, "migrations")
 	if err != nil {
-		t.Fatalf("migrations() = %v", err)
+		t.Fatalf("store.Migrations() = %v", err)
 	}
 	path := filepath.Join(t.TempDir(), "f.db")
 	for round := range 3 {
