@@ -38,6 +38,12 @@ func adConn(t testing.TB, dn, password string) (*ldap.Conn, error) {
 	return c, nil
 }
 
+// adDirectory is the testenv Samba AD DC as frontdoor's directory.
+func adDirectory(t testing.TB) *config.Directory {
+	v := testenv.Require(t, "samba", "SAMBA_URL", "SAMBA_CA_FILE", "SAMBA_BIND_DN", "SAMBA_BIND_PASSWORD", "SAMBA_BASE_DN")
+	return &config.Directory{Type: "activedirectory", URLs: []string{v[0]}, CAFile: v[1], BindDN: v[2], BindPassword: v[3], BaseDN: v[4]}
+}
+
 // adUser creates a throwaway enabled user in Samba AD for one test, as the
 // domain administrator, and deletes it at the end.
 func adUser(t testing.TB) (login, mail, password string) {
@@ -85,9 +91,8 @@ func adUser(t testing.TB) (login, mail, password string) {
 // TestResetEndToEndActiveDirectory is the reset walk with Samba AD as the
 // directory: the new password binds at the domain controller.
 func TestResetEndToEndActiveDirectory(t *testing.T) {
-	v := testenv.Require(t, "samba", "SAMBA_URL", "SAMBA_CA_FILE", "SAMBA_BIND_DN", "SAMBA_BIND_PASSWORD", "SAMBA_BASE_DN")
 	cfg := testConfig(t)
-	cfg.Directory = &config.Directory{Type: "activedirectory", URLs: []string{v[0]}, CAFile: v[1], BindDN: v[2], BindPassword: v[3], BaseDN: v[4]}
+	cfg.Directory = adDirectory(t)
 	fd := startFrontdoor(t, cfg)
 	login, mail, oldPassword := adUser(t)
 

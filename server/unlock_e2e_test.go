@@ -11,7 +11,6 @@ import (
 
 	"github.com/go-ldap/ldap/v3"
 
-	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/testenv"
 )
 
@@ -188,9 +187,8 @@ func slapdLockTime(t *testing.T, login string) string {
 // TestUnlockEndToEndActiveDirectory locks a throwaway Samba AD user by failed
 // binds and unlocks it through frontdoor; the old password binds again.
 func TestUnlockEndToEndActiveDirectory(t *testing.T) {
-	v := testenv.Require(t, "samba", "SAMBA_URL", "SAMBA_CA_FILE", "SAMBA_BIND_DN", "SAMBA_BIND_PASSWORD", "SAMBA_BASE_DN")
 	cfg := testConfig(t)
-	cfg.Directory = &config.Directory{Type: "activedirectory", URLs: []string{v[0]}, CAFile: v[1], BindDN: v[2], BindPassword: v[3], BaseDN: v[4]}
+	cfg.Directory = adDirectory(t)
 	fd := startFrontdoor(t, cfg)
 	login, mail, password := adUser(t)
 	bind := func(pw string) error {
