@@ -44,7 +44,6 @@ type Server struct {
 	closers   []func() error
 }
 
-
 // New builds every part; nothing listens until Run or Serve.
 func New(ctx context.Context, cfg *config.Config, log *slog.Logger, version string) (*Server, error) {
 	s := &Server{cfg: cfg, log: log, version: version, metrics: telemetry.New(), own: http.NewServeMux()}
