@@ -20,15 +20,27 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/flows/unlock"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/notify"
+	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/templates"
 	"github.com/frontdoor-sspr/frontdoor/web"
 )
 
+// ownCookies are frontdoor's cookies, which the proxy keeps from the
+// upstream: the CSRF cookie and, over https (path /), the flow cookies.
+func (s *Server) ownCookies() []string {
+	cs := []string{s.csrf.CookieName()}
+	for _, kind := range []string{store.KindReset, store.KindUnlock, store.KindHelpdesk} {
+		cs = append(cs, s.engine.CookieName(kind))
+	}
+	return cs
+}
+
 // routes mounts frontdoor's own pages under the prefix.
 func (s *Server) routes() {
+	s.engine = flows.NewEngine(flows.Options{Flows: s.store.Flows(), Prefix: s.cfg.Server.Prefix, Secure: isHTTPS(s.cfg.Server.PublicURL)})
 	cfg, prefix := s.cfg, s.cfg.Server.Prefix
 	s.own.Handle("GET "+prefix+"static/", s.templates.StaticHandler())
-	engine := flows.NewEngine(flows.Options{Flows: s.store.Flows(), Prefix: prefix, Secure: isHTTPS(cfg.Server.PublicURL)})
+	engine := s.engine
 	auditLog := &audit.Log{Store: s.store.Audit(), ClientIP: s.clientIP}
 	var gates gate.Deps
 	if s.directory != nil && s.cfg.Reset != nil {

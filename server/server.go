@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/frontdoor-sspr/frontdoor/config"
+	"github.com/frontdoor-sspr/frontdoor/flows"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/notify"
 	"github.com/frontdoor-sspr/frontdoor/policy"
@@ -38,6 +39,7 @@ type Server struct {
 	metrics   *telemetry.Metrics
 	proxy     *proxy.Proxy
 	own       *http.ServeMux
+	engine    *flows.Engine
 	directory idp.Directory
 	policy    *policy.Policy
 	mail      *notify.Queue
@@ -145,7 +147,7 @@ func (s *Server) buildProxy() error {
 		Snippet:        s.snippet,
 		TrustedProxies: cfg.Server.TrustedProxies,
 		PreserveHost:   *cfg.Upstream.PreserveHost,
-		OwnCookies:     []string{s.csrf.CookieName()},
+		OwnCookies:     s.ownCookies(),
 		MaxBodyBytes:   cfg.Server.MaxBodyBytes,
 		Timeout:        cfg.Upstream.Timeout.D(),
 		ErrorPage:      s.pages.Error,

@@ -155,6 +155,11 @@ func (g *Gate) verify(w http.ResponseWriter, r *http.Request) error {
 		return g.StepError(w, r, err)
 	}
 	g.Audit.Record(r, store.Event{Type: audit.MethodPassed, Flow: fl.ID, User: s.Key, Outcome: "ok", Detail: map[string]string{"method": m.Name()}})
+	// A new handle for the flow, in this browser only: whoever started the
+	// flow and planted its handle here cannot carry on past this gate.
+	if err := g.Engine.Rotate(ctx, w, fl.ID); err != nil {
+		return g.StepError(w, r, err)
+	}
 	http.Redirect(w, r, g.StepURL(), http.StatusSeeOther)
 	return nil
 }
