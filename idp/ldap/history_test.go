@@ -53,3 +53,41 @@ func TestActiveDirectoryResetHistoryWithPolicyHints(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenLDAPResetWithoutHistoryPolicy pins the one OpenLDAP case where a
+// reset may reuse a password: under a policy without pwdInHistory (here the
+// fixture policy of service accounts), slapd 2.5 keeps no pwdHistory and
+// accepts even the current password. frontdoor does not read password hashes
+// to refuse it (docs/security.md, P-9); a policy with pwdInHistory of 1 or
+// more makes slapd refuse it. If this fails, slapd changed: update the docs.
+func TestOpenLDAPResetWithoutHistoryPolicy(t *testing.T) {
+	s, _ := slapd(t)
+	admin := s.dialAdmin(t)
+	login := uniq(t, "fdtnohist")
+	dn := "uid=" + login + ",ou=people," + s.cfg.BaseDN
+	add := ldap.NewAddRequest(dn, nil)
+	add.Attribute("objectClass", []string{"inetOrgPerson"})
+	for k, v := range map[string]string{"uid": login, "cn": login, "sn": "Throwaway",
+		"userPassword": "Start-Pass-2026!", "pwdPolicySubentry": "cn=service,ou=policies," + s.cfg.BaseDN} {
+		add.Attribute(k, []string{v})
+	}
+	if err := admin.Add(add); err != nil {
+		t.Fatalf("add %s: %v", dn, err)
+	}
+	t.Cleanup(func() { _ = s.dialAdmin(t).Del(ldap.NewDelRequest(dn, nil)) })
+	d := newDirectory(t, s.cfg)
+	u, err := d.Lookup(t.Context(), login)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if err := d.SetPassword(t.Context(), u, "Same-Pass-2026!", idp.SetOptions{}); err != nil {
+			t.Fatalf("reset %d to the same password without pwdInHistory: %v", i+1, err)
+		}
+	}
+	if c, err := dialAs(s.cfg, dn, "Same-Pass-2026!"); err != nil {
+		t.Errorf("bind after the resets: %v", err)
+	} else {
+		c.Close()
+	}
+}
