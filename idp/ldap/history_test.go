@@ -58,9 +58,10 @@ func TestActiveDirectoryResetHistoryWithPolicyHints(t *testing.T) {
 // TestOpenLDAPResetWithoutHistoryPolicy pins the one OpenLDAP case where a
 // reset may reuse a password: under a policy without pwdInHistory (here the
 // fixture policy of service accounts), slapd 2.5 keeps no pwdHistory and
-// accepts even the current password. frontdoor does not read password hashes
-// to refuse it (docs/security.md, P-9); a policy with pwdInHistory of 1 or
-// more makes slapd refuse it. If this fails, slapd changed: update the docs.
+// accepts even the current password, and the recommended service account
+// (`=wx` on userPassword) cannot read the hash for frontdoor to refuse it
+// either; a policy with pwdInHistory of 1 or more makes slapd refuse it. If
+// this fails, slapd or the test ACL changed: update docs/directories.md.
 func TestOpenLDAPResetWithoutHistoryPolicy(t *testing.T) {
 	s, _ := slapd(t)
 	admin := s.dialAdmin(t)
