@@ -25,9 +25,11 @@ var errReused = errors.New("ldap: set password: the password is the current one 
 // and the recommended ACL (`=wx` on userPassword, no access to pwdHistory)
 // leaves nothing to read here. The check matters where ppolicy skips every
 // check for the writer: the rootdn, or an account with manage on
-// userPassword (ppolicy's "password administrator" since 2.5); such an
-// account can read what is compared. A value in a scheme that cannot be
-// compared is skipped and the scheme logged at debug level.
+// userPassword (ppolicy's "password administrator" since 2.5). Such an
+// account reads userPassword (manage includes read), so the current password
+// is refused; history values only where an ACL lets it read pwdHistory. A
+// value in a scheme that cannot be compared is skipped and the scheme logged
+// at debug level.
 func (d *Directory) refuseReuse(c *ldap.Conn, dn, password string) error {
 	req := ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1,
 		d.timeLimit(), false, "(objectClass=*)",
