@@ -64,7 +64,11 @@ func (d *Directory) refuseReuse(c *ldap.Conn, dn, password string) error {
 	}
 	if len(unknown) > 0 {
 		slices.Sort(unknown)
-		slog.Debug("ldap: password values in schemes frontdoor cannot compare; slapd's own history check applies",
+		log := d.Log
+		if log == nil {
+			log = slog.Default()
+		}
+		log.Debug("ldap: password values in schemes frontdoor cannot compare; slapd's own history check applies",
 			"dn", dn, "schemes", slices.Compact(unknown))
 	}
 	return nil

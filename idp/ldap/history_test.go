@@ -1,7 +1,10 @@
 package ldap
 
 import (
+	"bytes"
 	"errors"
+	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/go-ldap/ldap/v3"
@@ -203,5 +206,36 @@ func TestOpenLDAPResetHistoryFollowsPolicy(t *testing.T) {
 	wantHistory(t, "the current password", d.SetPassword(t.Context(), u, "Policy-Three-2026!", idp.SetOptions{}))
 	if err := d.SetPassword(t.Context(), u, "Policy-One-2026!", idp.SetOptions{}); err != nil {
 		t.Errorf("reset to a password older than pwdInHistory: %v; want it accepted", err)
+	}
+}
+
+// TestOpenLDAPResetHistoryUnknownScheme: a current password in a scheme
+// frontdoor cannot compare ({CRYPT}) does not block the reset, and the debug
+// line names the scheme but holds neither the stored value nor the password.
+func TestOpenLDAPResetHistoryUnknownScheme(t *testing.T) {
+	s, _ := slapd(t)
+	const crypt = "{CRYPT}$6$JXrNJY7gnDhgK6R7$vGiEJExGS7ndsm0P4YLneJChIL6W3a36ezHlLxuzgcG6wtfPKZqN0..bAs710StRheHiEy0q/jMHSIFnQT7rn1"
+	login, _ := addPerson(t, s, "fdtcrypt", nil)
+	d := passwordAdmin(t, s)
+	var buf bytes.Buffer
+	d.Log = slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	u, err := d.Lookup(t.Context(), login)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := ldap.NewModifyRequest(u.DN, nil)
+	m.Replace("userPassword", []string{crypt}) // slappasswd's hash of vectorPassword
+	if err := s.dialAdmin(t).Modify(m); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.SetPassword(t.Context(), u, vectorPassword, idp.SetOptions{}); err != nil {
+		t.Fatalf("reset over a {CRYPT} password: %v; want it written (cannot compare)", err)
+	}
+	out := buf.String()
+	if !strings.Contains(out, "{CRYPT}") {
+		t.Errorf("no debug line naming the scheme: %q", out)
+	}
+	if strings.Contains(out, "JXrNJY7gnDhgK6R7") || strings.Contains(out, vectorPassword) {
+		t.Errorf("the debug line holds the hash or the password: %q", out)
 	}
 }
