@@ -59,6 +59,7 @@ func Run(t *testing.T, f Fixture) {
 	t.Run("ChangePassword", func(t *testing.T) { testChangePassword(t, f) })
 	t.Run("Policy", func(t *testing.T) { testPolicy(t, f) })
 	t.Run("History", func(t *testing.T) { testHistory(t, f) })
+	t.Run("ResetHistory", func(t *testing.T) { testResetHistory(t, f) })
 	t.Run("Unicode", func(t *testing.T) { testUnicode(t, f) })
 	t.Run("LockUnlock", func(t *testing.T) { testLockUnlock(t, f) })
 	t.Run("ResetUnlocks", func(t *testing.T) { testResetUnlocks(t, f) })
