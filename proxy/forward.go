@@ -73,6 +73,7 @@ func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
 	}
 	// X-Real-IP is the client address frontdoor believes, never the client's word.
 	pr.Out.Header.Set("X-Real-IP", p.trusted.ClientIP(in).String())
+	dropRoutingHeaders(pr.Out.Header, in.Header, fromTrusted)
 	if len(p.opt.OwnCookies) > 0 {
 		dropCookies(pr.Out.Header, p.opt.OwnCookies)
 	}
