@@ -143,6 +143,8 @@ func (p *Proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error)
 	status := http.StatusBadGateway
 	var mbe *http.MaxBytesError
 	switch {
+	case slowBody(r):
+		status = http.StatusRequestTimeout
 	case errors.As(err, &mbe):
 		status = http.StatusRequestEntityTooLarge
 	case errors.Is(err, context.DeadlineExceeded):

@@ -103,6 +103,7 @@ func New(opt Options) (*Proxy, error) {
 	prefix := canonicalSegments(opt.Prefix, true)
 	p.prefixKey, p.prefixDepth = strings.TrimSuffix(routeKey(prefix), "/")+"/", len(prefix)
 	p.rp = p.reverseProxy()
+	p.withHSTS(p.rp)
 	return p, nil
 }
 
@@ -111,11 +112,14 @@ func New(opt Options) (*Proxy, error) {
 func (p *Proxy) ClientIP(r *http.Request) netip.Addr { return p.trusted.ClientIP(r) }
 
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	closeAfterChunked(w, r)
 	if status, why := refuse(r); status != 0 {
 		p.observe(ClassRefused, status, 0)
+		p.setHSTS(w.Header())
 		p.opt.ErrorPage(w, r, status, fmt.Errorf("refused request: %s", why))
 		return
 	}
+	r = limitBodyTime(w, r, p.opt.BodyTimeout)
 	if r2 := p.ownRequest(r); r2 != nil {
 		p.serveOwn(w, r2, ClassFrontdoor)
 		return
@@ -128,6 +132,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.ContentLength > p.opt.MaxBodyBytes && p.opt.MaxBodyBytes > 0 {
 		p.observe(ClassRefused, http.StatusRequestEntityTooLarge, 0)
+		p.setHSTS(w.Header())
 		p.opt.ErrorPage(w, r, http.StatusRequestEntityTooLarge, fmt.Errorf("request body of %d bytes is over the limit", r.ContentLength))
 		return
 	}
@@ -145,6 +150,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Proxy) serveOwn(w http.ResponseWriter, r *http.Request, class string) {
+	p.setHSTS(w.Header())
 	rec := &statusRecorder{ResponseWriter: w}
 	p.opt.Own.ServeHTTP(rec, r)
 	p.observe(class, rec.status(), 0)
