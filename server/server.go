@@ -159,6 +159,8 @@ func (s *Server) buildProxy() error {
 		PreserveHost:   *cfg.Upstream.PreserveHost,
 		OwnCookies:     []string{s.csrf.CookieName()},
 		MaxBodyBytes:   cfg.Server.MaxBodyBytes,
+		BodyTimeout:    cfg.Server.ReadTimeout.D(),
+		HSTS:           hstsValue(cfg.Server),
 		Timeout:        cfg.Upstream.Timeout.D(),
 		ErrorPage:      s.pages.Error,
 		Observe:        s.metrics.Observe,
