@@ -152,7 +152,18 @@ func canonicalPatterns(list []string) patterns {
 }
 
 // matchKey tells whether a canonical route key matches one of ps; the key
-// is also tried with a trailing slash, which canonical forms drop.
+// is also tried with the trailing slash that canonical forms drop, which
+// only an exact or prefix pattern ending in that slash can add a match for.
 func (ps patterns) matchKey(key string) bool {
-	return ps.match(key) || key != "/" && ps.match(key+"/")
+	for _, p := range ps {
+		if p.match(key) || p.segments == nil && isKeySlash(p.exact, key) {
+			return true
+		}
+	}
+	return false
+}
+
+// isKeySlash tells whether s is key+"/", without building it.
+func isKeySlash(s, key string) bool {
+	return len(s) == len(key)+1 && s[len(key)] == '/' && strings.HasPrefix(s, key)
 }

@@ -34,3 +34,26 @@ func FuzzCanonicalPath(f *testing.F) {
 		}
 	})
 }
+
+func TestPatternSegments(t *testing.T) {
+	for _, tt := range []struct {
+		pattern, path string
+		want          bool
+	}{
+		{"/realms/{realm}/login", "/realms/acme/login", true},
+		{"/realms/{realm}/login", "/realms//login", false},
+		{"/realms/{realm}/login", "/realms/acme/login/", false},
+		{"/realms/{realm}/login", "/realms/acme", false},
+		{"/realms/{realm}/login", "/realms/acme/login/x", false},
+		{"/realms/{realm}/*", "/realms/acme", true},
+		{"/realms/{realm}/*", "/realms/acme/x/y", true},
+		{"/realms/{realm}/*", "/realms", false},
+		{"/realms/{realm}/*", "/realms/", false},
+		{"/a/{x}", "/a/b", true},
+		{"/a/{x}", "/b/b", false},
+	} {
+		if got := compilePattern(tt.pattern).match(tt.path); got != tt.want {
+			t.Errorf("%s matches %s: %v, want %v", tt.pattern, tt.path, got, tt.want)
+		}
+	}
+}

@@ -23,11 +23,21 @@ var routingHeaders = []string{
 	"X-Originating-IP", "X-Remote-IP", "X-Remote-Addr", "X-ProxyUser-Ip", "CF-Connecting-IP", "Fastly-Client-IP",
 }
 
+// routingKeys are routingHeaders in canonical form, deleted without
+// canonicalising them again on every request.
+var routingKeys = func() []string {
+	keys := make([]string, len(routingHeaders))
+	for i, h := range routingHeaders {
+		keys[i] = http.CanonicalHeaderKey(h)
+	}
+	return keys
+}()
+
 // dropRoutingHeaders removes routingHeaders from a request to the upstream.
 // X-Forwarded-Port is kept only from a trusted proxy, and only as a port.
 func dropRoutingHeaders(out, in http.Header, fromTrusted bool) {
-	for _, h := range routingHeaders {
-		out.Del(h)
+	for _, k := range routingKeys {
+		delete(out, k)
 	}
 	out.Del("X-Forwarded-Port")
 	if fromTrusted {

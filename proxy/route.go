@@ -21,7 +21,7 @@ func (p *Proxy) ownRequest(r *http.Request) *http.Request {
 		segs = canonicalSegments(escaped, true)
 		key = routeKey(segs)
 	}
-	if !strings.HasPrefix(key+"/", p.prefixKey) {
+	if !strings.HasPrefix(key, p.prefixKey) && !isKeySlash(p.prefixKey, key) {
 		return nil
 	}
 	if segs == nil {
@@ -40,12 +40,12 @@ func (p *Proxy) interceptTarget(r *http.Request) string {
 		return ""
 	}
 	escaped := r.URL.EscapedPath()
-	keys := [2]string{escaped, escaped}
+	key, key2 := escaped, escaped
 	if !isCanonical(escaped) {
-		keys = [2]string{routeKey(canonicalSegments(escaped, true)), routeKey(canonicalSegments(escaped, false))}
+		key, key2 = routeKey(canonicalSegments(escaped, true)), routeKey(canonicalSegments(escaped, false))
 	}
 	for _, ic := range p.intercept {
-		if ic.patterns.match(r.URL.Path) || ic.canonical.matchKey(keys[0]) || ic.canonical.matchKey(keys[1]) {
+		if ic.patterns.match(r.URL.Path) || ic.canonical.matchKey(key) || key2 != key && ic.canonical.matchKey(key2) {
 			return ic.target
 		}
 	}
