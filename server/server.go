@@ -149,6 +149,8 @@ func (s *Server) buildProxy() error {
 		PreserveHost:   *cfg.Upstream.PreserveHost,
 		OwnCookies:     s.ownCookies(),
 		MaxBodyBytes:   cfg.Server.MaxBodyBytes,
+		BodyTimeout:    cfg.Server.ReadTimeout.D(),
+		HSTS:           hstsValue(cfg.Server),
 		Timeout:        cfg.Upstream.Timeout.D(),
 		ErrorPage:      s.pages.Error,
 		Observe:        s.metrics.Observe,
