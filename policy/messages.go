@@ -17,7 +17,8 @@ const GuessableMessage = "Your password has a word, phrase, or pattern that make
 // the reason's number where the sentence has one.
 var messages = map[string]map[string]string{
 	"en": {
-		ReasonInvalid:  "Your password contains characters that can't be used, such as control characters.",
+		ReasonInvalid:  "Your password contains characters that can't be used.",
+		ReasonControl:  "Your password contains invisible or control characters, such as a line break or a change of writing direction. Type it again without them.",
 		ReasonTooShort: "Your password must have at least %d characters.",
 		ReasonTooLong:  "Your password can have at most %d characters.",
 		ReasonClasses:  "Your password must contain at least %d of these: capital letters, small letters, numbers, symbols.",
@@ -27,7 +28,8 @@ var messages = map[string]map[string]string{
 		ReasonWeak:     "Your password is too easy to guess. Try a longer one, or several words that have nothing to do with each other.",
 	},
 	"fr": {
-		ReasonInvalid:  "Votre mot de passe contient des caractères qui ne peuvent pas être utilisés, comme des caractères de contrôle.",
+		ReasonInvalid:  "Votre mot de passe contient des caractères qui ne peuvent pas être utilisés.",
+		ReasonControl:  "Votre mot de passe contient des caractères invisibles ou de contrôle, comme un saut de ligne ou un changement de sens d'écriture. Saisissez-le de nouveau sans eux.",
 		ReasonTooShort: "Votre mot de passe doit comporter au moins %d caractères.",
 		ReasonTooLong:  "Votre mot de passe ne peut pas dépasser %d caractères.",
 		ReasonClasses:  "Votre mot de passe doit contenir au moins %d de ces types de caractères\u00a0: majuscules, minuscules, chiffres, symboles.",

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-var allReasons = []string{ReasonInvalid, ReasonTooShort, ReasonTooLong, ReasonClasses, ReasonBanned, ReasonContext, ReasonBreached, ReasonWeak}
+var allReasons = []string{ReasonInvalid, ReasonControl, ReasonTooShort, ReasonTooLong, ReasonClasses, ReasonBanned, ReasonContext, ReasonBreached, ReasonWeak}
 
 func TestMessages(t *testing.T) {
 	for _, lang := range Languages {
