@@ -15,7 +15,8 @@
 // control characters are refused outright. Optional checks: a breached
 // password corpus (package breached) and a zxcvbn strength minimum.
 //
-// Messages and rules are kept here as a small table in English and French,
-// keyed by reason code, so that pages and the check-password command say the
-// same.
+// The package holds no words: reasons and rules are codes with numbers, and
+// their sentences are catalogue messages (policy.reason.CODE,
+// policy.rule.CODE) in the pages' catalogues, so that pages, emails and the
+// check-password command say the same in every language an operator adds.
 package policy

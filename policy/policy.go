@@ -44,9 +44,6 @@ type Reason struct {
 	N int
 }
 
-// Message returns the sentence telling the user about r in lang.
-func (r Reason) Message(lang string) string { return Message(r.Code, lang, r.N) }
-
 // Result is the verdict on a password. A refusal is a result, not an error.
 type Result struct {
 	OK      bool

@@ -74,6 +74,7 @@ var pageCases = []pageCase{
 	{"not_configured", "not_configured", "", Notice{Back: "/login"}},
 	{"error", "error", "Acme <Corp>", ErrorInfo{Status: 503, Title: "error.unavailable.title", Message: "error.unavailable.message", Back: "/"}},
 	{"form", "demo_form", "Acme", sampleForm},
+	{"reset_password", "reset_password", "Acme", samplePasswordPage},
 }
 
 func renderCase(t testing.TB, c pageCase, lang language.Tag) []byte {
