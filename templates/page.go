@@ -26,6 +26,7 @@ type Page struct {
 
 	set  *Set
 	lang int
+	here string
 }
 
 func (s *Set) newPage(v View) *Page {
@@ -35,7 +36,7 @@ func (s *Set) newPage(v View) *Page {
 		Lang: tag.String(), Dir: direction(tag),
 		Product: Product, Organization: s.opt.Organization, Prefix: s.opt.Prefix,
 		RequestID: v.RequestID, CSRFField: CSRFField, CSRFToken: v.CSRFToken,
-		Data: v.Data, set: s, lang: i,
+		Data: v.Data, set: s, lang: i, here: v.Here,
 	}
 }
 

@@ -174,6 +174,10 @@ type View struct {
 	CSRFToken string
 	// Data is the page's own data, such as a Form, Notice or ErrorInfo.
 	Data any
+	// Here is the address that shows this page again by GET, such as
+	// "/.frontdoor/reset/step" or "?return_to=%2Flogin" (the request's own
+	// query), for the language switcher's links; none are shown when empty.
+	Here string
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
