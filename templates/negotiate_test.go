@@ -56,3 +56,23 @@ func TestRenderLanguageOfRegionalTag(t *testing.T) {
 		t.Errorf("Languages() = %v, want %v", got, want)
 	}
 }
+
+func TestNegotiateLocale(t *testing.T) {
+	s := testSet(t, "")
+	tests := []struct {
+		env  []string
+		want language.Tag
+	}{
+		{[]string{"", "", "fr_FR.UTF-8"}, language.French},
+		{[]string{"de_AT.UTF-8@euro", "", "fr_FR.UTF-8"}, language.German},
+		{[]string{"", "es_ES.UTF-8", "fr_FR.UTF-8"}, language.Spanish},
+		{[]string{"C.UTF-8"}, language.English},
+		{[]string{"POSIX"}, language.English},
+		{[]string{"", ""}, language.English},
+	}
+	for _, tt := range tests {
+		if got := s.NegotiateLocale(tt.env...); got != tt.want {
+			t.Errorf("NegotiateLocale(%q) = %s, want %s", tt.env, got, tt.want)
+		}
+	}
+}

@@ -85,6 +85,13 @@ func messageData(product, org string, args []any) (map[string]any, error) {
 	return data, nil
 }
 
+// Dir returns "rtl" or "ltr", the writing direction of the supported
+// language nearest to lang, for the dir attribute of text frontdoor writes
+// outside its own pages (the links it injects into the sign-in page).
+func (s *Set) Dir(lang language.Tag) string {
+	return direction(s.cat.tags[s.cat.index(lang)])
+}
+
 func direction(tag language.Tag) string {
 	if rtl(tag) {
 		return "rtl"
