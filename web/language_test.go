@@ -54,6 +54,9 @@ func TestLanguageChoiceIsKept(t *testing.T) {
 	if !strings.Contains(page, `<html lang="ar" dir="rtl">`) || !strings.Contains(page, "لم يتم إعداد الخدمة الذاتية بعد") {
 		t.Errorf("?lang=ar did not give the Arabic page:\n%s", page)
 	}
+	if v := resp.Header.Get("Vary"); !strings.Contains(v, "Accept-Language") || !strings.Contains(v, "Cookie") {
+		t.Errorf("Vary: %q; a cache must not serve one user's language to another", v)
+	}
 	var c *http.Cookie
 	for _, k := range resp.Cookies() {
 		if k.Name == templates.LangCookie {
