@@ -125,7 +125,7 @@ func (s *Server) sendCode(m methods.EmailMessage) {
 // confirmReset tells the user their password was reset, at every address on
 // the account.
 func (s *Server) confirmReset(r *http.Request, u idp.User) {
-	lang := s.templates.Negotiate(r.Header.Get("Accept-Language"))
+	lang := s.templates.Lang(r)
 	for _, to := range u.Emails {
 		s.sendMail(to, "reset_done", lang, struct{ Login, Time string }{u.Login, time.Now().UTC().Format("2006-01-02 15:04 MST")})
 	}
@@ -150,7 +150,9 @@ func (s *Server) snippet(r *http.Request, returnTo string) []byte {
 	q := "?return_to=" + url.QueryEscape(returnTo)
 	prefix := s.cfg.Server.Prefix
 	var b strings.Builder
-	b.WriteString(`<p class="frontdoor-links">`)
+	// The links' own language and direction: Arabic links read right to left
+	// in a left-to-right sign-in page.
+	b.WriteString(`<p class="frontdoor-links" lang="` + html.EscapeString(lang.String()) + `" dir="` + s.templates.Dir(lang) + `">`)
 	link := func(page, id string) {
 		text, err := s.templates.Message(lang, id)
 		if err != nil {

@@ -64,8 +64,7 @@ func (g *Gate) captchaImage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (g *Gate) captchaAudio(w http.ResponseWriter, r *http.Request) error {
-	lang := g.Pages.Templates.Negotiate(r.Header.Get("Accept-Language"))
-	base, _ := lang.Base()
+	base, _ := g.Pages.Templates.Lang(r).Base()
 	return g.writeCaptcha(w, r, "audio/wav", func(c captcha.Challenge) error { return c.WriteAudio(w, base.String()) })
 }
 

@@ -27,7 +27,7 @@ func (g *Gate) method(name string) methods.Method {
 // account may not go on or cannot use the method.
 func (g *Gate) target(r *http.Request, fl store.Flow, s *State, m methods.Method) methods.Target {
 	t := methods.Target{FlowID: fl.ID, Purpose: "gate" + strconv.Itoa(len(s.Passed)+1),
-		Lang: g.Pages.Templates.Negotiate(r.Header.Get("Accept-Language")).String()}
+		Lang: g.Pages.Templates.Lang(r).String()}
 	if s.User != nil && s.Outcome == "" {
 		if _, ok := m.Hint(*s.User); ok {
 			t.User = s.User
