@@ -88,19 +88,25 @@ func rewrite(body io.ReadCloser, size int64, c codec, sel selector, snippet []by
 	if c.encode == nil {
 		return rewritePlain(body, size, sel, snippet)
 	}
+	// The compressed body is read whole first: it is replayed as it came when
+	// the page has no anchor, and decoding from memory is faster than from a
+	// stream (no read-ahead buffer between the decoder and the body).
 	raw := pages.Get().(*bytes.Buffer)
-	page := pages.Get().(*bytes.Buffer)
-	defer putPage(page)
 	if size > 0 && size < lookahead {
 		raw.Grow(int(size) + 1)
 	}
-	err := c.unpack(io.TeeReader(io.LimitReader(body, lookahead), raw), page, maxPage)
-	complete := err == nil && page.Len() < maxPage && raw.Len() < lookahead && atEOF(io.TeeReader(body, raw))
-	if !complete {
-		// Too long, cut short or undecodable: stream it through the injector
-		// (which reports a decoding error). The held bytes go with the
-		// stream, so raw is not pooled again.
+	_, err := raw.ReadFrom(io.LimitReader(body, lookahead))
+	if err != nil || raw.Len() >= lookahead || !atEOF(io.TeeReader(body, raw)) {
+		// Too long (or cut short): stream it through the injector. The held
+		// bytes go with the stream, so raw is not pooled again.
 		return stream(io.MultiReader(bytes.NewReader(raw.Bytes()), body), body, c, sel, snippet)
+	}
+	page := pages.Get().(*bytes.Buffer)
+	defer putPage(page)
+	if err := c.unpack(bytes.NewReader(raw.Bytes()), page, maxPage); err != nil || page.Len() >= maxPage {
+		// Undecodable, or decoding to more than maxPage: the stream reports
+		// the error, or injects as the page goes.
+		return stream(bytes.NewReader(raw.Bytes()), body, c, sel, snippet)
 	}
 	var st scanState
 	_, at := st.scan(page.Bytes(), sel, true)
