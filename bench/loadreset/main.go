@@ -42,7 +42,7 @@ type options struct {
 	usersPerVU    int
 	duration      time.Duration
 	portBase      int
-	synchronous   string
+	profile       string
 }
 
 func main() {
@@ -54,6 +54,7 @@ func main() {
 	flag.IntVar(&o.usersPerVU, "accounts-per-vu", 3, "accounts each virtual user resets in turn")
 	flag.DurationVar(&o.duration, "d", 20*time.Second, "how long virtual users start new resets")
 	flag.IntVar(&o.portBase, "port-base", 28181, "first loopback port (SMTP, then replicas and their metrics)")
+	flag.StringVar(&o.profile, "profile", "", "run frontdoor in this process and write cpu.pprof and heap.pprof to this folder (one replica; no RSS figure)")
 	flag.Parse()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "loadreset:", err)
@@ -132,6 +133,18 @@ func run(o options) error {
 			return err
 		}
 		logf, _ := os.Create(filepath.Join(dir, fmt.Sprintf("frontdoor-%d.log", i)))
+		if o.profile != "" {
+			stop, err := serveInProcess(cfgPath, logf)
+			if err != nil {
+				return err
+			}
+			defer stop()
+			if err := waitListening(listen); err != nil {
+				return err
+			}
+			hosts = append(hosts, listen)
+			break
+		}
 		cmd := exec.Command(o.frontdoor, "serve", "--config", cfgPath)
 		cmd.Stdout, cmd.Stderr = logf, logf
 		if err := cmd.Start(); err != nil {
@@ -153,6 +166,13 @@ func run(o options) error {
 	stopSampling := make(chan struct{})
 	go rss.run(stopSampling, &inFlight, &maxInFlight)
 
+	if o.profile != "" {
+		stop, err := startProfile(o.profile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	start := time.Now()
 	deadline := start.Add(o.duration)
 	var wg sync.WaitGroup
