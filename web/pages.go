@@ -30,7 +30,7 @@ type Pages struct {
 // logger returns the request's logger, or Pages.Logger with the request ID
 // for a request that did not pass through RequestIDs.
 func (p *Pages) logger(r *http.Request, id string) *slog.Logger {
-	if l, ok := r.Context().Value(loggerKey).(*slog.Logger); ok && l != nil {
+	if l := contextLogger(r.Context()); l != nil {
 		return l
 	}
 	l := p.Logger
