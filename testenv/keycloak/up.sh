@@ -45,15 +45,31 @@ healthy() {
 # The testenv slapd is the LDAP realm's directory; start it first (quick when up).
 "$TESTENV_ROOT/slapd/up.sh"
 mkdir -p "$dir"
-if pid_alive "$pidfile" && healthy; then
-	write_env
-	exit 0
-fi
-
 apt_install openjdk-17-jre-headless maven unzip curl jq openssl
 for j in /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/java-17-openjdk-arm64; do
 	[ -x "$j/bin/java" ] && export JAVA_HOME=$j && break
 done
+"$TESTENV_ROOT/slapd/certs.sh" "$dir/tls"
+# shellcheck disable=SC1091
+source "$STATE/slapd/env"
+# Both realms declare the contact attributes (mobile, phone) in their user profile.
+with_profile() {
+	jq --arg p "$(jq -c . "$here/user-profile.json")" '.components["org.keycloak.userprofile.UserProfileProvider"] =
+		[{providerId: "declarative-user-profile", subComponents: {}, config: {"kc.user.profile.config": [$p]}}]'
+}
+mkdir -p "$dir/import"
+"$here/realm.sh" <"$TESTENV_ROOT/fixtures/users.tsv" | with_profile >"$dir/import/frontdoor-realm.json"
+sed -e "s|@LDAPS_URL@|$SLAPD_LDAPS_URL|g" -e "s|@BASE_DN@|$SLAPD_BASE_DN|g" \
+	-e "s|@BIND_DN@|$SLAPD_BIND_DN|g" -e "s|@BIND_PASSWORD@|$SLAPD_BIND_PASSWORD|g" \
+	"$here/frontdoor-ldap-realm.json.in" | with_profile >"$dir/import/frontdoor-ldap-realm.json" ||
+	die "keycloak: bad LDAP realm JSON"
+# An imported realm is skipped when it exists: start from an empty database when
+# the realm files changed.
+sum=$(cat "$dir/import"/*.json | sha256sum | cut -d' ' -f1)
+if pid_alive "$pidfile" && healthy && [ "$(cat "$dir/realms.sum" 2>/dev/null)" = "$sum" ]; then
+	write_env
+	exit 0
+fi
 
 stop_pidfile "$pidfile"
 for p in $http_port $https_port $mgmt_port; do
@@ -71,21 +87,8 @@ if [ ! -x "$dist/bin/kc.sh" ]; then
 	unzip -q "$zip" -d "$dist.tmp" && mv "$dist.tmp/keycloak-$version" "$dist" && rm -rf "$dist.tmp"
 fi
 
-"$TESTENV_ROOT/slapd/certs.sh" "$dir/tls"
-# shellcheck disable=SC1091
-source "$STATE/slapd/env"
-mkdir -p "$dir/import"
-"$here/realm.sh" <"$TESTENV_ROOT/fixtures/users.tsv" >"$dir/import/frontdoor-realm.json"
-sed -e "s|@LDAPS_URL@|$SLAPD_LDAPS_URL|g" -e "s|@BASE_DN@|$SLAPD_BASE_DN|g" \
-	-e "s|@BIND_DN@|$SLAPD_BIND_DN|g" -e "s|@BIND_PASSWORD@|$SLAPD_BIND_PASSWORD|g" \
-	"$here/frontdoor-ldap-realm.json.in" >"$dir/import/frontdoor-ldap-realm.json"
-jq -e . "$dir/import/frontdoor-ldap-realm.json" >/dev/null || die "keycloak: bad LDAP realm JSON"
-# An imported realm is skipped when it exists: start from an empty database when
-# the realm files changed.
-sum=$(cat "$dir/import"/*.json | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$dir/realms.sum" 2>/dev/null)" != "$sum" ]; then
-	rm -rf "$dist/data/h2"
-	echo "$sum" >"$dir/realms.sum"
+	rm -rf "$dist/data/h2" "$dir/realms.sum"
 fi
 rm -rf "$dist/data/import" && mkdir -p "$dist/data" && cp -r "$dir/import" "$dist/data/import"
 
@@ -99,7 +102,7 @@ KC_BOOTSTRAP_ADMIN_USERNAME=$admin_user KC_BOOTSTRAP_ADMIN_PASSWORD=$admin_pw \
 	--truststore-paths="$SLAPD_CA_FILE" \
 	</dev/null >"$dir/keycloak.log" 2>&1 &
 echo $! >"$pidfile"
-timeout=${KEYCLOAK_START_TIMEOUT:-300}
+timeout=${KEYCLOAK_START_TIMEOUT:-600}
 until healthy; do
 	pid_alive "$pidfile" || die "keycloak exited during start; see $dir/keycloak.log"
 	[ $(($(date +%s) - started)) -lt "$timeout" ] ||
@@ -114,5 +117,6 @@ for _ in 1 2 3; do
 		-d password=wrong-password "$url/realms/frontdoor/protocol/openid-connect/token" || true
 done
 
+echo "$sum" >"$dir/realms.sum"
 write_env
 log "keycloak ready on $url in $(($(date +%s) - started))s"
