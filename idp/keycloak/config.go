@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 )
 
@@ -37,7 +36,7 @@ type Config struct {
 	// of the system roots.
 	CAFile string `yaml:"ca_file"`
 	// Timeout bounds each request (default 10s).
-	Timeout config.Duration `yaml:"timeout"`
+	Timeout time.Duration `yaml:"timeout"`
 	// PrivilegedRoles are realm roles whose holders (directly, through a
 	// composite role or a group) are privileged: self-service never touches
 	// their passwords.
@@ -94,7 +93,7 @@ func (c *Config) Validate() []idp.Problem {
 	if c.Timeout < 0 {
 		add("timeout", "must not be negative")
 	} else if c.Timeout == 0 {
-		c.Timeout = config.Duration(DefaultTimeout)
+		c.Timeout = DefaultTimeout
 	}
 	for i, r := range c.PrivilegedRoles {
 		if strings.TrimSpace(r) == "" {
@@ -151,7 +150,7 @@ func httpClient(c Config) (*http.Client, error) {
 	}
 	return &http.Client{
 		Transport: tr,
-		Timeout:   c.Timeout.D(),
+		Timeout:   c.Timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},

@@ -18,7 +18,7 @@ func TestConfigValidate(t *testing.T) {
 	if ps := c.Validate(); len(ps) > 0 {
 		t.Fatalf("Validate(good) = %v", ps)
 	}
-	if c.BaseURL != "https://sso.example.test" || c.Timeout.D() != DefaultTimeout ||
+	if c.BaseURL != "https://sso.example.test" || c.Timeout != DefaultTimeout ||
 		c.Attributes.Mobile != "mobile" || c.Attributes.Phone != "phone" {
 		t.Errorf("defaults not applied: %+v", c)
 	}

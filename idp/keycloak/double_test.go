@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 )
 
@@ -137,7 +136,7 @@ func TestDoubleSlowServer(t *testing.T) {
 		}
 	})
 	defer close(release)
-	dir := d.directory(t, func(c *Config) { c.Timeout = config.Duration(50 * time.Millisecond) })
+	dir := d.directory(t, func(c *Config) { c.Timeout = 50 * time.Millisecond })
 	if _, err := dir.Lookup(t.Context(), "alice"); !errors.Is(err, idp.ErrUnavailable) {
 		t.Errorf("Lookup on a server that does not answer = %v; want ErrUnavailable", err)
 	}
