@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
+	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows"
 	"github.com/frontdoor-sspr/frontdoor/flows/gate"
 	"github.com/frontdoor-sspr/frontdoor/flows/helpdesk"
@@ -51,7 +52,7 @@ func (s *Server) routes() {
 	} else {
 		s.own.Handle("GET "+prefix+"unlock", s.notice("not_configured"))
 	}
-	if h := cfg.Helpdesk; h != nil && (h.URL != "" || s.mail != nil && (h.Email != "" || h.Group != "" && s.directory != nil)) {
+	if h := cfg.Helpdesk; h != nil {
 		helpdesk.New(helpdesk.Options{
 			Prefix: prefix, PublicURL: cfg.Server.PublicURL, URL: h.URL, Captcha: cfg.Captcha.Provider != "none",
 		}, helpdesk.Deps{
@@ -66,22 +67,17 @@ func (s *Server) routes() {
 	}))
 }
 
-// resetAvailable tells whether the configuration sets up the reset flow.
+// resetAvailable tells whether the configuration sets up the reset flow;
+// check has made sure it has what it needs.
 func (s *Server) resetAvailable() bool {
-	c := s.cfg
-	return c.Reset != nil && c.Reset.Enabled != "none" && s.directory != nil && s.mail != nil
+	return s.cfg.Reset != nil && s.cfg.Reset.Enabled != config.EnabledNone
 }
 
-// unlockAvailable tells whether the configuration sets up the unlock flow:
-// it shares the reset flow's methods and gates, and needs a directory that
-// can unlock.
+// unlockAvailable tells whether the configuration sets up the unlock flow;
+// check has made sure it has a reset section to take its gates from and a
+// directory that can unlock.
 func (s *Server) unlockAvailable() bool {
-	c := s.cfg
-	if c.Unlock == nil || c.Unlock.Enabled == "none" || c.Reset == nil || s.directory == nil || s.mail == nil {
-		return false
-	}
-	_, ok := idp.Directory(s.directory).(idp.Unlocker)
-	return ok
+	return s.cfg.Unlock != nil && s.cfg.Unlock.Enabled != config.EnabledNone
 }
 
 // notice renders a page that only says something (not set up yet, coming).
@@ -91,17 +87,17 @@ func (s *Server) notice(page string) http.Handler {
 	})
 }
 
-// methods returns the configured verification methods that this build has.
+// methods builds the configured verification methods, in the configured
+// order; check has refused any this build does not have.
 func (s *Server) methods() []methods.Method {
+	env := methods.Env{
+		Codes:     &methods.CodeService{Codes: s.store.Codes(), Limits: s.store.Limits(), Secret: s.secret, Now: time.Now},
+		SendEmail: s.sendCode,
+	}
 	var ms []methods.Method
 	for _, name := range s.cfg.Reset.Methods {
-		switch name {
-		case "email":
-			ms = append(ms, &methods.Email{Codes: s.store.Codes(), Limits: s.store.Limits(), Secret: s.secret,
-				Send: s.sendCode, Now: time.Now})
-		default:
-			s.log.Warn("verification method not available in this build; it is not offered", "method", name)
-		}
+		spec, _ := methods.Lookup(name)
+		ms = append(ms, spec.New(env))
 	}
 	return ms
 }

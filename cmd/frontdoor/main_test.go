@@ -17,6 +17,19 @@ store:
   dsn: "frontdoor.db"
 `
 
+const ldapDir = `directory:
+  type: openldap
+  urls: ["ldaps://127.0.0.1:636"]
+  bind_dn: "cn=frontdoor,ou=services,dc=example,dc=test"
+  bind_password: x
+  base_dn: "dc=example,dc=test"
+`
+
+const mail = `email:
+  from: "frontdoor <no-reply@example.test>"
+  smtp: {host: 127.0.0.1, port: 25, tls: none}
+`
+
 func runCmd(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
@@ -61,6 +74,17 @@ directory:
 			[]string{"server.listen", "server.public_url", "upstream.url", "store.driver"}},
 		{"banned term too short", base + "password_policy:\n  banned_terms: [abc]\n", 1, []string{"password_policy.banned_terms[0]"}},
 		{"unknown key", base + "surprise: true\n", 1, []string{"surprise"}},
+		{"unknown key in the backend's section", base + ldapDir + "  bind_password_fiel: x\n", 1, []string{"bind_password_fiel", "section directory"}},
+		{"directory type not in this build", base + strings.Replace(ldapDir, "openldap", "novell", 1), 1, []string{"directory.type", "novell"}},
+		{"method not in this build", base + ldapDir + mail + "reset:\n  methods: [email, sms]\n", 1, []string{"reset.methods[1]", "not a method this build has"}},
+		{"email method without email", base + ldapDir + "reset:\n  methods: [email]\n", 1, []string{"email: is required"}},
+		{"unlock without reset", base + ldapDir + mail + "unlock:\n  enabled: all\n", 1, []string{"unlock:", "reset section"}},
+		{"reset groups without groups", base + ldapDir + mail + "reset:\n  enabled: groups\n", 1, []string{"reset.groups"}},
+		{"unlock groups without groups", base + ldapDir + mail + "reset: {}\nunlock:\n  enabled: groups\n", 1, []string{"unlock.groups"}},
+		{"helpdesk group without a directory", base + mail + "helpdesk:\n  group: cn=helpdesk,dc=example,dc=test\n", 1, []string{"helpdesk.group", "directory"}},
+		{"helpdesk email without email", base + "helpdesk:\n  email: help@example.test\n", 1, []string{"email: is required", "helpdesk"}},
+		{"overlapping intercepts", strings.Replace(base, "url: \"http://127.0.0.1:8081\"", "url: \"http://127.0.0.1:8081\"\n  intercept: {reset: [/forgot*], unlock: [/forgot-unlock]}", 1), 1,
+			[]string{"upstream.intercept.unlock[0]", "overlaps"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -89,7 +89,7 @@ func (f *Flow) current(ctx context.Context, was idp.User) (idp.User, error) {
 	if err != nil {
 		return idp.User{}, err
 	}
-	if !strings.EqualFold(u.DN, was.DN) {
+	if u.ID != was.ID {
 		return idp.User{}, errors.New("unlock: the user ID names another account since identify")
 	}
 	return u, nil

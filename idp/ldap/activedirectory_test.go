@@ -5,7 +5,6 @@ import (
 
 	"github.com/go-ldap/ldap/v3"
 
-	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/idp/idptest"
 	"github.com/frontdoor-sspr/frontdoor/testenv"
@@ -15,8 +14,8 @@ func samba(t *testing.T) (server, string) {
 	v := testenv.Require(t, "samba", "SAMBA_URL", "SAMBA_LDAP_URL", "SAMBA_CA_FILE", "SAMBA_BASE_DN",
 		"SAMBA_BIND_DN", "SAMBA_BIND_PASSWORD", "SAMBA_ADMIN_DN", "SAMBA_ADMIN_PASSWORD")
 	return server{
-		cfg: config.Directory{
-			Type:         string(ActiveDirectory),
+		cfg: Config{
+			Dialect:      ActiveDirectory,
 			URLs:         []string{v[0]},
 			CAFile:       v[2],
 			BaseDN:       v[3],
