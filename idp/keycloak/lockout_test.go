@@ -122,7 +122,7 @@ func TestKeycloakLDAPFederation(t *testing.T) {
 	defer root.Close()
 	add := ldap.NewAddRequest(dn, nil)
 	for k, val := range map[string]string{"objectClass": "inetOrgPerson", "uid": login, "cn": login,
-		"sn": "Throwaway", "mail": login + "@example.test", "userPassword": startPassword} {
+		"givenName": "Throw", "sn": "Away", "mail": login + "@example.test", "userPassword": startPassword} {
 		add.Attribute(k, []string{val})
 	}
 	if err := root.Add(add); err != nil {
