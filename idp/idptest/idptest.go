@@ -71,12 +71,12 @@ func Run(t *testing.T, f Fixture) {
 		{"LockUnlock", c.unlocker != nil, testLockUnlock},
 		{"ResetUnlocks", c.setter != nil, testResetUnlocks},
 		{"ResetKeepsLock", c.setter != nil, testResetKeepsLock},
-		{"PermanentLock", c.unlocker != nil && c.setter != nil, testPermanentLock},
+		{"PermanentLock", c.unlocker != nil && c.setter != nil && f.PermanentLock, testPermanentLock},
 		{"Unavailable", true, testUnavailable},
 	}
 	for _, tc := range cases {
 		if !tc.needs {
-			t.Logf("%s: not run, the backend lacks the capability", tc.name)
+			t.Logf("%s: not run, the backend lacks the capability (or, for PermanentLock, the directory has no administrative lock)", tc.name)
 			continue
 		}
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, f, c) })
