@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/frontdoor-sspr/frontdoor/idp"
+	"github.com/frontdoor-sspr/frontdoor/idp/keycloak"
 	"github.com/frontdoor-sspr/frontdoor/idp/ldap"
 )
 
@@ -15,6 +16,7 @@ import (
 var registry = map[string]func() idp.BackendConfig{
 	"openldap":        ldap.NewOpenLDAPConfig,
 	"activedirectory": ldap.NewActiveDirectoryConfig,
+	"keycloak":        keycloak.NewConfig,
 }
 
 // New returns the empty configuration section of the backend named typ, and

@@ -21,10 +21,10 @@ const (
 // in, and a fresh password is then accepted. Where they do not (Samba), the
 // reuses are accepted: the documented gap, checked so that the fixture flag
 // and docs/directories.md cannot drift from what the server does.
-func testResetHistory(t *testing.T, f Fixture) {
+func testResetHistory(t *testing.T, f Fixture, caps capabilities) {
 	u := throwaway(t, f, startPassword)
 	for _, pw := range []string{historyFirst, historySecond} {
-		if err := f.Backend.SetPassword(t.Context(), u, pw, idp.SetOptions{}); err != nil {
+		if err := caps.setter.SetPassword(t.Context(), u, pw, idp.SetOptions{}); err != nil {
 			t.Fatalf("SetPassword(%s): %v", pw, err)
 		}
 	}
@@ -32,7 +32,7 @@ func testResetHistory(t *testing.T, f Fixture) {
 		{"a password in the history", historyFirst},
 		{"the current password", historySecond},
 	} {
-		err := f.Backend.SetPassword(t.Context(), u, c.password, idp.SetOptions{})
+		err := caps.setter.SetPassword(t.Context(), u, c.password, idp.SetOptions{})
 		var pe *idp.PolicyError
 		refused := errors.As(err, &pe) && pe.Has(idp.ReasonHistory)
 		switch {
@@ -46,7 +46,7 @@ func testResetHistory(t *testing.T, f Fixture) {
 			mustBind(t, f, u, c.password, "after the accepted reset to "+c.name)
 		}
 	}
-	if err := f.Backend.SetPassword(t.Context(), u, historyFresh, idp.SetOptions{}); err != nil {
+	if err := caps.setter.SetPassword(t.Context(), u, historyFresh, idp.SetOptions{}); err != nil {
 		t.Fatalf("reset to a fresh password: %v", err)
 	}
 	mustBind(t, f, u, historyFresh, "after the reset to a fresh password")
