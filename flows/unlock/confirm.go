@@ -32,6 +32,12 @@ func (f *Flow) confirm(w http.ResponseWriter, r *http.Request) error {
 	if fl.Step != stepConfirm || s.User == nil {
 		return f.gate.StepError(w, r, flows.ErrWrongStep)
 	}
+	// Asked before the flow is claimed, so that nothing is consumed: the
+	// flow stays at confirm and the daily cap is not counted.
+	unlocker, ok := f.Directory.(idp.Unlocker)
+	if !ok {
+		return errors.New("unlock: the directory cannot unlock accounts")
+	}
 	ctx := r.Context()
 	if err := flows.Advance(ctx, f.Engine, fl.ID, []string{stepConfirm}, func(*gate.State) (string, error) { return stepUnlocking, nil }); err != nil {
 		return f.gate.StepError(w, r, err)
@@ -50,10 +56,6 @@ func (f *Flow) confirm(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !allowed {
 		return f.stop(w, r, fl.ID, &s, outcomeCapped)
-	}
-	unlocker, ok := f.Directory.(idp.Unlocker)
-	if !ok {
-		return errors.New("unlock: the directory cannot unlock accounts")
 	}
 	err = unlocker.Unlock(ctx, u)
 	switch {

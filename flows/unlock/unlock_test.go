@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/config"
@@ -230,5 +231,27 @@ func TestUnlockStaleFlow(t *testing.T) {
 	}
 	if c := env.Dir.Calls(); c.Unlock != 0 || !isLocked(t, env, u.ID) {
 		t.Fatalf("unlocked: %+v", c)
+	}
+}
+
+// TestUnlockWithoutUnlocker: a backend without idp.Unlocker unlocks nothing
+// and the user gets the error page.
+func TestUnlockWithoutUnlocker(t *testing.T) {
+	env := flowtest.New(t)
+	u := env.AddUser("alice", locked)
+	env.Directory = env.Dir.Without("unlock")
+	env.Unlock(config.Unlock{}, config.Reset{})
+	b := env.Browser()
+	p := env.PassGates(b, "unlock", "alice", u.Email())
+	env.Expect(p, 200, "unlock.confirm.lead")
+	env.Expect(confirm(b, p), 500, "error.internal.message")
+	if !isLocked(t, env, u.ID) {
+		t.Fatal("unlocked without an Unlocker")
+	}
+	if step := env.Step(b, "unlock"); step != "confirm" {
+		t.Fatalf("the flow is left at %q", step)
+	}
+	if n, err := env.Store.Limits().Count(t.Context(), "unlock-cap:id:"+u.ID, 24*time.Hour); err != nil || n != 0 {
+		t.Fatalf("the daily cap counted %d (%v) for an unlock that could not happen", n, err)
 	}
 }
