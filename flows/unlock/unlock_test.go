@@ -255,3 +255,20 @@ func TestUnlockWithoutUnlocker(t *testing.T) {
 		t.Fatalf("the daily cap counted %d (%v) for an unlock that could not happen", n, err)
 	}
 }
+
+// TestUnlockRetryKeepsTheCap: a directory failure is not an unlock; the
+// retry of the same flow does not count against the daily cap again.
+func TestUnlockRetryKeepsTheCap(t *testing.T) {
+	env, b, p, u := atConfirm(t, config.Unlock{DailyCap: 1}, config.Reset{}, locked)
+	env.Dir.FailWrites(idp.ErrUnavailable)
+	p = confirm(b, p)
+	env.Expect(p, 503, "unlock.error.unavailable")
+	env.Dir.FailWrites(nil)
+	env.Expect(confirm(b, p), 200, "unlock.done.generic")
+	if isLocked(t, env, u.ID) {
+		t.Fatal("the retry did not unlock")
+	}
+	if n, err := env.Store.Limits().Count(t.Context(), "unlock-cap:id:"+u.ID, 24*time.Hour); err != nil || n != 1 {
+		t.Fatalf("the daily cap counted %d (%v) for one unlock", n, err)
+	}
+}
