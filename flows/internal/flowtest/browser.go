@@ -17,6 +17,7 @@ import (
 type Browser struct {
 	t testing.TB
 	c *http.Client
+	h http.Handler
 	// IP is the client address the flows see.
 	IP string
 }
@@ -24,16 +25,18 @@ type Browser struct {
 // Browser returns a new browser at client address 192.0.2.1.
 func (e *Env) Browser() *Browser {
 	jar, _ := cookiejar.New(nil)
-	b := &Browser{t: e.t, IP: "192.0.2.1"}
-	b.c = &http.Client{Jar: jar, Transport: inProcess{h: e.Handler, b: b}}
+	b := &Browser{t: e.t, IP: "192.0.2.1", h: e.Handler}
+	b.c = &http.Client{Jar: jar, Transport: inProcess{b}}
 	return b
 }
 
-// inProcess is a RoundTripper that serves requests with a handler.
-type inProcess struct {
-	h http.Handler
-	b *Browser
-}
+// Via sends the browser's next requests to e (a Replica), keeping its
+// cookies.
+func (b *Browser) Via(e *Env) { b.h = e.Handler }
+
+// inProcess is a RoundTripper that serves requests with the browser's
+// handler.
+type inProcess struct{ b *Browser }
 
 func (p inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := req.Clone(req.Context())
@@ -44,7 +47,7 @@ func (p inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
 		r.Body = http.NoBody
 	}
 	rec := httptest.NewRecorder()
-	p.h.ServeHTTP(rec, r)
+	p.b.h.ServeHTTP(rec, r)
 	resp := rec.Result()
 	resp.Request = req
 	return resp, nil

@@ -2,6 +2,7 @@ package flowtest
 
 import (
 	"context"
+	"encoding/json"
 	"html"
 	"io"
 	"log/slog"
@@ -55,6 +56,8 @@ type Env struct {
 	// Methods are the configured methods; the email method by default.
 	Methods []methods.Method
 	Policy  *policy.Policy
+	// Captcha turns the CAPTCHA on in the flows mounted after it is set.
+	Captcha bool
 	Mux     *http.ServeMux
 	// Handler is Mux behind the request IDs and security headers.
 	Handler http.Handler
@@ -62,6 +65,7 @@ type Env struct {
 	csrf  *web.CSRF
 	pages *web.Pages
 	audit *audit.Log
+	log   *slog.Logger
 
 	mu        sync.Mutex
 	mail      []methods.EmailMessage
@@ -108,14 +112,32 @@ func New(t testing.TB) *Env {
 		t: t, Dir: idptest.NewMemory(), Clock: clock, Store: st, Templates: tpl, Policy: pol,
 		Engine: flows.NewEngine(flows.Options{Flows: st.Flows(), Prefix: Prefix, Now: clock.Now}),
 		Codes:  &methods.CodeService{Codes: st.Codes(), Limits: st.Limits(), Secret: []byte(strings.Repeat("s", 32)), Now: clock.Now},
-		Mux:    http.NewServeMux(), csrf: csrf,
+		csrf:   csrf, log: log,
 		pages: &web.Pages{Templates: tpl, Home: PublicURL + "/", Logger: log},
 		audit: &audit.Log{Store: st.Audit(), ClientIP: ClientIP},
 	}
 	e.Directory = e.Dir
-	e.Methods = []methods.Method{&methods.Email{CodeService: e.Codes, Send: e.sendCode}}
-	e.Handler = web.RequestIDs{Logger: log}.Handler(web.SecurityHeaders(e.Mux))
+	e.init()
 	return e
+}
+
+// init gives e its own methods and routes.
+func (e *Env) init() {
+	e.Methods = []methods.Method{&methods.Email{CodeService: e.Codes, Send: e.sendCode}}
+	e.Mux = http.NewServeMux()
+	e.Handler = web.RequestIDs{Logger: e.log}.Handler(web.SecurityHeaders(e.Mux))
+}
+
+// Replica returns another frontdoor on the same store, secret, clock and
+// directory, as a second replica or the next version during a rolling
+// deploy: it has its own routes, methods and captured mail, and mounts its
+// flows with a configuration of its own. Browser.Via sends a browser there.
+func (e *Env) Replica() *Env {
+	r := &Env{t: e.t, Dir: e.Dir, Directory: e.Directory, Clock: e.Clock, Store: e.Store, Templates: e.Templates,
+		Engine: e.Engine, Codes: e.Codes, Policy: e.Policy, Captcha: e.Captcha, csrf: e.csrf, pages: e.pages,
+		audit: e.audit, log: e.log}
+	r.init()
+	return r
 }
 
 // ClientIP is the flows' client address: the browser's, from RemoteAddr.
@@ -149,7 +171,7 @@ func ResetConfig(rc config.Reset) config.Reset {
 
 // Reset mounts the reset flow configured by rc (defaults filled in).
 func (e *Env) Reset(rc config.Reset) *reset.Flow {
-	f := reset.New(reset.Options{Reset: ResetConfig(rc), PublicURL: PublicURL, Prefix: Prefix, IdentifyFloor: time.Nanosecond},
+	f := reset.New(reset.Options{Reset: ResetConfig(rc), PublicURL: PublicURL, Prefix: Prefix, Captcha: e.Captcha, IdentifyFloor: time.Nanosecond},
 		reset.Deps{Deps: e.GateDeps(), Policy: e.Policy, Confirm: func(_ *http.Request, u idp.User) {
 			e.mu.Lock()
 			defer e.mu.Unlock()
@@ -165,7 +187,7 @@ func (e *Env) Unlock(uc config.Unlock, rc config.Reset) *unlock.Flow {
 	if uc.Enabled == "" {
 		uc.Enabled = config.EnabledAll
 	}
-	f := unlock.New(unlock.Options{Unlock: uc, Reset: ResetConfig(rc), PublicURL: PublicURL, Prefix: Prefix, IdentifyFloor: time.Nanosecond},
+	f := unlock.New(unlock.Options{Unlock: uc, Reset: ResetConfig(rc), PublicURL: PublicURL, Prefix: Prefix, Captcha: e.Captcha, IdentifyFloor: time.Nanosecond},
 		unlock.Deps{Deps: e.GateDeps(), Unlocked: func(_ *http.Request, u idp.User) {
 			e.mu.Lock()
 			defer e.mu.Unlock()
@@ -181,7 +203,7 @@ func (e *Env) Helpdesk(opt helpdesk.Options, recipients func(context.Context) ([
 	if recipients == nil {
 		recipients = func(context.Context) ([]string, error) { return []string{"helpdesk@example.test"}, nil }
 	}
-	opt.Prefix, opt.PublicURL = Prefix, PublicURL
+	opt.Prefix, opt.PublicURL, opt.Captcha = Prefix, PublicURL, e.Captcha
 	f := helpdesk.New(opt, helpdesk.Deps{Engine: e.Engine, CSRF: e.csrf, Pages: e.pages, Limits: e.Store.Limits(),
 		Audit: e.audit, ClientIP: ClientIP, Recipients: recipients,
 		Send: func(to []string, req helpdesk.Request) {
@@ -297,6 +319,19 @@ func (e *Env) Step(b *Browser, kind string) string {
 		e.t.Fatalf("the %s flow: %v", kind, err)
 	}
 	return f.Step
+}
+
+// State decodes the state of b's current flow of kind into v.
+func (e *Env) State(b *Browser, kind string, v any) {
+	e.t.Helper()
+	id := b.Cookie(flows.CookieName(kind))
+	f, err := e.Store.Flows().Get(context.Background(), id)
+	if err != nil {
+		e.t.Fatalf("the %s flow: %v", kind, err)
+	}
+	if err := json.Unmarshal(f.Data, v); err != nil {
+		e.t.Fatal(err)
+	}
 }
 
 // Clock is a settable clock for the store, the engine and the codes.
