@@ -91,7 +91,7 @@ func New(t testing.TB) *Env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	tpl, err := templates.New(templates.Options{Organization: "Example Corp", Prefix: Prefix})
+	tpl, err := pageSet()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,6 +139,12 @@ func (e *Env) Replica() *Env {
 	r.init()
 	return r
 }
+
+// pageSet returns the embedded pages, parsed once for every test of the
+// package: a server, too, renders every request with one Set.
+var pageSet = sync.OnceValues(func() (*templates.Set, error) {
+	return templates.New(templates.Options{Organization: "Example Corp", Prefix: Prefix})
+})
 
 // ClientIP is the flows' client address: the browser's, from RemoteAddr.
 func ClientIP(r *http.Request) string {
