@@ -45,7 +45,7 @@ func (s *Server) routes() {
 	var gates gate.Deps
 	if s.directory != nil && s.cfg.Reset != nil {
 		gates = gate.Deps{Engine: engine, CSRF: s.csrf, Pages: s.pages, Directory: s.directory,
-			Methods: s.methods(), Limits: s.store.Limits(), Audit: auditLog, ClientIP: s.clientIP}
+			Methods: s.methods(), Limits: s.store.Limits(), Audit: auditLog, ClientIP: s.clientIP, Secret: s.secret}
 	}
 
 	if s.resetAvailable() {
@@ -69,7 +69,7 @@ func (s *Server) routes() {
 			Prefix: prefix, PublicURL: cfg.Server.PublicURL, URL: h.URL, Captcha: cfg.Captcha.Provider != "none",
 		}, helpdesk.Deps{
 			Engine: engine, CSRF: s.csrf, Pages: s.pages, Limits: s.store.Limits(), Audit: auditLog,
-			ClientIP: s.clientIP, Recipients: s.helpdeskRecipients, Send: s.sendHelpdesk,
+			ClientIP: s.clientIP, Recipients: s.helpdeskRecipients, Send: s.sendHelpdesk, Secret: s.secret,
 		}).Register(s.own)
 	} else {
 		s.own.Handle("GET "+prefix+"helpdesk", s.notice("helpdesk_none"))

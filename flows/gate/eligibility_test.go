@@ -7,6 +7,7 @@ import (
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/config"
+	"github.com/frontdoor-sspr/frontdoor/flows/gate"
 	"github.com/frontdoor-sspr/frontdoor/flows/internal/flowtest"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 )
@@ -124,7 +125,7 @@ func TestEligibilityAudit(t *testing.T) {
 	for _, e := range evs {
 		got[e.User] = e.Outcome
 	}
-	if got["id:id-alice"] != "not_enabled" || got["login:nobody"] != "not_found" {
+	if got["id:id-alice"] != "not_enabled" || got[gate.UnknownKey(nil, "Nobody")] != "not_found" {
 		t.Fatalf("identified events %+v", got)
 	}
 }

@@ -74,6 +74,8 @@ type Deps struct {
 	Audit   *audit.Log
 	// ClientIP returns the request's client address.
 	ClientIP func(*http.Request) string
+	// Secret keys the digests that stand for unknown user IDs.
+	Secret []byte
 }
 
 // Policy says who may go through the gates and how.

@@ -123,7 +123,7 @@ func (f *Flow) send(w http.ResponseWriter, r *http.Request) error {
 	if page.Error != "" {
 		return f.reshow(w, r, http.StatusUnprocessableEntity, page)
 	}
-	key := "login:" + strings.ToLower(login)
+	key := gate.UnknownKey(f.Secret, login)
 	if ok, _, _, err := f.Limits.Hit(ctx, "helpdesk:"+key, loginWindow, loginMax); err != nil {
 		return err
 	} else if !ok {
