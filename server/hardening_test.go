@@ -91,4 +91,3 @@ func TestSlowBodyCutByReadTimeout(t *testing.T) {
 		t.Errorf("connection kept open after a stalled body: %v", err)
 	}
 }
-
