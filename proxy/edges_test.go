@@ -83,6 +83,7 @@ func TestSlowBodyIsCut(t *testing.T) {
 		"content-length": "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nab",
 		"chunked":        "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n64\r\nab",
 		"own page":       "POST /.frontdoor/reset HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nab",
+		"upgrade header": "POST /echo HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nContent-Length: 100\r\n\r\nab",
 	} {
 		t.Run(name, func(t *testing.T) {
 			conn, br := dialProxy(t, p)
