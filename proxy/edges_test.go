@@ -106,8 +106,8 @@ func TestSlowBodyIsCut(t *testing.T) {
 }
 
 // TestBodyTimeoutSparesLongResponsesAndWebSockets: the body deadline ends
-// with the body; a response slower than it, and a websocket idle longer
-// than it, still work.
+// with the body and is no request deadline; a response slower than it, and
+// a websocket idle longer than it, still work.
 func TestBodyTimeoutSparesLongResponsesAndWebSockets(t *testing.T) {
 	const limit = 400 * time.Millisecond // generous: the 3-byte body must arrive within it on a loaded machine
 	up := upstream(t)
