@@ -4,23 +4,23 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 BIN      := bin/frontdoor
 
-.PHONY: build test unit vet demo bench fuzz up down clean
+.PHONY: build test unit vet demo bench bench-proxy loadreset fuzz up down clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/frontdoor
 
 ## test: start the real servers (testenv/up.sh), then vet and run every test with the race detector.
-test:
+test: vet
 	testenv/up.sh
-	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 30m ./...
 
 ## unit: the tests without starting servers (integration tests skip, except in CI).
 unit:
 	$(GO) test -race ./...
 
+## vet: gofmt and go vet.
 vet:
-	gofmt -l . | (! grep .) || (echo "gofmt needed on the files above"; exit 1)
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo "gofmt needed on the files above"; exit 1)
 	$(GO) vet ./...
 
 ## demo: frontdoor in front of a real SimpleSAMLphp sign-in page and OpenLDAP, with mail in mailpit.
@@ -30,10 +30,23 @@ demo: build
 bench:
 	$(GO) test -run XXX -bench . -benchmem -count 6 ./proxy/ ./policy/... ./store/...
 
+## bench-proxy: frontdoor against a bare httputil.ReverseProxy, nginx (with and without
+## sub_filter) and oauth2-proxy, driven by wrk on loopback (needs nginx and wrk: apt-get
+## install nginx-light wrk). Prints the table of docs/benchmarks.md.
+bench-proxy: build
+	CGO_ENABLED=0 $(GO) build -o bin/proxybench ./bench/proxybench
+	$(GO) -C bench/tools build -o ../../bin/oauth2-proxy github.com/oauth2-proxy/oauth2-proxy/v7
+	bin/proxybench run -frontdoor bin/frontdoor -oauth2-proxy bin/oauth2-proxy $(BENCHFLAGS)
+
+## fuzz: every fuzz target the code has, FUZZTIME each (default 30s).
+FUZZTIME ?= 30s
 fuzz:
-	$(GO) test -run XXX -fuzz FuzzInjector -fuzztime 60s ./proxy/
-	$(GO) test -run XXX -fuzz FuzzValidate -fuzztime 60s ./returnto/
-	$(GO) test -run XXX -fuzz FuzzLoginFilter -fuzztime 60s ./idp/ldap/
+	@set -e; for f in $$(git ls-files '*_test.go' | xargs grep -l '^func Fuzz'); do \
+		for t in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$f); do \
+			echo "== $$t in ./$$(dirname $$f)"; \
+			$(GO) test -run XXX -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./$$(dirname $$f)/; \
+		done; \
+	done
 
 up:
 	testenv/up.sh

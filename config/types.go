@@ -78,41 +78,6 @@ type Store struct {
 	DSN    string `yaml:"dsn"`
 }
 
-// Directory is the LDAP directory holding the passwords.
-type Directory struct {
-	Type            string   `yaml:"type"` // openldap | activedirectory
-	URLs            []string `yaml:"urls"`
-	StartTLS        bool     `yaml:"start_tls"`
-	CAFile          string   `yaml:"ca_file"`
-	BindDN          string   `yaml:"bind_dn"`
-	BindPassword    string   `yaml:"bind_password"`
-	BaseDN          string   `yaml:"base_dn"`
-	UserFilter      string   `yaml:"user_filter"`
-	LoginAttributes []string `yaml:"login_attributes"`
-	// Attributes maps contact and name fields to directory attributes.
-	Attributes DirectoryAttributes `yaml:"attributes"`
-	// AdminGroups are group DNs whose members are privileged (never self-served).
-	AdminGroups []string `yaml:"admin_groups"`
-	// RootDN is OpenLDAP's rootdn, which frontdoor must not bind as (it bypasses ppolicy).
-	RootDN   string   `yaml:"root_dn"`
-	Timeout  Duration `yaml:"timeout"`
-	PoolSize int      `yaml:"pool_size"`
-	// PolicyHints applies AD password history to admin resets (LDAP_SERVER_POLICY_HINTS).
-	PolicyHints *bool `yaml:"policy_hints"`
-	// PwdLastSet after an admin reset on AD: "keep" (user need not change) or "expire".
-	PwdLastSet string `yaml:"pwd_last_set"`
-}
-
-// DirectoryAttributes names the attributes frontdoor reads for a user.
-type DirectoryAttributes struct {
-	Mail        string `yaml:"mail"`
-	Mobile      string `yaml:"mobile"`
-	Phone       string `yaml:"phone"`
-	GivenName   string `yaml:"given_name"`
-	Surname     string `yaml:"surname"`
-	DisplayName string `yaml:"display_name"`
-}
-
 // PasswordPolicy configures the password rules (package policy).
 type PasswordPolicy struct {
 	Mode           string   `yaml:"mode"` // entra | nist
@@ -129,9 +94,9 @@ type PasswordPolicy struct {
 
 // Reset configures the "forgot my password" flow.
 type Reset struct {
-	Enabled          string           `yaml:"enabled"` // none | all | groups
+	Enabled          Enabled          `yaml:"enabled"`
 	Groups           []string         `yaml:"groups"`
-	Disclosure       string           `yaml:"disclosure"` // generic | descriptive
+	Disclosure       Disclosure       `yaml:"disclosure"`
 	MethodsRequired  int              `yaml:"methods_required"`
 	Methods          []string         `yaml:"methods"`
 	ManagedElsewhere ManagedElsewhere `yaml:"managed_elsewhere"`
@@ -147,7 +112,7 @@ type ManagedElsewhere struct {
 
 // Unlock configures the unlock flow.
 type Unlock struct {
-	Enabled  string   `yaml:"enabled"`
+	Enabled  Enabled  `yaml:"enabled"`
 	Groups   []string `yaml:"groups"`
 	DailyCap int      `yaml:"daily_cap"`
 }
@@ -158,6 +123,27 @@ type Helpdesk struct {
 	Group string `yaml:"group"`
 	URL   string `yaml:"url"`
 }
+
+// Enabled says who may use a flow.
+type Enabled string
+
+// Who may use a flow.
+const (
+	EnabledNone   Enabled = "none"
+	EnabledAll    Enabled = "all"
+	EnabledGroups Enabled = "groups" // members of the listed groups only
+)
+
+// Disclosure says how much a flow tells about the account it was given.
+type Disclosure string
+
+// The disclosure modes.
+const (
+	// DisclosureGeneric: every user ID walks the same pages (no enumeration).
+	DisclosureGeneric Disclosure = "generic"
+	// DisclosureDescriptive: the pages say why an account cannot go on.
+	DisclosureDescriptive Disclosure = "descriptive"
+)
 
 // Captcha configures the bot challenge on identify.
 type Captcha struct {

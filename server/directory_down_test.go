@@ -90,7 +90,7 @@ func TestResetDirectoryDownAtWrite(t *testing.T) {
 	u, _ := url.Parse(ldaps)
 	wire := newCable(t, u.Host)
 	cfg := testConfig(t)
-	cfg.Directory.URLs = []string{"ldaps://" + wire.addr}
+	ldapConfig(cfg).URLs = []string{"ldaps://" + wire.addr}
 	fd := startFrontdoor(t, cfg)
 	login, mail, oldPassword := slapdUser(t)
 	c, body := resetWalk(t, fd, login, mail)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/captcha"
+	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/returnto"
@@ -63,8 +64,7 @@ func (g *Gate) captchaImage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (g *Gate) captchaAudio(w http.ResponseWriter, r *http.Request) error {
-	lang := g.Pages.Templates.Negotiate(r.Header.Get("Accept-Language"))
-	base, _ := lang.Base()
+	base, _ := g.Pages.Templates.Lang(r).Base()
 	return g.writeCaptcha(w, r, "audio/wav", func(c captcha.Challenge) error { return c.WriteAudio(w, base.String()) })
 }
 
@@ -122,7 +122,7 @@ func (g *Gate) identify(w http.ResponseWriter, r *http.Request) error {
 	next := StepMethod
 	if outcome != "" {
 		user = nil // generic mode: walk on, receive nothing
-		if g.opt.Policy.Disclosure == "descriptive" {
+		if g.opt.Policy.Disclosure == config.DisclosureDescriptive {
 			next = StepStopped
 		}
 	}
@@ -163,7 +163,10 @@ func (g *Gate) eligibility(ctx context.Context, login string) (*idp.User, string
 	case err != nil:
 		return nil, "", "", err
 	}
-	key := "dn:" + strings.ToLower(u.DN)
+	if u.ID == "" {
+		return nil, "", "", errors.New("gate: the directory returned an account without a stable ID")
+	}
+	key := AccountKey(u)
 	if _, blocked, err := g.Limits.Blocked(ctx, "reset-block:"+key); err != nil {
 		return nil, "", "", err
 	} else if blocked {
@@ -175,10 +178,10 @@ func (g *Gate) eligibility(ctx context.Context, login string) (*idp.User, string
 		}
 	}
 	pol := g.opt.Policy
-	if u.Disabled || u.Expired || pol.Enabled == "none" {
+	if u.Disabled || u.Expired || pol.Enabled == config.EnabledNone {
 		return &u, key, OutcomeNotEnabled, nil
 	}
-	if pol.Enabled == "groups" {
+	if pol.Enabled == config.EnabledGroups {
 		in, err := g.memberOfAny(ctx, u, pol.Groups)
 		if err != nil {
 			return nil, "", "", err
@@ -189,8 +192,10 @@ func (g *Gate) eligibility(ctx context.Context, login string) (*idp.User, string
 	}
 	me := pol.ManagedElsewhere
 	managed := u.Privileged && (me.Privileged == nil || *me.Privileged)
-	for _, ou := range me.OUs {
-		managed = managed || strings.HasSuffix(strings.ToLower(u.DN), ","+strings.ToLower(ou))
+	if c, ok := g.Directory.(idp.Container); ok {
+		for _, ou := range me.OUs {
+			managed = managed || c.InContainer(u, ou)
+		}
 	}
 	if !managed && len(me.Groups) > 0 {
 		if managed, err = g.memberOfAny(ctx, u, me.Groups); err != nil {
@@ -225,6 +230,10 @@ func (g *Gate) memberOfAny(ctx context.Context, u idp.User, groups []string) (bo
 	}
 	return false, nil
 }
+
+// AccountKey names an account in rate limits, blocks and audit events: the
+// backend's stable ID, whatever the login typed or the entry's place.
+func AccountKey(u idp.User) string { return "id:" + u.ID }
 
 // NormalizeLogin trims spaces and composes Unicode, as users type IDs in
 // many ways; the directory compares case-insensitively.
