@@ -62,7 +62,10 @@ type Upstream struct {
 }
 
 // Intercept lists upstream paths that frontdoor answers itself. An entry is an
-// exact path, a prefix ending in "*", or a pattern with {name} segments.
+// exact path, a prefix ending in "*", or a pattern with {name} segments; it
+// also matches every other spelling of such a path that a lenient upstream
+// routes alike (case, repeated slashes, dot segments, ";params", a trailing
+// slash or dot, percent-encoding).
 type Intercept struct {
 	Reset    []string `yaml:"reset"`
 	Unlock   []string `yaml:"unlock"`

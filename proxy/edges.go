@@ -54,11 +54,15 @@ func closeAfterChunked(w http.ResponseWriter, r *http.Request) {
 
 // limitBodyTime gives the client d from now to send the whole request body:
 // a read deadline on the connection, lifted when the body ends, so that a
-// long response, and a websocket after its upgrade, are not cut. Upgrade
-// requests and requests without a body get no deadline. It returns the
-// request to go on with.
+// long response, and a websocket after its upgrade, are not cut. (Go's
+// server also clears the deadline itself when the body ends, as it starts
+// its background read, and on Hijack; lifting it here does not depend on
+// that.) It is not a request deadline, which would cut responses. Requests
+// without a body, as websocket upgrades are, get no deadline; an Upgrade
+// header on a request with a body does not spare it. It returns the request
+// to go on with.
 func limitBodyTime(w http.ResponseWriter, r *http.Request, d time.Duration) *http.Request {
-	if d <= 0 || r.Body == nil || r.Body == http.NoBody || r.Header.Get("Upgrade") != "" {
+	if d <= 0 || r.Body == nil || r.Body == http.NoBody {
 		return r
 	}
 	deadline := time.Now().Add(d)
@@ -76,7 +80,8 @@ func limitBodyTime(w http.ResponseWriter, r *http.Request, d time.Duration) *htt
 // proxy hands its error handler a copy of the request with the body wrapped.
 type timedBodyKey struct{}
 
-// timedBody lifts the read deadline when the body has been read.
+// timedBody lifts the read deadline when the body has been read, and
+// records that it was.
 type timedBody struct {
 	io.ReadCloser
 	rc       *http.ResponseController

@@ -11,7 +11,7 @@ import (
 // that "//.frontdoor/reset" or "/x/../.frontdoor/reset" never reach the
 // upstream (nor carry frontdoor's cookies there).
 func (p *Proxy) ownRequest(r *http.Request) *http.Request {
-	if strings.HasPrefix(r.URL.Path, p.opt.Prefix) || r.URL.Path+"/" == p.opt.Prefix {
+	if strings.HasPrefix(r.URL.Path, p.opt.Prefix) || isKeySlash(p.opt.Prefix, r.URL.Path) {
 		return r
 	}
 	escaped := r.URL.EscapedPath()
