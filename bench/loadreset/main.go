@@ -198,6 +198,7 @@ func frontdoorConfig(listen, metrics, public, store, dsn, smtpAddr string, d []s
   secret_key: "loadreset-secret-key-0123456789abcdef"
 upstream:
   url: "http://127.0.0.1:9"
+organization: "Qx9 Labs"
 store:
   driver: %s
   dsn: %q
