@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
+	mrand "math/rand/v2"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -90,6 +91,7 @@ type vu struct {
 	st       *stats
 	users    []*user
 	inFlight *atomic.Int64
+	think    time.Duration
 }
 
 func newVU(id int, base string, rt http.RoundTripper, mb *mailbox, st *stats, users []*user, inFlight *atomic.Int64) *vu {
@@ -128,6 +130,9 @@ func (v *vu) reset(u *user) bool {
 	password := "Pw" + letters[:12] + "-8q"
 	var body string
 	do := func(name, path string, form url.Values, want string) bool {
+		if v.think > 0 && name != "start" {
+			time.Sleep(v.think/2 + time.Duration(mrand.Int64N(int64(v.think))))
+		}
 		start := time.Now()
 		var resp *http.Response
 		var err error
