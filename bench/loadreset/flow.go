@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
+	mrand "math/rand/v2"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -90,6 +91,7 @@ type vu struct {
 	st       *stats
 	users    []*user
 	inFlight *atomic.Int64
+	think    time.Duration
 }
 
 func newVU(id int, base string, rt http.RoundTripper, mb *mailbox, st *stats, users []*user, inFlight *atomic.Int64) *vu {
@@ -117,9 +119,20 @@ func (v *vu) run(deadline time.Time) {
 func (v *vu) reset(u *user) bool {
 	ip := fmt.Sprintf("10.%d.%d.%d", v.id>>8&255, v.id&255, 1+u.n%250)
 	u.n++
-	password := fmt.Sprintf("Lr%s-%dq", rand.Text()[:12], u.n)
+	// Letters only from the random part: an account's user name ends in digits,
+	// and the policy refuses a password that contains it.
+	letters := strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' {
+			return r
+		}
+		return -1
+	}, rand.Text()+rand.Text())
+	password := "Pw" + letters[:12] + "-8q"
 	var body string
 	do := func(name, path string, form url.Values, want string) bool {
+		if v.think > 0 && name != "start" {
+			time.Sleep(v.think/2 + time.Duration(mrand.Int64N(int64(v.think))))
+		}
 		start := time.Now()
 		var resp *http.Response
 		var err error
@@ -142,7 +155,7 @@ func (v *vu) reset(u *user) bool {
 		}
 		body = string(b)
 		if resp.StatusCode != 200 || !strings.Contains(body, want) {
-			v.st.fail(name, fmt.Errorf("status %d, page without %q: %.300s", resp.StatusCode, want, body))
+			v.st.fail(name, fmt.Errorf("status %d, page without %q: %s", resp.StatusCode, want, pageMessage(body)))
 			return false
 		}
 		v.st.step(name, time.Since(start))
@@ -175,4 +188,15 @@ func (v *vu) reset(u *user) bool {
 
 func contextWithIP(ip string) context.Context {
 	return context.WithValue(context.Background(), clientIPKey{}, ip)
+}
+
+var messageRE = regexp.MustCompile(`(?s)<(?:p|div|li|ul)[^>]*(?:error|alert)[^>]*>(.*?)</(?:p|div|li|ul)>|<title>(.*?)</title>`)
+
+// pageMessage returns a page's error message (or its title), for the report.
+func pageMessage(body string) string {
+	var parts []string
+	for _, m := range messageRE.FindAllStringSubmatch(body, 4) {
+		parts = append(parts, strings.Join(strings.Fields(regexp.MustCompile(`<[^>]+>`).ReplaceAllString(m[1]+m[2], " ")), " "))
+	}
+	return strings.Join(parts, " | ")
 }

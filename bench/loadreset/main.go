@@ -43,6 +43,7 @@ type options struct {
 	duration      time.Duration
 	portBase      int
 	profile       string
+	think         time.Duration
 }
 
 func main() {
@@ -53,6 +54,7 @@ func main() {
 	flag.IntVar(&o.vus, "vus", 300, "virtual users")
 	flag.IntVar(&o.usersPerVU, "accounts-per-vu", 3, "accounts each virtual user resets in turn")
 	flag.DurationVar(&o.duration, "d", 20*time.Second, "how long virtual users start new resets")
+	flag.DurationVar(&o.think, "think", 0, "pause of a virtual user before each step, as a person reads and types (0: none, the most load)")
 	flag.IntVar(&o.portBase, "port-base", 28181, "first loopback port (SMTP, then replicas and their metrics)")
 	flag.StringVar(&o.profile, "profile", "", "run frontdoor in this process and write cpu.pprof and heap.pprof to this folder (one replica; no RSS figure)")
 	flag.Parse()
@@ -178,6 +180,7 @@ func run(o options) error {
 	var wg sync.WaitGroup
 	for i := range o.vus {
 		v := newVU(i, "http://"+hosts[0], rt, mb, st, users[i*o.usersPerVU:(i+1)*o.usersPerVU], &inFlight)
+		v.think = o.think
 		wg.Add(1)
 		go func() { defer wg.Done(); v.run(deadline) }()
 		time.Sleep(o.duration / 20 / time.Duration(o.vus)) // ramp up over the first 5 %
@@ -198,6 +201,7 @@ func frontdoorConfig(listen, metrics, public, store, dsn, smtpAddr string, d []s
   secret_key: "loadreset-secret-key-0123456789abcdef"
 upstream:
   url: "http://127.0.0.1:9"
+organization: "Qx9 Labs"
 store:
   driver: %s
   dsn: %q
@@ -323,7 +327,7 @@ func report(o options, st *stats, start, deadline time.Time, rs *rssSampler, max
 	}
 	load, _ := os.ReadFile("/proc/loadavg")
 	fmt.Printf("machine: %d CPUs, %s/%s, %s; load average at the end %s\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), strings.Join(strings.Fields(string(load))[:3], " "))
-	fmt.Printf("store %s, %d replica(s), %d virtual users, %d accounts, %s\n", o.store, o.replicas, o.vus, o.vus*o.usersPerVU, o.duration)
+	fmt.Printf("store %s, %d replica(s), %d virtual users, %d accounts, %s, think time %s\n", o.store, o.replicas, o.vus, o.vus*o.usersPerVU, o.duration, o.think)
 	fmt.Printf("completed resets: %d in %s = %.1f per second (%d more finished after the deadline)\n",
 		completed, o.duration, float64(completed)/o.duration.Seconds(), len(st.done)-completed)
 	fmt.Printf("flows in flight at most: %d; codes mailed: %d\n", maxInFlight, mb.count)

@@ -23,6 +23,9 @@ type Store struct {
 	r   *sql.DB // readers; the same pool as w for in-memory databases
 	now func() time.Time
 
+	getFlow  *sql.Stmt // on r
+	swapFlow *sql.Stmt // on w
+
 	writes     chan *writeReq // to the writer goroutine (see write)
 	quit       chan struct{}
 	writerDone chan struct{}
@@ -115,7 +118,23 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := s.prepare(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
+}
+
+// prepare prepares the statements used on every flow step.
+func (s *Store) prepare(ctx context.Context) error {
+	var err error
+	if s.getFlow, err = s.r.PrepareContext(ctx, getFlowSQL); err != nil {
+		return fmt.Errorf("sqlite: prepare: %w", err)
+	}
+	if s.swapFlow, err = s.w.PrepareContext(ctx, swapFlowSQL); err != nil {
+		return fmt.Errorf("sqlite: prepare: %w", err)
+	}
+	return nil
 }
 
 // fileURI turns dsn into a SQLite URI and reports whether it names an
@@ -181,6 +200,11 @@ func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.quit)
 		<-s.writerDone
+		for _, st := range []*sql.Stmt{s.getFlow, s.swapFlow} {
+			if st != nil {
+				st.Close()
+			}
+		}
 		var rerr error
 		if s.r != s.w {
 			rerr = s.r.Close()
