@@ -29,6 +29,9 @@ const (
 	disabledReasonAttr = "disabledReason"
 	permanentLockout   = "permanentLockout"
 	updatePassword     = "UPDATE_PASSWORD"
+	// serviceAccountPrefix starts the username of every client's service
+	// account user (ServiceAccountConstants): never a person, never found.
+	serviceAccountPrefix = "service-account-"
 )
 
 // maxLogin is Keycloak's longest username; a longer login matches no one.
@@ -108,6 +111,9 @@ func (d *Directory) Lookup(ctx context.Context, login string) (idp.User, error) 
 		for _, r := range reps {
 			// Keep only exact matches, whatever the search understood.
 			exact := strings.ToLower(r.Username) == login || strings.ToLower(r.Email) == login
+			if strings.HasPrefix(strings.ToLower(r.Username), serviceAccountPrefix) {
+				continue
+			}
 			if exact && !slices.ContainsFunc(found, func(f userRep) bool { return f.ID == r.ID }) {
 				found = append(found, r)
 			}

@@ -41,6 +41,20 @@ func TestKeycloakAdministrativeDisable(t *testing.T) {
 	}
 }
 
+// TestKeycloakServiceAccountHidden: a client's service account user (here
+// frontdoor's own) is never found, so no flow can reset it.
+func TestKeycloakServiceAccountHidden(t *testing.T) {
+	s := keycloak(t)
+	d := newDirectory(t, s.cfg)
+	if _, err := d.Lookup(t.Context(), "alice"); err != nil {
+		t.Fatalf("Lookup(alice): %v", err)
+	}
+	login := "service-account-" + s.cfg.ClientID
+	if u, err := d.Lookup(t.Context(), login); !errors.Is(err, idp.ErrNotFound) {
+		t.Errorf("Lookup(%s) = %q, %v; want ErrNotFound", login, u.ID, err)
+	}
+}
+
 // TestKeycloakPermanentLockout uses the realm frontdoor-ldap, where the
 // first lockout is permanent: Keycloak disables the user and says why, and
 // Unlock (or a reset with Unlock) enables it again.

@@ -42,6 +42,25 @@ healthy() {
 		curl_kc -o /dev/null "$url/realms/frontdoor-ldap/.well-known/openid-configuration"
 }
 
+# lock_fixture gives the fixture user `locked` a real brute-force lockout (Keycloak
+# keeps it in memory, so it is made again after each start): failed sign-ins, a
+# second apart, until the attack-detection endpoint reports the user locked.
+lock_fixture() {
+	local tok id
+	tok=$(curl_kc -d grant_type=password -d client_id=admin-cli --data-urlencode "username=$admin_user" \
+		--data-urlencode "password=$admin_pw" "$url/realms/master/protocol/openid-connect/token" | jq -r .access_token) &&
+		id=$(curl_kc -H "Authorization: Bearer $tok" "$url/admin/realms/frontdoor/users?exact=true&username=locked" |
+			jq -r '.[0].id') || die "keycloak: cannot read the fixture user locked"
+	for _ in $(seq 20); do
+		curl_kc -H "Authorization: Bearer $tok" "$url/admin/realms/frontdoor/attack-detection/brute-force/users/$id" |
+			jq -e .disabled >/dev/null && return 0
+		curl_kc -o /dev/null -d grant_type=password -d client_id=frontdoor-signin -d username=locked \
+			-d password=wrong-password "$url/realms/frontdoor/protocol/openid-connect/token" || true
+		sleep 1.1
+	done
+	die "keycloak: the fixture user locked is not locked out after 20 failed sign-ins"
+}
+
 # The testenv slapd is the LDAP realm's directory; start it first (quick when up).
 "$TESTENV_ROOT/slapd/up.sh"
 mkdir -p "$dir"
@@ -67,6 +86,7 @@ sed -e "s|@LDAPS_URL@|$SLAPD_LDAPS_URL|g" -e "s|@BASE_DN@|$SLAPD_BASE_DN|g" \
 # the realm files changed.
 sum=$(cat "$dir/import"/*.json | sha256sum | cut -d' ' -f1)
 if pid_alive "$pidfile" && healthy && [ "$(cat "$dir/realms.sum" 2>/dev/null)" = "$sum" ]; then
+	lock_fixture
 	write_env
 	exit 0
 fi
@@ -110,13 +130,7 @@ until healthy; do
 	sleep 1
 done
 
-# The fixture user `locked` gets a real brute-force lockout (kept in memory by
-# Keycloak, so it is made again at each start): three failed sign-ins.
-for _ in 1 2 3; do
-	curl_kc -o /dev/null -d grant_type=password -d client_id=frontdoor-signin -d username=locked \
-		-d password=wrong-password "$url/realms/frontdoor/protocol/openid-connect/token" || true
-done
-
+lock_fixture
 echo "$sum" >"$dir/realms.sum"
 write_env
 log "keycloak ready on $url in $(($(date +%s) - started))s"
