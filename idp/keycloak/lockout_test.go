@@ -41,6 +41,32 @@ func TestKeycloakAdministrativeDisable(t *testing.T) {
 	}
 }
 
+// TestKeycloakResetEndsSessions: after a reset, a session the user had (its
+// refresh token) no longer works.
+func TestKeycloakResetEndsSessions(t *testing.T) {
+	s := keycloak(t)
+	d := newDirectory(t, s.cfg)
+	login := uniq(t, "fdtsess")
+	s.newUser(t, s.cfg.Realm, login, login+"@example.test", startPassword)
+	refresh, err := s.refreshToken(s.cfg.Realm, login, startPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.refresh(s.cfg.Realm, refresh); err != nil {
+		t.Fatalf("refresh before the reset: %v", err)
+	}
+	u, err := d.Lookup(t.Context(), login)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.SetPassword(t.Context(), u, nextPassword, idp.SetOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if s.refresh(s.cfg.Realm, refresh) == nil {
+		t.Error("a session from before the reset can still be refreshed")
+	}
+}
+
 // TestKeycloakServiceAccountHidden: a client's service account user (here
 // frontdoor's own) is never found, so no flow can reset it.
 func TestKeycloakServiceAccountHidden(t *testing.T) {

@@ -16,7 +16,8 @@ import (
 // *idp.PolicyError. An account an administrator disabled is refused with
 // idp.ErrLocked and nothing is written. With o.Unlock the brute-force
 // lockout is cleared after the reset; if that fails the error is
-// idp.ErrPartial.
+// idp.ErrPartial. The user's sessions are then ended (whoever held them no
+// longer knows the password); a failure there is logged, not returned.
 func (d *Directory) SetPassword(ctx context.Context, u idp.User, password string, o idp.SetOptions) error {
 	rep, err := d.current(ctx, u)
 	if err != nil {
@@ -44,7 +45,19 @@ func (d *Directory) SetPassword(ctx context.Context, u idp.User, password string
 			return fmt.Errorf("keycloak: password set, unlock failed: %w: %w", idp.ErrPartial, err)
 		}
 	}
+	d.logout(ctx, rep.ID)
 	return nil
+}
+
+// logout ends every session of the user (POST .../users/{id}/logout).
+func (d *Directory) logout(ctx context.Context, id string) {
+	r, err := d.do(ctx, http.MethodPost, userPath(id)+"/logout", nil, nil)
+	if err == nil && r.status != http.StatusNoContent && r.status != http.StatusOK {
+		err = fmt.Errorf("HTTP %d", r.status)
+	}
+	if err != nil {
+		d.log.WarnContext(ctx, "keycloak: password set, but the user's sessions were not ended", "user_id", id, "err", err)
+	}
 }
 
 // current reads u's representation again: decisions are made on Keycloak's

@@ -132,6 +132,38 @@ func (s server) bind(realm, login, password string) error {
 	return fmt.Errorf("sign-in refused: HTTP %d %s: %s", resp.StatusCode, e.Error, e.Description)
 }
 
+// refreshToken signs in with a password grant and returns the refresh token.
+func (s server) refreshToken(realm, login, password string) (string, error) {
+	form := url.Values{"grant_type": {"password"}, "client_id": {s.signin},
+		"username": {login}, "password": {password}, "scope": {"openid"}}
+	return s.token(realm, form)
+}
+
+// refresh uses a refresh token: nil when Keycloak accepts it.
+func (s server) refresh(realm, token string) error {
+	_, err := s.token(realm, url.Values{"grant_type": {"refresh_token"}, "client_id": {s.signin}, "refresh_token": {token}})
+	return err
+}
+
+func (s server) token(realm string, form url.Values) (string, error) {
+	resp, err := s.hc.PostForm(s.cfg.BaseURL+"/realms/"+realm+"/protocol/openid-connect/token", form)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var tok struct {
+		RefreshToken string `json:"refresh_token"`
+		Error        string `json:"error"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil {
+		return "", err
+	}
+	if resp.StatusCode != http.StatusOK || tok.RefreshToken == "" {
+		return "", fmt.Errorf("token: HTTP %d %s", resp.StatusCode, tok.Error)
+	}
+	return tok.RefreshToken, nil
+}
+
 // adminDo sends a request to the admin API as the master realm's
 // administrator (not frontdoor's service account) and returns the answer.
 func (s server) adminDo(t *testing.T, method, p string, in any) (*http.Response, []byte) {
