@@ -13,7 +13,7 @@ while IFS=$'\t' read -r login password _ _ _ _ _ flags; do
 	case ",$flags," in *,demo,*) ;; *) continue ;; esac
 	dn="uid=$login,ou=people,$SLAPD_BASE_DN"
 	ldappasswd -x -H "$SLAPD_URL" -D "$SLAPD_ROOT_DN" -w "$SLAPD_ROOT_PASSWORD" -s "$password" "$dn" >/dev/null
-	printf 'dn: %s\nchangetype: modify\nreplace: pwdAccountLockedTime\n-\n' "$dn" |
+	printf 'dn: %s\nchangetype: modify\nreplace: pwdAccountLockedTime\n-\nreplace: pwdReset\n-\n' "$dn" |
 		ldapmodify -x -H "$SLAPD_URL" -D "$SLAPD_ROOT_DN" -w "$SLAPD_ROOT_PASSWORD" >/dev/null
 	echo "demo: $login has its password from testenv/fixtures/users.tsv again"
 done <"$here/fixtures/users.tsv"
