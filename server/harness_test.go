@@ -64,6 +64,19 @@ func startFrontdoor(t testing.TB, cfg *config.Config) *frontdoor {
 // debug level (when logw is not nil).
 func startFrontdoorLogging(t testing.TB, cfg *config.Config, logw io.Writer) *frontdoor {
 	t.Helper()
+	fd, stop := serveFrontdoor(t, cfg, logw)
+	t.Cleanup(func() {
+		if err := stop(); err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	return fd
+}
+
+// serveFrontdoor starts frontdoor on loopback listeners and returns stop,
+// which cancels its context and returns what Serve returned.
+func serveFrontdoor(t testing.TB, cfg *config.Config, logw io.Writer) (*frontdoor, func() error) {
+	t.Helper()
 	if cfg == nil {
 		cfg = testConfig(t)
 	}
@@ -96,13 +109,10 @@ func startFrontdoorLogging(t testing.TB, cfg *config.Config, logw io.Writer) *fr
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, ln, mln) }()
-	t.Cleanup(func() {
+	return &frontdoor{URL: cfg.Server.PublicURL, srv: srv}, func() error {
 		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	return &frontdoor{URL: cfg.Server.PublicURL, srv: srv}
+		return <-done
+	}
 }
 
 type testWriter struct{ t testing.TB }

@@ -1,10 +1,6 @@
 package server
 
 import (
-	"context"
-	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"testing"
@@ -15,28 +11,8 @@ import (
 // its 300 ms floor) is running when frontdoor is told to stop still gets
 // sent on to the next step, and Serve returns cleanly once the request has drained.
 func TestShutdownDrainsRequestsInFlight(t *testing.T) {
-	cfg := testConfig(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Server.Listen, cfg.Server.MetricsListen = ln.Addr().String(), mln.Addr().String()
-	cfg.Server.PublicURL = "http://" + ln.Addr().String()
-	cfg.ApplyDefaults()
-	ctx, stop := context.WithCancel(context.Background())
-	defer stop()
-	srv, err := New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), "test")
-	if err != nil {
-		t.Fatal(err)
-	}
+	fd, stop := serveFrontdoor(t, nil, nil)
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, ln, mln) }()
-	fd := &frontdoor{URL: cfg.Server.PublicURL, srv: srv}
-
 	c := browser(t)
 	_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/reset", nil)
 	form := url.Values{"csrf_token": {csrf(t, body)}, "login": {"nobody-at-all"}, "captcha": {fd.captchaAnswer(t, c, "reset")}}
@@ -57,7 +33,7 @@ func TestShutdownDrainsRequestsInFlight(t *testing.T) {
 		answered <- result{status: resp.StatusCode}
 	}()
 	time.Sleep(100 * time.Millisecond) // the request is inside its identify floor
-	stop()
+	go func() { served <- stop() }()
 	r := <-answered
 	if r.err != nil || r.status != http.StatusSeeOther {
 		t.Errorf("request in flight at shutdown: status %d, err %v; want 303 to the next step", r.status, r.err)

@@ -3,23 +3,14 @@ package keycloak
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/hex"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"io"
-	"math/big"
-	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"path"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -234,9 +225,9 @@ func TestKeycloakConformance(t *testing.T) {
 	s := keycloak(t)
 	realm := s.cfg.Realm
 	unreachable := s.cfg
-	unreachable.BaseURL = "https://" + closedAddr(t)
+	unreachable.BaseURL = "https://" + idptest.ClosedAddr(t)
 	wrongCA := s.cfg
-	wrongCA.CAFile = otherCA(t)
+	wrongCA.CAFile = idptest.OtherCA(t)
 	idptest.Run(t, idptest.Fixture{
 		Backend:     newDirectory(t, s.cfg),
 		Unreachable: newDirectory(t, unreachable),
@@ -252,45 +243,6 @@ func TestKeycloakConformance(t *testing.T) {
 		Complexity:    true,
 		ResetHistory:  true,
 	})
-}
-
-// closedAddr returns a loopback address where nothing listens.
-func closedAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
-}
-
-// otherCA writes a CA certificate that signed nothing the servers use.
-func otherCA(t *testing.T) string {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "not Keycloak's CA"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
 }
 
 // uniq returns prefix with a random suffix, for throwaway users.

@@ -131,16 +131,7 @@ func TestActiveDirectoryPolicyHintsAccepted(t *testing.T) {
 			d.root.policyHints = oid
 			f := s.fixture(t, nil)
 			login := uniq(t, "fdthint")
-			dn := "CN=" + login + ",CN=Users," + s.cfg.BaseDN
-			add := ldap.NewAddRequest(dn, nil)
-			add.Attribute("objectClass", []string{"top", "person", "organizationalPerson", "user"})
-			add.Attribute("sAMAccountName", []string{login})
-			add.Attribute("unicodePwd", []string{unicodePwd("Start-Pass-2026!")})
-			add.Attribute("userAccountControl", []string{"512"})
-			if err := s.dialAdmin(t).Add(add); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = s.dialAdmin(t).Del(ldap.NewDelRequest(dn, nil)) })
+			s.addADUser(t, login, nil)
 			u, err := d.Lookup(t.Context(), login)
 			if err != nil {
 				t.Fatal(err)
@@ -159,21 +150,8 @@ func TestActiveDirectoryPolicyHintsAccepted(t *testing.T) {
 // expired account, and pwd_last_set: expire.
 func TestActiveDirectoryAccountState(t *testing.T) {
 	s, _ := samba(t)
-	admin := s.dialAdmin(t)
 	addUser := func(login string, attrs map[string]string) string {
-		dn := "CN=" + login + ",CN=Users," + s.cfg.BaseDN
-		add := ldap.NewAddRequest(dn, nil)
-		add.Attribute("objectClass", []string{"top", "person", "organizationalPerson", "user"})
-		add.Attribute("sAMAccountName", []string{login})
-		add.Attribute("unicodePwd", []string{unicodePwd("Start-Pass-2026!")})
-		add.Attribute("userAccountControl", []string{"512"})
-		for k, v := range attrs {
-			add.Attribute(k, []string{v})
-		}
-		if err := admin.Add(add); err != nil {
-			t.Fatalf("add %s: %v", dn, err)
-		}
-		t.Cleanup(func() { _ = s.dialAdmin(t).Del(ldap.NewDelRequest(dn, nil)) })
+		s.addADUser(t, login, attrs)
 		return login
 	}
 	d := newDirectory(t, s.cfg)
@@ -197,4 +175,23 @@ func TestActiveDirectoryAccountState(t *testing.T) {
 	if u, err = expire.Lookup(t.Context(), login); err != nil || !u.MustChange {
 		t.Errorf("after a reset with pwd_last_set: expire: MustChange %v, %v; want true", u.MustChange, err)
 	}
+}
+
+// addADUser adds an enabled throwaway user with the password
+// Start-Pass-2026! and attrs, deleted when the test ends.
+func (s server) addADUser(t *testing.T, login string, attrs map[string]string) {
+	t.Helper()
+	dn := "CN=" + login + ",CN=Users," + s.cfg.BaseDN
+	add := ldap.NewAddRequest(dn, nil)
+	add.Attribute("objectClass", []string{"top", "person", "organizationalPerson", "user"})
+	add.Attribute("sAMAccountName", []string{login})
+	add.Attribute("unicodePwd", []string{unicodePwd("Start-Pass-2026!")})
+	add.Attribute("userAccountControl", []string{"512"})
+	for k, v := range attrs {
+		add.Attribute(k, []string{v})
+	}
+	if err := s.dialAdmin(t).Add(add); err != nil {
+		t.Fatalf("add %s: %v", dn, err)
+	}
+	t.Cleanup(func() { _ = s.dialAdmin(t).Del(ldap.NewDelRequest(dn, nil)) })
 }

@@ -31,16 +31,7 @@ func TestActiveDirectoryResetHistoryWithPolicyHints(t *testing.T) {
 			d.root.policyHints = oid
 			f := s.fixture(t, nil)
 			login := uniq(t, "fdthist")
-			dn := "CN=" + login + ",CN=Users," + s.cfg.BaseDN
-			add := ldap.NewAddRequest(dn, nil)
-			add.Attribute("objectClass", []string{"top", "person", "organizationalPerson", "user"})
-			add.Attribute("sAMAccountName", []string{login})
-			add.Attribute("unicodePwd", []string{unicodePwd("Start-Pass-2026!")})
-			add.Attribute("userAccountControl", []string{"512"})
-			if err := s.dialAdmin(t).Add(add); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = s.dialAdmin(t).Del(ldap.NewDelRequest(dn, nil)) })
+			s.addADUser(t, login, nil)
 			u, err := d.Lookup(t.Context(), login)
 			if err != nil {
 				t.Fatal(err)

@@ -2,24 +2,17 @@ package ldap
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/hex"
-	"encoding/pem"
 	"errors"
 	"io"
-	"math/big"
 	"net"
 	"net/url"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/go-ldap/ldap/v3"
 
@@ -69,9 +62,9 @@ func (s server) fixture(t *testing.T, newUser func(t *testing.T, login, mail, pa
 	t.Helper()
 	d := newDirectory(t, s.cfg)
 	unreachable := s.cfg
-	unreachable.URLs = []string{"ldaps://" + closedAddr(t)}
+	unreachable.URLs = []string{"ldaps://" + idptest.ClosedAddr(t)}
 	wrongCA := s.cfg
-	wrongCA.CAFile = otherCA(t)
+	wrongCA.CAFile = idptest.OtherCA(t)
 	return idptest.Fixture{
 		Backend:     d,
 		Unreachable: newDirectory(t, unreachable),
@@ -97,45 +90,6 @@ func newDirectory(t *testing.T, cfg Config) *Directory {
 	return d
 }
 
-// closedAddr returns a loopback address where nothing listens.
-func closedAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
-}
-
-// otherCA writes a CA certificate that signed nothing the servers use.
-func otherCA(t *testing.T) string {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "not the directory's CA"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 // testTransport checks what both dialects share: StartTLS, failover between
 // URLs, refusal of a wrong service password, and the RootDSE dialect check.
 func testTransport(t *testing.T, s server, plainURL string, other Dialect) {
@@ -146,7 +100,7 @@ func testTransport(t *testing.T, s server, plainURL string, other Dialect) {
 	startTLS := s.cfg
 	startTLS.URLs, startTLS.StartTLS = []string{plainURL}, true
 	failover := s.cfg
-	failover.URLs = []string{"ldaps://" + closedAddr(t), s.cfg.URLs[0]}
+	failover.URLs = []string{"ldaps://" + idptest.ClosedAddr(t), s.cfg.URLs[0]}
 	badPassword := s.cfg
 	badPassword.BindPassword = "not-the-service-password"
 	wrongType := s.cfg
