@@ -4,7 +4,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 BIN      := bin/frontdoor
 
-.PHONY: build test unit vet demo bench fuzz up down clean
+.PHONY: build test unit vet demo bench bench-proxy loadreset fuzz up down clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/frontdoor
@@ -29,6 +29,14 @@ demo: build
 
 bench:
 	$(GO) test -run XXX -bench . -benchmem -count 6 ./proxy/ ./policy/... ./store/...
+
+## bench-proxy: frontdoor against a bare httputil.ReverseProxy, nginx (with and without
+## sub_filter) and oauth2-proxy, driven by wrk on loopback (needs nginx and wrk: apt-get
+## install nginx-light wrk). Prints the table of docs/benchmarks.md.
+bench-proxy: build
+	CGO_ENABLED=0 $(GO) build -o bin/proxybench ./bench/proxybench
+	$(GO) -C bench/tools build -o ../../bin/oauth2-proxy github.com/oauth2-proxy/oauth2-proxy/v7
+	bin/proxybench run -frontdoor bin/frontdoor -oauth2-proxy bin/oauth2-proxy $(BENCHFLAGS)
 
 ## fuzz: every fuzz target the code has, FUZZTIME each (default 30s).
 FUZZTIME ?= 30s

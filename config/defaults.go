@@ -12,6 +12,15 @@ func (c *Config) ApplyDefaults() {
 	if s.MaxBodyBytes == 0 {
 		s.MaxBodyBytes = 10 << 20
 	}
+	if s.ReadTimeout == 0 {
+		s.ReadTimeout = Duration(30 * time.Second)
+	}
+	if s.HSTS.Enabled == nil {
+		s.HSTS.Enabled = boolPtr(true)
+	}
+	if s.HSTS.MaxAge == 0 {
+		s.HSTS.MaxAge = Duration(365 * 24 * time.Hour)
+	}
 
 	u := &c.Upstream
 	def(&u.Preset, "generic")

@@ -28,11 +28,23 @@ type Server struct {
 	Prefix string `yaml:"prefix"`
 	// MaxBodyBytes bounds request bodies forwarded to the upstream.
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+	// ReadTimeout is the time a client has to send a request body; a slower
+	// body gets 408 and its connection is closed.
+	ReadTimeout Duration `yaml:"read_timeout"`
+	// HSTS is the Strict-Transport-Security header, sent when PublicURL is https.
+	HSTS HSTS `yaml:"hsts"`
 	// SecretKey holds the key that signs cookies and CSRF tokens (32+ bytes);
 	// empty means a random key per process (flows then do not survive a restart).
 	SecretKey string `yaml:"secret_key"`
 	// TemplatesDir overrides embedded templates, text and CSS file by file.
 	TemplatesDir string `yaml:"templates_dir"`
+}
+
+// HSTS configures the Strict-Transport-Security header of every response.
+type HSTS struct {
+	Enabled           *bool    `yaml:"enabled"`
+	MaxAge            Duration `yaml:"max_age"`
+	IncludeSubdomains bool     `yaml:"include_subdomains"`
 }
 
 // Upstream is the existing sign-in service that frontdoor fronts.
@@ -50,7 +62,10 @@ type Upstream struct {
 }
 
 // Intercept lists upstream paths that frontdoor answers itself. An entry is an
-// exact path, a prefix ending in "*", or a pattern with {name} segments.
+// exact path, a prefix ending in "*", or a pattern with {name} segments; it
+// also matches every other spelling of such a path that a lenient upstream
+// routes alike (case, repeated slashes, dot segments, ";params", a trailing
+// slash or dot, percent-encoding).
 type Intercept struct {
 	Reset    []string `yaml:"reset"`
 	Unlock   []string `yaml:"unlock"`

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -51,6 +52,12 @@ func (c *Config) validateServer(p *Problems) {
 	}
 	if s.MaxBodyBytes < 0 {
 		p.add("server.max_body_bytes", "must not be negative")
+	}
+	if s.ReadTimeout.D() < 0 {
+		p.add("server.read_timeout", "must be positive, such as 30s")
+	}
+	if s.HSTS.MaxAge.D() < time.Second {
+		p.add("server.hsts.max_age", "must be at least 1s, such as 8760h (turn HSTS off with enabled: false)")
 	}
 	if s.SecretKey != "" && len(s.SecretKey) < 32 {
 		p.add("server.secret_key", "must be at least 32 characters (use secret_key_file with 32 random bytes)")

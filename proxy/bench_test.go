@@ -1,6 +1,8 @@
 package proxy
 
 import (
+	"bytes"
+	"compress/gzip"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -8,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/frontdoor-sspr/frontdoor/bench/signinpage"
 )
 
 // The benchmarks compare frontdoor with a bare httputil.ReverseProxy that has
@@ -25,6 +29,16 @@ func benchUpstream(b *testing.B) *httptest.Server {
 	mux.HandleFunc("/login", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		io.WriteString(w, page)
+	})
+	// The 50 KB page of make bench-proxy, gzip-compressed once.
+	var zb bytes.Buffer
+	zw := gzip.NewWriter(&zb)
+	zw.Write(signinpage.Page(50 << 10))
+	zw.Close()
+	mux.HandleFunc("/login.gz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Write(zb.Bytes())
 	})
 	srv := httptest.NewServer(mux)
 	b.Cleanup(srv.Close)
@@ -74,6 +88,14 @@ func BenchmarkSignInPage(b *testing.B) {
 	fd := newTestProxy(b, up, func(o *Options) { o.Observe = nil; o.SignInPaths = []string{"/login"} })
 	b.Run("bare", func(b *testing.B) { benchGet(b, bare.URL+"/login") })
 	b.Run("frontdoor-injected", func(b *testing.B) { benchGet(b, fd.srv.URL+"/login") })
+}
+
+func BenchmarkSignInPageGzip(b *testing.B) {
+	up := benchUpstream(b)
+	bare := bareProxy(b, up)
+	fd := newTestProxy(b, up, func(o *Options) { o.Observe = nil; o.SignInPaths = []string{"/login.gz"} })
+	b.Run("bare", func(b *testing.B) { benchGet(b, bare.URL+"/login.gz") })
+	b.Run("frontdoor-injected", func(b *testing.B) { benchGet(b, fd.srv.URL+"/login.gz") })
 }
 
 func BenchmarkInjector(b *testing.B) {

@@ -2,20 +2,23 @@ package proxy
 
 import (
 	"bytes"
-	"compress/flate"
-	"compress/gzip"
 	"fmt"
 	"io"
 	"strings"
 	"sync"
 
 	"github.com/andybalholm/brotli"
+	"github.com/klauspost/compress/flate"
+	"github.com/klauspost/compress/gzip"
 )
 
-// codec decodes and re-encodes one Content-Encoding.
+// codec decodes and re-encodes one Content-Encoding: as streams (decode,
+// encode) for a page too long to hold, whole (unpack, pack) for the others.
 type codec struct {
 	decode func(io.Reader) (io.ReadCloser, error)
 	encode func(io.Writer) io.WriteCloser
+	unpack func(src io.Reader, dst *bytes.Buffer, limit int64) error
+	pack   func(dst *bytes.Buffer, page []byte) error
 }
 
 var codecs = map[string]codec{
@@ -28,6 +31,8 @@ var codecs = map[string]codec{
 			zw, _ := gzip.NewWriterLevel(w, gzip.DefaultCompression)
 			return zw
 		},
+		unpack: unpackGzip,
+		pack:   packGzip,
 	},
 	"deflate": {
 		decode: func(r io.Reader) (io.ReadCloser, error) { return flate.NewReader(r), nil },
@@ -35,10 +40,14 @@ var codecs = map[string]codec{
 			zw, _ := flate.NewWriter(w, flate.DefaultCompression)
 			return zw
 		},
+		unpack: unpackFlate,
+		pack:   packFlate,
 	},
 	"br": {
 		decode: func(r io.Reader) (io.ReadCloser, error) { return io.NopCloser(brotli.NewReader(r)), nil },
 		encode: func(w io.Writer) io.WriteCloser { return brotli.NewWriterLevel(w, 5) },
+		unpack: unpackBrotli,
+		pack:   packBrotli,
 	},
 }
 
@@ -79,43 +88,44 @@ func rewrite(body io.ReadCloser, size int64, c codec, sel selector, snippet []by
 	if c.encode == nil {
 		return rewritePlain(body, size, sel, snippet)
 	}
-	var raw bytes.Buffer
-	plain, err := c.decode(io.TeeReader(io.LimitReader(body, lookahead), &raw))
-	if err != nil {
-		return rewritten{}, fmt.Errorf("decode upstream body: %w", err)
+	// The compressed body is read whole first: it is replayed as it came when
+	// the page has no anchor, and decoding from memory is faster than from a
+	// stream (no read-ahead buffer between the decoder and the body).
+	raw := pages.Get().(*bytes.Buffer)
+	if size > 0 && size < lookahead {
+		raw.Grow(int(size) + 1)
 	}
-	page, err := io.ReadAll(io.LimitReader(plain, maxPage))
-	plain.Close()
-	complete := err == nil && len(page) < maxPage && raw.Len() < lookahead && atEOF(io.TeeReader(body, &raw))
-	if !complete {
-		// Too long (or cut short): stream the rest through the injector.
+	_, err := raw.ReadFrom(io.LimitReader(body, lookahead))
+	if err != nil || raw.Len() >= lookahead || !atEOF(io.TeeReader(body, raw)) {
+		// Too long (or cut short): stream it through the injector. The held
+		// bytes go with the stream, so raw is not pooled again.
 		return stream(io.MultiReader(bytes.NewReader(raw.Bytes()), body), body, c, sel, snippet)
 	}
+	page := pages.Get().(*bytes.Buffer)
+	defer putPage(page)
+	if err := c.unpack(bytes.NewReader(raw.Bytes()), page, maxPage); err != nil || page.Len() >= maxPage {
+		// Undecodable, or decoding to more than maxPage: the stream reports
+		// the error, or injects as the page goes.
+		return stream(bytes.NewReader(raw.Bytes()), body, c, sel, snippet)
+	}
 	var st scanState
-	_, at := st.scan(page, sel, true)
+	_, at := st.scan(page.Bytes(), sel, true)
 	if at < 0 {
-		return rewritten{body: struct {
-			io.Reader
-			io.Closer
-		}{bytes.NewReader(raw.Bytes()), body}, length: int64(raw.Len()), unchanged: true}, nil
+		return rewritten{body: &pooledBody{Reader: bytes.NewReader(raw.Bytes()), body: body, buf: raw}, length: int64(raw.Len()), unchanged: true}, nil
 	}
-	out := make([]byte, 0, len(page)+len(snippet))
-	out = append(append(append(out, page[:at]...), snippet...), page[at:]...)
-	if c.encode != nil {
-		var enc bytes.Buffer
-		zw := c.encode(&enc)
-		if _, err := zw.Write(out); err != nil {
-			return rewritten{}, err
-		}
-		if err := zw.Close(); err != nil {
-			return rewritten{}, err
-		}
-		out = enc.Bytes()
+	putPage(raw)
+	// The snippet goes in place: the page buffer has room to spare, or grows once.
+	n := page.Len()
+	page.Write(snippet)
+	b := page.Bytes()
+	copy(b[at+len(snippet):], b[at:n])
+	copy(b[at:], snippet)
+	out := pages.Get().(*bytes.Buffer)
+	if err := c.pack(out, b); err != nil {
+		putPage(out)
+		return rewritten{}, err
 	}
-	return rewritten{body: struct {
-		io.Reader
-		io.Closer
-	}{bytes.NewReader(out), body}, length: int64(len(out))}, nil
+	return rewritten{body: &pooledBody{Reader: bytes.NewReader(out.Bytes()), body: body, buf: out}, length: int64(out.Len())}, nil
 }
 
 // rewritePlain is rewrite for an identity body: no decoding, and the page is
@@ -152,12 +162,19 @@ type pooledBody struct {
 
 func (b *pooledBody) Close() error {
 	err := b.body.Close()
-	if b.buf != nil && b.buf.Cap() <= lookahead*2 {
-		b.buf.Reset()
-		pages.Put(b.buf)
+	if b.buf != nil {
+		putPage(b.buf)
 	}
 	b.buf, b.Reader = nil, eofReader{}
 	return err
+}
+
+// putPage returns a page buffer to the pool, unless it grew too large to keep.
+func putPage(buf *bytes.Buffer) {
+	if buf.Cap() <= lookahead*2 {
+		buf.Reset()
+		pages.Put(buf)
+	}
 }
 
 type eofReader struct{}

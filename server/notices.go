@@ -65,7 +65,7 @@ func (s *Server) sendHelpdesk(to []string, req helpdesk.Request) {
 // confirmUnlock tells the user their account was unlocked, at every address
 // on the account, and alerts the helpdesk when the account is privileged.
 func (s *Server) confirmUnlock(r *http.Request, u idp.User) {
-	lang := s.templates.Negotiate(r.Header.Get("Accept-Language"))
+	lang := s.templates.Lang(r)
 	for _, to := range u.Emails {
 		s.sendMail(to, "unlock_done", lang, struct{ Login, Time string }{u.Login, mailTime(time.Now())})
 	}

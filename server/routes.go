@@ -20,20 +20,32 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/flows/unlock"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/notify"
+	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/templates"
 	"github.com/frontdoor-sspr/frontdoor/web"
 )
 
+// ownCookies are frontdoor's cookies, which the proxy keeps from the
+// upstream: the CSRF cookie and, over https (path /), the flow cookies.
+func (s *Server) ownCookies() []string {
+	cs := []string{s.csrf.CookieName()}
+	for _, kind := range []string{store.KindReset, store.KindUnlock, store.KindHelpdesk} {
+		cs = append(cs, s.engine.CookieName(kind))
+	}
+	return cs
+}
+
 // routes mounts frontdoor's own pages under the prefix.
 func (s *Server) routes() {
+	s.engine = flows.NewEngine(flows.Options{Flows: s.store.Flows(), Prefix: s.cfg.Server.Prefix, Secure: isHTTPS(s.cfg.Server.PublicURL)})
 	cfg, prefix := s.cfg, s.cfg.Server.Prefix
 	s.own.Handle("GET "+prefix+"static/", s.templates.StaticHandler())
-	engine := flows.NewEngine(flows.Options{Flows: s.store.Flows(), Prefix: prefix, Secure: isHTTPS(cfg.Server.PublicURL)})
+	engine := s.engine
 	auditLog := &audit.Log{Store: s.store.Audit(), ClientIP: s.clientIP}
 	var gates gate.Deps
 	if s.directory != nil && s.cfg.Reset != nil {
 		gates = gate.Deps{Engine: engine, CSRF: s.csrf, Pages: s.pages, Directory: s.directory,
-			Methods: s.methods(), Limits: s.store.Limits(), Audit: auditLog, ClientIP: s.clientIP}
+			Methods: s.methods(), Limits: s.store.Limits(), Audit: auditLog, ClientIP: s.clientIP, Secret: s.secret}
 	}
 
 	if s.resetAvailable() {
@@ -57,7 +69,7 @@ func (s *Server) routes() {
 			Prefix: prefix, PublicURL: cfg.Server.PublicURL, URL: h.URL, Captcha: cfg.Captcha.Provider != "none",
 		}, helpdesk.Deps{
 			Engine: engine, CSRF: s.csrf, Pages: s.pages, Limits: s.store.Limits(), Audit: auditLog,
-			ClientIP: s.clientIP, Recipients: s.helpdeskRecipients, Send: s.sendHelpdesk,
+			ClientIP: s.clientIP, Recipients: s.helpdeskRecipients, Send: s.sendHelpdesk, Secret: s.secret,
 		}).Register(s.own)
 	} else {
 		s.own.Handle("GET "+prefix+"helpdesk", s.notice("helpdesk_none"))
@@ -113,7 +125,7 @@ func (s *Server) sendCode(m methods.EmailMessage) {
 // confirmReset tells the user their password was reset, at every address on
 // the account.
 func (s *Server) confirmReset(r *http.Request, u idp.User) {
-	lang := s.templates.Negotiate(r.Header.Get("Accept-Language"))
+	lang := s.templates.Lang(r)
 	for _, to := range u.Emails {
 		s.sendMail(to, "reset_done", lang, struct{ Login, Time string }{u.Login, time.Now().UTC().Format("2006-01-02 15:04 MST")})
 	}
@@ -138,7 +150,9 @@ func (s *Server) snippet(r *http.Request, returnTo string) []byte {
 	q := "?return_to=" + url.QueryEscape(returnTo)
 	prefix := s.cfg.Server.Prefix
 	var b strings.Builder
-	b.WriteString(`<p class="frontdoor-links">`)
+	// The links' own language and direction: Arabic links read right to left
+	// in a left-to-right sign-in page.
+	b.WriteString(`<p class="frontdoor-links" lang="` + html.EscapeString(lang.String()) + `" dir="` + s.templates.Dir(lang) + `">`)
 	link := func(page, id string) {
 		text, err := s.templates.Message(lang, id)
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/frontdoor-sspr/frontdoor/config"
+	"github.com/frontdoor-sspr/frontdoor/flows"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/notify"
 	"github.com/frontdoor-sspr/frontdoor/policy"
@@ -38,6 +39,7 @@ type Server struct {
 	metrics   *telemetry.Metrics
 	proxy     *proxy.Proxy
 	own       *http.ServeMux
+	engine    *flows.Engine
 	directory idp.Directory
 	policy    *policy.Policy
 	mail      *notify.Queue
@@ -86,7 +88,7 @@ func (s *Server) build(ctx context.Context) error {
 		return err
 	}
 	publicURL := cfg.Server.PublicURL
-	s.pages = &web.Pages{Templates: s.templates, Home: publicURL + "/"}
+	s.pages = &web.Pages{Templates: s.templates, Home: publicURL + "/", Secure: isHTTPS(cfg.Server.PublicURL)}
 	if s.csrf, err = web.NewCSRF(s.secret, isHTTPS(publicURL)); err != nil {
 		return err
 	}
@@ -99,7 +101,9 @@ func (s *Server) build(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("email: %w", err)
 		}
-		s.mail = notify.NewQueue(mailer, s.log, 2)
+		// Each message is one SMTP session (connect, EHLO, send, QUIT): with
+		// two senders, codes queued for over a second at 100 resets a second.
+		s.mail = notify.NewQueue(mailer, s.log, mailSenders)
 		s.closers = append(s.closers, func() error { s.mail.Close(); return nil })
 	}
 	s.routes()
@@ -145,8 +149,10 @@ func (s *Server) buildProxy() error {
 		Snippet:        s.snippet,
 		TrustedProxies: cfg.Server.TrustedProxies,
 		PreserveHost:   *cfg.Upstream.PreserveHost,
-		OwnCookies:     []string{s.csrf.CookieName()},
+		OwnCookies:     s.ownCookies(),
 		MaxBodyBytes:   cfg.Server.MaxBodyBytes,
+		BodyTimeout:    cfg.Server.ReadTimeout.D(),
+		HSTS:           hstsValue(cfg.Server),
 		Timeout:        cfg.Upstream.Timeout.D(),
 		ErrorPage:      s.pages.Error,
 		Observe:        s.metrics.Observe,
@@ -158,6 +164,9 @@ func (s *Server) buildProxy() error {
 	s.proxy = p
 	return nil
 }
+
+// mailSenders is the number of messages sent at once.
+const mailSenders = 8
 
 // Handler is the front door: every request gets an ID and a logger, then
 // goes to the proxy.

@@ -41,10 +41,26 @@ func New() *Metrics {
 
 // Observe records one request; d is zero for requests that never reached the upstream.
 func (m *Metrics) Observe(class string, status int, d time.Duration) {
-	m.requests.WithLabelValues(class, strconv.Itoa(status)).Inc()
+	m.requests.WithLabelValues(class, statusText(status)).Inc()
 	if d > 0 {
 		m.upstream.WithLabelValues(class).Observe(d.Seconds())
 	}
+}
+
+// statusTexts are the label values of the status codes, made once: the label
+// is set on every request.
+var statusTexts = func() (t [600]string) {
+	for i := range t {
+		t[i] = strconv.Itoa(i)
+	}
+	return t
+}()
+
+func statusText(status int) string {
+	if status >= 0 && status < len(statusTexts) {
+		return statusTexts[status]
+	}
+	return strconv.Itoa(status)
 }
 
 // Handler serves /metrics, /healthz (the process is up) and /readyz (ready

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 )
 
 // RequestIDHeader carries a request's ID in requests and responses.
@@ -16,7 +17,26 @@ type ctxKey int
 const (
 	requestIDKey ctxKey = iota
 	loggerKey
+	scopeKey
 )
+
+// scope is what RequestIDs puts in a request's context: the ID, and the
+// logger carrying it, made on first use. Most requests (everything proxied)
+// never log, and slog's With costs more than the rest of the middleware.
+type scope struct {
+	id   string
+	base *slog.Logger
+	log  atomic.Pointer[slog.Logger]
+}
+
+func (s *scope) logger() *slog.Logger {
+	if l := s.log.Load(); l != nil {
+		return l
+	}
+	l := s.base.With("request_id", s.id)
+	s.log.Store(l)
+	return l
+}
 
 // RequestIDs gives each request an ID and a logger that carries it.
 type RequestIDs struct {
@@ -48,10 +68,10 @@ func (o RequestIDs) Handler(next http.Handler) http.Handler {
 		if id == "" {
 			id = NewRequestID()
 		}
-		r.Header.Set(RequestIDHeader, id)
-		w.Header().Set(RequestIDHeader, id)
-		ctx := WithRequestID(r.Context(), id)
-		ctx = WithLogger(ctx, base.With("request_id", id))
+		v := []string{id} // one slice for both: neither is appended to in place
+		r.Header[RequestIDHeader] = v
+		w.Header()[RequestIDHeader] = v
+		ctx := context.WithValue(r.Context(), scopeKey, &scope{id: id, base: base})
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -84,8 +104,13 @@ func WithRequestID(ctx context.Context, id string) context.Context {
 
 // RequestID returns the request ID ctx carries, or "".
 func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey).(string)
-	return id
+	if id, ok := ctx.Value(requestIDKey).(string); ok {
+		return id
+	}
+	if s, ok := ctx.Value(scopeKey).(*scope); ok {
+		return s.id
+	}
+	return ""
 }
 
 // WithLogger returns ctx carrying a logger.
@@ -96,8 +121,19 @@ func WithLogger(ctx context.Context, l *slog.Logger) context.Context {
 // Logger returns the logger ctx carries (with the request_id attribute when
 // set by RequestIDs), or slog.Default().
 func Logger(ctx context.Context) *slog.Logger {
-	if l, ok := ctx.Value(loggerKey).(*slog.Logger); ok && l != nil {
+	if l := contextLogger(ctx); l != nil {
 		return l
 	}
 	return slog.Default()
+}
+
+// contextLogger returns the logger ctx carries, or nil.
+func contextLogger(ctx context.Context) *slog.Logger {
+	if l, ok := ctx.Value(loggerKey).(*slog.Logger); ok && l != nil {
+		return l
+	}
+	if s, ok := ctx.Value(scopeKey).(*scope); ok {
+		return s.logger()
+	}
+	return nil
 }

@@ -135,6 +135,43 @@ func TestCheckPassword(t *testing.T) {
 	}
 }
 
+// The verdict is worded from the pages' catalogues: the terminal's language,
+// and the operator's own words from server.templates_dir.
+func TestCheckPasswordWording(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "locales"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "locales", "en.toml"), []byte("[policy.reason]\ntoo_short = \"Use {{.N}} characters or more.\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	plain := writeConfig(t, base)
+	custom := writeConfig(t, strings.Replace(base, "server:\n", "server:\n  templates_dir: "+dir+"\n", 1))
+	tests := []struct {
+		name, config, lang, want string
+	}{
+		{"English", plain, "C", "too_short: Your password must have at least 8 characters."},
+		{"French from LANG", plain, "fr_FR.UTF-8", "too_short: Votre mot de passe doit comporter au moins 8 caractères."},
+		{"operator's words", custom, "en_GB.UTF-8", "too_short: Use 8 characters or more."},
+		{"bidi override", plain, "C", "control: Your password contains invisible or control characters"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("LC_ALL", "")
+			t.Setenv("LC_MESSAGES", "")
+			t.Setenv("LANG", tt.lang)
+			pw := "Kv9!\n"
+			if strings.HasPrefix(tt.want, "control") {
+				pw = "Kv93!x\u202eTrq#pl\n"
+			}
+			code, out, errOut := runCmd(t, pw, "check-password", "--config", tt.config)
+			if code != 1 || !strings.Contains(out, tt.want) {
+				t.Errorf("exit %d, want 1 and %q:\n%s%s", code, tt.want, out, errOut)
+			}
+		})
+	}
+}
+
 func TestUsageAndVersion(t *testing.T) {
 	if code, out, _ := runCmd(t, "", "version"); code != 0 || !strings.HasPrefix(out, "frontdoor ") {
 		t.Errorf("version: %d %q", code, out)

@@ -57,6 +57,9 @@ type State struct {
 	Outcome string    `json:"outcome,omitempty"`
 	Method  string    `json:"method,omitempty"`
 	Passed  []string  `json:"passed,omitempty"`
+	// Counted means the owner's last step has counted the flow against its
+	// limit (unlock's daily cap), so that a retry does not count it again.
+	Counted bool `json:"counted,omitempty"`
 }
 
 // Deps are the parts the gates work with.
@@ -71,6 +74,8 @@ type Deps struct {
 	Audit   *audit.Log
 	// ClientIP returns the request's client address.
 	ClientIP func(*http.Request) string
+	// Secret keys the digests that stand for unknown user IDs.
+	Secret []byte
 }
 
 // Policy says who may go through the gates and how.

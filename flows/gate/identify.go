@@ -2,6 +2,9 @@ package gate
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"strconv"
@@ -64,8 +67,7 @@ func (g *Gate) captchaImage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (g *Gate) captchaAudio(w http.ResponseWriter, r *http.Request) error {
-	lang := g.Pages.Templates.Negotiate(r.Header.Get("Accept-Language"))
-	base, _ := lang.Base()
+	base, _ := g.Pages.Templates.Lang(r).Base()
 	return g.writeCaptcha(w, r, "audio/wav", func(c captcha.Challenge) error { return c.WriteAudio(w, base.String()) })
 }
 
@@ -160,7 +162,7 @@ func (g *Gate) eligibility(ctx context.Context, login string) (*idp.User, string
 	u, err := g.Directory.Lookup(ctx, login)
 	switch {
 	case errors.Is(err, idp.ErrNotFound), errors.Is(err, idp.ErrAmbiguous):
-		return nil, "login:" + strings.ToLower(login), OutcomeNotFound, nil
+		return nil, UnknownKey(g.Secret, login), OutcomeNotFound, nil
 	case err != nil:
 		return nil, "", "", err
 	}
@@ -236,10 +238,25 @@ func (g *Gate) memberOfAny(ctx context.Context, u idp.User, groups []string) (bo
 // backend's stable ID, whatever the login typed or the entry's place.
 func AccountKey(u idp.User) string { return "id:" + u.ID }
 
-// NormalizeLogin trims spaces and composes Unicode, as users type IDs in
-// many ways; the directory compares case-insensitively.
+// NormalizeLogin trims spaces and applies compatibility composition (NFKC),
+// as directories fold the ways users type IDs: fullwidth letters, odd
+// spaces and ligatures find the same account as their plain forms.
 func NormalizeLogin(s string) string {
-	return norm.NFC.String(strings.TrimSpace(s))
+	// NFKC turns the odd spaces (no-break, em, ideographic) into plain ones;
+	// runs of them inside count as one. Line breaks and other controls stay,
+	// for the callers' validation to refuse.
+	s = strings.TrimSpace(norm.NFKC.String(s))
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == ' ' }), " ")
+}
+
+// UnknownKey names a typed user ID that matched no account in rate limits
+// and audit events: a keyed digest of its folded form, never the text itself
+// (a password typed into the ID field must not be kept, nor be guessable
+// from the store without the server's key).
+func UnknownKey(secret []byte, login string) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("unknown login\x00" + strings.ToLower(login)))
+	return "login:" + hex.EncodeToString(m.Sum(nil)[:12])
 }
 
 // OrOK returns outcome, or "ok" for the empty verdict.

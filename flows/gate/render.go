@@ -125,7 +125,7 @@ func (g *Gate) RenderStep(w http.ResponseWriter, r *http.Request, fl store.Flow,
 
 // Show renders page with data, with a CSRF token bound to the flow's step.
 func (g *Gate) Show(w http.ResponseWriter, r *http.Request, fl store.Flow, status int, page string, data any) {
-	g.Pages.Render(w, r, status, page, templates.View{CSRFToken: g.CSRF.Token(w, r, flows.Binding(fl)), Data: data})
+	g.Pages.Render(w, r, status, page, templates.View{CSRFToken: g.CSRF.Token(w, r, flows.Binding(fl)), Data: data, Here: g.StepURL()})
 }
 
 // End is the data of a page that ends the flow with message msg.

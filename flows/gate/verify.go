@@ -27,7 +27,7 @@ func (g *Gate) method(name string) methods.Method {
 // account may not go on or cannot use the method.
 func (g *Gate) target(r *http.Request, fl store.Flow, s *State, m methods.Method) methods.Target {
 	t := methods.Target{FlowID: fl.ID, Purpose: "gate" + strconv.Itoa(len(s.Passed)+1),
-		Lang: g.Pages.Templates.Negotiate(r.Header.Get("Accept-Language")).String()}
+		Lang: g.Pages.Templates.Lang(r).String()}
 	if s.User != nil && s.Outcome == "" {
 		if _, ok := m.Hint(*s.User); ok {
 			t.User = s.User
@@ -155,6 +155,11 @@ func (g *Gate) verify(w http.ResponseWriter, r *http.Request) error {
 		return g.StepError(w, r, err)
 	}
 	g.Audit.Record(r, store.Event{Type: audit.MethodPassed, Flow: fl.ID, User: s.Key, Outcome: "ok", Detail: map[string]string{"method": m.Name()}})
+	// A new handle for the flow, in this browser only: whoever started the
+	// flow and planted its handle here cannot carry on past this gate.
+	if err := g.Engine.Rotate(ctx, w, fl.ID); err != nil {
+		return g.StepError(w, r, err)
+	}
 	http.Redirect(w, r, g.StepURL(), http.StatusSeeOther)
 	return nil
 }

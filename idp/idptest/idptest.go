@@ -67,6 +67,7 @@ func Run(t *testing.T, f Fixture) {
 		{"ChangePassword", c.changer != nil, testChangePassword},
 		{"Policy", c.setter != nil || c.changer != nil, testPolicy},
 		{"History", c.setter != nil || c.changer != nil, testHistory},
+		{"ResetHistory", c.setter != nil, testResetHistory},
 		{"Unicode", c.setter != nil || c.changer != nil, testUnicode},
 		{"LockUnlock", c.unlocker != nil, testLockUnlock},
 		{"ResetUnlocks", c.setter != nil, testResetUnlocks},

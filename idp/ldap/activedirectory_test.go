@@ -113,9 +113,10 @@ func TestActiveDirectoryGroups(t *testing.T) {
 }
 
 // TestActiveDirectoryPolicyHintsAccepted sends the policy hints control on a
-// reset, as a DC that advertises it would get it. Samba does not advertise
-// the control (and does not enforce history on resets), but it must accept
-// the encoding as a critical control without failing the reset.
+// reset, as a DC that advertises it would get it, and the reset must still
+// work. Samba does not advertise the control and ignores it (it accepts any
+// unknown critical control on a modify), so this does not check the encoding;
+// TestPolicyHintsEncoding does. History: TestActiveDirectoryResetHistoryWithPolicyHints.
 func TestActiveDirectoryPolicyHintsAccepted(t *testing.T) {
 	s, _ := samba(t)
 	d := newDirectory(t, s.cfg)

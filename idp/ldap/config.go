@@ -62,8 +62,13 @@ func NewOpenLDAPConfig() idp.BackendConfig { return &Config{Dialect: OpenLDAP} }
 func NewActiveDirectoryConfig() idp.BackendConfig { return &Config{Dialect: ActiveDirectory} }
 
 // Open implements idp.BackendConfig.
-func (c *Config) Open(_ context.Context, _ *slog.Logger) (idp.Directory, error) {
-	return New(*c)
+func (c *Config) Open(_ context.Context, log *slog.Logger) (idp.Directory, error) {
+	d, err := New(*c)
+	if err != nil {
+		return nil, err
+	}
+	d.Log = log
+	return d, nil
 }
 
 // ApplyDefaults fills what the configuration left empty, per dialect.

@@ -115,15 +115,34 @@ type pool struct {
 	bindDN   string
 	password string
 	idle     chan *ldap.Conn
+	// slots holds a token for each connection in use: at most size are, and
+	// a request beyond waits for one to come back rather than dialing (and
+	// closing after one operation) a connection of its own, a TLS handshake
+	// and a bind each.
+	slots chan struct{}
 }
 
 func newPool(t *transport, bindDN, password string, size int) *pool {
-	return &pool{t: t, bindDN: bindDN, password: password, idle: make(chan *ldap.Conn, size)}
+	return &pool{t: t, bindDN: bindDN, password: password, idle: make(chan *ldap.Conn, size), slots: make(chan struct{}, max(size, 1))}
 }
 
 // get returns a live service connection, reusing an idle one when it can,
-// and tells whether it was reused.
+// and tells whether it was reused. Every connection it returns goes back
+// with put.
 func (p *pool) get(ctx context.Context) (*ldap.Conn, bool, error) {
+	select {
+	case p.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, false, fmt.Errorf("%w: waiting for a pooled connection: %w", idp.ErrUnavailable, ctx.Err())
+	}
+	c, reused, err := p.take(ctx)
+	if err != nil {
+		<-p.slots
+	}
+	return c, reused, err
+}
+
+func (p *pool) take(ctx context.Context) (*ldap.Conn, bool, error) {
 	for {
 		var c *ldap.Conn
 		select {
@@ -154,6 +173,7 @@ func (p *pool) get(ctx context.Context) (*ldap.Conn, bool, error) {
 // put hands a connection back; a broken one, or one beyond the pool's size,
 // is closed.
 func (p *pool) put(c *ldap.Conn, err error) {
+	defer func() { <-p.slots }()
 	if c.IsClosing() || isNetworkError(err) {
 		c.Close()
 		return

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -49,6 +50,9 @@ type Directory struct {
 	attrs   []string
 	// Now is the clock used for account expiry; tests may replace it.
 	Now func() time.Time
+	// Log receives debug detail that is no error (never a password or a
+	// hash); nil means slog's default logger.
+	Log *slog.Logger
 
 	mu   sync.Mutex
 	root *rootDSE

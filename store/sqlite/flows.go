@@ -11,6 +11,16 @@ import (
 
 type flows struct{ s *Store }
 
+// The statements of every flow step, prepared once (see Store.prepare):
+// preparing them for each query was a tenth of a reset's CPU time.
+const (
+	getFlowSQL = `SELECT id, kind, step, user_ref, data, created_at, expires_at, version
+		FROM flows WHERE id = ?`
+	swapFlowSQL = `UPDATE flows
+		SET kind = ?, step = ?, user_ref = ?, data = ?, expires_at = ?, version = version + 1
+		WHERE id = ? AND version = ? AND expires_at > ?`
+)
+
 func (f flows) Create(ctx context.Context, fl store.Flow) error {
 	if fl.ID == "" || fl.Kind == "" || fl.ExpiresAt.IsZero() {
 		return fmt.Errorf("sqlite: create flow: ID, Kind and ExpiresAt are required: %w", store.ErrInvalid)
@@ -53,8 +63,7 @@ func (f flows) get(ctx context.Context, id string) (store.Flow, error) {
 		fl                   store.Flow
 		created, expires, vv int64
 	)
-	err := f.s.r.QueryRowContext(ctx, `SELECT id, kind, step, user_ref, data, created_at, expires_at, version
-		FROM flows WHERE id = ?`, id).
+	err := f.s.getFlow.QueryRowContext(ctx, id).
 		Scan(&fl.ID, &fl.Kind, &fl.Step, &fl.UserRef, &fl.Data, &created, &expires, &vv)
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.Flow{}, store.ErrNotFound
@@ -83,9 +92,7 @@ func (f flows) swap(ctx context.Context, cur, next store.Flow) (bool, error) {
 	var n int64
 	now := nanos(f.s.now())
 	err := f.s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE flows
-			SET kind = ?, step = ?, user_ref = ?, data = ?, expires_at = ?, version = version + 1
-			WHERE id = ? AND version = ? AND expires_at > ?`,
+		res, err := tx.StmtContext(ctx, f.s.swapFlow).ExecContext(ctx,
 			next.Kind, next.Step, next.UserRef, next.Data, nanos(next.ExpiresAt), cur.ID, cur.Version, now)
 		if err != nil {
 			return err

@@ -23,6 +23,13 @@ type Store struct {
 	r   *sql.DB // readers; the same pool as w for in-memory databases
 	now func() time.Time
 
+	getFlow  *sql.Stmt // on r
+	swapFlow *sql.Stmt // on w
+
+	writes     chan *writeReq // to the writer goroutine (see write)
+	quit       chan struct{}
+	writerDone chan struct{}
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -105,11 +112,29 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 			return nil, err
 		}
 	}
+	s.writes, s.quit, s.writerDone = make(chan *writeReq), make(chan struct{}), make(chan struct{})
+	go s.writer()
 	if err := migrate(ctx, s.w); err != nil {
 		s.Close()
 		return nil, err
 	}
+	if err := s.prepare(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
+}
+
+// prepare prepares the statements used on every flow step.
+func (s *Store) prepare(ctx context.Context) error {
+	var err error
+	if s.getFlow, err = s.r.PrepareContext(ctx, getFlowSQL); err != nil {
+		return fmt.Errorf("sqlite: prepare: %w", err)
+	}
+	if s.swapFlow, err = s.w.PrepareContext(ctx, swapFlowSQL); err != nil {
+		return fmt.Errorf("sqlite: prepare: %w", err)
+	}
+	return nil
 }
 
 // fileURI turns dsn into a SQLite URI and reports whether it names an
@@ -173,6 +198,13 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close closes the database. Later calls return the first call's result.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		close(s.quit)
+		<-s.writerDone
+		for _, st := range []*sql.Stmt{s.getFlow, s.swapFlow} {
+			if st != nil {
+				st.Close()
+			}
+		}
 		var rerr error
 		if s.r != s.w {
 			rerr = s.r.Close()
@@ -216,17 +248,123 @@ func (s *Store) GC(ctx context.Context, now time.Time) (store.GCStats, error) {
 }
 
 // write runs fn in a write transaction (BEGIN IMMEDIATE on the single writer
-// connection) and commits it when fn returns nil.
+// connection) and returns once it is committed, or fn's error.
+//
+// Writes that arrive while another commits are grouped: the writer goroutine
+// runs each waiting fn in a savepoint of one transaction and commits them
+// together, so that one fsync of the WAL serves them all (at synchronous=FULL
+// a commit costs about an fsync, and the writes of concurrent flows would
+// otherwise queue one fsync each). An fn that fails is rolled back to its
+// savepoint alone; a failed commit fails every write of the group. Each fn
+// sees the writes committed before it, as when writes ran one by one.
 func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case s.writes <- req:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.quit:
+		return errors.New("sqlite: store closed")
+	}
+	return <-req.done
+}
+
+// writeReq is one write waiting for the writer goroutine.
+type writeReq struct {
+	ctx  context.Context
+	fn   func(*sql.Tx) error
+	done chan error
+}
+
+// maxGroup bounds the writes committed together.
+const maxGroup = 64
+
+func (s *Store) writer() {
+	defer close(s.writerDone)
+	group := make([]*writeReq, 0, maxGroup)
+	for {
+		select {
+		case req := <-s.writes:
+			group = append(group[:0], req)
+		case <-s.quit:
+			return
+		}
+	more: // take the writes already waiting, without waiting for more
+		for len(group) < maxGroup {
+			select {
+			case req := <-s.writes:
+				group = append(group, req)
+			default:
+				break more
+			}
+		}
+		if len(group) == 1 {
+			group[0].done <- s.writeOne(group[0])
+			continue
+		}
+		s.writeGroup(group)
+	}
+}
+
+// writeOne runs one write in a transaction of its own.
+func (s *Store) writeOne(req *writeReq) error {
+	tx, err := s.w.BeginTx(req.ctx, nil)
 	if err != nil {
 		return err
 	}
-	if err := fn(tx); err != nil {
+	if err := req.fn(tx); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
 	return tx.Commit()
+}
+
+// writeGroup runs several writes in one transaction, each in a savepoint.
+func (s *Store) writeGroup(group []*writeReq) {
+	errs := make([]error, len(group))
+	fail := func(err error) {
+		for _, req := range group {
+			req.done <- err
+		}
+	}
+	tx, err := s.w.BeginTx(context.Background(), nil)
+	if err != nil {
+		fail(err)
+		return
+	}
+	for i, req := range group {
+		if err := req.ctx.Err(); err != nil {
+			errs[i] = err
+			continue
+		}
+		if _, err := tx.Exec("SAVEPOINT write"); err != nil {
+			_ = tx.Rollback()
+			fail(err)
+			return
+		}
+		errs[i] = req.fn(tx)
+		if errs[i] != nil {
+			if _, err := tx.Exec("ROLLBACK TO write"); err != nil {
+				// SQLite rolled the whole transaction back (an I/O error, an
+				// interrupted statement): none of the group is written.
+				_ = tx.Rollback()
+				fail(fmt.Errorf("%w (and the writes grouped with it: %v)", errs[i], err))
+				return
+			}
+		}
+		if _, err := tx.Exec("RELEASE write"); err != nil {
+			_ = tx.Rollback()
+			fail(err)
+			return
+		}
+	}
+	cerr := tx.Commit()
+	for i, req := range group {
+		if errs[i] == nil {
+			errs[i] = cerr
+		}
+		req.done <- errs[i]
+	}
 }
 
 // nanos is how times are stored: Unix nanoseconds.
