@@ -1,6 +1,7 @@
 package keycloak
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -188,5 +189,38 @@ func TestDoubleAdministrativeDisableUntouched(t *testing.T) {
 	}
 	if n := writes.Load(); n != 0 {
 		t.Errorf("%d writes to an account an administrator disabled; want none", n)
+	}
+}
+
+// TestDoublePermanentLockoutEnable checks what Unlock writes for a user
+// Keycloak disabled for a permanent lockout: the full representation with
+// enabled true and without the lockout mark, then the failures cleared.
+func TestDoublePermanentLockoutEnable(t *testing.T) {
+	var put map[string]any
+	var deleted atomic.Bool
+	d := newDouble(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet:
+			_, _ = w.Write([]byte(`{"id":"u1","username":"pat","email":"pat@example.test","enabled":false,
+				"attributes":{"disabledReason":["permanentLockout"],"mobile":["+447700900009"]}}`))
+		case http.MethodPut:
+			if err := json.NewDecoder(r.Body).Decode(&put); err != nil {
+				t.Error(err)
+			}
+			w.WriteHeader(http.StatusNoContent)
+		case http.MethodDelete:
+			deleted.Store(strings.HasSuffix(r.URL.Path, "/attack-detection/brute-force/users/u1"))
+			w.WriteHeader(http.StatusNoContent)
+		}
+	})
+	if err := d.directory(t, nil).Unlock(t.Context(), idp.User{ID: "u1"}); err != nil {
+		t.Fatalf("Unlock = %v", err)
+	}
+	attrs, _ := put["attributes"].(map[string]any)
+	if put["enabled"] != true || put["email"] != "pat@example.test" || attrs["mobile"] == nil || attrs["disabledReason"] != nil {
+		t.Errorf("PUT %v; want the representation enabled, the lockout mark dropped, the rest kept", put)
+	}
+	if !deleted.Load() {
+		t.Error("the login failures were not cleared")
 	}
 }

@@ -210,3 +210,13 @@ func first(vs []string) string {
 	}
 	return vs[0]
 }
+
+// Check gets a token and reads the realm's user count, which needs the
+// service account's view-users role. It suits a readiness probe.
+func (d *Directory) Check(ctx context.Context) error {
+	var n int
+	if err := d.getJSON(ctx, "/users/count", nil, &n); err != nil {
+		return fmt.Errorf("keycloak: check: %w", err)
+	}
+	return nil
+}

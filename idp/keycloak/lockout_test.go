@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/go-ldap/ldap/v3"
@@ -64,6 +65,24 @@ func TestKeycloakResetEndsSessions(t *testing.T) {
 	}
 	if s.refresh(s.cfg.Realm, refresh) == nil {
 		t.Error("a session from before the reset can still be refreshed")
+	}
+}
+
+// TestKeycloakCheck: the readiness check passes with the service account
+// and fails, classified, with a wrong secret or a realm that does not exist.
+func TestKeycloakCheck(t *testing.T) {
+	s := keycloak(t)
+	if err := newDirectory(t, s.cfg).Check(t.Context()); err != nil {
+		t.Fatalf("Check = %v", err)
+	}
+	wrong := s.cfg
+	wrong.ClientSecret = "not-the-client-secret"
+	err := newDirectory(t, wrong).Check(t.Context())
+	if !errors.Is(err, idp.ErrUnavailable) || strings.Contains(err.Error(), wrong.ClientSecret) {
+		t.Errorf("Check with a wrong secret = %v; want ErrUnavailable, without the secret", err)
+	}
+	if err := newDirectory(t, s.in("no-such-realm")).Check(t.Context()); !errors.Is(err, idp.ErrUnavailable) {
+		t.Errorf("Check of a missing realm = %v; want ErrUnavailable", err)
 	}
 }
 
