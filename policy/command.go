@@ -20,7 +20,8 @@ var ErrNoPassword = errors.New("policy: no password on standard input")
 // administrator. It never writes the password back.
 //
 // accepted is the verdict. err is non-nil when nothing could be read
-// (ErrNoPassword) or written, or when a breached source could not be asked:
+// (ErrNoPassword), worded (say failed) or written, or when a breached source
+// could not be asked:
 // the verdict of the other rules is written all the same, and the command
 // should then exit with a status of its own (neither 0 nor 1).
 func CheckCommand(ctx context.Context, in io.Reader, out io.Writer, p *Policy, u Context, say Say) (accepted bool, err error) {
