@@ -156,6 +156,7 @@ func (s *Server) buildProxy() error {
 		},
 		SignInPaths:    cfg.Upstream.SignInPaths,
 		InjectAfter:    cfg.Upstream.InjectAfter,
+		CompressSignIn: cfg.Upstream.CompressSignIn,
 		Snippet:        s.snippet,
 		TrustedProxies: cfg.Server.TrustedProxies,
 		PreserveHost:   *cfg.Upstream.PreserveHost,
