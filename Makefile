@@ -10,17 +10,17 @@ build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/frontdoor
 
 ## test: start the real servers (testenv/up.sh), then vet and run every test with the race detector.
-test:
+test: vet
 	testenv/up.sh
-	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 30m ./...
 
 ## unit: the tests without starting servers (integration tests skip, except in CI).
 unit:
 	$(GO) test -race ./...
 
+## vet: gofmt and go vet.
 vet:
-	gofmt -l . | (! grep .) || (echo "gofmt needed on the files above"; exit 1)
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo "gofmt needed on the files above"; exit 1)
 	$(GO) vet ./...
 
 ## demo: frontdoor in front of a real SimpleSAMLphp sign-in page and OpenLDAP, with mail in mailpit.
@@ -48,10 +48,15 @@ loadreset: build
 	bin/loadreset -store postgres -replicas 2 -vus 300 -d 20s && \
 	bin/loadreset -vus 1000 -accounts-per-vu 1 -think 2s -d 20s
 
+## fuzz: every fuzz target the code has, FUZZTIME each (default 30s).
+FUZZTIME ?= 30s
 fuzz:
-	$(GO) test -run XXX -fuzz FuzzInjector -fuzztime 60s ./proxy/
-	$(GO) test -run XXX -fuzz FuzzValidate -fuzztime 60s ./returnto/
-	$(GO) test -run XXX -fuzz FuzzLoginFilter -fuzztime 60s ./idp/ldap/
+	@set -e; for f in $$(git ls-files '*_test.go' | xargs grep -l '^func Fuzz'); do \
+		for t in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$f); do \
+			echo "== $$t in ./$$(dirname $$f)"; \
+			$(GO) test -run XXX -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./$$(dirname $$f)/; \
+		done; \
+	done
 
 up:
 	testenv/up.sh

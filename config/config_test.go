@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/frontdoor-sspr/frontdoor/idp/ldap"
 )
 
 const minimal = `
@@ -113,8 +115,8 @@ func TestSecretFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Directory.BindPassword != "s3cret: not yaml" {
-		t.Errorf("bind_password = %q", c.Directory.BindPassword)
+	if c.Directory.Backend.(*ldap.Config).BindPassword != "s3cret: not yaml" {
+		t.Errorf("bind_password = %q", c.Directory.Backend.(*ldap.Config).BindPassword)
 	}
 	_, err = read(t, withDirectory, nil, nil)
 	if got := problemPaths(t, err); len(got) != 1 || got[0] != "directory.bind_password_file" {
@@ -177,8 +179,8 @@ func TestDirectoryRules(t *testing.T) {
 	if err != nil {
 		t.Fatalf("AD with StartTLS refused: %v", err)
 	}
-	if c.Directory.LoginAttributes[0] != "sAMAccountName" {
-		t.Errorf("AD login attributes default = %v", c.Directory.LoginAttributes)
+	if c.Directory.Backend.(*ldap.Config).LoginAttributes[0] != "sAMAccountName" {
+		t.Errorf("AD login attributes default = %v", c.Directory.Backend.(*ldap.Config).LoginAttributes)
 	}
 }
 

@@ -12,6 +12,15 @@ func (c *Config) ApplyDefaults() {
 	if s.MaxBodyBytes == 0 {
 		s.MaxBodyBytes = 10 << 20
 	}
+	if s.ReadTimeout == 0 {
+		s.ReadTimeout = Duration(30 * time.Second)
+	}
+	if s.HSTS.Enabled == nil {
+		s.HSTS.Enabled = boolPtr(true)
+	}
+	if s.HSTS.MaxAge == 0 {
+		s.HSTS.MaxAge = Duration(365 * 24 * time.Hour)
+	}
 
 	u := &c.Upstream
 	def(&u.Preset, "generic")
@@ -49,12 +58,9 @@ func (c *Config) ApplyDefaults() {
 	def(&c.Log.Format, "json")
 	def(&c.PasswordPolicy.Mode, "entra")
 
-	if c.Directory != nil {
-		c.Directory.ApplyDefaults()
-	}
 	if r := c.Reset; r != nil {
-		def(&r.Enabled, "all")
-		def(&r.Disclosure, "generic")
+		def(&r.Enabled, EnabledAll)
+		def(&r.Disclosure, DisclosureGeneric)
 		if r.MethodsRequired == 0 {
 			r.MethodsRequired = 1
 		}
@@ -66,7 +72,7 @@ func (c *Config) ApplyDefaults() {
 		}
 	}
 	if u := c.Unlock; u != nil {
-		def(&u.Enabled, "all")
+		def(&u.Enabled, EnabledAll)
 		if u.DailyCap == 0 {
 			u.DailyCap = 3
 		}
@@ -79,40 +85,7 @@ func (c *Config) ApplyDefaults() {
 	}
 }
 
-// ApplyDefaults fills the directory keys left unset, per directory type. The
-// LDAP backend calls it too, for configurations built in code.
-func (d *Directory) ApplyDefaults() {
-	if d.Type == "activedirectory" {
-		if len(d.LoginAttributes) == 0 {
-			d.LoginAttributes = []string{"sAMAccountName", "userPrincipalName", "mail"}
-		}
-		def(&d.UserFilter, "(&(objectCategory=person)(objectClass=user))")
-	} else {
-		if len(d.LoginAttributes) == 0 {
-			d.LoginAttributes = []string{"uid", "mail"}
-		}
-		def(&d.UserFilter, "(objectClass=inetOrgPerson)")
-	}
-	a := &d.Attributes
-	def(&a.Mail, "mail")
-	def(&a.Mobile, "mobile")
-	def(&a.Phone, "telephoneNumber")
-	def(&a.GivenName, "givenName")
-	def(&a.Surname, "sn")
-	def(&a.DisplayName, "displayName")
-	if d.Timeout <= 0 {
-		d.Timeout = Duration(10 * time.Second)
-	}
-	if d.PoolSize <= 0 {
-		d.PoolSize = 4
-	}
-	if d.PolicyHints == nil {
-		d.PolicyHints = boolPtr(true)
-	}
-	def(&d.PwdLastSet, "keep")
-}
-
-func def(s *string, v string) {
+func def[T ~string](s *T, v T) {
 	if *s == "" {
 		*s = v
 	}

@@ -39,11 +39,14 @@ var Presets = map[string]Preset{
 		InjectAfter: "form",
 	},
 	// Authentik renders its flows in the ak-flow-executor element of /if/flow/{slug}/;
-	// the default recovery flow is the product's own reset.
+	// the default recovery flow is the product's own reset. The page runs the flow
+	// through the flow executor API, which anyone can call directly, so that is
+	// taken over too.
 	"authentik": {
 		SignInPaths: []string{"/if/flow/default-authentication-flow/"},
 		InjectAfter: "ak-flow-executor",
-		Intercept:   Intercept{Reset: []string{"/if/flow/default-recovery-flow/"}},
+		Intercept: Intercept{Reset: []string{"/if/flow/default-recovery-flow/",
+			"/api/v3/flows/executor/default-recovery-flow/"}},
 	},
 	// AD FS forms sign-in at /adfs/ls/ in form#loginForm.
 	"adfs": {

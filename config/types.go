@@ -28,11 +28,23 @@ type Server struct {
 	Prefix string `yaml:"prefix"`
 	// MaxBodyBytes bounds request bodies forwarded to the upstream.
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+	// ReadTimeout is the time a client has to send a request body; a slower
+	// body gets 408 and its connection is closed.
+	ReadTimeout Duration `yaml:"read_timeout"`
+	// HSTS is the Strict-Transport-Security header, sent when PublicURL is https.
+	HSTS HSTS `yaml:"hsts"`
 	// SecretKey holds the key that signs cookies and CSRF tokens (32+ bytes);
 	// empty means a random key per process (flows then do not survive a restart).
 	SecretKey string `yaml:"secret_key"`
 	// TemplatesDir overrides embedded templates, text and CSS file by file.
 	TemplatesDir string `yaml:"templates_dir"`
+}
+
+// HSTS configures the Strict-Transport-Security header of every response.
+type HSTS struct {
+	Enabled           *bool    `yaml:"enabled"`
+	MaxAge            Duration `yaml:"max_age"`
+	IncludeSubdomains bool     `yaml:"include_subdomains"`
 }
 
 // Upstream is the existing sign-in service that frontdoor fronts.
@@ -55,7 +67,10 @@ type Upstream struct {
 }
 
 // Intercept lists upstream paths that frontdoor answers itself. An entry is an
-// exact path, a prefix ending in "*", or a pattern with {name} segments.
+// exact path, a prefix ending in "*", or a pattern with {name} segments; it
+// also matches every other spelling of such a path that a lenient upstream
+// routes alike (case, repeated slashes, dot segments, ";params", a trailing
+// slash or dot, percent-encoding).
 type Intercept struct {
 	Reset    []string `yaml:"reset"`
 	Unlock   []string `yaml:"unlock"`
@@ -66,41 +81,6 @@ type Intercept struct {
 type Store struct {
 	Driver string `yaml:"driver"`
 	DSN    string `yaml:"dsn"`
-}
-
-// Directory is the LDAP directory holding the passwords.
-type Directory struct {
-	Type            string   `yaml:"type"` // openldap | activedirectory
-	URLs            []string `yaml:"urls"`
-	StartTLS        bool     `yaml:"start_tls"`
-	CAFile          string   `yaml:"ca_file"`
-	BindDN          string   `yaml:"bind_dn"`
-	BindPassword    string   `yaml:"bind_password"`
-	BaseDN          string   `yaml:"base_dn"`
-	UserFilter      string   `yaml:"user_filter"`
-	LoginAttributes []string `yaml:"login_attributes"`
-	// Attributes maps contact and name fields to directory attributes.
-	Attributes DirectoryAttributes `yaml:"attributes"`
-	// AdminGroups are group DNs whose members are privileged (never self-served).
-	AdminGroups []string `yaml:"admin_groups"`
-	// RootDN is OpenLDAP's rootdn, which frontdoor must not bind as (it bypasses ppolicy).
-	RootDN   string   `yaml:"root_dn"`
-	Timeout  Duration `yaml:"timeout"`
-	PoolSize int      `yaml:"pool_size"`
-	// PolicyHints applies AD password history to admin resets (LDAP_SERVER_POLICY_HINTS).
-	PolicyHints *bool `yaml:"policy_hints"`
-	// PwdLastSet after an admin reset on AD: "keep" (user need not change) or "expire".
-	PwdLastSet string `yaml:"pwd_last_set"`
-}
-
-// DirectoryAttributes names the attributes frontdoor reads for a user.
-type DirectoryAttributes struct {
-	Mail        string `yaml:"mail"`
-	Mobile      string `yaml:"mobile"`
-	Phone       string `yaml:"phone"`
-	GivenName   string `yaml:"given_name"`
-	Surname     string `yaml:"surname"`
-	DisplayName string `yaml:"display_name"`
 }
 
 // PasswordPolicy configures the password rules (package policy).
@@ -119,9 +99,9 @@ type PasswordPolicy struct {
 
 // Reset configures the "forgot my password" flow.
 type Reset struct {
-	Enabled          string           `yaml:"enabled"` // none | all | groups
+	Enabled          Enabled          `yaml:"enabled"`
 	Groups           []string         `yaml:"groups"`
-	Disclosure       string           `yaml:"disclosure"` // generic | descriptive
+	Disclosure       Disclosure       `yaml:"disclosure"`
 	MethodsRequired  int              `yaml:"methods_required"`
 	Methods          []string         `yaml:"methods"`
 	ManagedElsewhere ManagedElsewhere `yaml:"managed_elsewhere"`
@@ -137,7 +117,7 @@ type ManagedElsewhere struct {
 
 // Unlock configures the unlock flow.
 type Unlock struct {
-	Enabled  string   `yaml:"enabled"`
+	Enabled  Enabled  `yaml:"enabled"`
 	Groups   []string `yaml:"groups"`
 	DailyCap int      `yaml:"daily_cap"`
 }
@@ -148,6 +128,27 @@ type Helpdesk struct {
 	Group string `yaml:"group"`
 	URL   string `yaml:"url"`
 }
+
+// Enabled says who may use a flow.
+type Enabled string
+
+// Who may use a flow.
+const (
+	EnabledNone   Enabled = "none"
+	EnabledAll    Enabled = "all"
+	EnabledGroups Enabled = "groups" // members of the listed groups only
+)
+
+// Disclosure says how much a flow tells about the account it was given.
+type Disclosure string
+
+// The disclosure modes.
+const (
+	// DisclosureGeneric: every user ID walks the same pages (no enumeration).
+	DisclosureGeneric Disclosure = "generic"
+	// DisclosureDescriptive: the pages say why an account cannot go on.
+	DisclosureDescriptive Disclosure = "descriptive"
+)
 
 // Captcha configures the bot challenge on identify.
 type Captcha struct {

@@ -60,8 +60,32 @@ func NewEngine(o Options) *Engine {
 // Now returns the engine's clock reading.
 func (e *Engine) Now() time.Time { return e.now() }
 
-// CookieName is the cookie that carries a flow of kind.
+// CookieName is the cookie that carries a flow of kind over plain http.
 func CookieName(kind string) string { return "frontdoor_" + kind }
+
+// CookieName is the cookie that carries a flow of kind. Over https it has
+// the __Host- prefix, so a sibling subdomain cannot plant a flow of its own
+// in the browser (which is also why its path is /: the proxy keeps it from
+// the upstream).
+func (e *Engine) CookieName(kind string) string {
+	if e.secure {
+		return "__Host-" + CookieName(kind)
+	}
+	return CookieName(kind)
+}
+
+// cookie is the flow cookie of kind carrying value.
+func (e *Engine) cookie(kind, value string, expires time.Time) *http.Cookie {
+	c := &http.Cookie{Name: e.CookieName(kind), Value: value, Path: e.path, Expires: expires,
+		HttpOnly: true, Secure: e.secure, SameSite: http.SameSiteLaxMode}
+	if e.secure {
+		c.Path = "/"
+	}
+	if value == "" {
+		c.MaxAge = -1
+	}
+	return c
+}
 
 // Start creates a flow of kind at step with state s, and sets its cookie.
 func (e *Engine) Start(ctx context.Context, w http.ResponseWriter, kind, step string, s any) (store.Flow, error) {
@@ -74,23 +98,43 @@ func (e *Engine) Start(ctx context.Context, w http.ResponseWriter, kind, step st
 	if err := e.flows.Create(ctx, f); err != nil {
 		return store.Flow{}, fmt.Errorf("flows: create: %w", err)
 	}
-	http.SetCookie(w, &http.Cookie{
-		Name: CookieName(kind), Value: f.ID, Path: e.path, Expires: f.ExpiresAt,
-		HttpOnly: true, Secure: e.secure, SameSite: http.SameSiteLaxMode,
-	})
+	http.SetCookie(w, e.cookie(kind, f.ID, f.ExpiresAt))
 	return f, nil
+}
+
+// Rotate gives the flow a new handle, set in this response's cookie only,
+// and forgets the old one. Called at every gate passed: a handle taken
+// before (planted in the victim's browser by whoever started the flow, or
+// seen) no longer continues the flow.
+func (e *Engine) Rotate(ctx context.Context, w http.ResponseWriter, id string) error {
+	f, err := e.flows.Get(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return ErrNoFlow
+	}
+	if err != nil {
+		return fmt.Errorf("flows: rotate: %w", err)
+	}
+	old := f.ID
+	f.ID = store.NewID()
+	if err := e.flows.Create(ctx, f); err != nil {
+		return fmt.Errorf("flows: rotate: %w", err)
+	}
+	if err := e.flows.Delete(ctx, old); err != nil {
+		return fmt.Errorf("flows: rotate: %w", err)
+	}
+	http.SetCookie(w, e.cookie(f.Kind, f.ID, f.ExpiresAt))
+	return nil
 }
 
 // End removes the flow's cookie (the flow itself expires in the store).
 func (e *Engine) End(w http.ResponseWriter, kind string) {
-	http.SetCookie(w, &http.Cookie{Name: CookieName(kind), Value: "", Path: e.path, MaxAge: -1,
-		HttpOnly: true, Secure: e.secure, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, e.cookie(kind, "", time.Time{}))
 }
 
 // Load returns the flow of kind that r's cookie names, with its state decoded
 // into s.
 func (e *Engine) Load(r *http.Request, kind string, s any) (store.Flow, error) {
-	c, err := r.Cookie(CookieName(kind))
+	c, err := r.Cookie(e.CookieName(kind))
 	if err != nil || c.Value == "" || len(c.Value) > 64 {
 		return store.Flow{}, ErrNoFlow
 	}

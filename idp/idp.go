@@ -94,3 +94,16 @@ func (u User) Email() string {
 	}
 	return u.Emails[0]
 }
+
+// GroupLister lists the members of a group, for mailing a helpdesk group.
+type GroupLister interface {
+	// GroupMembers returns at most limit members of the group.
+	GroupMembers(ctx context.Context, group string, limit int) ([]User, error)
+}
+
+// Container tells whether an account sits under a container of the
+// directory's tree (an OU in LDAP), for "managed elsewhere" rules.
+type Container interface {
+	// InContainer reports whether u is inside the container named by dn.
+	InContainer(u User, dn string) bool
+}

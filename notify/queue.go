@@ -16,6 +16,10 @@ type Queue struct {
 	ch      chan Message
 	closing chan struct{} // closed by Close: no more waiting between tries
 	wg      sync.WaitGroup
+	// mu guards closed: Enqueue never sends on the closed channel, even
+	// from a request still running when the server stops.
+	mu      sync.RWMutex
+	closed  bool
 	retries []time.Duration
 	// OnResult, when set, is called after each message's last attempt.
 	OnResult func(m Message, err error)
@@ -32,8 +36,15 @@ func NewQueue(mailer Mailer, log *slog.Logger, workers int) *Queue {
 	return q
 }
 
-// Enqueue queues m; when the queue is full the message is dropped and logged.
+// Enqueue queues m; when the queue is full or closed the message is
+// dropped and logged.
 func (q *Queue) Enqueue(m Message) {
+	q.mu.RLock()
+	defer q.mu.RUnlock()
+	if q.closed {
+		q.log.Error("mail queue closed, message dropped", "kind", m.Kind)
+		return
+	}
 	select {
 	case q.ch <- m:
 	default:
@@ -44,8 +55,15 @@ func (q *Queue) Enqueue(m Message) {
 // Close stops accepting messages and waits while the queued ones get one
 // last try each, without the pauses between retries.
 func (q *Queue) Close() {
+	q.mu.Lock()
+	if q.closed {
+		q.mu.Unlock()
+		return
+	}
+	q.closed = true
 	close(q.closing)
 	close(q.ch)
+	q.mu.Unlock()
 	q.wg.Wait()
 }
 

@@ -68,3 +68,28 @@ func TestQueueCloseDoesNotWaitOutRetries(t *testing.T) {
 		t.Fatal("Close waited for the hour between retries")
 	}
 }
+
+// A request still running when the server stops may queue a message after
+// Close: it is dropped, and neither Enqueue nor a second Close panics.
+func TestQueueEnqueueAfterClose(t *testing.T) {
+	m := &flakyMailer{}
+	q := NewQueue(m, quiet(), 2)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 50 {
+				q.Enqueue(Message{To: []string{"a@example.test"}, Kind: "code"})
+			}
+		}()
+	}
+	q.Close()
+	wg.Wait()
+	q.Close()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.sent) > 400 {
+		t.Errorf("%d messages sent, more than were queued", len(m.sent))
+	}
+}

@@ -1,109 +1,87 @@
 package policy
 
-import (
-	"fmt"
-	"strings"
-)
+import "fmt"
 
-// Languages are the languages messages and rules are written in; the first
-// is the fallback.
-var Languages = []string{"en", "fr"}
+// The words a user reads about the policy are not kept here: they live in the
+// same message catalogues as the pages (templates/files/locales/*.toml), as
+// policy.reason.CODE and policy.rule.CODE, so that an operator's language
+// file translates them as it translates everything else. The policy gives
+// message IDs and the values they take.
 
-// GuessableMessage is the reference's message for a password refused by the
-// banned lists.
-const GuessableMessage = "Your password has a word, phrase, or pattern that makes your password easily guessable. Try again using a stronger password."
-
-// messages holds, per reason code, the sentence shown to the user; %d takes
-// the reason's number where the sentence has one.
-var messages = map[string]map[string]string{
-	"en": {
-		ReasonInvalid:  "Your password contains characters that can't be used, such as control characters.",
-		ReasonTooShort: "Your password must have at least %d characters.",
-		ReasonTooLong:  "Your password can have at most %d characters.",
-		ReasonClasses:  "Your password must contain at least %d of these: capital letters, small letters, numbers, symbols.",
-		ReasonBanned:   GuessableMessage,
-		ReasonContext:  "Your password must not contain your name, your user name or the name of your organisation.",
-		ReasonBreached: "This password has appeared in a data breach, so attackers try it. Choose one you don't use anywhere else.",
-		ReasonWeak:     "Your password is too easy to guess. Try a longer one, or several words that have nothing to do with each other.",
-	},
-	"fr": {
-		ReasonInvalid:  "Votre mot de passe contient des caractères qui ne peuvent pas être utilisés, comme des caractères de contrôle.",
-		ReasonTooShort: "Votre mot de passe doit comporter au moins %d caractères.",
-		ReasonTooLong:  "Votre mot de passe ne peut pas dépasser %d caractères.",
-		ReasonClasses:  "Votre mot de passe doit contenir au moins %d de ces types de caractères\u00a0: majuscules, minuscules, chiffres, symboles.",
-		ReasonBanned:   "Votre mot de passe contient un mot, une expression ou un motif qui le rend facile à deviner. Réessayez avec un mot de passe plus robuste.",
-		ReasonContext:  "Votre mot de passe ne doit contenir ni votre nom, ni votre identifiant, ni le nom de votre organisation.",
-		ReasonBreached: "Ce mot de passe figure dans une fuite de données, les attaquants l'essaient donc. Choisissez-en un que vous n'utilisez nulle part ailleurs.",
-		ReasonWeak:     "Votre mot de passe est trop facile à deviner. Essayez-en un plus long, ou plusieurs mots sans rapport entre eux.",
-	},
-}
-
-// Rule keys, in the order Rules lists them.
+// Rule codes, in the order Rules lists them.
 const (
-	ruleLength   = "length"
-	ruleClasses  = "classes"
-	ruleBanned   = "banned"
-	ruleBreached = "breached"
-	ruleStrength = "strength"
+	RuleLength   = "length"   // Min and Max are the bounds, in characters
+	RuleClasses  = "classes"  // Min is the number of kinds of characters needed
+	RuleBanned   = "banned"   // no common password, no name
+	RuleBreached = "breached" // not seen in breaches
+	RuleStrength = "strength" // Min is the minimum strength
 )
 
-var rules = map[string]map[string]string{
-	"en": {
-		ruleLength:   "Between %d and %d characters.",
-		ruleClasses:  "At least %d of: capital letters, small letters, numbers, symbols.",
-		ruleBanned:   "No common password, and not your name, your user name or your organisation's name.",
-		ruleBreached: "Not a password that has appeared in a data breach.",
-		ruleStrength: "Hard to guess: a long password, or several unrelated words.",
-	},
-	"fr": {
-		ruleLength:   "Entre %d et %d caractères.",
-		ruleClasses:  "Au moins %d types parmi\u00a0: majuscules, minuscules, chiffres, symboles.",
-		ruleBanned:   "Pas de mot de passe courant, ni votre nom, votre identifiant ou le nom de votre organisation.",
-		ruleBreached: "Pas un mot de passe apparu dans une fuite de données.",
-		ruleStrength: "Difficile à deviner\u00a0: un mot de passe long, ou plusieurs mots sans rapport.",
-	},
+var (
+	reasonCodes = []string{ReasonInvalid, ReasonControl, ReasonTooShort, ReasonTooLong, ReasonClasses,
+		ReasonBanned, ReasonContext, ReasonBreached, ReasonWeak}
+	ruleCodes = []string{RuleLength, RuleClasses, RuleBanned, RuleBreached, RuleStrength}
+)
+
+// MessageID returns the catalogue message that tells the user about r.
+func (r Reason) MessageID() string { return "policy.reason." + r.Code }
+
+// Args returns the values r's message may use, as name, value pairs: N.
+func (r Reason) Args() []any { return []any{"N", r.N} }
+
+// Rule is one rule in force, for a page to list next to the password field.
+type Rule struct {
+	Code string
+	// Min and Max are the numbers the rule is about (see the Rule constants).
+	Min, Max int
 }
 
-// Lang returns the supported language for a tag such as "fr-CA" or "en",
-// and the first of Languages for any other.
-func Lang(tag string) string {
-	base, _, _ := strings.Cut(strings.ToLower(tag), "-")
-	base, _, _ = strings.Cut(base, "_")
-	if _, ok := messages[base]; ok {
-		return base
+// MessageID returns the catalogue message that states r.
+func (r Rule) MessageID() string { return "policy.rule." + r.Code }
+
+// Args returns the values r's message may use, as name, value pairs: Min and Max.
+func (r Rule) Args() []any { return []any{"Min", r.Min, "Max", r.Max} }
+
+// MessageIDs returns every catalogue message a Reason or a Rule may ask for,
+// so that a test can hold the catalogues to them.
+func MessageIDs() []string {
+	var ids []string
+	for _, c := range reasonCodes {
+		ids = append(ids, Reason{Code: c}.MessageID())
 	}
-	return Languages[0]
+	for _, c := range ruleCodes {
+		ids = append(ids, Rule{Code: c}.MessageID())
+	}
+	return ids
 }
 
-// Message returns the user-facing sentence for a reason code in lang; n
-// fills in the number of too_short, too_long, classes and weak. An unknown
-// code gives the guessable-password message.
-func Message(code, lang string, n int) string {
-	m := messages[Lang(lang)]
-	s, ok := m[code]
-	if !ok {
-		return m[ReasonBanned]
-	}
-	if strings.Contains(s, "%d") {
-		return fmt.Sprintf(s, n)
-	}
-	return s
-}
-
-// Rules returns the rules in force, one sentence each, in lang, for the page
-// to show next to the password field.
-func (p *Policy) Rules(lang string) []string {
-	r := rules[Lang(lang)]
-	out := []string{fmt.Sprintf(r[ruleLength], p.s.minLength, p.s.maxLength)}
+// Rules returns the rules in force, for the page to show next to the
+// password field.
+func (p *Policy) Rules() []Rule {
+	rs := []Rule{{Code: RuleLength, Min: p.s.minLength, Max: p.s.maxLength}}
 	if p.s.minClasses > 0 {
-		out = append(out, fmt.Sprintf(r[ruleClasses], p.s.minClasses))
+		rs = append(rs, Rule{Code: RuleClasses, Min: p.s.minClasses})
 	}
-	out = append(out, r[ruleBanned])
+	rs = append(rs, Rule{Code: RuleBanned})
 	if len(p.breached) > 0 {
-		out = append(out, r[ruleBreached])
+		rs = append(rs, Rule{Code: RuleBreached})
 	}
 	if p.s.minScore > 0 {
-		out = append(out, r[ruleStrength])
+		rs = append(rs, Rule{Code: RuleStrength, Min: p.s.minScore})
 	}
-	return out
+	return rs
+}
+
+// Say returns catalogue message id in the reader's language, given the
+// values it may use as name, value pairs; templates.Set.Message bound to a
+// language is one.
+type Say func(id string, args ...any) (string, error)
+
+// sentence returns the text of a message, or an error naming it.
+func (say Say) sentence(id string, args []any) (string, error) {
+	s, err := say(id, args...)
+	if err != nil {
+		return "", fmt.Errorf("policy: message %s: %w", id, err)
+	}
+	return s, nil
 }

@@ -1,47 +1,41 @@
 package policy
 
 import (
-	"strings"
+	"slices"
 	"testing"
+
+	"github.com/frontdoor-sspr/frontdoor/config"
 )
 
-var allReasons = []string{ReasonInvalid, ReasonTooShort, ReasonTooLong, ReasonClasses, ReasonBanned, ReasonContext, ReasonBreached, ReasonWeak}
-
-func TestMessages(t *testing.T) {
-	for _, lang := range Languages {
-		seen := map[string]string{}
-		for _, code := range allReasons {
-			m := Message(code, lang, 12)
-			if m == "" || strings.Contains(m, "%") {
-				t.Errorf("Message(%q, %q) = %q", code, lang, m)
-			}
-			if other, dup := seen[m]; dup {
-				t.Errorf("%s: %q and %q say the same", lang, code, other)
-			}
-			seen[m] = code
-		}
-		for _, code := range []string{ReasonTooShort, ReasonTooLong, ReasonClasses} {
-			if m := Message(code, lang, 12); !strings.Contains(m, "12") {
-				t.Errorf("Message(%q, %q) = %q lacks the number", code, lang, m)
-			}
-		}
-	}
+func TestRules(t *testing.T) {
 	tests := []struct {
-		code, lang, want string
+		name string
+		cfg  config.PasswordPolicy
+		want []Rule
 	}{
-		{ReasonBanned, "en", "Your password has a word, phrase, or pattern that makes your password easily guessable. Try again using a stronger password."},
-		{ReasonBanned, "en-GB", GuessableMessage},
-		{ReasonBanned, "de", GuessableMessage},
-		{ReasonTooShort, "fr-CA", "Votre mot de passe doit comporter au moins 12 caractères."},
-		{ReasonTooLong, "fr_FR", "Votre mot de passe ne peut pas dépasser 12 caractères."},
-		{"no_such_code", "en", GuessableMessage},
+		{"defaults", config.PasswordPolicy{}, []Rule{
+			{Code: RuleLength, Min: 8, Max: 256}, {Code: RuleClasses, Min: 3}, {Code: RuleBanned}}},
+		{"nist with strength", config.PasswordPolicy{Mode: ModeNIST, MaxLength: 64, MinScore: 3}, []Rule{
+			{Code: RuleLength, Min: 15, Max: 64}, {Code: RuleBanned}, {Code: RuleStrength, Min: 3}}},
 	}
 	for _, tt := range tests {
-		if got := Message(tt.code, tt.lang, 12); got != tt.want {
-			t.Errorf("Message(%q, %q) = %q, want %q", tt.code, tt.lang, got, tt.want)
+		if got := mustNew(t, tt.cfg, "").Rules(); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: Rules() = %v, want %v", tt.name, got, tt.want)
 		}
 	}
-	if got := (Reason{Code: ReasonClasses, N: 3}).Message("fr"); !strings.Contains(got, "au moins 3 de ces types") {
-		t.Errorf("Reason.Message = %q", got)
+}
+
+func TestMessageIDs(t *testing.T) {
+	ids := MessageIDs()
+	for _, want := range []string{"policy.reason.control", "policy.reason.too_short", "policy.rule.length", "policy.rule.strength"} {
+		if !slices.Contains(ids, want) {
+			t.Errorf("MessageIDs() lacks %q: %v", want, ids)
+		}
+	}
+	if got := (Reason{Code: ReasonTooShort, N: 12}).Args(); !slices.Equal(got, []any{"N", 12}) {
+		t.Errorf("Reason.Args() = %v", got)
+	}
+	if got := (Rule{Code: RuleLength, Min: 8, Max: 256}).Args(); !slices.Equal(got, []any{"Min", 8, "Max", 256}) {
+		t.Errorf("Rule.Args() = %v", got)
 	}
 }

@@ -18,7 +18,8 @@ import (
 
 // Reason codes: why a password was refused.
 const (
-	ReasonInvalid  = "invalid"   // not valid UTF-8, or control characters
+	ReasonInvalid  = "invalid"   // not valid UTF-8
+	ReasonControl  = "control"   // control, bidirectional or line-separator characters
 	ReasonTooShort = "too_short" // N is the minimum length
 	ReasonTooLong  = "too_long"  // N is the maximum length
 	ReasonClasses  = "classes"   // N is the number of kinds of characters needed
@@ -42,9 +43,6 @@ type Reason struct {
 	// N is the number the rule is about (see the Reason constants).
 	N int
 }
-
-// Message returns the sentence telling the user about r in lang.
-func (r Reason) Message(lang string) string { return Message(r.Code, lang, r.N) }
 
 // Result is the verdict on a password. A refusal is a result, not an error.
 type Result struct {
@@ -136,8 +134,12 @@ func (p *Policy) Close() error {
 func (p *Policy) Check(ctx context.Context, pw string, u Context) (Result, error) {
 	r := Result{Strength: -1}
 	refuse := func(code string, n int) { r.Reasons = append(r.Reasons, Reason{Code: code, N: n}) }
-	if !utf8.ValidString(pw) || strings.ContainsFunc(pw, unicode.IsControl) {
+	if !utf8.ValidString(pw) {
 		refuse(ReasonInvalid, 0)
+		return r, nil
+	}
+	if strings.ContainsFunc(pw, unusable) {
+		refuse(ReasonControl, 0)
 		return r, nil
 	}
 	// No character is written with more than maxCharBytes bytes, even
@@ -214,6 +216,15 @@ func (p *Policy) contextTerms(folded string, u Context) []string {
 		}
 	}
 	return found
+}
+
+// unusable tells whether r has no place in a password: control characters
+// (C0, DEL, C1: the user cannot type them again at a sign-in page), the
+// bidirectional controls (U+200E, U+202A-202E, U+2066-2069...: they reorder
+// what the user sees, so the password shown is not the one typed) and the
+// line and paragraph separators.
+func unusable(r rune) bool {
+	return unicode.IsControl(r) || unicode.In(r, unicode.Bidi_Control, unicode.Zl, unicode.Zp)
 }
 
 // classes counts the kinds of characters in pw: upper case, lower case,

@@ -67,31 +67,3 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		t.Errorf("error %v, want one naming breached_file", err)
 	}
 }
-
-func TestRules(t *testing.T) {
-	tests := []struct {
-		name string
-		cfg  config.PasswordPolicy
-		lang string
-		want []string
-	}{
-		{"reference defaults", config.PasswordPolicy{}, "en", []string{
-			"Between 8 and 256 characters.",
-			"At least 3 of: capital letters, small letters, numbers, symbols.",
-			"No common password, and not your name, your user name or your organisation's name.",
-		}},
-		{"nist in French", config.PasswordPolicy{Mode: "nist", MinScore: 3}, "fr-FR", []string{
-			"Entre 15 et 256 caractères.",
-			"Pas de mot de passe courant, ni votre nom, votre identifiant ou le nom de votre organisation.",
-			"Difficile à deviner\u00a0: un mot de passe long, ou plusieurs mots sans rapport.",
-		}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			p := mustNew(t, tt.cfg, "")
-			if got := p.Rules(tt.lang); !slices.Equal(got, tt.want) {
-				t.Errorf("Rules(%q) = %q, want %q", tt.lang, got, tt.want)
-			}
-		})
-	}
-}

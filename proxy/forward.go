@@ -73,6 +73,7 @@ func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
 	}
 	// X-Real-IP is the client address frontdoor believes, never the client's word.
 	pr.Out.Header.Set("X-Real-IP", p.trusted.ClientIP(in).String())
+	dropRoutingHeaders(pr.Out.Header, in.Header, fromTrusted)
 	if len(p.opt.OwnCookies) > 0 {
 		dropCookies(pr.Out.Header, p.opt.OwnCookies)
 	}
@@ -145,6 +146,8 @@ func (p *Proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error)
 	status := http.StatusBadGateway
 	var mbe *http.MaxBytesError
 	switch {
+	case slowBody(r):
+		status = http.StatusRequestTimeout
 	case errors.As(err, &mbe):
 		status = http.StatusRequestEntityTooLarge
 	case errors.Is(err, context.DeadlineExceeded):

@@ -31,22 +31,25 @@ func (p pattern) match(path string) bool {
 	if p.prefix {
 		segs = segs[:len(segs)-1]
 	}
-	got := strings.Split(path, "/")
-	if len(got) < len(segs) || (!p.prefix && len(got) != len(segs)) {
-		return false
-	}
+	rest := path // walked segment by segment, without allocating
 	for i, s := range segs {
+		got, after, more := strings.Cut(rest, "/")
+		if !more && i < len(segs)-1 {
+			return false // fewer segments than the pattern
+		}
 		if strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {
-			if got[i] == "" {
+			if got == "" {
 				return false
 			}
-			continue
-		}
-		if got[i] != s {
+		} else if got != s {
 			return false
 		}
+		if !more {
+			return true
+		}
+		rest = after
 	}
-	return true
+	return p.prefix // more segments than the pattern: only a prefix matches
 }
 
 type patterns []pattern

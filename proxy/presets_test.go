@@ -24,6 +24,7 @@ func TestPresets(t *testing.T) {
 		{"keycloak", "keycloak.html", "/realms/acme/login-actions/authenticate?execution=e", `</form>`, ""},
 		{"dex", "dex.html", "/dex/auth/local/login?back=&state=abc", `id="submit-login" type="submit" class="dex-btn theme-btn--primary">Login</button>`, ""},
 		{"authentik", "authentik.html", "/if/flow/default-authentication-flow/?next=%2F", `</ak-flow-executor>`, "/if/flow/default-recovery-flow/"},
+		{"authentik", "authentik.html", "/if/flow/default-authentication-flow/", `</ak-flow-executor>`, "/api/v3/flows/executor/default-recovery-flow/?query=next%3D%252F"},
 		{"adfs", "adfs.html", "/adfs/ls/?SAMLRequest=abc", `</form>`, ""},
 	}
 	for _, tt := range tests {

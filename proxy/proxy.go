@@ -39,7 +39,13 @@ type Options struct {
 	// upstream (Path=/); they are removed from requests to it.
 	OwnCookies   []string
 	MaxBodyBytes int64
-	Timeout      time.Duration
+	// BodyTimeout is the time a client has to send a request body (no limit
+	// when zero); a slower body fails and its connection is closed.
+	BodyTimeout time.Duration
+	// HSTS, when set, is the Strict-Transport-Security value sent on every
+	// response that does not carry the upstream's own.
+	HSTS    string
+	Timeout time.Duration
 	// ErrorPage renders frontdoor's branded error page.
 	ErrorPage func(w http.ResponseWriter, r *http.Request, status int, err error)
 	// Observe, when set, is told of each request's route class, status and time.
@@ -66,11 +72,18 @@ type Proxy struct {
 	signIn    patterns
 	sel       selector
 	intercept []interception
+	// prefixKey is the prefix's canonical route key with a trailing slash;
+	// prefixDepth counts its segments.
+	prefixKey   string
+	prefixDepth int
 }
 
+// interception is one page under the prefix and the upstream paths that
+// lead to it, as configured and in canonical form.
 type interception struct {
-	patterns patterns
-	target   string
+	patterns  patterns
+	canonical patterns
+	target    string
 }
 
 // New builds a Proxy.
@@ -88,10 +101,13 @@ func New(opt Options) (*Proxy, error) {
 	p := &Proxy{opt: opt, trusted: t, signIn: compilePatterns(opt.SignInPaths), sel: parseSelector(opt.InjectAfter)}
 	for target, list := range opt.Intercept {
 		if len(list) > 0 {
-			p.intercept = append(p.intercept, interception{compilePatterns(list), target})
+			p.intercept = append(p.intercept, interception{compilePatterns(list), canonicalPatterns(list), target})
 		}
 	}
+	prefix := canonicalSegments(opt.Prefix, true)
+	p.prefixKey, p.prefixDepth = strings.TrimSuffix(routeKey(prefix), "/")+"/", len(prefix)
 	p.rp = p.reverseProxy()
+	p.withHSTS(p.rp)
 	return p, nil
 }
 
@@ -100,25 +116,27 @@ func New(opt Options) (*Proxy, error) {
 func (p *Proxy) ClientIP(r *http.Request) netip.Addr { return p.trusted.ClientIP(r) }
 
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	closeAfterChunked(w, r)
 	if status, why := refuse(r); status != 0 {
 		p.observe(ClassRefused, status, 0)
+		p.setHSTS(w.Header())
 		p.opt.ErrorPage(w, r, status, fmt.Errorf("refused request: %s", why))
 		return
 	}
-	if strings.HasPrefix(r.URL.Path, p.opt.Prefix) || r.URL.Path+"/" == p.opt.Prefix {
-		p.serveOwn(w, r, ClassFrontdoor)
+	r = limitBodyTime(w, r, p.opt.BodyTimeout)
+	if r2 := p.ownRequest(r); r2 != nil {
+		p.serveOwn(w, r2, ClassFrontdoor)
 		return
 	}
-	for _, ic := range p.intercept {
-		if ic.patterns.match(r.URL.Path) {
-			r2 := r.Clone(r.Context())
-			r2.URL.Path, r2.URL.RawPath = p.opt.Prefix+ic.target, ""
-			p.serveOwn(w, r2, ClassIntercepted)
-			return
-		}
+	if target := p.interceptTarget(r); target != "" {
+		r2 := r.Clone(r.Context())
+		r2.URL.Path, r2.URL.RawPath = p.opt.Prefix+target, ""
+		p.serveOwn(w, r2, ClassIntercepted)
+		return
 	}
 	if r.ContentLength > p.opt.MaxBodyBytes && p.opt.MaxBodyBytes > 0 {
 		p.observe(ClassRefused, http.StatusRequestEntityTooLarge, 0)
+		p.setHSTS(w.Header())
 		p.opt.ErrorPage(w, r, http.StatusRequestEntityTooLarge, fmt.Errorf("request body of %d bytes is over the limit", r.ContentLength))
 		return
 	}
@@ -136,6 +154,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Proxy) serveOwn(w http.ResponseWriter, r *http.Request, class string) {
+	p.setHSTS(w.Header())
 	rec := &statusRecorder{ResponseWriter: w}
 	p.opt.Own.ServeHTTP(rec, r)
 	p.observe(class, rec.status(), 0)

@@ -1,105 +1,252 @@
 package server
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"fmt"
 	"io"
+	"math/big"
 	"net"
 	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	ber "github.com/go-asn1-ber/asn1-ber"
+	"github.com/go-ldap/ldap/v3"
+
 	"github.com/frontdoor-sspr/frontdoor/testenv"
 )
 
-// cable is a TCP forwarder between frontdoor and the directory that a test can
-// cut and mend: a real network failure, not a fake directory.
-type cable struct {
+// ldapTap is an LDAP relay between frontdoor and the testenv slapd that a
+// test can cut and mend: a real network failure, not a fake directory. It
+// ends frontdoor's TLS with a certificate of its own (frontdoor trusts its
+// CA, caFile), reads every request frontdoor sends as an LDAP message, and
+// forwards it to slapd's plain listener. So the test sees which operations
+// reached the wire, and can cut the line at an exact one.
+type ldapTap struct {
 	t      *testing.T
 	addr   string
+	caFile string
 	target string
+	tls    *tls.Config
 	mu     sync.Mutex
 	ln     net.Listener
 	conns  []net.Conn
+	seen   []ldapOp
+	cutOn  func(ldapOp) bool
 }
 
-func newCable(t *testing.T, target string) *cable {
-	c := &cable{t: t, target: target}
+// ldapOp is one request seen on the wire.
+type ldapOp struct {
+	Tag ber.Tag
+	// Base is a search's base DN, Name an extended operation's OID.
+	Base, Name string
+	// Raw is the whole message, as sent.
+	Raw []byte
+}
+
+func (o ldapOp) passwordModify() bool {
+	return o.Tag == ldap.ApplicationExtendedRequest && o.Name == "1.3.6.1.4.1.4203.1.11.1"
+}
+
+func newLDAPTap(t *testing.T, target string) *ldapTap {
+	tap := &ldapTap{t: t, target: target}
+	tap.tls, tap.caFile = tapCertificate(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.addr = ln.Addr().String()
-	c.serve(ln)
-	t.Cleanup(c.cut)
-	return c
+	tap.addr = ln.Addr().String()
+	tap.serve(ln)
+	t.Cleanup(tap.cut)
+	return tap
 }
 
-func (c *cable) serve(ln net.Listener) {
-	c.mu.Lock()
-	c.ln = ln
-	c.mu.Unlock()
+// tapCertificate makes a CA and a certificate for 127.0.0.1 it signed, and
+// returns the server side and the CA's file.
+func tapCertificate(t *testing.T) (*tls.Config, string) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	ca := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "ldap tap CA"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign}
+	caDER, err := x509.CreateCertificate(rand.Reader, ca, ca, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	leafDER, err := x509.CreateCertificate(rand.Reader, leaf, ca, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caFile := filepath.Join(t.TempDir(), "tap-ca.crt")
+	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{leafDER}, PrivateKey: key}}}, caFile
+}
+
+func (tap *ldapTap) serve(ln net.Listener) {
+	tap.mu.Lock()
+	tap.ln = ln
+	tap.mu.Unlock()
 	go func() {
 		for {
-			in, err := ln.Accept()
+			raw, err := ln.Accept()
 			if err != nil {
 				return
 			}
-			out, err := net.Dial("tcp", c.target)
+			out, err := net.Dial("tcp", tap.target)
 			if err != nil {
-				in.Close()
+				raw.Close()
 				continue
 			}
-			c.mu.Lock()
-			c.conns = append(c.conns, in, out)
-			c.mu.Unlock()
-			go func() { io.Copy(out, in); out.Close() }()
+			in := tls.Server(raw, tap.tls)
+			tap.mu.Lock()
+			tap.conns = append(tap.conns, in, out)
+			tap.mu.Unlock()
 			go func() { io.Copy(in, out); in.Close() }()
+			go tap.relay(in, out)
 		}
 	}()
 }
 
-// cut closes the listener and every connection through it.
-func (c *cable) cut() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.ln != nil {
-		c.ln.Close()
-		c.ln = nil
+// relay reads frontdoor's requests one message at a time and forwards
+// them, unless the message is the one to cut at.
+func (tap *ldapTap) relay(in, out net.Conn) {
+	defer out.Close()
+	for {
+		p, err := ber.ReadPacket(in)
+		if err != nil {
+			return
+		}
+		op := ldapOp{Raw: p.Bytes()}
+		if len(p.Children) >= 2 {
+			req := p.Children[1]
+			op.Tag = req.Tag
+			if len(req.Children) > 0 {
+				switch req.Tag {
+				case ldap.ApplicationSearchRequest:
+					op.Base = req.Children[0].Data.String()
+				case ldap.ApplicationExtendedRequest:
+					op.Name = req.Children[0].Data.String()
+				}
+			}
+		}
+		tap.mu.Lock()
+		tap.seen = append(tap.seen, op)
+		cut := tap.cutOn != nil && tap.cutOn(op)
+		if cut {
+			tap.cutOn = nil
+		}
+		tap.mu.Unlock()
+		if cut {
+			tap.cut()
+			return
+		}
+		if _, err := out.Write(op.Raw); err != nil {
+			return
+		}
 	}
-	for _, conn := range c.conns {
-		conn.Close()
+}
+
+// cutAt makes the tap cut the line when it reads a request for which at
+// returns true: that request goes no further.
+func (tap *ldapTap) cutAt(at func(ldapOp) bool) {
+	tap.mu.Lock()
+	defer tap.mu.Unlock()
+	tap.cutOn = at
+}
+
+// seenSince returns the requests read after the first n.
+func (tap *ldapTap) seenSince(n int) []ldapOp {
+	tap.mu.Lock()
+	defer tap.mu.Unlock()
+	return append([]ldapOp(nil), tap.seen[n:]...)
+}
+
+// count returns the number of requests read so far.
+func (tap *ldapTap) count() int {
+	tap.mu.Lock()
+	defer tap.mu.Unlock()
+	return len(tap.seen)
+}
+
+// cut closes the listener and every connection through it: the directory
+// is unreachable until mend.
+func (tap *ldapTap) cut() {
+	tap.mu.Lock()
+	defer tap.mu.Unlock()
+	if tap.ln != nil {
+		tap.ln.Close()
+		tap.ln = nil
 	}
-	c.conns = nil
+	for _, c := range tap.conns {
+		c.Close()
+	}
+	tap.conns = nil
 }
 
 // mend listens again on the same address.
-func (c *cable) mend() {
-	ln, err := net.Listen("tcp", c.addr)
+func (tap *ldapTap) mend() {
+	ln, err := net.Listen("tcp", tap.addr)
 	if err != nil {
-		c.t.Fatal(err)
+		tap.t.Fatal(err)
 	}
-	c.serve(ln)
+	tap.serve(ln)
 }
 
-// TestResetDirectoryDownAtWrite: when the directory cannot be reached at the
-// write, the user is told to retry, nothing is consumed, and the retry
-// succeeds once the directory is back.
+// TestResetDirectoryDownAtWrite: the directory answers the re-read of the
+// account and is cut during the password write itself, the Password Modify
+// on the wire going no further. The user is told to retry, nothing is
+// consumed, and the retry succeeds once the directory is back.
 func TestResetDirectoryDownAtWrite(t *testing.T) {
-	ldaps := testenv.Require(t, "slapd", "SLAPD_LDAPS_URL")[0]
-	u, _ := url.Parse(ldaps)
-	wire := newCable(t, u.Host)
+	d := testenv.Require(t, "slapd", "SLAPD_URL", "SLAPD_BASE_DN")
+	u, err := url.Parse(d[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	tap := newLDAPTap(t, u.Host)
 	cfg := testConfig(t)
-	cfg.Directory.URLs = []string{"ldaps://" + wire.addr}
+	lc := ldapConfig(cfg)
+	lc.URLs, lc.CAFile = []string{"ldaps://" + tap.addr}, tap.caFile
 	fd := startFrontdoor(t, cfg)
 	login, mail, oldPassword := slapdUser(t)
 	c, body := resetWalk(t, fd, login, mail)
 	pw := "Unplugged-Cable-" + time.Now().Format("150405.000") + "!"
 
-	wire.cut()
+	before := tap.count()
+	tap.cutAt(ldapOp.passwordModify)
 	status, _, body := page(t, c, "POST", fd.URL+"/.frontdoor/reset/password", url.Values{"csrf_token": {csrf(t, body)}, "password": {pw}, "confirm": {pw}})
 	if status != 503 || !strings.Contains(body, "couldn&#39;t reach the directory") {
-		t.Fatalf("directory down: status %d\n%s", status, body)
+		t.Fatalf("directory cut at the write: status %d\n%s", status, body)
+	}
+	ops := tap.seenSince(before)
+	if len(ops) == 0 || !ops[len(ops)-1].passwordModify() {
+		t.Fatalf("the write never reached the wire: requests %v", tags(ops))
+	}
+	reread := false
+	for _, op := range ops[:len(ops)-1] {
+		reread = reread || (op.Tag == ldap.ApplicationSearchRequest && op.Base == d[1] && strings.Contains(string(op.Raw), login))
+	}
+	t.Logf("requests of the failed write: %v", tags(ops))
+	if !reread {
+		t.Fatalf("no re-read of the account before the write: requests %v", tags(ops))
 	}
 	if step := fd.flowStep(t, c, "reset"); step != "password" {
 		t.Fatalf("after the failed write the flow is at %q, want password", step)
@@ -108,12 +255,31 @@ func TestResetDirectoryDownAtWrite(t *testing.T) {
 		t.Fatalf("the old password no longer binds: %v", err)
 	}
 
-	wire.mend()
+	tap.mend()
+	before = tap.count()
 	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/password", url.Values{"csrf_token": {csrf(t, body)}, "password": {pw}, "confirm": {pw}})
 	if !strings.Contains(body, "Your password has been reset") {
 		t.Fatalf("retry after the directory came back:\n%s", body)
 	}
+	if ops := tap.seenSince(before); !slices.ContainsFunc(ops, ldapOp.passwordModify) {
+		t.Fatalf("the retry wrote nothing through the tap: requests %v", tags(ops))
+	}
 	if err := slapdBind(t, login, pw); err != nil {
 		t.Fatalf("new password does not bind: %v", err)
 	}
+}
+
+// tags names the requests for a failure message.
+func tags(ops []ldapOp) []string {
+	names := map[ber.Tag]string{ldap.ApplicationBindRequest: "bind", ldap.ApplicationSearchRequest: "search",
+		ldap.ApplicationModifyRequest: "modify", ldap.ApplicationExtendedRequest: "extended", ldap.ApplicationUnbindRequest: "unbind"}
+	var out []string
+	for _, op := range ops {
+		n, ok := names[op.Tag]
+		if !ok {
+			n = fmt.Sprintf("op%d", op.Tag)
+		}
+		out = append(out, n)
+	}
+	return out
 }

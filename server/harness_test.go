@@ -17,6 +17,8 @@ import (
 	"strings"
 	"testing"
 
+	ldapbackend "github.com/frontdoor-sspr/frontdoor/idp/ldap"
+
 	"github.com/go-ldap/ldap/v3"
 
 	"github.com/frontdoor-sspr/frontdoor/config"
@@ -42,8 +44,9 @@ func testConfig(t testing.TB) *config.Config {
 		Upstream:     config.Upstream{URL: ssp, Preset: "simplesamlphp"},
 		Store:        config.Store{Driver: "sqlite", DSN: filepath.Join(t.TempDir(), "frontdoor.db")},
 		Organization: "Example Corp",
-		Directory: &config.Directory{Type: "openldap", URLs: []string{d[0]}, CAFile: d[1], BindDN: d[2],
-			BindPassword: d[3], BaseDN: d[4], RootDN: d[5], AdminGroups: []string{"cn=admins,ou=groups," + d[4]}},
+		Directory: &config.Directory{Type: "openldap", Backend: &ldapbackend.Config{Dialect: ldapbackend.OpenLDAP,
+			URLs: []string{d[0]}, CAFile: d[1], BindDN: d[2], BindPassword: d[3], BaseDN: d[4], RootDN: d[5],
+			AdminGroups: []string{"cn=admins,ou=groups," + d[4]}}},
 		Reset:   &config.Reset{Enabled: "all", Methods: []string{"email"}},
 		Unlock:  &config.Unlock{Enabled: "all"},
 		Email:   &config.Email{From: "frontdoor <no-reply@example.test>", SMTP: config.SMTP{Host: m[0], Port: port, TLS: "none"}},
@@ -262,4 +265,9 @@ func slapdBind(t testing.TB, login, password string) error {
 	}
 	defer c.Close()
 	return c.Bind("uid="+login+",ou=people,"+v[1], password)
+}
+
+// ldapConfig is the LDAP backend's section of cfg, for tests to adjust.
+func ldapConfig(cfg *config.Config) *ldapbackend.Config {
+	return cfg.Directory.Backend.(*ldapbackend.Config)
 }

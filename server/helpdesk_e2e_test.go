@@ -195,7 +195,7 @@ func TestAdminAlerts(t *testing.T) {
 			group := slapdAdminGroup(t, login)
 			addr := helpdeskAddress(t)
 			cfg := testConfig(t)
-			cfg.Directory.AdminGroups = []string{group}
+			ldapConfig(cfg).AdminGroups = []string{group}
 			cfg.Reset.ManagedElsewhere.Privileged = new(bool)
 			cfg.Helpdesk = &config.Helpdesk{Email: addr}
 			fd := startFrontdoor(t, cfg)

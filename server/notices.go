@@ -33,10 +33,12 @@ func (s *Server) helpdeskRecipients(ctx context.Context) ([]string, error) {
 		return []string{h.Email}, nil
 	case h.Group == "":
 		return nil, nil
-	case s.directory == nil:
-		return nil, errors.New("helpdesk.group needs a directory")
 	}
-	members, err := s.directory.GroupMembers(ctx, h.Group, maxHelpdeskRecipients)
+	lister, ok := s.directory.(idp.GroupLister)
+	if !ok { // check-config refuses this configuration
+		return nil, errors.New("helpdesk.group needs a directory that can list group members")
+	}
+	members, err := lister.GroupMembers(ctx, h.Group, maxHelpdeskRecipients)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +65,7 @@ func (s *Server) sendHelpdesk(to []string, req helpdesk.Request) {
 // confirmUnlock tells the user their account was unlocked, at every address
 // on the account, and alerts the helpdesk when the account is privileged.
 func (s *Server) confirmUnlock(r *http.Request, u idp.User) {
-	lang := s.templates.Negotiate(r.Header.Get("Accept-Language"))
+	lang := s.templates.Lang(r)
 	for _, to := range u.Emails {
 		s.sendMail(to, "unlock_done", lang, struct{ Login, Time string }{u.Login, mailTime(time.Now())})
 	}
@@ -83,10 +85,10 @@ func (s *Server) alertAdmins(r *http.Request, event string, u idp.User) {
 	to, err := s.helpdeskRecipients(ctx)
 	if err != nil || len(to) == 0 {
 		s.log.Error("a privileged account changed but no admin could be alerted: set helpdesk.email or helpdesk.group",
-			"event", event, "user", u.DN, "err", err, "request_id", web.RequestID(r.Context()))
+			"event", event, "user", u.ID, "err", err, "request_id", web.RequestID(r.Context()))
 		return
 	}
-	data := struct{ Event, Login, DN, Time string }{event, u.Login, u.DN, mailTime(time.Now())}
+	data := struct{ Event, Login, ID, Time string }{event, u.Login, u.ID, mailTime(time.Now())}
 	lang := s.templates.Negotiate("")
 	for _, addr := range to {
 		s.sendMail(addr, "admin_alert", lang, data)

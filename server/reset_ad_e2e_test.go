@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode/utf16"
 
+	ldapbackend "github.com/frontdoor-sspr/frontdoor/idp/ldap"
+
 	"github.com/go-ldap/ldap/v3"
 
 	"github.com/frontdoor-sspr/frontdoor/config"
@@ -41,7 +43,8 @@ func adConn(t testing.TB, dn, password string) (*ldap.Conn, error) {
 // adDirectory is the testenv Samba AD DC as frontdoor's directory.
 func adDirectory(t testing.TB) *config.Directory {
 	v := testenv.Require(t, "samba", "SAMBA_URL", "SAMBA_CA_FILE", "SAMBA_BIND_DN", "SAMBA_BIND_PASSWORD", "SAMBA_BASE_DN")
-	return &config.Directory{Type: "activedirectory", URLs: []string{v[0]}, CAFile: v[1], BindDN: v[2], BindPassword: v[3], BaseDN: v[4]}
+	return &config.Directory{Type: "activedirectory", Backend: &ldapbackend.Config{Dialect: ldapbackend.ActiveDirectory,
+		URLs: []string{v[0]}, CAFile: v[1], BindDN: v[2], BindPassword: v[3], BaseDN: v[4]}}
 }
 
 // adUser creates a throwaway enabled user in Samba AD for one test, as the

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
+	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows"
 	"github.com/frontdoor-sspr/frontdoor/flows/gate"
 	"github.com/frontdoor-sspr/frontdoor/flows/helpdesk"
@@ -19,20 +20,32 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/flows/unlock"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/notify"
+	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/templates"
 	"github.com/frontdoor-sspr/frontdoor/web"
 )
 
+// ownCookies are frontdoor's cookies, which the proxy keeps from the
+// upstream: the CSRF cookie and, over https (path /), the flow cookies.
+func (s *Server) ownCookies() []string {
+	cs := []string{s.csrf.CookieName()}
+	for _, kind := range []string{store.KindReset, store.KindUnlock, store.KindHelpdesk} {
+		cs = append(cs, s.engine.CookieName(kind))
+	}
+	return cs
+}
+
 // routes mounts frontdoor's own pages under the prefix.
 func (s *Server) routes() {
+	s.engine = flows.NewEngine(flows.Options{Flows: s.store.Flows(), Prefix: s.cfg.Server.Prefix, Secure: isHTTPS(s.cfg.Server.PublicURL)})
 	cfg, prefix := s.cfg, s.cfg.Server.Prefix
 	s.own.Handle("GET "+prefix+"static/", s.templates.StaticHandler())
-	engine := flows.NewEngine(flows.Options{Flows: s.store.Flows(), Prefix: prefix, Secure: isHTTPS(cfg.Server.PublicURL)})
+	engine := s.engine
 	auditLog := &audit.Log{Store: s.store.Audit(), ClientIP: s.clientIP}
 	var gates gate.Deps
 	if s.directory != nil && s.cfg.Reset != nil {
 		gates = gate.Deps{Engine: engine, CSRF: s.csrf, Pages: s.pages, Directory: s.directory,
-			Methods: s.methods(), Limits: s.store.Limits(), Audit: auditLog, ClientIP: s.clientIP}
+			Methods: s.methods(), Limits: s.store.Limits(), Audit: auditLog, ClientIP: s.clientIP, Secret: s.secret}
 	}
 
 	if s.resetAvailable() {
@@ -51,12 +64,12 @@ func (s *Server) routes() {
 	} else {
 		s.own.Handle("GET "+prefix+"unlock", s.notice("not_configured"))
 	}
-	if h := cfg.Helpdesk; h != nil && (h.URL != "" || s.mail != nil && (h.Email != "" || h.Group != "" && s.directory != nil)) {
+	if h := cfg.Helpdesk; h != nil {
 		helpdesk.New(helpdesk.Options{
 			Prefix: prefix, PublicURL: cfg.Server.PublicURL, URL: h.URL, Captcha: cfg.Captcha.Provider != "none",
 		}, helpdesk.Deps{
 			Engine: engine, CSRF: s.csrf, Pages: s.pages, Limits: s.store.Limits(), Audit: auditLog,
-			ClientIP: s.clientIP, Recipients: s.helpdeskRecipients, Send: s.sendHelpdesk,
+			ClientIP: s.clientIP, Recipients: s.helpdeskRecipients, Send: s.sendHelpdesk, Secret: s.secret,
 		}).Register(s.own)
 	} else {
 		s.own.Handle("GET "+prefix+"helpdesk", s.notice("helpdesk_none"))
@@ -66,22 +79,17 @@ func (s *Server) routes() {
 	}))
 }
 
-// resetAvailable tells whether the configuration sets up the reset flow.
+// resetAvailable tells whether the configuration sets up the reset flow;
+// check has made sure it has what it needs.
 func (s *Server) resetAvailable() bool {
-	c := s.cfg
-	return c.Reset != nil && c.Reset.Enabled != "none" && s.directory != nil && s.mail != nil
+	return s.cfg.Reset != nil && s.cfg.Reset.Enabled != config.EnabledNone
 }
 
-// unlockAvailable tells whether the configuration sets up the unlock flow:
-// it shares the reset flow's methods and gates, and needs a directory that
-// can unlock.
+// unlockAvailable tells whether the configuration sets up the unlock flow;
+// check has made sure it has a reset section to take its gates from and a
+// directory that can unlock.
 func (s *Server) unlockAvailable() bool {
-	c := s.cfg
-	if c.Unlock == nil || c.Unlock.Enabled == "none" || c.Reset == nil || s.directory == nil || s.mail == nil {
-		return false
-	}
-	_, ok := idp.Directory(s.directory).(idp.Unlocker)
-	return ok
+	return s.cfg.Unlock != nil && s.cfg.Unlock.Enabled != config.EnabledNone
 }
 
 // notice renders a page that only says something (not set up yet, coming).
@@ -91,17 +99,17 @@ func (s *Server) notice(page string) http.Handler {
 	})
 }
 
-// methods returns the configured verification methods that this build has.
+// methods builds the configured verification methods, in the configured
+// order; check has refused any this build does not have.
 func (s *Server) methods() []methods.Method {
+	env := methods.Env{
+		Codes:     &methods.CodeService{Codes: s.store.Codes(), Limits: s.store.Limits(), Secret: s.secret, Now: time.Now},
+		SendEmail: s.sendCode,
+	}
 	var ms []methods.Method
 	for _, name := range s.cfg.Reset.Methods {
-		switch name {
-		case "email":
-			ms = append(ms, &methods.Email{Codes: s.store.Codes(), Limits: s.store.Limits(), Secret: s.secret,
-				Send: s.sendCode, Now: time.Now})
-		default:
-			s.log.Warn("verification method not available in this build; it is not offered", "method", name)
-		}
+		spec, _ := methods.Lookup(name)
+		ms = append(ms, spec.New(env))
 	}
 	return ms
 }
@@ -117,7 +125,7 @@ func (s *Server) sendCode(m methods.EmailMessage) {
 // confirmReset tells the user their password was reset, at every address on
 // the account.
 func (s *Server) confirmReset(r *http.Request, u idp.User) {
-	lang := s.templates.Negotiate(r.Header.Get("Accept-Language"))
+	lang := s.templates.Lang(r)
 	for _, to := range u.Emails {
 		s.sendMail(to, "reset_done", lang, struct{ Login, Time string }{u.Login, time.Now().UTC().Format("2006-01-02 15:04 MST")})
 	}
@@ -142,7 +150,9 @@ func (s *Server) snippet(r *http.Request, returnTo string) []byte {
 	q := "?return_to=" + url.QueryEscape(returnTo)
 	prefix := s.cfg.Server.Prefix
 	var b strings.Builder
-	b.WriteString(`<p class="frontdoor-links">`)
+	// The links' own language and direction: Arabic links read right to left
+	// in a left-to-right sign-in page.
+	b.WriteString(`<p class="frontdoor-links" lang="` + html.EscapeString(lang.String()) + `" dir="` + s.templates.Dir(lang) + `">`)
 	link := func(page, id string) {
 		text, err := s.templates.Message(lang, id)
 		if err != nil {

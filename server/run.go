@@ -37,7 +37,9 @@ func (s *Server) Serve(ctx context.Context, ln, metricsLn net.Listener) error {
 	errc := make(chan error, 2)
 	go func() { errc <- front.Serve(ln) }()
 	go func() { errc <- metrics.Serve(metricsLn) }()
-	go s.collectGarbage(ctx)
+	gcCtx, stopGC := context.WithCancel(ctx)
+	gcDone := make(chan struct{})
+	go func() { defer close(gcDone); s.collectGarbage(gcCtx) }()
 	s.log.Info("frontdoor started", "listen", ln.Addr().String(), "metrics", metricsLn.Addr().String(),
 		"upstream", s.cfg.Upstream.URL, "version", s.version)
 
@@ -46,10 +48,14 @@ func (s *Server) Serve(ctx context.Context, ln, metricsLn net.Listener) error {
 	case <-ctx.Done():
 	case err = <-errc:
 	}
+	// Handlers drain first; only then do the store and the mail queue
+	// close, so a request in flight finishes with every part it uses.
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 	defer cancel()
 	front.Shutdown(shutdownCtx)
 	metrics.Shutdown(shutdownCtx)
+	stopGC()
+	<-gcDone
 	s.Close()
 	s.log.Info("frontdoor stopped")
 	if errors.Is(err, http.ErrServerClosed) {

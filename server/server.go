@@ -12,7 +12,8 @@ import (
 	"time"
 
 	"github.com/frontdoor-sspr/frontdoor/config"
-	"github.com/frontdoor-sspr/frontdoor/idp/ldap"
+	"github.com/frontdoor-sspr/frontdoor/flows"
+	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/notify"
 	"github.com/frontdoor-sspr/frontdoor/policy"
 	"github.com/frontdoor-sspr/frontdoor/proxy"
@@ -38,30 +39,15 @@ type Server struct {
 	metrics   *telemetry.Metrics
 	proxy     *proxy.Proxy
 	own       *http.ServeMux
-	directory *ldap.Directory
+	engine    *flows.Engine
+	directory idp.Directory
 	policy    *policy.Policy
 	mail      *notify.Queue
 	closers   []func() error
 }
 
-// Check validates what config.Validate cannot see: the rules of the parts
-// that own their settings (the password policy).
-func Check(cfg *config.Config) error {
-	var ps config.Problems
-	for _, p := range policy.Validate(cfg.PasswordPolicy) {
-		ps = append(ps, config.Problem{Path: "password_policy." + p.Key, Message: p.Message})
-	}
-	if len(ps) > 0 {
-		return ps
-	}
-	return nil
-}
-
 // New builds every part; nothing listens until Run or Serve.
 func New(ctx context.Context, cfg *config.Config, log *slog.Logger, version string) (*Server, error) {
-	if err := Check(cfg); err != nil {
-		return nil, err
-	}
 	s := &Server{cfg: cfg, log: log, version: version, metrics: telemetry.New(), own: http.NewServeMux()}
 	if err := s.build(ctx); err != nil {
 		s.Close()
@@ -72,6 +58,16 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, version stri
 
 func (s *Server) build(ctx context.Context) error {
 	cfg := s.cfg
+	var err error
+	if s.directory, err = openDirectory(ctx, cfg, s.log); err != nil {
+		return err
+	}
+	if ps := check(cfg, s.directory); len(ps) > 0 {
+		return ps
+	}
+	if c, ok := s.directory.(idp.Closer); ok {
+		s.closers = append(s.closers, c.Close)
+	}
 	s.secret = []byte(cfg.Server.SecretKey)
 	if len(s.secret) == 0 {
 		s.secret = make([]byte, 32)
@@ -92,7 +88,7 @@ func (s *Server) build(ctx context.Context) error {
 		return err
 	}
 	publicURL := cfg.Server.PublicURL
-	s.pages = &web.Pages{Templates: s.templates, Home: publicURL + "/"}
+	s.pages = &web.Pages{Templates: s.templates, Home: publicURL + "/", Secure: isHTTPS(cfg.Server.PublicURL)}
 	if s.csrf, err = web.NewCSRF(s.secret, isHTTPS(publicURL)); err != nil {
 		return err
 	}
@@ -100,12 +96,6 @@ func (s *Server) build(ctx context.Context) error {
 		return err
 	}
 	s.closers = append(s.closers, s.policy.Close)
-	if cfg.Directory != nil {
-		if s.directory, err = ldap.New(*cfg.Directory); err != nil {
-			return fmt.Errorf("directory: %w", err)
-		}
-		s.closers = append(s.closers, s.directory.Close)
-	}
 	if cfg.Email != nil {
 		mailer, err := notify.NewSMTP(*cfg.Email)
 		if err != nil {
@@ -160,8 +150,10 @@ func (s *Server) buildProxy() error {
 		Snippet:        s.snippet,
 		TrustedProxies: cfg.Server.TrustedProxies,
 		PreserveHost:   *cfg.Upstream.PreserveHost,
-		OwnCookies:     []string{s.csrf.CookieName()},
+		OwnCookies:     s.ownCookies(),
 		MaxBodyBytes:   cfg.Server.MaxBodyBytes,
+		BodyTimeout:    cfg.Server.ReadTimeout.D(),
+		HSTS:           hstsValue(cfg.Server),
 		Timeout:        cfg.Upstream.Timeout.D(),
 		ErrorPage:      s.pages.Error,
 		Observe:        s.metrics.Observe,

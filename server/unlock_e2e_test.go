@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-ldap/ldap/v3"
 
+	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/testenv"
 )
 
@@ -123,7 +124,7 @@ func TestUnlockNotLocked(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
 			cfg := testConfig(t)
-			cfg.Reset.Disclosure = tt.mode
+			cfg.Reset.Disclosure = config.Disclosure(tt.mode)
 			fd := startFrontdoor(t, cfg)
 			login, mail, password := slapdUser(t)
 			if body := unlockWalk(t, fd, login, mail); !strings.Contains(body, tt.want) {
@@ -140,8 +141,8 @@ func TestUnlockNotLocked(t *testing.T) {
 // OpenLDAP's permanent lock, is sent to the administrator (descriptive mode)
 // or walks on receiving nothing (generic mode); its lock stays.
 func TestUnlockNeverClearsAdministrativeLock(t *testing.T) {
-	for _, mode := range []string{"descriptive", "generic"} {
-		t.Run(mode, func(t *testing.T) {
+	for _, mode := range []config.Disclosure{config.DisclosureDescriptive, config.DisclosureGeneric} {
+		t.Run(string(mode), func(t *testing.T) {
 			cfg := testConfig(t)
 			cfg.Reset.Disclosure = mode
 			fd := startFrontdoor(t, cfg)

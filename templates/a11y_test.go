@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
-	"golang.org/x/text/language"
 )
 
 // TestAccessibility checks every page in every language for what a screen
@@ -16,7 +15,7 @@ import (
 // the CSP depends on: no script, no inline style or event handler.
 func TestAccessibility(t *testing.T) {
 	for _, c := range pageCases {
-		for _, lang := range []language.Tag{language.English, language.French} {
+		for _, lang := range shipped {
 			t.Run(c.name+"."+lang.String(), func(t *testing.T) {
 				for _, problem := range accessibilityProblems(t, renderCase(t, c, lang)) {
 					t.Error(problem)

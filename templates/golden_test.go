@@ -5,12 +5,14 @@ import (
 	"flag"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
 
+	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
 )
@@ -74,21 +76,26 @@ var pageCases = []pageCase{
 	{"not_configured", "not_configured", "", Notice{Back: "/login"}},
 	{"error", "error", "Acme <Corp>", ErrorInfo{Status: 503, Title: "error.unavailable.title", Message: "error.unavailable.message", Back: "/"}},
 	{"form", "demo_form", "Acme", sampleForm},
+	{"reset_password", "reset_password", "Acme", samplePasswordPage},
 }
 
 func renderCase(t testing.TB, c pageCase, lang language.Tag) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	err := testSet(t, c.org).Render(&buf, c.page, View{Lang: lang, RequestID: "4bf92f3577b34da6a3ce929d0e0e4736", CSRFToken: "TOKEN", Data: c.data})
+	err := testSet(t, c.org).Render(&buf, c.page, View{Lang: lang, RequestID: "4bf92f3577b34da6a3ce929d0e0e4736", CSRFToken: "TOKEN", Data: c.data,
+		Here: "?return_to=%2Flogin%3Fclient%3Dapp"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
 }
 
+// shipped are the languages whose catalogs ship embedded.
+var shipped = []language.Tag{language.English, language.French, language.German, language.Spanish, language.Arabic}
+
 func TestPagesGolden(t *testing.T) {
 	for _, c := range pageCases {
-		for _, lang := range []language.Tag{language.English, language.French} {
+		for _, lang := range shipped {
 			t.Run(c.name+"."+lang.String(), func(t *testing.T) {
 				golden(t, c.name+"."+lang.String()+".golden", renderCase(t, c, lang))
 			})
@@ -98,7 +105,7 @@ func TestPagesGolden(t *testing.T) {
 
 func TestEmailGolden(t *testing.T) {
 	for _, org := range []string{"Acme", ""} {
-		for _, lang := range []language.Tag{language.English, language.French} {
+		for _, lang := range shipped {
 			name := "email_code." + lang.String()
 			if org == "" {
 				name = "email_code_noorg." + lang.String()
@@ -159,7 +166,50 @@ func TestOrganizationEscaped(t *testing.T) {
 	}
 }
 
+// Every message of the English catalog is in every shipped catalog, and
+// each of them has no message English lacks: a message added in one
+// language and forgotten in another fails here.
 func TestCatalogsComplete(t *testing.T) {
+	ids := func(name string) map[string]bool {
+		b, err := fs.ReadFile(embedded, "files/locales/"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs, err := i18n.ParseMessageBytes(b, toml.Unmarshal)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		set := map[string]bool{}
+		for _, m := range msgs {
+			if strings.TrimSpace(m.Other) == "" {
+				t.Errorf("%s: message %q is empty", name, m.ID)
+			}
+			set[m.ID] = true
+		}
+		return set
+	}
+	en := ids("en.toml")
+	files, err := fs.Glob(embedded, "files/locales/*.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < len(shipped) {
+		t.Errorf("%d catalogs ship, want at least %d (%v)", len(files), len(shipped), shipped)
+	}
+	for _, f := range files {
+		name := path.Base(f)
+		other := ids(name)
+		for id := range en {
+			if !other[id] {
+				t.Errorf("%s lacks message %q", name, id)
+			}
+		}
+		for id := range other {
+			if !en[id] {
+				t.Errorf("%s has message %q, which en.toml lacks", name, id)
+			}
+		}
+	}
 	s := testSet(t, "")
 	for id := range s.cat.ids {
 		for i, tag := range s.cat.tags {

@@ -89,7 +89,7 @@ func TestOverrideCSS(t *testing.T) {
 func TestOverrideCatalog(t *testing.T) {
 	dir := writeDir(t, map[string]string{
 		"locales/fr.toml": "[placeholder]\ntitle = \"Retrouver votre compte Acme\"\n",
-		"locales/de.toml": "[placeholder]\ntitle = \"Zurück in Ihr Konto\"\n",
+		"locales/it.toml": "[placeholder]\ntitle = \"Torni al suo account\"\n",
 	})
 	s, err := New(Options{Dir: dir})
 	if err != nil {
@@ -102,12 +102,12 @@ func TestOverrideCatalog(t *testing.T) {
 	if !strings.Contains(fr, "Contacter votre administrateur") {
 		t.Error("the embedded French messages the operator did not redefine were lost")
 	}
-	if got := s.Negotiate("de-AT,de;q=0.9"); got != language.German {
-		t.Errorf("Negotiate(de-AT) = %s after adding locales/de.toml, want de", got)
+	if got := s.Negotiate("it-CH,it;q=0.9"); got != language.Italian {
+		t.Errorf("Negotiate(it-CH) = %s after adding locales/it.toml, want it", got)
 	}
-	de := render(t, s, "placeholder", language.German)
-	if !strings.Contains(de, `lang="de"`) || !strings.Contains(de, "Zurück in Ihr Konto") || !strings.Contains(de, "Contact your administrator") {
-		t.Errorf("a new language should use its messages and fall back to English:\n%s", de)
+	it := render(t, s, "placeholder", language.Italian)
+	if !strings.Contains(it, `lang="it"`) || !strings.Contains(it, "Torni al suo account") || !strings.Contains(it, "Contact your administrator") {
+		t.Errorf("a new language should use its messages and fall back to English:\n%s", it)
 	}
 }
 

@@ -26,6 +26,7 @@ type Page struct {
 
 	set  *Set
 	lang int
+	here string
 }
 
 func (s *Set) newPage(v View) *Page {
@@ -35,7 +36,7 @@ func (s *Set) newPage(v View) *Page {
 		Lang: tag.String(), Dir: direction(tag),
 		Product: Product, Organization: s.opt.Organization, Prefix: s.opt.Prefix,
 		RequestID: v.RequestID, CSRFField: CSRFField, CSRFToken: v.CSRFToken,
-		Data: v.Data, set: s, lang: i,
+		Data: v.Data, set: s, lang: i, here: v.Here,
 	}
 }
 
@@ -82,6 +83,13 @@ func messageData(product, org string, args []any) (map[string]any, error) {
 		data[name] = args[i+1]
 	}
 	return data, nil
+}
+
+// Dir returns "rtl" or "ltr", the writing direction of the supported
+// language nearest to lang, for the dir attribute of text frontdoor writes
+// outside its own pages (the links it injects into the sign-in page).
+func (s *Set) Dir(lang language.Tag) string {
+	return direction(s.cat.tags[s.cat.index(lang)])
 }
 
 func direction(tag language.Tag) string {

@@ -141,6 +141,22 @@ func (s *Set) Negotiate(acceptLanguage string) language.Tag {
 	return s.cat.tags[s.cat.negotiate(acceptLanguage)]
 }
 
+// NegotiateLocale returns the supported language nearest to the first
+// non-empty POSIX locale given, such as "fr_FR.UTF-8" from LC_ALL,
+// LC_MESSAGES or LANG, for commands run in a terminal; English for "C",
+// "POSIX" or none.
+func (s *Set) NegotiateLocale(locales ...string) language.Tag {
+	for _, l := range locales {
+		if l == "" {
+			continue
+		}
+		l, _, _ = strings.Cut(l, ".") // the encoding
+		l, _, _ = strings.Cut(l, "@") // the modifier
+		return s.Negotiate(strings.ReplaceAll(l, "_", "-"))
+	}
+	return s.cat.tags[0]
+}
+
 // Has tells whether a page of that name exists.
 func (s *Set) Has(page string) bool {
 	_, ok := s.pages[page]
@@ -158,6 +174,10 @@ type View struct {
 	CSRFToken string
 	// Data is the page's own data, such as a Form, Notice or ErrorInfo.
 	Data any
+	// Here is the address that shows this page again by GET, such as
+	// "/.frontdoor/reset/step" or "?return_to=%2Flogin" (the request's own
+	// query), for the language switcher's links; none are shown when empty.
+	Here string
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}

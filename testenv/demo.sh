@@ -7,6 +7,16 @@ root=$(dirname "$here")
 "$here/up.sh" slapd simplesamlphp mailpit
 eval "$("$here/env.sh")"
 dir="$FRONTDOOR_TESTENV_DIR/demo"
+# The demo user starts each demo with its known password and no lockout,
+# whatever an earlier demo did to it (the tests never use it).
+while IFS=$'\t' read -r login password _ _ _ _ _ flags; do
+	case ",$flags," in *,demo,*) ;; *) continue ;; esac
+	dn="uid=$login,ou=people,$SLAPD_BASE_DN"
+	ldappasswd -x -H "$SLAPD_URL" -D "$SLAPD_ROOT_DN" -w "$SLAPD_ROOT_PASSWORD" -s "$password" "$dn" >/dev/null
+	printf 'dn: %s\nchangetype: modify\nreplace: pwdAccountLockedTime\n-\nreplace: pwdReset\n-\n' "$dn" |
+		ldapmodify -x -H "$SLAPD_URL" -D "$SLAPD_ROOT_DN" -w "$SLAPD_ROOT_PASSWORD" >/dev/null
+	echo "demo: $login has its password from testenv/fixtures/users.tsv again"
+done <"$here/fixtures/users.tsv"
 mkdir -p "$dir"
 listen=${FRONTDOOR_DEMO_LISTEN:-127.0.0.1:8080}
 cat >"$dir/config.yaml" <<YAML
@@ -48,7 +58,7 @@ cat <<MSG
   frontdoor demo
   sign-in page:  http://$listen$SIMPLESAMLPHP_LOGIN_START
   reset:         http://$listen/.frontdoor/reset
-  demo user:     alice / Alice-Start-2026!   (others in testenv/fixtures/users.tsv)
+  demo user:     demo / Demo-Start-2026!   (reset it; each make demo sets it back)
   mail:          $MAILPIT_API_URL
   config:        $dir/config.yaml
   Ctrl-C stops frontdoor; 'make down' stops the servers.

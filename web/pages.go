@@ -13,11 +13,13 @@ import (
 	"golang.org/x/text/language"
 )
 
-// Pages renders frontdoor's pages for requests: it picks the language from
-// Accept-Language, fills in the request ID, sets the security headers, and
-// turns errors into the branded error page.
+// Pages renders frontdoor's pages for requests: it picks the language (the
+// switcher's choice, else Accept-Language), fills in the request ID, sets the
+// security headers, and turns errors into the branded error page.
 type Pages struct {
 	Templates *templates.Set
+	// Secure marks the language cookie Secure (public_url is https).
+	Secure bool
 	// Home is where the error page's link back goes; "/" when empty.
 	Home string
 	// Logger is used for requests whose context carries none (see
@@ -38,13 +40,23 @@ func (p *Pages) logger(r *http.Request, id string) *slog.Logger {
 	return l.With("request_id", id)
 }
 
-// Render writes page name with status. View.Lang, when zero, is negotiated
-// from the request's Accept-Language; View.RequestID, when empty, is the
-// request's ID. The page is rendered fully before anything is written; if it
-// fails, the failure is logged and a bare 500 is sent instead.
+// Render writes page name with status. View.Lang, when zero, is the
+// request's (templates.Set.Lang: ?lang=, its cookie, Accept-Language), and a
+// ?lang= choice is remembered in a cookie; View.Here, when empty, is the
+// request's own query for a GET, so that the language switcher comes back to
+// the same page; View.RequestID, when empty, is the request's ID. The page is
+// rendered fully before anything is written; if it fails, the failure is
+// logged and a bare 500 is sent instead.
 func (p *Pages) Render(w http.ResponseWriter, r *http.Request, status int, name string, v templates.View) {
 	if v.Lang == language.Und {
-		v.Lang = p.Templates.Negotiate(r.Header.Get("Accept-Language"))
+		v.Lang = p.Templates.Lang(r)
+		if c := p.Templates.LangCookie(r); c != nil {
+			c.Secure = p.Secure
+			http.SetCookie(w, c)
+		}
+	}
+	if v.Here == "" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		v.Here = "?" + r.URL.RawQuery // relative: the switcher never leaves the page's path
 	}
 	if v.RequestID == "" {
 		v.RequestID = ensureRequestID(w, r)
@@ -63,7 +75,7 @@ func (p *Pages) Render(w http.ResponseWriter, r *http.Request, status int, name 
 	h.Del("ETag")
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	h.Add("Vary", "Accept-Language")
+	h.Add("Vary", "Accept-Language, Cookie")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/policy"
 	"github.com/frontdoor-sspr/frontdoor/server"
 	"github.com/frontdoor-sspr/frontdoor/store"
+	"github.com/frontdoor-sspr/frontdoor/templates"
 )
 
 // version is set at build time: -ldflags "-X main.version=v1.2.3".
@@ -118,13 +119,24 @@ func checkPassword(cfg *config.Config, user, name string, stdin io.Reader, stdou
 		return 1
 	}
 	defer p.Close()
+	// The verdict is worded from the pages' catalogues, the operator's included.
+	pages, err := templates.New(templates.Options{Dir: cfg.Server.TemplatesDir, Organization: cfg.Organization, Prefix: cfg.Server.Prefix})
+	if err != nil {
+		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
+		return 1
+	}
+	lang := pages.NegotiateLocale(os.Getenv("LC_ALL"), os.Getenv("LC_MESSAGES"), os.Getenv("LANG"))
+	say := func(id string, args ...any) (string, error) { return pages.Message(lang, id, args...) }
 	ok, err := policy.CheckCommand(context.Background(), stdin, stdout, p,
-		policy.Context{Username: user, DisplayName: name}, policy.Lang(os.Getenv("LANG")))
+		policy.Context{Username: user, DisplayName: name}, say)
 	switch {
 	case errors.Is(err, policy.ErrNoPassword):
 		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
 		return 2
 	case !ok:
+		if err != nil { // the verdict could not be worded or written
+			fmt.Fprintf(stderr, "frontdoor: %v\n", err)
+		}
 		return 1
 	case err != nil: // accepted by the other rules, but a breached source failed
 		fmt.Fprintf(stderr, "frontdoor: %v\n", err)

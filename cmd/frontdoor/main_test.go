@@ -17,6 +17,19 @@ store:
   dsn: "frontdoor.db"
 `
 
+const ldapDir = `directory:
+  type: openldap
+  urls: ["ldaps://127.0.0.1:636"]
+  bind_dn: "cn=frontdoor,ou=services,dc=example,dc=test"
+  bind_password: x
+  base_dn: "dc=example,dc=test"
+`
+
+const mail = `email:
+  from: "frontdoor <no-reply@example.test>"
+  smtp: {host: 127.0.0.1, port: 25, tls: none}
+`
+
 func runCmd(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
@@ -61,6 +74,17 @@ directory:
 			[]string{"server.listen", "server.public_url", "upstream.url", "store.driver"}},
 		{"banned term too short", base + "password_policy:\n  banned_terms: [abc]\n", 1, []string{"password_policy.banned_terms[0]"}},
 		{"unknown key", base + "surprise: true\n", 1, []string{"surprise"}},
+		{"unknown key in the backend's section", base + ldapDir + "  bind_password_fiel: x\n", 1, []string{"bind_password_fiel", "section directory"}},
+		{"directory type not in this build", base + strings.Replace(ldapDir, "openldap", "novell", 1), 1, []string{"directory.type", "novell"}},
+		{"method not in this build", base + ldapDir + mail + "reset:\n  methods: [email, sms]\n", 1, []string{"reset.methods[1]", "not a method this build has"}},
+		{"email method without email", base + ldapDir + "reset:\n  methods: [email]\n", 1, []string{"email: is required"}},
+		{"unlock without reset", base + ldapDir + mail + "unlock:\n  enabled: all\n", 1, []string{"unlock:", "reset section"}},
+		{"reset groups without groups", base + ldapDir + mail + "reset:\n  enabled: groups\n", 1, []string{"reset.groups"}},
+		{"unlock groups without groups", base + ldapDir + mail + "reset: {}\nunlock:\n  enabled: groups\n", 1, []string{"unlock.groups"}},
+		{"helpdesk group without a directory", base + mail + "helpdesk:\n  group: cn=helpdesk,dc=example,dc=test\n", 1, []string{"helpdesk.group", "directory"}},
+		{"helpdesk email without email", base + "helpdesk:\n  email: help@example.test\n", 1, []string{"email: is required", "helpdesk"}},
+		{"overlapping intercepts", strings.Replace(base, "url: \"http://127.0.0.1:8081\"", "url: \"http://127.0.0.1:8081\"\n  intercept: {reset: [/forgot*], unlock: [/forgot-unlock]}", 1), 1,
+			[]string{"upstream.intercept.unlock[0]", "overlaps"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -108,6 +132,43 @@ func TestCheckPassword(t *testing.T) {
 		if tt.stdin != "" && strings.Contains(out+errOut, strings.TrimSpace(tt.stdin)) {
 			t.Errorf("the password was echoed back: %s", out)
 		}
+	}
+}
+
+// The verdict is worded from the pages' catalogues: the terminal's language,
+// and the operator's own words from server.templates_dir.
+func TestCheckPasswordWording(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "locales"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "locales", "en.toml"), []byte("[policy.reason]\ntoo_short = \"Use {{.N}} characters or more.\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	plain := writeConfig(t, base)
+	custom := writeConfig(t, strings.Replace(base, "server:\n", "server:\n  templates_dir: "+dir+"\n", 1))
+	tests := []struct {
+		name, config, lang, want string
+	}{
+		{"English", plain, "C", "too_short: Your password must have at least 8 characters."},
+		{"French from LANG", plain, "fr_FR.UTF-8", "too_short: Votre mot de passe doit comporter au moins 8 caractères."},
+		{"operator's words", custom, "en_GB.UTF-8", "too_short: Use 8 characters or more."},
+		{"bidi override", plain, "C", "control: Your password contains invisible or control characters"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("LC_ALL", "")
+			t.Setenv("LC_MESSAGES", "")
+			t.Setenv("LANG", tt.lang)
+			pw := "Kv9!\n"
+			if strings.HasPrefix(tt.want, "control") {
+				pw = "Kv93!x\u202eTrq#pl\n"
+			}
+			code, out, errOut := runCmd(t, pw, "check-password", "--config", tt.config)
+			if code != 1 || !strings.Contains(out, tt.want) {
+				t.Errorf("exit %d, want 1 and %q:\n%s%s", code, tt.want, out, errOut)
+			}
+		})
 	}
 }
 

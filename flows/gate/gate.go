@@ -57,6 +57,9 @@ type State struct {
 	Outcome string    `json:"outcome,omitempty"`
 	Method  string    `json:"method,omitempty"`
 	Passed  []string  `json:"passed,omitempty"`
+	// Counted means the owner's last step has counted the flow against its
+	// limit (unlock's daily cap), so that a retry does not count it again.
+	Counted bool `json:"counted,omitempty"`
 }
 
 // Deps are the parts the gates work with.
@@ -71,13 +74,15 @@ type Deps struct {
 	Audit   *audit.Log
 	// ClientIP returns the request's client address.
 	ClientIP func(*http.Request) string
+	// Secret keys the digests that stand for unknown user IDs.
+	Secret []byte
 }
 
 // Policy says who may go through the gates and how.
 type Policy struct {
-	Enabled          string // none | all | groups
+	Enabled          config.Enabled
 	Groups           []string
-	Disclosure       string // generic | descriptive
+	Disclosure       config.Disclosure
 	MethodsRequired  int
 	ManagedElsewhere config.ManagedElsewhere
 }
@@ -126,8 +131,8 @@ func New(opt Options, d Deps) *Gate {
 // Kind is the flow's kind.
 func (g *Gate) Kind() string { return g.opt.Kind }
 
-// Disclosure is the disclosure mode, "generic" or "descriptive".
-func (g *Gate) Disclosure() string { return g.opt.Policy.Disclosure }
+// Disclosure is the disclosure mode.
+func (g *Gate) Disclosure() config.Disclosure { return g.opt.Policy.Disclosure }
 
 // Register mounts the gates' routes on mux, under the prefix.
 func (g *Gate) Register(mux *http.ServeMux) {

@@ -2,6 +2,9 @@ package gate
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"strconv"
@@ -13,6 +16,7 @@ import (
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/captcha"
+	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/returnto"
@@ -63,8 +67,7 @@ func (g *Gate) captchaImage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (g *Gate) captchaAudio(w http.ResponseWriter, r *http.Request) error {
-	lang := g.Pages.Templates.Negotiate(r.Header.Get("Accept-Language"))
-	base, _ := lang.Base()
+	base, _ := g.Pages.Templates.Lang(r).Base()
 	return g.writeCaptcha(w, r, "audio/wav", func(c captcha.Challenge) error { return c.WriteAudio(w, base.String()) })
 }
 
@@ -122,7 +125,7 @@ func (g *Gate) identify(w http.ResponseWriter, r *http.Request) error {
 	next := StepMethod
 	if outcome != "" {
 		user = nil // generic mode: walk on, receive nothing
-		if g.opt.Policy.Disclosure == "descriptive" {
+		if g.opt.Policy.Disclosure == config.DisclosureDescriptive {
 			next = StepStopped
 		}
 	}
@@ -159,11 +162,14 @@ func (g *Gate) eligibility(ctx context.Context, login string) (*idp.User, string
 	u, err := g.Directory.Lookup(ctx, login)
 	switch {
 	case errors.Is(err, idp.ErrNotFound), errors.Is(err, idp.ErrAmbiguous):
-		return nil, "login:" + strings.ToLower(login), OutcomeNotFound, nil
+		return nil, UnknownKey(g.Secret, login), OutcomeNotFound, nil
 	case err != nil:
 		return nil, "", "", err
 	}
-	key := "dn:" + strings.ToLower(u.DN)
+	if u.ID == "" {
+		return nil, "", "", errors.New("gate: the directory returned an account without a stable ID")
+	}
+	key := AccountKey(u)
 	if _, blocked, err := g.Limits.Blocked(ctx, "reset-block:"+key); err != nil {
 		return nil, "", "", err
 	} else if blocked {
@@ -175,10 +181,10 @@ func (g *Gate) eligibility(ctx context.Context, login string) (*idp.User, string
 		}
 	}
 	pol := g.opt.Policy
-	if u.Disabled || u.Expired || pol.Enabled == "none" {
+	if u.Disabled || u.Expired || pol.Enabled == config.EnabledNone {
 		return &u, key, OutcomeNotEnabled, nil
 	}
-	if pol.Enabled == "groups" {
+	if pol.Enabled == config.EnabledGroups {
 		in, err := g.memberOfAny(ctx, u, pol.Groups)
 		if err != nil {
 			return nil, "", "", err
@@ -189,8 +195,10 @@ func (g *Gate) eligibility(ctx context.Context, login string) (*idp.User, string
 	}
 	me := pol.ManagedElsewhere
 	managed := u.Privileged && (me.Privileged == nil || *me.Privileged)
-	for _, ou := range me.OUs {
-		managed = managed || strings.HasSuffix(strings.ToLower(u.DN), ","+strings.ToLower(ou))
+	if c, ok := g.Directory.(idp.Container); ok {
+		for _, ou := range me.OUs {
+			managed = managed || c.InContainer(u, ou)
+		}
 	}
 	if !managed && len(me.Groups) > 0 {
 		if managed, err = g.memberOfAny(ctx, u, me.Groups); err != nil {
@@ -226,10 +234,29 @@ func (g *Gate) memberOfAny(ctx context.Context, u idp.User, groups []string) (bo
 	return false, nil
 }
 
-// NormalizeLogin trims spaces and composes Unicode, as users type IDs in
-// many ways; the directory compares case-insensitively.
+// AccountKey names an account in rate limits, blocks and audit events: the
+// backend's stable ID, whatever the login typed or the entry's place.
+func AccountKey(u idp.User) string { return "id:" + u.ID }
+
+// NormalizeLogin trims spaces and applies compatibility composition (NFKC),
+// as directories fold the ways users type IDs: fullwidth letters, odd
+// spaces and ligatures find the same account as their plain forms.
 func NormalizeLogin(s string) string {
-	return norm.NFC.String(strings.TrimSpace(s))
+	// NFKC turns the odd spaces (no-break, em, ideographic) into plain ones;
+	// runs of them inside count as one. Line breaks and other controls stay,
+	// for the callers' validation to refuse.
+	s = strings.TrimSpace(norm.NFKC.String(s))
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == ' ' }), " ")
+}
+
+// UnknownKey names a typed user ID that matched no account in rate limits
+// and audit events: a keyed digest of its folded form, never the text itself
+// (a password typed into the ID field must not be kept, nor be guessable
+// from the store without the server's key).
+func UnknownKey(secret []byte, login string) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("unknown login\x00" + strings.ToLower(login)))
+	return "login:" + hex.EncodeToString(m.Sum(nil)[:12])
 }
 
 // OrOK returns outcome, or "ok" for the empty verdict.

@@ -7,7 +7,9 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows"
+	"github.com/frontdoor-sspr/frontdoor/flows/methods"
 	"github.com/frontdoor-sspr/frontdoor/returnto"
 	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/templates"
@@ -48,7 +50,11 @@ type MethodOption struct {
 type VerifyPage struct {
 	Form   templates.Form
 	Method string
-	Hint   string
+	// Kind is the method's challenge kind, which picks the page's partial.
+	Kind methods.Kind
+	Hint string
+	// Resend is the page that sends a new challenge, such as "reset/resend".
+	Resend string
 }
 
 // EndPage is the data of the pages that end a flow (KIND_stopped, ...).
@@ -96,11 +102,14 @@ func (g *Gate) RenderStep(w http.ResponseWriter, r *http.Request, fl store.Flow,
 	case StepMethod:
 		data = g.methodPage(s, msg)
 	case StepVerify:
-		d := VerifyPage{Method: s.Method, Form: templates.Form{Action: k + "/verify", Submit: "reset.verify.submit", Error: msg,
+		d := VerifyPage{Method: s.Method, Resend: k + "/resend", Form: templates.Form{Action: k + "/verify", Submit: "reset.verify.submit", Error: msg,
 			Fields: []templates.Field{{Name: "code", Label: "reset.verify.code", Hint: "reset.verify.code_hint." + s.Method,
 				Autocomplete: "one-time-code", Required: true, Autofocus: true}}}}
-		if m := g.method(s.Method); m != nil && g.opt.Policy.Disclosure == "descriptive" && s.User != nil {
-			d.Hint, _ = m.Hint(*s.User)
+		if m := g.method(s.Method); m != nil {
+			d.Kind = m.Kind()
+			if g.opt.Policy.Disclosure == config.DisclosureDescriptive && s.User != nil {
+				d.Hint, _ = m.Hint(*s.User)
+			}
 		}
 		data = d
 	case StepStopped:
@@ -116,7 +125,7 @@ func (g *Gate) RenderStep(w http.ResponseWriter, r *http.Request, fl store.Flow,
 
 // Show renders page with data, with a CSRF token bound to the flow's step.
 func (g *Gate) Show(w http.ResponseWriter, r *http.Request, fl store.Flow, status int, page string, data any) {
-	g.Pages.Render(w, r, status, page, templates.View{CSRFToken: g.CSRF.Token(w, r, flows.Binding(fl)), Data: data})
+	g.Pages.Render(w, r, status, page, templates.View{CSRFToken: g.CSRF.Token(w, r, flows.Binding(fl)), Data: data, Here: g.StepURL()})
 }
 
 // End is the data of a page that ends the flow with message msg.
@@ -143,7 +152,7 @@ func (g *Gate) methodPage(s *State, msg string) MethodPage {
 			continue
 		}
 		o := MethodOption{Name: m.Name(), Label: "reset.method." + m.Name()}
-		if g.opt.Policy.Disclosure == "descriptive" && s.User != nil {
+		if g.opt.Policy.Disclosure == config.DisclosureDescriptive && s.User != nil {
 			hint, ok := m.Hint(*s.User)
 			if !ok {
 				continue

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
+	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows"
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
 	"github.com/frontdoor-sspr/frontdoor/store"
@@ -26,7 +27,7 @@ func (g *Gate) method(name string) methods.Method {
 // account may not go on or cannot use the method.
 func (g *Gate) target(r *http.Request, fl store.Flow, s *State, m methods.Method) methods.Target {
 	t := methods.Target{FlowID: fl.ID, Purpose: "gate" + strconv.Itoa(len(s.Passed)+1),
-		Lang: g.Pages.Templates.Negotiate(r.Header.Get("Accept-Language")).String()}
+		Lang: g.Pages.Templates.Lang(r).String()}
 	if s.User != nil && s.Outcome == "" {
 		if _, ok := m.Hint(*s.User); ok {
 			t.User = s.User
@@ -45,7 +46,7 @@ func (g *Gate) chooseMethod(w http.ResponseWriter, r *http.Request) error {
 	name := r.PostFormValue("method")
 	m := g.method(name)
 	usable := m != nil && !slices.Contains(s.Passed, name)
-	if usable && g.opt.Policy.Disclosure == "descriptive" && s.User != nil {
+	if usable && g.opt.Policy.Disclosure == config.DisclosureDescriptive && s.User != nil {
 		_, usable = m.Hint(*s.User)
 	}
 	if !usable {
@@ -72,7 +73,31 @@ func (g *Gate) resend(w http.ResponseWriter, r *http.Request) error {
 	if fl.Step != StepVerify {
 		return g.StepError(w, r, flows.ErrWrongStep)
 	}
-	return g.send(w, r, fl, &s, g.method(s.Method))
+	m := g.method(s.Method)
+	if m == nil {
+		return g.methodGone(w, r, fl)
+	}
+	return g.send(w, r, fl, &s, m)
+}
+
+// methodGone sends a flow whose method is no longer configured (a rolling
+// deploy changed the configuration) back to the choice of method.
+func (g *Gate) methodGone(w http.ResponseWriter, r *http.Request, fl store.Flow) error {
+	var s State
+	err := flows.Advance(r.Context(), g.Engine, fl.ID, []string{StepVerify}, func(st *State) (string, error) {
+		st.Method = ""
+		s = *st
+		return StepMethod, nil
+	})
+	if err != nil {
+		return g.StepError(w, r, err)
+	}
+	fl, err = g.Engine.Load(r, g.opt.Kind, &s)
+	if err != nil {
+		return err
+	}
+	g.RenderStep(w, r, fl, &s, StepMethod, http.StatusConflict, "reset.error.method_gone")
+	return nil
 }
 
 func (g *Gate) send(w http.ResponseWriter, r *http.Request, fl store.Flow, s *State, m methods.Method) error {
@@ -81,7 +106,7 @@ func (g *Gate) send(w http.ResponseWriter, r *http.Request, fl store.Flow, s *St
 	switch {
 	case errors.Is(err, methods.ErrTooMany):
 		g.Audit.Record(r, store.Event{Type: audit.Blocked, Flow: fl.ID, User: s.Key, Outcome: "rate_limited", Detail: map[string]string{"method": m.Name()}})
-		if g.opt.Policy.Disclosure == "descriptive" {
+		if g.opt.Policy.Disclosure == config.DisclosureDescriptive {
 			s.Method = m.Name()
 			g.RenderStep(w, r, fl, s, StepVerify, http.StatusTooManyRequests, "reset.error.too_many_codes")
 			return nil
@@ -107,7 +132,10 @@ func (g *Gate) verify(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	m := g.method(s.Method)
-	err = m.Verify(ctx, g.target(r, fl, &s, m), r.PostFormValue("code"))
+	if m == nil {
+		return g.methodGone(w, r, fl)
+	}
+	err = m.Verify(ctx, g.target(r, fl, &s, m), r.PostForm)
 	if err != nil {
 		if !errors.Is(err, methods.ErrMismatch) && !errors.Is(err, methods.ErrExhausted) && !errors.Is(err, methods.ErrExpired) {
 			return err
@@ -127,6 +155,11 @@ func (g *Gate) verify(w http.ResponseWriter, r *http.Request) error {
 		return g.StepError(w, r, err)
 	}
 	g.Audit.Record(r, store.Event{Type: audit.MethodPassed, Flow: fl.ID, User: s.Key, Outcome: "ok", Detail: map[string]string{"method": m.Name()}})
+	// A new handle for the flow, in this browser only: whoever started the
+	// flow and planted its handle here cannot carry on past this gate.
+	if err := g.Engine.Rotate(ctx, w, fl.ID); err != nil {
+		return g.StepError(w, r, err)
+	}
 	http.Redirect(w, r, g.StepURL(), http.StatusSeeOther)
 	return nil
 }

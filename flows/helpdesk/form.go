@@ -59,7 +59,7 @@ func (f *Flow) captchaImage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (f *Flow) captchaAudio(w http.ResponseWriter, r *http.Request) error {
-	base, _ := f.Pages.Templates.Negotiate(r.Header.Get("Accept-Language")).Base()
+	base, _ := f.Pages.Templates.Lang(r).Base()
 	return f.writeCaptcha(w, r, "audio/wav", func(c captcha.Challenge) error { return c.WriteAudio(w, base.String()) })
 }
 
@@ -123,7 +123,7 @@ func (f *Flow) send(w http.ResponseWriter, r *http.Request) error {
 	if page.Error != "" {
 		return f.reshow(w, r, http.StatusUnprocessableEntity, page)
 	}
-	key := "login:" + strings.ToLower(login)
+	key := gate.UnknownKey(f.Secret, login)
 	if ok, _, _, err := f.Limits.Hit(ctx, "helpdesk:"+key, loginWindow, loginMax); err != nil {
 		return err
 	} else if !ok {
@@ -190,7 +190,7 @@ func (f *Flow) render(w http.ResponseWriter, r *http.Request, fl store.Flow, _ *
 		p, v := f.opt.Prefix+"helpdesk/", "?v="+strconv.FormatInt(fl.Version, 10)
 		page.CaptchaImage, page.CaptchaAudio = p+"captcha.png"+v, p+"captcha.wav"+v
 	}
-	f.Pages.Render(w, r, status, "helpdesk_form", templates.View{CSRFToken: f.CSRF.Token(w, r, flows.Binding(fl)), Data: page})
+	f.Pages.Render(w, r, status, "helpdesk_form", templates.View{CSRFToken: f.CSRF.Token(w, r, flows.Binding(fl)), Data: page, Here: f.opt.Prefix + "helpdesk"})
 }
 
 // stepError answers a form sent twice or in parallel.

@@ -62,6 +62,9 @@ type Deps struct {
 	Recipients func(ctx context.Context) ([]string, error)
 	// Send queues req for the addresses; it must not block on the mail server.
 	Send func(to []string, req Request)
+	// Secret keys the digest that stands for the typed user ID in limits
+	// and audit events.
+	Secret []byte
 }
 
 // Options are the flow's settings.

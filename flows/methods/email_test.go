@@ -3,6 +3,7 @@ package methods
 import (
 	"context"
 	"errors"
+	"net/url"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -45,8 +46,8 @@ func setup(t *testing.T) (*Email, *outbox, *clock, Target) {
 		t.Fatal(err)
 	}
 	box := &outbox{}
-	m := &Email{Codes: st.Codes(), Limits: st.Limits(), Secret: []byte("0123456789abcdef0123456789abcdef"), Send: box.send, Now: clk.Now}
-	u := &idp.User{DN: "uid=alice,ou=people,dc=example,dc=test", Login: "alice", Emails: []string{"alice@example.test"}}
+	m := &Email{CodeService: &CodeService{Codes: st.Codes(), Limits: st.Limits(), Secret: []byte("0123456789abcdef0123456789abcdef"), Now: clk.Now}, Send: box.send}
+	u := &idp.User{ID: "7f3c2a9e-alice", Login: "alice", Emails: []string{"alice@example.test"}}
 	return m, box, clk, Target{FlowID: fl.ID, Purpose: "gate1", Lang: "en", User: u}
 }
 
@@ -60,13 +61,13 @@ func TestEmailCode(t *testing.T) {
 	if len(msg.Code) != 8 || msg.To != "alice@example.test" || msg.TTL != 10*time.Minute {
 		t.Fatalf("sent %+v", msg)
 	}
-	if err := m.Verify(ctx, tg, "00000000"); !errors.Is(err, ErrMismatch) && msg.Code != "00000000" {
+	if err := m.Verify(ctx, tg, form("00000000")); !errors.Is(err, ErrMismatch) && msg.Code != "00000000" {
 		t.Fatalf("wrong code: %v", err)
 	}
-	if err := m.Verify(ctx, tg, " "+msg.Code[:4]+" "+msg.Code[4:]); err != nil {
+	if err := m.Verify(ctx, tg, form(" "+msg.Code[:4]+" "+msg.Code[4:])); err != nil {
 		t.Fatalf("right code (with spaces): %v", err)
 	}
-	if err := m.Verify(ctx, tg, msg.Code); !errors.Is(err, ErrExhausted) {
+	if err := m.Verify(ctx, tg, form(msg.Code)); !errors.Is(err, ErrExhausted) {
 		t.Fatalf("code used twice: %v", err)
 	}
 }
@@ -80,13 +81,13 @@ func TestEmailCodeBoundToFlowAndGate(t *testing.T) {
 	code := box.last().Code
 	other := tg
 	other.Purpose = "gate2"
-	if err := m.Verify(ctx, other, code); err == nil {
+	if err := m.Verify(ctx, other, form(code)); err == nil {
 		t.Fatal("a gate-1 code passed gate 2")
 	}
-	if err := m.Verify(ctx, tg, code+"0"); !errors.Is(err, ErrMismatch) {
+	if err := m.Verify(ctx, tg, form(code+"0")); !errors.Is(err, ErrMismatch) {
 		t.Fatalf("code with a digit appended: %v", err)
 	}
-	if err := m.Verify(ctx, tg, code); err != nil {
+	if err := m.Verify(ctx, tg, form(code)); err != nil {
 		t.Fatalf("right code after wrong ones: %v", err)
 	}
 }
@@ -98,7 +99,7 @@ func TestEmailCodeExpires(t *testing.T) {
 		t.Fatal(err)
 	}
 	clk.Add(10*time.Minute + time.Second)
-	if err := m.Verify(ctx, tg, box.last().Code); !errors.Is(err, ErrExpired) && !errors.Is(err, ErrExhausted) {
+	if err := m.Verify(ctx, tg, form(box.last().Code)); !errors.Is(err, ErrExpired) && !errors.Is(err, ErrExhausted) {
 		t.Fatalf("expired code: %v", err)
 	}
 }
@@ -115,14 +116,14 @@ func TestEmailWrongCodeLimit(t *testing.T) {
 		wrong = "2" + code[1:]
 	}
 	for i := 1; i <= 4; i++ {
-		if err := m.Verify(ctx, tg, wrong); !errors.Is(err, ErrMismatch) {
+		if err := m.Verify(ctx, tg, form(wrong)); !errors.Is(err, ErrMismatch) {
 			t.Fatalf("wrong try %d: %v", i, err)
 		}
 	}
-	if err := m.Verify(ctx, tg, wrong); !errors.Is(err, ErrExhausted) {
+	if err := m.Verify(ctx, tg, form(wrong)); !errors.Is(err, ErrExhausted) {
 		t.Fatalf("fifth wrong try: %v", err)
 	}
-	if err := m.Verify(ctx, tg, code); !errors.Is(err, ErrExhausted) {
+	if err := m.Verify(ctx, tg, form(code)); !errors.Is(err, ErrExhausted) {
 		t.Fatalf("right code after the tries ran out: %v", err)
 	}
 }
@@ -139,11 +140,11 @@ func TestEmailResendVoidsEarlierCode(t *testing.T) {
 	}
 	second := box.last().Code
 	if first != second {
-		if err := m.Verify(ctx, tg, first); !errors.Is(err, ErrMismatch) {
+		if err := m.Verify(ctx, tg, form(first)); !errors.Is(err, ErrMismatch) {
 			t.Fatalf("voided code: %v", err)
 		}
 	}
-	if err := m.Verify(ctx, tg, second); err != nil {
+	if err := m.Verify(ctx, tg, form(second)); err != nil {
 		t.Fatalf("new code: %v", err)
 	}
 }
@@ -158,7 +159,7 @@ func TestEmailSendsNothingToUnknownUsersButDoesTheSameWork(t *testing.T) {
 	if box.count() != 0 {
 		t.Fatal("a code was sent for an unknown user")
 	}
-	if err := m.Verify(ctx, tg, "12345678"); !errors.Is(err, ErrMismatch) {
+	if err := m.Verify(ctx, tg, form("12345678")); !errors.Is(err, ErrMismatch) {
 		t.Fatalf("unknown user's code check: %v (want the same answer as a wrong code)", err)
 	}
 }
@@ -195,3 +196,6 @@ func TestMaskEmail(t *testing.T) {
 		}
 	}
 }
+
+// form is the verify form with answer in its code field.
+func form(answer string) url.Values { return url.Values{"code": {answer}} }

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"math/big"
+	"net/url"
 
 	"github.com/frontdoor-sspr/frontdoor/idp"
 )
@@ -34,17 +35,36 @@ type Target struct {
 	User *idp.User
 }
 
+// Kind is how a method's challenge is answered; the verify page is chosen
+// by kind.
+type Kind string
+
+// The challenge kinds.
+const (
+	// KindCode: type a code that was sent.
+	KindCode Kind = "code"
+	// KindApproval: wait for an approval on another device.
+	KindApproval Kind = "approval"
+	// KindQuestions: answer security questions.
+	KindQuestions Kind = "questions"
+	// KindKeypress: press a key on a phone call.
+	KindKeypress Kind = "keypress"
+)
+
 // Method is one way for a user to prove who they are.
 type Method interface {
 	// Name is the method's config name ("email").
 	Name() string
+	// Kind is how its challenge is answered.
+	Kind() Kind
 	// Hint returns the masked destination ("al***@example.com"), and false
 	// when u cannot use the method.
 	Hint(u idp.User) (string, bool)
 	// Start sends a fresh challenge, voiding any earlier one of the target.
 	Start(ctx context.Context, t Target) error
-	// Verify checks an answer: nil, ErrMismatch, ErrExhausted or ErrExpired.
-	Verify(ctx context.Context, t Target, answer string) error
+	// Verify checks the answer in the submitted form: nil, ErrMismatch,
+	// ErrExhausted or ErrExpired.
+	Verify(ctx context.Context, t Target, form url.Values) error
 }
 
 // randomDigits returns n crypto-random decimal digits.

@@ -125,7 +125,7 @@ func (f *Flow) writeFailed(w http.ResponseWriter, r *http.Request, fl store.Flow
 // changed tells whether the account read now differs, in what the flow relied
 // on, from the one read at identify.
 func changed(then, now idp.User) bool {
-	return !strings.EqualFold(then.DN, now.DN) || now.Disabled || now.Expired || now.PermanentlyLocked ||
+	return then.ID != now.ID || now.Disabled || now.Expired || now.PermanentlyLocked ||
 		!slices.Equal(then.Emails, now.Emails) || then.Mobile != now.Mobile || then.Phone != now.Phone
 }
 

@@ -13,8 +13,9 @@ import (
 type PasswordPage struct {
 	Form templates.Form
 	// Rules are the password rules, Reasons why the last one was refused;
-	// both already in the user's language.
-	Rules, Reasons []string
+	// the page words them from the message catalogues.
+	Rules   []policy.Rule
+	Reasons []policy.Reason
 }
 
 // renderStep shows the steps after the gates (a gate.Renderer).
@@ -31,14 +32,10 @@ func (f *Flow) renderStep(w http.ResponseWriter, r *http.Request, fl store.Flow,
 }
 
 func (f *Flow) renderPassword(w http.ResponseWriter, r *http.Request, fl store.Flow, _ *gate.State, status int, msg string, reasons []policy.Reason) {
-	lang := policy.Lang(f.Pages.Templates.Negotiate(r.Header.Get("Accept-Language")).String())
-	d := PasswordPage{Rules: f.Policy.Rules(lang), Form: templates.Form{Action: "reset/password", Submit: "reset.password.submit", Error: msg,
+	d := PasswordPage{Rules: f.Policy.Rules(), Reasons: reasons, Form: templates.Form{Action: "reset/password", Submit: "reset.password.submit", Error: msg,
 		Fields: []templates.Field{
 			{Name: "password", Type: "password", Label: "reset.password.new", Autocomplete: "new-password", Required: true, Autofocus: true},
 			{Name: "confirm", Type: "password", Label: "reset.password.confirm", Autocomplete: "new-password", Required: true},
 		}}}
-	for _, reason := range reasons {
-		d.Reasons = append(d.Reasons, reason.Message(lang))
-	}
 	f.gate.Show(w, r, fl, status, "reset_password", d)
 }

@@ -32,6 +32,12 @@ func (f *Flow) confirm(w http.ResponseWriter, r *http.Request) error {
 	if fl.Step != stepConfirm || s.User == nil {
 		return f.gate.StepError(w, r, flows.ErrWrongStep)
 	}
+	// Asked before the flow is claimed, so that nothing is consumed: the
+	// flow stays at confirm and the daily cap is not counted.
+	unlocker, ok := f.Directory.(idp.Unlocker)
+	if !ok {
+		return errors.New("unlock: the directory cannot unlock accounts")
+	}
 	ctx := r.Context()
 	if err := flows.Advance(ctx, f.Engine, fl.ID, []string{stepConfirm}, func(*gate.State) (string, error) { return stepUnlocking, nil }); err != nil {
 		return f.gate.StepError(w, r, err)
@@ -44,16 +50,16 @@ func (f *Flow) confirm(w http.ResponseWriter, r *http.Request) error {
 	if u.PermanentlyLocked {
 		return f.stop(w, r, fl.ID, &s, outcomeAdminLock)
 	}
-	allowed, _, _, err := f.Limits.Hit(ctx, "unlock-cap:"+s.Key, capWindow, f.opt.Unlock.DailyCap)
-	if err != nil {
-		return f.retry(w, r, fl.ID, &s, err)
-	}
-	if !allowed {
-		return f.stop(w, r, fl.ID, &s, outcomeCapped)
-	}
-	unlocker, ok := f.Directory.(idp.Unlocker)
-	if !ok {
-		return errors.New("unlock: the directory cannot unlock accounts")
+	// A retry after a failure is the same unlock: the flow counts once.
+	if !s.Counted {
+		allowed, _, _, err := f.Limits.Hit(ctx, "unlock-cap:"+s.Key, capWindow, f.opt.Unlock.DailyCap)
+		if err != nil {
+			return f.retry(w, r, fl.ID, &s, err)
+		}
+		if !allowed {
+			return f.stop(w, r, fl.ID, &s, outcomeCapped)
+		}
+		s.Counted = true
 	}
 	err = unlocker.Unlock(ctx, u)
 	switch {
@@ -89,7 +95,7 @@ func (f *Flow) current(ctx context.Context, was idp.User) (idp.User, error) {
 	if err != nil {
 		return idp.User{}, err
 	}
-	if !strings.EqualFold(u.DN, was.DN) {
+	if u.ID != was.ID {
 		return idp.User{}, errors.New("unlock: the user ID names another account since identify")
 	}
 	return u, nil
@@ -111,7 +117,10 @@ func (f *Flow) stop(w http.ResponseWriter, r *http.Request, id string, s *gate.S
 // retry gives the confirm step back after a failure the user may retry, and
 // says so.
 func (f *Flow) retry(w http.ResponseWriter, r *http.Request, id string, s *gate.State, cause error) error {
-	if err := flows.Advance(context.WithoutCancel(r.Context()), f.Engine, id, []string{stepUnlocking}, func(*gate.State) (string, error) { return stepConfirm, nil }); err != nil {
+	if err := flows.Advance(context.WithoutCancel(r.Context()), f.Engine, id, []string{stepUnlocking}, func(st *gate.State) (string, error) {
+		st.Counted = s.Counted
+		return stepConfirm, nil
+	}); err != nil {
 		return err
 	}
 	outcome, status, msg := "error", http.StatusBadGateway, "unlock.error.write"

@@ -3,6 +3,7 @@ package unlock
 import (
 	"net/http"
 
+	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows/gate"
 	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/templates"
@@ -24,9 +25,9 @@ func (f *Flow) renderStep(w http.ResponseWriter, r *http.Request, fl store.Flow,
 			Form: templates.Form{Action: "unlock/confirm", Submit: "unlock.confirm.submit", Error: msg}})
 	case stepDone:
 		msg := "unlock.done.generic"
-		if f.gate.Disclosure() == "descriptive" && s.Outcome == doneNotLocked {
+		if f.gate.Disclosure() == config.DisclosureDescriptive && s.Outcome == doneNotLocked {
 			msg = "unlock.done.not_locked"
-		} else if f.gate.Disclosure() == "descriptive" {
+		} else if f.gate.Disclosure() == config.DisclosureDescriptive {
 			msg = "unlock.done.unlocked"
 		}
 		f.gate.Show(w, r, fl, status, "unlock_done", f.gate.End(s, msg))

@@ -5,7 +5,6 @@ import (
 
 	"github.com/go-ldap/ldap/v3"
 
-	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/idp/idptest"
 	"github.com/frontdoor-sspr/frontdoor/testenv"
@@ -15,8 +14,8 @@ func samba(t *testing.T) (server, string) {
 	v := testenv.Require(t, "samba", "SAMBA_URL", "SAMBA_LDAP_URL", "SAMBA_CA_FILE", "SAMBA_BASE_DN",
 		"SAMBA_BIND_DN", "SAMBA_BIND_PASSWORD", "SAMBA_ADMIN_DN", "SAMBA_ADMIN_PASSWORD")
 	return server{
-		cfg: config.Directory{
-			Type:         string(ActiveDirectory),
+		cfg: Config{
+			Dialect:      ActiveDirectory,
 			URLs:         []string{v[0]},
 			CAFile:       v[2],
 			BaseDN:       v[3],
@@ -114,9 +113,10 @@ func TestActiveDirectoryGroups(t *testing.T) {
 }
 
 // TestActiveDirectoryPolicyHintsAccepted sends the policy hints control on a
-// reset, as a DC that advertises it would get it. Samba does not advertise
-// the control (and does not enforce history on resets), but it must accept
-// the encoding as a critical control without failing the reset.
+// reset, as a DC that advertises it would get it, and the reset must still
+// work. Samba does not advertise the control and ignores it (it accepts any
+// unknown critical control on a modify), so this does not check the encoding;
+// TestPolicyHintsEncoding does. History: TestActiveDirectoryResetHistoryWithPolicyHints.
 func TestActiveDirectoryPolicyHintsAccepted(t *testing.T) {
 	s, _ := samba(t)
 	d := newDirectory(t, s.cfg)

@@ -4,8 +4,6 @@ import (
 	"testing"
 
 	"github.com/go-ldap/ldap/v3"
-
-	"github.com/frontdoor-sspr/frontdoor/config"
 )
 
 // FuzzLoginFilter checks that no login changes the filter's shape: it always
@@ -15,7 +13,7 @@ func FuzzLoginFilter(f *testing.F) {
 	for _, s := range []string{"alice", "*", "*)(uid=*", "a\x00b", `\2a`, "(|(uid=*))", "é🔑", ")(&"} {
 		f.Add(s)
 	}
-	d, err := New(config.Directory{Type: "openldap", URLs: []string{"ldaps://h"}, BaseDN: "dc=x",
+	d, err := New(Config{Dialect: OpenLDAP, URLs: []string{"ldaps://h"}, BaseDN: "dc=x",
 		BindDN: "cn=s,dc=x", BindPassword: "p"})
 	if err != nil {
 		f.Fatal(err)

@@ -3,6 +3,7 @@ package ldap
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/go-ldap/ldap/v3"
 
@@ -74,4 +75,11 @@ func (d *Directory) exists(c *ldap.Conn, base, filter string) (bool, error) {
 		return false, generic(fmt.Sprintf("search %s", base), err)
 	}
 	return len(res.Entries) > 0, nil
+}
+
+// InContainer implements idp.Container: whether the entry's DN ends with
+// the container's DN, compared as the directory compares DNs.
+func (d *Directory) InContainer(u idp.User, container string) bool {
+	dn, ou := strings.ToLower(normDN(u.DN)), strings.ToLower(normDN(container))
+	return ou != "" && strings.HasSuffix(dn, ","+ou)
 }

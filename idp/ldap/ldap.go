@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -11,7 +12,6 @@ import (
 
 	"github.com/go-ldap/ldap/v3"
 
-	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 )
 
@@ -35,18 +35,24 @@ var (
 	_ idp.PasswordChanger = (*Directory)(nil)
 	_ idp.Unlocker        = (*Directory)(nil)
 	_ idp.GroupMember     = (*Directory)(nil)
+	_ idp.GroupLister     = (*Directory)(nil)
+	_ idp.Container       = (*Directory)(nil)
+	_ idp.Closer          = (*Directory)(nil)
 )
 
 // Directory is an OpenLDAP or Active Directory server reached as a service
 // account. It is safe for concurrent use.
 type Directory struct {
 	dialect Dialect
-	cfg     config.Directory
+	cfg     Config
 	t       *transport
 	pool    *pool
 	attrs   []string
 	// Now is the clock used for account expiry; tests may replace it.
 	Now func() time.Time
+	// Log receives debug detail that is no error (never a password or a
+	// hash); nil means slog's default logger.
+	Log *slog.Logger
 
 	mu   sync.Mutex
 	root *rootDSE
@@ -60,10 +66,10 @@ type rootDSE struct {
 
 // New returns a Directory for cfg. It does not contact the server; the first
 // operation (or Check) connects and verifies the server's type.
-func New(cfg config.Directory) (*Directory, error) {
-	d := &Directory{dialect: Dialect(cfg.Type), Now: time.Now}
+func New(cfg Config) (*Directory, error) {
+	d := &Directory{dialect: cfg.Dialect, Now: time.Now}
 	if d.dialect != OpenLDAP && d.dialect != ActiveDirectory {
-		return nil, fmt.Errorf("ldap: unknown directory type %q", cfg.Type)
+		return nil, fmt.Errorf("ldap: unknown directory type %q", cfg.Dialect)
 	}
 	if cfg.BindDN == "" || cfg.BindPassword == "" || cfg.BaseDN == "" {
 		return nil, errors.New("ldap: bind_dn, bind_password and base_dn are required")
@@ -71,8 +77,8 @@ func New(cfg config.Directory) (*Directory, error) {
 	if cfg.RootDN != "" && strings.EqualFold(normDN(cfg.RootDN), normDN(cfg.BindDN)) {
 		return nil, errors.New("ldap: bind_dn is the rootdn, which bypasses the password policy")
 	}
-	withDefaults(&cfg, d.dialect)
-	t, err := newTransport(cfg.URLs, cfg.StartTLS, cfg.CAFile, cfg.Timeout.D())
+	withDefaults(&cfg)
+	t, err := newTransport(cfg.URLs, cfg.StartTLS, cfg.CAFile, cfg.Timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -84,9 +90,9 @@ func New(cfg config.Directory) (*Directory, error) {
 
 // withDefaults fills what the configuration left empty, and adds AD's
 // built-in administrator groups, which always count besides those configured.
-func withDefaults(cfg *config.Directory, dialect Dialect) {
+func withDefaults(cfg *Config) {
 	cfg.ApplyDefaults()
-	if dialect != ActiveDirectory {
+	if cfg.Dialect != ActiveDirectory {
 		return
 	}
 	groups := make([]string, 0, 4+len(cfg.AdminGroups))

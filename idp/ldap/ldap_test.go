@@ -11,37 +11,36 @@ import (
 	ber "github.com/go-asn1-ber/asn1-ber"
 	"github.com/go-ldap/ldap/v3"
 
-	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 )
 
 func TestNewRefuses(t *testing.T) {
-	good := config.Directory{
-		Type: "openldap", URLs: []string{"ldaps://127.0.0.1:636"}, BaseDN: "dc=example,dc=test",
+	good := Config{
+		Dialect: OpenLDAP, URLs: []string{"ldaps://127.0.0.1:636"}, BaseDN: "dc=example,dc=test",
 		BindDN: "cn=frontdoor,ou=services,dc=example,dc=test", BindPassword: "x",
 	}
 	tests := []struct {
 		name   string
-		change func(*config.Directory)
+		change func(*Config)
 		want   string // part of the error; "" = accepted
 	}{
-		{"valid", func(*config.Directory) {}, ""},
-		{"StartTLS", func(d *config.Directory) { d.URLs, d.StartTLS = []string{"ldap://127.0.0.1:389"}, true }, ""},
-		{"clear text", func(d *config.Directory) { d.URLs = []string{"ldap://127.0.0.1:389"} }, "clear text"},
-		{"clear text second URL", func(d *config.Directory) {
+		{"valid", func(*Config) {}, ""},
+		{"StartTLS", func(d *Config) { d.URLs, d.StartTLS = []string{"ldap://127.0.0.1:389"}, true }, ""},
+		{"clear text", func(d *Config) { d.URLs = []string{"ldap://127.0.0.1:389"} }, "clear text"},
+		{"clear text second URL", func(d *Config) {
 			d.URLs = []string{"ldaps://127.0.0.1:636", "ldap://127.0.0.1:389"}
 		}, "clear text"},
-		{"AD clear text", func(d *config.Directory) {
-			d.Type, d.URLs = "activedirectory", []string{"ldap://127.0.0.1:389"}
+		{"AD clear text", func(d *Config) {
+			d.Dialect, d.URLs = ActiveDirectory, []string{"ldap://127.0.0.1:389"}
 		}, "clear text"},
-		{"no URL", func(d *config.Directory) { d.URLs = nil }, "no directory URL"},
-		{"http URL", func(d *config.Directory) { d.URLs = []string{"http://127.0.0.1"} }, "scheme"},
-		{"unknown type", func(d *config.Directory) { d.Type = "novell" }, "unknown directory type"},
-		{"no bind DN", func(d *config.Directory) { d.BindDN = "" }, "required"},
-		{"bind as rootdn", func(d *config.Directory) {
+		{"no URL", func(d *Config) { d.URLs = nil }, "no directory URL"},
+		{"http URL", func(d *Config) { d.URLs = []string{"http://127.0.0.1"} }, "scheme"},
+		{"unknown type", func(d *Config) { d.Dialect = "novell" }, "unknown directory type"},
+		{"no bind DN", func(d *Config) { d.BindDN = "" }, "required"},
+		{"bind as rootdn", func(d *Config) {
 			d.RootDN = "CN=frontdoor, OU=services, DC=example, DC=test"
 		}, "rootdn"},
-		{"missing CA file", func(d *config.Directory) { d.CAFile = "/nonexistent/ca.pem" }, "ca_file"},
+		{"missing CA file", func(d *Config) { d.CAFile = "/nonexistent/ca.pem" }, "ca_file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -59,7 +58,7 @@ func TestNewRefuses(t *testing.T) {
 }
 
 func TestLoginFilter(t *testing.T) {
-	d, err := New(config.Directory{Type: "openldap", URLs: []string{"ldaps://h"}, BaseDN: "dc=x",
+	d, err := New(Config{Dialect: OpenLDAP, URLs: []string{"ldaps://h"}, BaseDN: "dc=x",
 		BindDN: "cn=s,dc=x", BindPassword: "p"})
 	if err != nil {
 		t.Fatal(err)
@@ -194,8 +193,8 @@ func TestTimeout(t *testing.T) {
 		startTLS bool
 	}{{"ldaps", "ldaps://" + l.Addr().String(), false}, {"StartTLS", "ldap://" + l.Addr().String(), true}} {
 		t.Run(tt.name, func(t *testing.T) {
-			d, err := New(config.Directory{Type: "openldap", URLs: []string{tt.url}, StartTLS: tt.startTLS,
-				BaseDN: "dc=x", BindDN: "cn=s,dc=x", BindPassword: "p", Timeout: config.Duration(200 * time.Millisecond)})
+			d, err := New(Config{Dialect: OpenLDAP, URLs: []string{tt.url}, StartTLS: tt.startTLS,
+				BaseDN: "dc=x", BindDN: "cn=s,dc=x", BindPassword: "p", Timeout: 200 * time.Millisecond})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -79,7 +79,7 @@ func (d *Directory) loginFilter(login string) string {
 }
 
 func (d *Directory) timeLimit() int {
-	return max(1, int(d.cfg.Timeout.D()/time.Second))
+	return max(1, int(d.cfg.Timeout/time.Second))
 }
 
 // attributes lists what a lookup reads.

@@ -43,6 +43,9 @@ func (d *Directory) openLDAPSet(ctx context.Context, u idp.User, password string
 		if lock == permanentLock {
 			return fmt.Errorf("ldap: set password: %w", idp.ErrLocked)
 		}
+		if err := d.refuseReuse(c, u.DN, password); err != nil {
+			return err
+		}
 		if _, err := c.Extended(passwordModify(u.DN, "", password)); err != nil {
 			return openLDAPWriteError("set password", err)
 		}

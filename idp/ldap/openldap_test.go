@@ -5,7 +5,6 @@ import (
 
 	"github.com/go-ldap/ldap/v3"
 
-	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/idp/idptest"
 	"github.com/frontdoor-sspr/frontdoor/testenv"
 )
@@ -14,8 +13,8 @@ func slapd(t *testing.T) (server, string) {
 	v := testenv.Require(t, "slapd", "SLAPD_URL", "SLAPD_LDAPS_URL", "SLAPD_CA_FILE", "SLAPD_BASE_DN",
 		"SLAPD_BIND_DN", "SLAPD_BIND_PASSWORD", "SLAPD_ROOT_DN", "SLAPD_ROOT_PASSWORD")
 	return server{
-		cfg: config.Directory{
-			Type:         string(OpenLDAP),
+		cfg: Config{
+			Dialect:      OpenLDAP,
 			URLs:         []string{v[1]},
 			CAFile:       v[2],
 			BaseDN:       v[3],

@@ -23,14 +23,13 @@ import (
 
 	"github.com/go-ldap/ldap/v3"
 
-	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/idp/idptest"
 )
 
 // server is a real directory from testenv, with its administrator.
 type server struct {
-	cfg       config.Directory
+	cfg       Config
 	adminDN   string
 	adminPass string
 }
@@ -47,7 +46,7 @@ func (s server) dialAdmin(t *testing.T) *ldap.Conn {
 }
 
 // dialAs binds to the server's first URL, verifying TLS with its CA.
-func dialAs(cfg config.Directory, dn, password string) (*ldap.Conn, error) {
+func dialAs(cfg Config, dn, password string) (*ldap.Conn, error) {
 	pemBytes, err := os.ReadFile(cfg.CAFile)
 	if err != nil {
 		return nil, err
@@ -88,7 +87,7 @@ func (s server) fixture(t *testing.T, newUser func(t *testing.T, login, mail, pa
 	}
 }
 
-func newDirectory(t *testing.T, cfg config.Directory) *Directory {
+func newDirectory(t *testing.T, cfg Config) *Directory {
 	t.Helper()
 	d, err := New(cfg)
 	if err != nil {
@@ -140,7 +139,7 @@ func otherCA(t *testing.T) string {
 // testTransport checks what both dialects share: StartTLS, failover between
 // URLs, refusal of a wrong service password, and the RootDSE dialect check.
 func testTransport(t *testing.T, s server, plainURL string, other Dialect) {
-	lookup := func(cfg config.Directory) error {
+	lookup := func(cfg Config) error {
 		_, err := newDirectory(t, cfg).Lookup(t.Context(), "alice")
 		return err
 	}
@@ -151,10 +150,10 @@ func testTransport(t *testing.T, s server, plainURL string, other Dialect) {
 	badPassword := s.cfg
 	badPassword.BindPassword = "not-the-service-password"
 	wrongType := s.cfg
-	wrongType.Type = string(other)
+	wrongType.Dialect = other
 	tests := []struct {
 		name string
-		cfg  config.Directory
+		cfg  Config
 		want error // nil: the lookup succeeds
 	}{
 		{"StartTLS", startTLS, nil},

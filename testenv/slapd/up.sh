@@ -31,7 +31,10 @@ write_env() {
 
 healthy() { ldapwhoami -x -H "$url" -D "$svc_dn" -w "$svc_pw" >/dev/null 2>&1; }
 
-if pid_alive "$dir/slapd.pid" && healthy; then
+# The fixtures and the way they are loaded, as loaded: a running instance
+# holding older fixtures is recreated.
+stamp=$(cat "$TESTENV_ROOT/fixtures/users.tsv" "$here/seed.sh" "$here/slapd.conf.in" | sha256sum | cut -d' ' -f1)
+if pid_alive "$dir/slapd.pid" && healthy && [ "$(cat "$dir/stamp" 2>/dev/null)" = "$stamp" ]; then
 	write_env
 	exit 0
 fi
@@ -79,5 +82,6 @@ while IFS=$'\t' read -r login _ _ _ _ _ _ flags; do
 	done
 done <"$TESTENV_ROOT/fixtures/users.tsv"
 
+echo "$stamp" >"$dir/stamp"
 write_env
 log "slapd ready on $url and $ldaps_url"

@@ -7,6 +7,7 @@ package fold
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -42,18 +43,28 @@ func Length(s string) int {
 	return n
 }
 
-// Fold returns s in matching form: compatibility forms unified and accents removed (NFKD, combining marks
-// dropped), lower case, and look-alike characters replaced by the letter they
-// stand for (0->o, 1->l, 3->e, 4->a, 5->s, 7->t, 8->b, $->s, @->a, !->i, ...).
-// Every other character is kept, so each character of the result stands for
-// one character of the password, except the rare compatibility characters
-// that stand for several (the ligature "ﬁ" folds to "fi").
+//go:generate go run ../genlatin -o latin_table.go
+
+// Fold returns s in matching form: compatibility forms unified and accents
+// removed (NFKD, combining marks dropped), letters of other scripts that look
+// like Latin ones read as those (Cyrillic "а" as a, Greek "Ο" as O: the table
+// in latin_table.go, from Unicode's confusables data), lower case, and
+// look-alike characters replaced by the letter they stand for (0->o, 1->l,
+// 3->e, 4->a, 5->s, 7->t, 8->b, $->s, @->a, !->i, ...). Every other character
+// is kept, so each character of the result stands for one character of the
+// password, except the rare compatibility characters that stand for several
+// (the ligature "ﬁ" folds to "fi").
 func Fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range norm.NFKD.String(s) {
 		if unicode.Is(unicode.Mn, r) {
 			continue
+		}
+		if r >= utf8.RuneSelf {
+			if a, ok := latin[r]; ok {
+				r = rune(a)
+			}
 		}
 		if l, ok := leet[r]; ok {
 			r = l

@@ -19,6 +19,13 @@ func TestFold(t *testing.T) {
 		{"密码", "密码"},
 		{"a b\u00a0c", "a b c"},
 		{"269", "269"},
+		{"Ali\u0441e", "alice"},                            // Cyrillic с
+		{"\u0420\u0430\u0455\u0455", "pass"},               // Cyrillic Р, а, ѕ
+		{"\u039a\u0399\u03a4\u03a4\u0395\u039d", "kitten"}, // Greek capitals
+		{"\u03bf\u03bd\u03b5", "ovε"},                      // Greek ο, ν (looks like v); ε looks like no ASCII letter
+		{"\U0001d41a\U0001d41b\U0001d41c", "abc"},          // mathematical bold
+		{"Москва", "mocквa"},                               // only the letters that look like Latin ones
+		{"Зима", "eимa"},                                   // З looks like 3, which reads as e
 	}
 	for _, tt := range tests {
 		if got := Fold(tt.in); got != tt.want {

@@ -1,0 +1,113 @@
+package methods
+
+import (
+	"context"
+	"crypto/hmac"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/frontdoor-sspr/frontdoor/store"
+)
+
+// CodeService is the part every code method shares: it makes a code, keeps
+// its hash bound to the flow, gate and method, counts tries and expiry,
+// voids the previous code on a resend and applies the send limits. A code
+// method adds only its transport.
+type CodeService struct {
+	Codes  store.Codes
+	Limits store.Limits
+	// Secret keys the code hashes.
+	Secret []byte
+	Now    func() time.Time
+	TTL    time.Duration // default 10 minutes
+	Tries  int           // default 5
+	// PerAccount messages in Window, per account and per destination.
+	PerAccount int           // default 10
+	Window     time.Duration // default 10 minutes
+}
+
+func (s *CodeService) settings() (tries, perAccount int, ttl, window time.Duration) {
+	tries, perAccount, ttl, window = s.Tries, s.PerAccount, s.TTL, s.Window
+	if tries == 0 {
+		tries = 5
+	}
+	if perAccount == 0 {
+		perAccount = 10
+	}
+	if ttl == 0 {
+		ttl = 10 * time.Minute
+	}
+	if window == 0 {
+		window = 10 * time.Minute
+	}
+	return
+}
+
+// TTL returns the lifetime of a code.
+func (s *CodeService) codeTTL() time.Duration { _, _, ttl, _ := s.settings(); return ttl }
+
+// Issue stores a fresh code of digits digits for t and method, voiding the
+// previous one, and counts the send limits of the account and the
+// destination. It does the same work whether or not there is a destination
+// (an unknown user ID costs what a known one does), and returns the code to
+// deliver, or "" when there is nobody to deliver it to. A reached limit is
+// ErrTooMany, for a real destination only.
+func (s *CodeService) Issue(ctx context.Context, t Target, method string, digits int, to string) (string, error) {
+	tries, perAccount, ttl, window := s.settings()
+	code := randomDigits(digits)
+	err := s.Codes.Put(ctx, store.Code{FlowID: t.FlowID, Method: method, Purpose: t.Purpose,
+		Hash: codeHash(s.Secret, t, method, code), ExpiresAt: s.Now().Add(ttl), TriesLeft: tries})
+	if err != nil {
+		return "", fmt.Errorf("methods: store code: %w", err)
+	}
+	keys := []string{method + ":account:flow:" + t.FlowID, method + ":address:flow:" + t.FlowID}
+	if t.User != nil && to != "" {
+		keys = []string{method + ":account:" + t.User.ID, method + ":address:" + strings.ToLower(to)}
+	} else {
+		to = ""
+	}
+	for _, key := range keys {
+		ok, _, _, err := s.Limits.Hit(ctx, key, window, perAccount)
+		if err != nil {
+			return "", fmt.Errorf("methods: rate limit: %w", err)
+		}
+		if !ok && to != "" {
+			return "", ErrTooMany
+		}
+	}
+	if to == "" {
+		return "", nil
+	}
+	return code, nil
+}
+
+// Check verifies an answer against the live code of t and method: nil,
+// ErrMismatch, ErrExhausted or ErrExpired.
+func (s *CodeService) Check(ctx context.Context, t Target, method string, digits int, answer string) error {
+	answer = strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' {
+			return -1
+		}
+		return r
+	}, answer)
+	if len(answer) > 4*digits {
+		answer = answer[:4*digits] // bound the work; such an answer is wrong anyway
+	}
+	want := codeHash(s.Secret, t, method, answer)
+	res, err := s.Codes.Verify(ctx, t.FlowID, method, t.Purpose, func(hash []byte) bool { return hmac.Equal(hash, want) })
+	switch {
+	case errors.Is(err, store.ErrExpired):
+		return ErrExpired
+	case errors.Is(err, store.ErrNotFound):
+		return ErrExhausted
+	case err != nil:
+		return fmt.Errorf("methods: verify: %w", err)
+	case res.OK:
+		return nil
+	case res.Exhausted():
+		return ErrExhausted
+	}
+	return ErrMismatch
+}
