@@ -170,6 +170,10 @@ type SMTP struct {
 	Username string `yaml:"username"`
 	Password string `yaml:"password"`
 	CAFile   string `yaml:"ca_file"`
+	// Connections is how many messages are sent at once, each in an SMTP
+	// session of its own (default 2). Some relays allow few: Exchange Online
+	// takes 3 per mailbox.
+	Connections int `yaml:"connections"`
 }
 
 // Log configures structured logging.

@@ -101,9 +101,7 @@ func (s *Server) build(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("email: %w", err)
 		}
-		// Each message is one SMTP session (connect, EHLO, send, QUIT): with
-		// two senders, codes queued for over a second at 100 resets a second.
-		s.mail = notify.NewQueue(mailer, s.log, mailSenders)
+		s.mail = notify.NewQueue(mailer, s.log, cfg.Email.SMTP.Connections)
 		s.closers = append(s.closers, func() error { s.mail.Close(); return nil })
 	}
 	s.routes()
@@ -165,9 +163,6 @@ func (s *Server) buildProxy() error {
 	s.proxy = p
 	return nil
 }
-
-// mailSenders is the number of messages sent at once.
-const mailSenders = 8
 
 // Handler is the front door: every request gets an ID and a logger, then
 // goes to the proxy.
