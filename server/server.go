@@ -101,7 +101,11 @@ func (s *Server) build(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("email: %w", err)
 		}
-		s.mail = notify.NewQueue(mailer, s.log, cfg.Email.SMTP.Connections)
+		senders := cfg.Email.SMTP.Connections
+		if senders < 1 {
+			senders = 2 // a configuration that did not go through ApplyDefaults
+		}
+		s.mail = notify.NewQueue(mailer, s.log, senders)
 		s.closers = append(s.closers, func() error { s.mail.Close(); return nil })
 	}
 	s.routes()
