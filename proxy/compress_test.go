@@ -72,3 +72,19 @@ func TestCompressSignIn(t *testing.T) {
 		t.Errorf("other page: upstream asked for %q", asked.Load())
 	}
 }
+
+// TestCompressSignInLongPage: a page too long to hold is streamed through the
+// injector as the upstream sent it (uncompressed, as asked).
+func TestCompressSignInLongPage(t *testing.T) {
+	filler := strings.Repeat("<p>filler text for a long page</p>\n", 10000)
+	page := `<html><body>` + filler + `<form id="login-form"></form>` + filler + `</body></html>`
+	up := signInUpstream(t, page)
+	p := newTestProxy(t, up, func(o *Options) { o.CompressSignIn = true })
+	resp, b := fetch(t, "GET", p.srv.URL+"/page.html?enc=", nil, http.Header{"Accept-Encoding": {"gzip"}})
+	if resp.Header.Get("Content-Encoding") != "" || resp.ContentLength != -1 {
+		t.Errorf("Content-Encoding %q, Content-Length %d", resp.Header.Get("Content-Encoding"), resp.ContentLength)
+	}
+	if !strings.Contains(string(b), `<form id="login-form"></form><a href="/.frontdoor/reset?return_to=`) || len(b) < len(page) {
+		t.Errorf("long page not injected (%d bytes)", len(b))
+	}
+}
