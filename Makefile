@@ -38,6 +38,16 @@ bench-proxy: build
 	$(GO) -C bench/tools build -o ../../bin/oauth2-proxy github.com/oauth2-proxy/oauth2-proxy/v7
 	bin/proxybench run -frontdoor bin/frontdoor -oauth2-proxy bin/oauth2-proxy $(BENCHFLAGS)
 
+## loadreset: whole email-code resets under load against the testenv slapd, with SQLite,
+## then PostgreSQL behind two replicas, then 1,000 flows in flight (docs/benchmarks.md).
+loadreset: build
+	$(GO) build -o bin/loadreset ./bench/loadreset
+	testenv/up.sh slapd postgres
+	eval "$$(testenv/env.sh)" && \
+	bin/loadreset -vus 300 -d 20s && \
+	bin/loadreset -store postgres -replicas 2 -vus 300 -d 20s && \
+	bin/loadreset -vus 1000 -accounts-per-vu 1 -think 2s -d 20s
+
 ## fuzz: every fuzz target the code has, FUZZTIME each (default 30s).
 FUZZTIME ?= 30s
 fuzz:

@@ -219,3 +219,25 @@ func TestExampleConfigIsValid(t *testing.T) {
 		t.Fatalf("config.example.yaml: %v", err)
 	}
 }
+
+func TestSMTPConnections(t *testing.T) {
+	email := minimal + `
+email:
+  from: "frontdoor <no-reply@example.com>"
+  smtp:
+    host: "127.0.0.1"
+    port: 1025
+    tls: none
+`
+	c, err := read(t, email, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Email.SMTP.Connections != 2 {
+		t.Errorf("email.smtp.connections defaults to %d, want 2", c.Email.SMTP.Connections)
+	}
+	_, err = read(t, email+"    connections: 65\n", nil, nil)
+	if got := problemPaths(t, err); len(got) != 1 || got[0] != "email.smtp.connections" {
+		t.Errorf("65 connections: problems at %v", got)
+	}
+}

@@ -79,6 +79,9 @@ func (c *Config) ApplyDefaults() {
 	}
 	if e := c.Email; e != nil {
 		def(&e.SMTP.TLS, "starttls")
+		if e.SMTP.Connections == 0 {
+			e.SMTP.Connections = 2
+		}
 		if e.SMTP.Port == 0 {
 			e.SMTP.Port = 587
 		}

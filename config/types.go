@@ -59,6 +59,11 @@ type Upstream struct {
 	// PreserveHost forwards the client's Host header, so the upstream builds its
 	// URLs for the public name it is reached at.
 	PreserveHost *bool `yaml:"preserve_host"`
+	// CompressSignIn asks the upstream for sign-in pages uncompressed and has
+	// frontdoor compress them once the links are in, for clients that accept
+	// gzip or br: cheaper than decoding the upstream's compression and
+	// encoding again. Off, a sign-in page keeps the upstream's encoding.
+	CompressSignIn bool `yaml:"compress_sign_in"`
 }
 
 // Intercept lists upstream paths that frontdoor answers itself. An entry is an
@@ -165,6 +170,10 @@ type SMTP struct {
 	Username string `yaml:"username"`
 	Password string `yaml:"password"`
 	CAFile   string `yaml:"ca_file"`
+	// Connections is how many messages are sent at once, each in an SMTP
+	// session of its own (default 2). Some relays allow few: Exchange Online
+	// takes 3 per mailbox.
+	Connections int `yaml:"connections"`
 }
 
 // Log configures structured logging.

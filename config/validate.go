@@ -189,6 +189,9 @@ func (e *Email) validate(p *Problems) {
 		p.add("email.smtp.port", "must be between 1 and 65535")
 	}
 	oneOf(p, "email.smtp.tls", e.SMTP.TLS, "none", "starttls", "tls")
+	if e.SMTP.Connections < 1 || e.SMTP.Connections > 64 {
+		p.add("email.smtp.connections", "must be between 1 and 64")
+	}
 	fileExists(p, "email.smtp.ca_file", e.SMTP.CAFile)
 }
 

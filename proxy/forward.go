@@ -21,7 +21,7 @@ func (p *Proxy) reverseProxy() *httputil.ReverseProxy {
 		tr = NewTransport(p.opt.Timeout)
 	}
 	return &httputil.ReverseProxy{
-		Rewrite:        p.rewrite,
+		Rewrite:        func(pr *httputil.ProxyRequest) { p.rewrite(pr); p.askIdentity(pr) },
 		Transport:      tr,
 		BufferPool:     bufferPool{},
 		ModifyResponse: p.modifyResponse,
@@ -116,6 +116,9 @@ func (p *Proxy) modifyResponse(resp *http.Response) error {
 	c, ok := codecFor(resp.Header.Get("Content-Encoding"))
 	if !ok {
 		return nil
+	}
+	if enc := outEncoding(req); enc != "" && c.encode == nil {
+		return p.rewriteCompressed(resp, enc)
 	}
 	rw, err := rewrite(resp.Body, resp.ContentLength, c, p.sel, p.opt.Snippet(req, req.URL.RequestURI()))
 	if err != nil {

@@ -25,6 +25,10 @@ type Options struct {
 	// the InjectAfter element (#id, .class or tag).
 	SignInPaths []string
 	InjectAfter string
+	// CompressSignIn asks the upstream for sign-in pages uncompressed
+	// (Accept-Encoding: identity) and compresses the rewritten page for the
+	// client (gzip, else br, as it accepts).
+	CompressSignIn bool
 	// Snippet renders the HTML to inject for a sign-in request; returnTo is the
 	// page's own path and query, which the links carry so the user comes back.
 	Snippet func(r *http.Request, returnTo string) []byte

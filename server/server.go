@@ -101,9 +101,11 @@ func (s *Server) build(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("email: %w", err)
 		}
-		// Each message is one SMTP session (connect, EHLO, send, QUIT): with
-		// two senders, codes queued for over a second at 100 resets a second.
-		s.mail = notify.NewQueue(mailer, s.log, mailSenders)
+		senders := cfg.Email.SMTP.Connections
+		if senders < 1 {
+			senders = 2 // a configuration that did not go through ApplyDefaults
+		}
+		s.mail = notify.NewQueue(mailer, s.log, senders)
 		s.closers = append(s.closers, func() error { s.mail.Close(); return nil })
 	}
 	s.routes()
@@ -146,6 +148,7 @@ func (s *Server) buildProxy() error {
 		},
 		SignInPaths:    cfg.Upstream.SignInPaths,
 		InjectAfter:    cfg.Upstream.InjectAfter,
+		CompressSignIn: cfg.Upstream.CompressSignIn,
 		Snippet:        s.snippet,
 		TrustedProxies: cfg.Server.TrustedProxies,
 		PreserveHost:   *cfg.Upstream.PreserveHost,
@@ -164,9 +167,6 @@ func (s *Server) buildProxy() error {
 	s.proxy = p
 	return nil
 }
-
-// mailSenders is the number of messages sent at once.
-const mailSenders = 8
 
 // Handler is the front door: every request gets an ID and a logger, then
 // goes to the proxy.

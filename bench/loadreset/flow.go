@@ -129,9 +129,14 @@ func (v *vu) reset(u *user) bool {
 	}, rand.Text()+rand.Text())
 	password := "Pw" + letters[:12] + "-8q"
 	var body string
-	do := func(name, path string, form url.Values, want string) bool {
-		if v.think > 0 && name != "start" {
+	think := func() {
+		if v.think > 0 {
 			time.Sleep(v.think/2 + time.Duration(mrand.Int64N(int64(v.think))))
+		}
+	}
+	do := func(name, path string, form url.Values, want string) bool {
+		if name != "start" && name != "method" {
+			think()
 		}
 		start := time.Now()
 		var resp *http.Response
@@ -172,6 +177,7 @@ func (v *vu) reset(u *user) bool {
 		return false
 	}
 	v.mail.drain(u.mail) // a code of an earlier, failed try
+	think()
 	sent := time.Now()
 	if !do("method", "/.frontdoor/reset/method", url.Values{"csrf_token": {token()}, "method": {"email"}}, `name="code"`) {
 		return false

@@ -44,6 +44,7 @@ type options struct {
 	portBase      int
 	profile       string
 	think         time.Duration
+	keep          bool
 }
 
 func main() {
@@ -54,6 +55,7 @@ func main() {
 	flag.IntVar(&o.vus, "vus", 300, "virtual users")
 	flag.IntVar(&o.usersPerVU, "accounts-per-vu", 3, "accounts each virtual user resets in turn")
 	flag.DurationVar(&o.duration, "d", 20*time.Second, "how long virtual users start new resets")
+	flag.BoolVar(&o.keep, "keep", false, "keep the folder with frontdoor's configuration and log (its path is printed)")
 	flag.DurationVar(&o.think, "think", 0, "pause of a virtual user before each step, as a person reads and types (0: none, the most load)")
 	flag.IntVar(&o.portBase, "port-base", 28181, "first loopback port (SMTP, then replicas and their metrics)")
 	flag.StringVar(&o.profile, "profile", "", "run frontdoor in this process and write cpu.pprof and heap.pprof to this folder (one replica; no RSS figure)")
@@ -88,7 +90,11 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
+	if o.keep {
+		fmt.Fprintln(os.Stderr, "frontdoor's configuration and log are in", dir)
+	} else {
+		defer os.RemoveAll(dir)
+	}
 
 	dsn := filepath.Join(dir, "frontdoor.db")
 	if o.store == "postgres" {
@@ -228,8 +234,9 @@ email:
     host: %q
     port: %s
     tls: none
+    connections: 16
 log:
-  level: warn
+  level: info
 `, listen, public, metrics, store, dsn, d[6], d[7], d[4], d[5], d[3], d[1], host, port)
 }
 

@@ -18,10 +18,10 @@ type target struct {
 }
 
 // ports are the loopback ports, from base on.
-type ports struct{ upstream, bare, nginx, nginxSub, oauth2, frontdoor, metrics int }
+type ports struct{ upstream, bare, nginx, nginxSub, oauth2, frontdoor, metrics, frontdoorZ, metricsZ int }
 
 func newPorts(base int) ports {
-	return ports{base, base + 1, base + 2, base + 3, base + 4, base + 5, base + 6}
+	return ports{base, base + 1, base + 2, base + 3, base + 4, base + 5, base + 6, base + 7, base + 8}
 }
 
 func addr(port int) string { return fmt.Sprintf("127.0.0.1:%d", port) }
@@ -63,7 +63,9 @@ http {
 `, dir, tmp, addr(p.upstream), addr(p.nginx), addr(p.nginxSub), proxy, linkHTML)
 }
 
-func frontdoorConfig(dir string, p ports) string {
+// frontdoorConfig is the configuration of the frontdoor target; with
+// compress, it has upstream.compress_sign_in on.
+func frontdoorConfig(dir string, listen, metrics int, p ports, compress bool) string {
 	return fmt.Sprintf(`server:
   listen: "%[1]s"
   public_url: "http://%[1]s"
@@ -74,12 +76,13 @@ upstream:
   sign_in_paths: ["/login"]
   inject_after: "#login-form"
   preserve_host: true
+  compress_sign_in: %[5]v
 store:
   driver: sqlite
-  dsn: "%[4]s/frontdoor.db"
+  dsn: "%[4]s/frontdoor-%[1]s.db"
 log:
   level: warn
-`, addr(p.frontdoor), addr(p.metrics), addr(p.upstream), dir)
+`, addr(listen), addr(metrics), addr(p.upstream), dir, compress)
 }
 
 func startTargets(dir string, o options, p ports) ([]*target, error) {
@@ -90,7 +93,10 @@ func startTargets(dir string, o options, p ports) ([]*target, error) {
 	if err := os.WriteFile(filepath.Join(dir, "nginx.conf"), []byte(nginxConfig(dir, p)), 0o644); err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "frontdoor.yaml"), []byte(frontdoorConfig(dir, p)), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "frontdoor.yaml"), []byte(frontdoorConfig(dir, p.frontdoor, p.metrics, p, false)), 0o644); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "frontdoor-z.yaml"), []byte(frontdoorConfig(dir, p.frontdoorZ, p.metricsZ, p, true)), 0o644); err != nil {
 		return nil, err
 	}
 	up := "http://" + addr(p.upstream)
@@ -107,12 +113,13 @@ func startTargets(dir string, o options, p ports) ([]*target, error) {
 			"--cookie-secret=0123456789abcdef0123456789abcdef", "--cookie-secure=false",
 			"--request-logging=false", "--standard-logging=false", "--auth-logging=false"}},
 		{"frontdoor", addr(p.frontdoor), []string{o.frontdoor, "serve", "--config", filepath.Join(dir, "frontdoor.yaml")}},
+		{"frontdoor compress_sign_in", addr(p.frontdoorZ), []string{o.frontdoor, "serve", "--config", filepath.Join(dir, "frontdoor-z.yaml")}},
 	}
 	var ts []*target
 	for _, s := range specs {
 		t := &target{name: s.name, addr: s.addr}
 		if s.argv != nil {
-			log, err := os.Create(filepath.Join(dir, strings.Fields(s.name)[0]+".log"))
+			log, err := os.Create(filepath.Join(dir, strings.ReplaceAll(s.name, " ", "-")+".log"))
 			if err != nil {
 				return ts, err
 			}

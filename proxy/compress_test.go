@@ -1,0 +1,90 @@
+package proxy
+
+import (
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+func TestAcceptedEncoding(t *testing.T) {
+	for in, want := range map[string]string{
+		"gzip, deflate, br":     "gzip",
+		"GZIP":                  "gzip",
+		"br":                    "br",
+		"gzip;q=0, br":          "br",
+		"br;q=0.5, gzip;q=0":    "br",
+		"gzip;q=0.001":          "gzip",
+		"*":                     "gzip",
+		"*;q=0":                 "",
+		"*, gzip;q=0, br;q=0":   "",
+		"identity":              "",
+		"deflate":               "",
+		"":                      "",
+		"zstd, br;q=1.0, *;q=0": "br",
+	} {
+		if got := acceptedEncoding([]string{in}); got != want {
+			t.Errorf("acceptedEncoding(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestCompressSignIn: with CompressSignIn, the upstream is asked for the page
+// uncompressed and the client gets it compressed as it accepts, decoding to
+// the same page as without the option.
+func TestCompressSignIn(t *testing.T) {
+	var asked atomic.Value
+	up := signInUpstream(t, signInPage)
+	inner := up.Config.Handler
+	up.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked.Store(r.Header.Get("Accept-Encoding"))
+		inner.ServeHTTP(w, r)
+	})
+	p := newTestProxy(t, up, func(o *Options) { o.CompressSignIn = true })
+	link := `<a href="/.frontdoor/reset?return_to=%2Fpage.html%3Fenc%3D">Forgot my password</a>`
+	want := strings.Replace(signInPage, `</form>`, `</form>`+link, 1)
+	for accept, enc := range map[string]string{"gzip, deflate, br": "gzip", "br": "br", "identity": "", "": ""} {
+		resp, b := fetch(t, "GET", p.srv.URL+"/page.html?enc=", nil, http.Header{"Accept-Encoding": {accept}})
+		if got := resp.Header.Get("Content-Encoding"); got != enc {
+			t.Errorf("Accept-Encoding %q: Content-Encoding %q, want %q", accept, got, enc)
+		}
+		if got := decode(t, enc, b); got != want {
+			t.Errorf("Accept-Encoding %q: page\n got  %s\n want %s", accept, got, want)
+		}
+		if wantAsked := map[bool]string{true: "identity", false: accept}[enc != ""]; asked.Load() != wantAsked {
+			t.Errorf("Accept-Encoding %q: upstream asked for %q, want %q", accept, asked.Load(), wantAsked)
+		}
+		if enc != "" && !strings.Contains(strings.Join(resp.Header.Values("Vary"), ","), "Accept-Encoding") {
+			t.Errorf("Accept-Encoding %q: no Vary: Accept-Encoding", accept)
+		}
+		if resp.Header.Get("ETag") != "" {
+			t.Errorf("Accept-Encoding %q: ETag kept on a changed body", accept)
+		}
+	}
+	// An upstream that compresses anyway: its encoding is kept, as without the option.
+	resp, b := fetch(t, "GET", p.srv.URL+"/page.html?enc=br", nil, http.Header{"Accept-Encoding": {"gzip"}})
+	if resp.Header.Get("Content-Encoding") != "br" || !strings.Contains(decode(t, "br", b), "Forgot my password") {
+		t.Errorf("upstream's br: Content-Encoding %q", resp.Header.Get("Content-Encoding"))
+	}
+	// Pages outside sign_in_paths are asked for as the client asked.
+	fetch(t, "GET", p.srv.URL+"/other.html", nil, http.Header{"Accept-Encoding": {"gzip"}})
+	if asked.Load() != "gzip" {
+		t.Errorf("other page: upstream asked for %q", asked.Load())
+	}
+}
+
+// TestCompressSignInLongPage: a page too long to hold is streamed through the
+// injector as the upstream sent it (uncompressed, as asked).
+func TestCompressSignInLongPage(t *testing.T) {
+	filler := strings.Repeat("<p>filler text for a long page</p>\n", 10000)
+	page := `<html><body>` + filler + `<form id="login-form"></form>` + filler + `</body></html>`
+	up := signInUpstream(t, page)
+	p := newTestProxy(t, up, func(o *Options) { o.CompressSignIn = true })
+	resp, b := fetch(t, "GET", p.srv.URL+"/page.html?enc=", nil, http.Header{"Accept-Encoding": {"gzip"}})
+	if resp.Header.Get("Content-Encoding") != "" || resp.ContentLength != -1 {
+		t.Errorf("Content-Encoding %q, Content-Length %d", resp.Header.Get("Content-Encoding"), resp.ContentLength)
+	}
+	if !strings.Contains(string(b), `<form id="login-form"></form><a href="/.frontdoor/reset?return_to=`) || len(b) < len(page) {
+		t.Errorf("long page not injected (%d bytes)", len(b))
+	}
+}
