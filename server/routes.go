@@ -105,6 +105,7 @@ func (s *Server) methods() []methods.Method {
 	env := methods.Env{
 		Codes:     &methods.CodeService{Codes: s.store.Codes(), Limits: s.store.Limits(), Secret: s.secret, Now: time.Now},
 		SendEmail: s.sendCode,
+		Config:    s.cfg,
 	}
 	var ms []methods.Method
 	for _, name := range s.cfg.Reset.Methods {

@@ -210,7 +210,7 @@ func (g *Gate) eligibility(ctx context.Context, login string) (*idp.User, string
 	}
 	usable := 0
 	for _, m := range g.Methods {
-		if _, ok := m.Hint(u); ok {
+		if _, ok := m.Hint(ctx, u); ok {
 			usable++
 		}
 	}

@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -100,7 +101,7 @@ func (g *Gate) RenderStep(w http.ResponseWriter, r *http.Request, fl store.Flow,
 		}
 		data = d
 	case StepMethod:
-		data = g.methodPage(s, msg)
+		data = g.methodPage(r.Context(), s, msg)
 	case StepVerify:
 		d := VerifyPage{Method: s.Method, Resend: k + "/resend", Form: templates.Form{Action: k + "/verify", Submit: "reset.verify.submit", Error: msg,
 			Fields: []templates.Field{{Name: "code", Label: "reset.verify.code", Hint: "reset.verify.code_hint." + s.Method,
@@ -108,7 +109,7 @@ func (g *Gate) RenderStep(w http.ResponseWriter, r *http.Request, fl store.Flow,
 		if m := g.method(s.Method); m != nil {
 			d.Kind = m.Kind()
 			if g.opt.Policy.Disclosure == config.DisclosureDescriptive && s.User != nil {
-				d.Hint, _ = m.Hint(*s.User)
+				d.Hint, _ = m.Hint(r.Context(), *s.User)
 			}
 		}
 		data = d
@@ -145,7 +146,7 @@ func (g *Gate) startURL(kind string, s *State) string {
 	return u
 }
 
-func (g *Gate) methodPage(s *State, msg string) MethodPage {
+func (g *Gate) methodPage(ctx context.Context, s *State, msg string) MethodPage {
 	d := MethodPage{Action: g.opt.Kind + "/method", Error: msg, Gate: len(s.Passed) + 1, Of: g.opt.Policy.MethodsRequired}
 	for _, m := range g.Methods {
 		if slices.Contains(s.Passed, m.Name()) {
@@ -153,7 +154,7 @@ func (g *Gate) methodPage(s *State, msg string) MethodPage {
 		}
 		o := MethodOption{Name: m.Name(), Label: "reset.method." + m.Name()}
 		if g.opt.Policy.Disclosure == config.DisclosureDescriptive && s.User != nil {
-			hint, ok := m.Hint(*s.User)
+			hint, ok := m.Hint(ctx, *s.User)
 			if !ok {
 				continue
 			}

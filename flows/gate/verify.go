@@ -29,7 +29,7 @@ func (g *Gate) target(r *http.Request, fl store.Flow, s *State, m methods.Method
 	t := methods.Target{FlowID: fl.ID, Purpose: "gate" + strconv.Itoa(len(s.Passed)+1),
 		Lang: g.Pages.Templates.Lang(r).String()}
 	if s.User != nil && s.Outcome == "" {
-		if _, ok := m.Hint(*s.User); ok {
+		if _, ok := m.Hint(r.Context(), *s.User); ok {
 			t.User = s.User
 		}
 	}
@@ -47,7 +47,7 @@ func (g *Gate) chooseMethod(w http.ResponseWriter, r *http.Request) error {
 	m := g.method(name)
 	usable := m != nil && !slices.Contains(s.Passed, name)
 	if usable && g.opt.Policy.Disclosure == config.DisclosureDescriptive && s.User != nil {
-		_, usable = m.Hint(*s.User)
+		_, usable = m.Hint(r.Context(), *s.User)
 	}
 	if !usable {
 		g.Render(w, r, fl, &s, http.StatusUnprocessableEntity, "reset.error.method")

@@ -36,7 +36,7 @@ func (*Email) Name() string { return "email" }
 func (*Email) Kind() Kind { return KindCode }
 
 // Hint implements Method.
-func (*Email) Hint(u idp.User) (string, bool) {
+func (*Email) Hint(_ context.Context, u idp.User) (string, bool) {
 	if u.Email() == "" {
 		return "", false
 	}

@@ -58,8 +58,9 @@ type Method interface {
 	// Kind is how its challenge is answered.
 	Kind() Kind
 	// Hint returns the masked destination ("al***@example.com"), and false
-	// when u cannot use the method.
-	Hint(u idp.User) (string, bool)
+	// when u cannot use the method. It may read the user's registered
+	// security info (Env.Registrations), hence the context.
+	Hint(ctx context.Context, u idp.User) (string, bool)
 	// Start sends a fresh challenge, voiding any earlier one of the target.
 	Start(ctx context.Context, t Target) error
 	// Verify checks the answer in the submitted form: nil, ErrMismatch,

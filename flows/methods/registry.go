@@ -1,6 +1,7 @@
 package methods
 
 import (
+	"context"
 	"slices"
 
 	"github.com/frontdoor-sspr/frontdoor/config"
@@ -12,6 +13,25 @@ type Env struct {
 	Codes *CodeService
 	// SendEmail queues a code email; nil when the configuration has no email.
 	SendEmail func(EmailMessage)
+	// Registrations reads users' registered security info; nil when the
+	// build or the configuration has none.
+	Registrations Registrations
+	// Config is the whole configuration, for methods with a section of
+	// their own.
+	Config *config.Config
+}
+
+// Registrations reads and writes users' registered security info, already
+// decrypted. The document of one user holds one section per owner, named
+// by it: "contact" (alternate emails and phones, owned by flows/register),
+// and one per method that keeps enrolment data ("security_questions",
+// "app_code", "passkey", "app_notification").
+type Registrations interface {
+	// Section decodes the section name of userID's registration into v; it
+	// reports false, and leaves v alone, when there is none.
+	Section(ctx context.Context, userID, name string, v any) (bool, error)
+	// SetSection replaces the section name with v; nil removes it.
+	SetSection(ctx context.Context, userID, name string, v any) error
 }
 
 // Spec registers one method: its name, its challenge kind, what it needs
@@ -44,6 +64,18 @@ var registry = map[string]Spec{
 		},
 		New: func(e Env) Method { return &Email{CodeService: e.Codes, Send: e.SendEmail} },
 	},
+}
+
+// Register adds a method to the registry; a method package calls it from
+// init. It panics on an empty or a duplicate name, a programming error.
+func Register(s Spec) {
+	if s.Name == "" || s.New == nil {
+		panic("methods: Register with an empty name or no constructor")
+	}
+	if _, dup := registry[s.Name]; dup {
+		panic("methods: " + s.Name + " registered twice")
+	}
+	registry[s.Name] = s
 }
 
 // Lookup returns the method registered as name.

@@ -34,7 +34,7 @@ type textMethod struct{ e *Env }
 func (*textMethod) Name() string       { return "sms" }
 func (*textMethod) Kind() methods.Kind { return methods.KindCode }
 
-func (*textMethod) Hint(u idp.User) (string, bool) {
+func (*textMethod) Hint(_ context.Context, u idp.User) (string, bool) {
 	if u.Mobile == "" {
 		return "", false
 	}
