@@ -5,6 +5,9 @@ import "time"
 // ApplyDefaults fills every unset key with its default, and the upstream keys
 // from the chosen preset.
 func (c *Config) ApplyDefaults() {
+	c.applyPhone()
+	c.applyText()
+	c.applyBudgets()
 	s := &c.Server
 	def(&s.Listen, "127.0.0.1:8080")
 	def(&s.MetricsListen, "127.0.0.1:9090")

@@ -15,6 +15,9 @@ type Config struct {
 	Helpdesk       *Helpdesk      `yaml:"helpdesk"`
 	Captcha        Captcha        `yaml:"captcha"`
 	Email          *Email         `yaml:"email"`
+	Phone          *Phone         `yaml:"phone"`
+	Text           *Text          `yaml:"text"`
+	Budgets        Budgets        `yaml:"budgets"`
 	Log            Log            `yaml:"log"`
 }
 

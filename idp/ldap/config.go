@@ -180,3 +180,23 @@ func def(s *string, v string) {
 		*s = v
 	}
 }
+
+// UsePhoneAttributes lets the phone section name the attributes of the
+// mobile and office numbers. It returns the key of an attribute already set
+// here to another name, or "".
+func (c *Config) UsePhoneAttributes(mobile, office string) string {
+	for _, a := range []struct {
+		key  string
+		cur  *string
+		name string
+	}{{"attributes.mobile", &c.Attributes.Mobile, mobile}, {"attributes.phone", &c.Attributes.Phone, office}} {
+		if a.name == "" {
+			continue
+		}
+		if *a.cur != "" && !strings.EqualFold(*a.cur, a.name) {
+			return a.key
+		}
+		*a.cur = a.name
+	}
+	return ""
+}
