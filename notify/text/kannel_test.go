@@ -1,0 +1,51 @@
+package text
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/frontdoor-sspr/frontdoor/phone"
+	"github.com/frontdoor-sspr/frontdoor/testenv"
+)
+
+// TestKannelDeliversToTheSMSC sends through the testenv Kannel and reads the
+// message where Kannel's test SMSC, fakesmsc, received it.
+func TestKannelDeliversToTheSMSC(t *testing.T) {
+	kn := testenv.RequireKannel(t)
+	to := phone.Number{E164: "+1415555" + last4(), Region: "US"}
+	k := &Kannel{URL: kn.SendSMSURL, Username: kn.Username, Password: kn.Password, From: "frontdoor", HTTP: &http.Client{Timeout: 10 * time.Second}}
+	before := len(kn.Texts(t, to.E164))
+	if err := k.Send(context.Background(), to, "Your code is 123456"); err != nil {
+		t.Fatal(err)
+	}
+	got := kn.WaitText(t, to.E164, before)
+	if got.Body != "Your code is 123456" || got.From != "frontdoor" {
+		t.Errorf("fakesmsc received %+v", got)
+	}
+}
+
+func TestKannelRefusalHidesTheCredentials(t *testing.T) {
+	kn := testenv.RequireKannel(t)
+	k := &Kannel{URL: kn.SendSMSURL, Username: kn.Username, Password: "wrong-password-xyz", HTTP: &http.Client{Timeout: 10 * time.Second}}
+	err := k.Send(context.Background(), phone.Number{E164: "+14155550199"}, "x")
+	var se *StatusError
+	if !errors.As(err, &se) || se.Status/100 != 4 {
+		t.Fatalf("wrong password: %v", err)
+	}
+	if strings.Contains(err.Error(), "wrong-password") {
+		t.Errorf("the error shows the password: %v", err)
+	}
+	k.URL = "http://127.0.0.1:1/cgi-bin/sendsms"
+	if err := k.Send(context.Background(), phone.Number{E164: "+14155550199"}, "x"); err == nil || strings.Contains(err.Error(), "wrong-password") {
+		t.Errorf("unreachable gateway: %v", err)
+	}
+}
+
+// last4 gives each run numbers of its own: the SMSC log is shared.
+func last4() string {
+	return time.Now().Format("0405")
+}
