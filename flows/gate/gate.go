@@ -20,6 +20,9 @@ const (
 	StepIdentify = "identify"
 	StepMethod   = "method"
 	StepVerify   = "verify"
+	// StepAsk: an Asker method's question (the full phone number) before
+	// its challenge is sent.
+	StepAsk     = "ask"
 	StepStopped  = "stopped" // a verdict or a block ends the flow
 )
 
@@ -144,6 +147,7 @@ func (g *Gate) Register(mux *http.ServeMux) {
 	mux.Handle("GET "+p+"/captcha.wav", h(g.captchaAudio))
 	mux.Handle("POST "+p+"/identify", h(LimitForm(g.identify)))
 	mux.Handle("POST "+p+"/method", h(LimitForm(g.chooseMethod)))
+	mux.Handle("POST "+p+"/ask", h(LimitForm(g.answer)))
 	mux.Handle("POST "+p+"/verify", h(LimitForm(g.verify)))
 	mux.Handle("POST "+p+"/resend", h(LimitForm(g.resend)))
 }

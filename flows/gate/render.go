@@ -56,6 +56,9 @@ type VerifyPage struct {
 	Hint string
 	// Resend is the page that sends a new challenge, such as "reset/resend".
 	Resend string
+	// Ask is the lead (a message ID) of an Asker's question, shown with
+	// Form (its field) before the challenge; empty on the challenge itself.
+	Ask string
 }
 
 // EndPage is the data of the pages that end a flow (KIND_stopped, ...).
@@ -113,6 +116,9 @@ func (g *Gate) RenderStep(w http.ResponseWriter, r *http.Request, fl store.Flow,
 			}
 		}
 		data = d
+	case StepAsk:
+		data = g.askPage(s, msg)
+		step = StepVerify // the same page as the challenge's, with the question
 	case StepStopped:
 		data = g.End(s, k+".stopped."+OrOK(s.Outcome))
 	default:
@@ -122,6 +128,18 @@ func (g *Gate) RenderStep(w http.ResponseWriter, r *http.Request, fl store.Flow,
 		step, data = StepStopped, g.End(s, k+".stopped.ok")
 	}
 	g.Show(w, r, fl, status, k+"_"+step, data)
+}
+
+// askPage is the verify page asking an Asker's question.
+func (g *Gate) askPage(s *State, msg string) VerifyPage {
+	d := VerifyPage{Method: s.Method, Form: templates.Form{Action: g.opt.Kind + "/ask", Submit: "reset.verify.submit", Error: msg}}
+	if a, ok := g.method(s.Method).(methods.Asker); ok {
+		f := a.Ask()
+		d.Kind, d.Ask = a.Kind(), f.Lead
+		d.Form.Fields = []templates.Field{{Name: "answer", Type: f.InputType, Label: f.Label, Hint: f.Hint,
+			Autocomplete: f.Autocomplete, Required: true, Autofocus: true}}
+	}
+	return d
 }
 
 // Show renders page with data, with a CSRF token bound to the flow's step.

@@ -36,6 +36,15 @@ func (g *Gate) target(r *http.Request, fl store.Flow, s *State, m methods.Method
 	return t
 }
 
+// hint is the masked destination of t, for the audit log.
+func (g *Gate) hint(r *http.Request, t methods.Target, m methods.Method) string {
+	if t.User == nil {
+		return ""
+	}
+	h, _ := m.Hint(r.Context(), *t.User)
+	return h
+}
+
 // chooseMethod starts the chosen method for the current gate.
 func (g *Gate) chooseMethod(w http.ResponseWriter, r *http.Request) error {
 	var s State
@@ -53,14 +62,22 @@ func (g *Gate) chooseMethod(w http.ResponseWriter, r *http.Request) error {
 		g.Render(w, r, fl, &s, http.StatusUnprocessableEntity, "reset.error.method")
 		return nil
 	}
+	_, asks := m.(methods.Asker)
 	err = flows.Advance(r.Context(), g.Engine, fl.ID, []string{StepMethod}, func(st *State) (string, error) {
 		st.Method = name
+		if asks {
+			return StepAsk, nil
+		}
 		return StepVerify, nil
 	})
 	if err != nil {
 		return g.StepError(w, r, err)
 	}
-	return g.send(w, r, fl, &s, m)
+	if asks {
+		http.Redirect(w, r, g.StepURL(), http.StatusSeeOther)
+		return nil
+	}
+	return g.send(w, r, fl, &s, m, "")
 }
 
 // resend voids the current code and sends a new one.
@@ -77,14 +94,23 @@ func (g *Gate) resend(w http.ResponseWriter, r *http.Request) error {
 	if m == nil {
 		return g.methodGone(w, r, fl)
 	}
-	return g.send(w, r, fl, &s, m)
+	if _, asks := m.(methods.Asker); asks {
+		// A new challenge of an Asker goes to what the user types again.
+		err := flows.Advance(r.Context(), g.Engine, fl.ID, []string{StepVerify}, func(*State) (string, error) { return StepAsk, nil })
+		if err != nil {
+			return g.StepError(w, r, err)
+		}
+		http.Redirect(w, r, g.StepURL(), http.StatusSeeOther)
+		return nil
+	}
+	return g.send(w, r, fl, &s, m, "")
 }
 
 // methodGone sends a flow whose method is no longer configured (a rolling
 // deploy changed the configuration) back to the choice of method.
 func (g *Gate) methodGone(w http.ResponseWriter, r *http.Request, fl store.Flow) error {
 	var s State
-	err := flows.Advance(r.Context(), g.Engine, fl.ID, []string{StepVerify}, func(st *State) (string, error) {
+	err := flows.Advance(r.Context(), g.Engine, fl.ID, []string{StepVerify, StepAsk}, func(st *State) (string, error) {
 		st.Method = ""
 		s = *st
 		return StepMethod, nil
@@ -100,9 +126,17 @@ func (g *Gate) methodGone(w http.ResponseWriter, r *http.Request, fl store.Flow)
 	return nil
 }
 
-func (g *Gate) send(w http.ResponseWriter, r *http.Request, fl store.Flow, s *State, m methods.Method) error {
+func (g *Gate) send(w http.ResponseWriter, r *http.Request, fl store.Flow, s *State, m methods.Method, confirm string) error {
 	t := g.target(r, fl, s, m)
+	t.Confirm = confirm
 	err := m.Start(r.Context(), t)
+	if reason, ok := methods.IsNotSent(err); ok {
+		// The same page as after a send: only the audit log tells.
+		g.Audit.Record(r, store.Event{Type: audit.MethodSent, Flow: fl.ID, User: s.Key, Outcome: "not_sent",
+			Detail: map[string]string{"method": m.Name(), "reason": reason, "to": g.hint(r, t, m)}})
+		err = nil
+		t.User = nil
+	}
 	switch {
 	case errors.Is(err, methods.ErrTooMany):
 		g.Audit.Record(r, store.Event{Type: audit.Blocked, Flow: fl.ID, User: s.Key, Outcome: "rate_limited", Detail: map[string]string{"method": m.Name()}})
@@ -114,7 +148,8 @@ func (g *Gate) send(w http.ResponseWriter, r *http.Request, fl store.Flow, s *St
 	case err != nil:
 		return err
 	case t.User != nil:
-		g.Audit.Record(r, store.Event{Type: audit.MethodSent, Flow: fl.ID, User: s.Key, Outcome: "ok", Detail: map[string]string{"method": m.Name()}})
+		g.Audit.Record(r, store.Event{Type: audit.MethodSent, Flow: fl.ID, User: s.Key, Outcome: "ok",
+			Detail: map[string]string{"method": m.Name(), "to": g.hint(r, t, m)}})
 	}
 	http.Redirect(w, r, g.StepURL(), http.StatusSeeOther)
 	return nil

@@ -33,6 +33,31 @@ type Target struct {
 	// User is the account, or nil when the user ID matched nobody (or nobody
 	// who may use the method): the method then sends nothing.
 	User *idp.User
+	// Confirm is what the user typed when the gate asked for it before
+	// Start (Asker methods); empty otherwise.
+	Confirm string
+}
+
+// Asker is a method that asks the user for something before it sends its
+// challenge: as in the reference, the text and call methods ask for the
+// full phone number, and send only when it is the account's. The gate
+// shows the field on the verify page, passes the answer to Start in
+// Target.Confirm, then shows the challenge's page whatever the answer: Start
+// must not tell, by its result or its time, whether the answer was right.
+type Asker interface {
+	Method
+	// Ask describes the field to show.
+	Ask() AskField
+}
+
+// AskField is the field an Asker shows; its texts are message IDs.
+type AskField struct {
+	// Lead is the paragraph above the field.
+	Lead         string
+	Label, Hint  string
+	Autocomplete string
+	// InputType is the input's type ("tel").
+	InputType string
 }
 
 // Kind is how a method's challenge is answered; the verify page is chosen

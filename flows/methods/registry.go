@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/frontdoor-sspr/frontdoor/config"
+	"github.com/frontdoor-sspr/frontdoor/notify/budget"
 )
 
 // Env is what methods are built from: the shared code service and the
@@ -19,6 +20,11 @@ type Env struct {
 	// Config is the whole configuration, for methods with a section of
 	// their own.
 	Config *config.Config
+	// SendText queues a code text message; nil when the configuration has
+	// no text section.
+	SendText func(TextMessage)
+	// Budget is the toll-fraud budget every text and call spends from.
+	Budget *budget.Budget
 }
 
 // Registrations reads and writes users' registered security info, already
