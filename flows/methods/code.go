@@ -48,6 +48,9 @@ func (s *CodeService) settings() (tries, perAccount int, ttl, window time.Durati
 // TTL returns the lifetime of a code.
 func (s *CodeService) codeTTL() time.Duration { _, _, ttl, _ := s.settings(); return ttl }
 
+// Lifetime returns the lifetime of a code, for the message that carries it.
+func (s *CodeService) Lifetime() time.Duration { return s.codeTTL() }
+
 // Issue stores a fresh code of digits digits for t and method, voiding the
 // previous one, and counts the send limits of the account and the
 // destination. It does the same work whether or not there is a destination
