@@ -106,6 +106,10 @@ func (s *Server) methods() []methods.Method {
 		Codes:     &methods.CodeService{Codes: s.store.Codes(), Limits: s.store.Limits(), Secret: s.secret, Now: time.Now},
 		SendEmail: s.sendCode,
 		Config:    s.cfg,
+		Budget:    s.phone.budget,
+	}
+	if s.phone.sender != nil {
+		env.SendText = s.sendText
 	}
 	var ms []methods.Method
 	for _, name := range s.cfg.Reset.Methods {

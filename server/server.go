@@ -43,6 +43,7 @@ type Server struct {
 	directory idp.Directory
 	policy    *policy.Policy
 	mail      *notify.Queue
+	phone     *phoneParts
 	closers   []func() error
 }
 
@@ -107,6 +108,9 @@ func (s *Server) build(ctx context.Context) error {
 		}
 		s.mail = notify.NewQueue(mailer, s.log, senders)
 		s.closers = append(s.closers, func() error { s.mail.Close(); return nil })
+	}
+	if err := s.buildPhone(); err != nil {
+		return err
 	}
 	s.routes()
 	return s.buildProxy()
