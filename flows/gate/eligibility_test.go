@@ -47,7 +47,8 @@ func TestEligibility(t *testing.T) {
 		{name: "in no enabled group", login: "alice", outcome: "not_enabled", rc: config.Reset{Enabled: config.EnabledGroups, Groups: []string{staff}},
 			setup: func(env *flowtest.Env) { env.Dir.AddToGroup("cn=other", "id-alice") }},
 		{name: "privileged", login: "alice", outcome: "contact_admin", setup: edit(func(u *idp.User) { u.Privileged = true })},
-		{name: "privileged, allowed", login: "alice", rc: config.Reset{ManagedElsewhere: config.ManagedElsewhere{Privileged: no()}},
+		// A privileged account always needs two methods (TestPrivilegedNeedsTwo).
+		{name: "privileged, allowed, one method", login: "alice", outcome: "no_method", rc: config.Reset{ManagedElsewhere: config.ManagedElsewhere{Privileged: no()}},
 			setup: edit(func(u *idp.User) { u.Privileged = true })},
 		{name: "in a managed OU", login: "alice", outcome: "contact_admin", rc: config.Reset{ManagedElsewhere: config.ManagedElsewhere{OUs: []string{"ou=x", externOU}}},
 			setup: func(env *flowtest.Env) { env.Dir.PutIn(externOU, "id-alice") }},

@@ -214,7 +214,7 @@ func (g *Gate) eligibility(ctx context.Context, login string) (*idp.User, string
 			usable++
 		}
 	}
-	if usable < pol.MethodsRequired {
+	if usable < g.required(&State{User: &u}) {
 		return &u, key, OutcomeNoMethod, nil
 	}
 	return &u, key, "", nil

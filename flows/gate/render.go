@@ -166,6 +166,11 @@ func (g *Gate) startURL(kind string, s *State) string {
 
 func (g *Gate) methodPage(ctx context.Context, s *State, msg string) MethodPage {
 	d := MethodPage{Action: g.opt.Kind + "/method", Error: msg, Gate: len(s.Passed) + 1, Of: g.opt.Policy.MethodsRequired}
+	// Before the first gate is passed, generic mode must not tell a
+	// privileged account (two gates) from any other.
+	if len(s.Passed) > 0 || g.opt.Policy.Disclosure == config.DisclosureDescriptive {
+		d.Of = g.required(s)
+	}
 	for _, m := range g.Methods {
 		if slices.Contains(s.Passed, m.Name()) {
 			continue

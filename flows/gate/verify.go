@@ -36,6 +36,16 @@ func (g *Gate) target(r *http.Request, fl store.Flow, s *State, m methods.Method
 	return t
 }
 
+// required is the number of gates s's account must pass: the policy's, and
+// always two for a privileged account.
+func (g *Gate) required(s *State) int {
+	n := max(g.opt.Policy.MethodsRequired, 1)
+	if s.User != nil && s.User.Privileged {
+		n = max(n, 2)
+	}
+	return n
+}
+
 // hint is the masked destination of t, for the audit log.
 func (g *Gate) hint(r *http.Request, t methods.Target, m methods.Method) string {
 	if t.User == nil {
@@ -180,7 +190,7 @@ func (g *Gate) verify(w http.ResponseWriter, r *http.Request) error {
 	next := g.opt.After
 	err = flows.Advance(ctx, g.Engine, fl.ID, []string{StepVerify}, func(st *State) (string, error) {
 		st.Passed = append(st.Passed, st.Method)
-		if len(st.Passed) < g.opt.Policy.MethodsRequired {
+		if len(st.Passed) < g.required(st) {
 			next = StepMethod
 		}
 		st.Method = ""

@@ -57,3 +57,39 @@ func (m *textMethod) Start(ctx context.Context, t methods.Target) error {
 func (m *textMethod) Verify(ctx context.Context, t methods.Target, form url.Values) error {
 	return m.e.Codes.Check(ctx, t, "sms", 6, form.Get("code"))
 }
+
+// AskMethod returns "mobile_text" as the gate sees a phone method: it asks
+// for the full number (methods.Asker) and texts a code, recorded as Mail to
+// the number, only when the answer is the account's mobile number;
+// otherwise it reports methods.NotSent.
+func (e *Env) AskMethod() methods.Method { return &askMethod{textMethod{e: e}} }
+
+type askMethod struct{ textMethod }
+
+func (*askMethod) Name() string { return "mobile_text" }
+
+func (*askMethod) Ask() methods.AskField {
+	return methods.AskField{Lead: "reset.ask.mobile_text", Label: "reset.ask.mobile", Hint: "reset.ask.phone_hint", InputType: "tel"}
+}
+
+func (m *askMethod) Start(ctx context.Context, t methods.Target) error {
+	to := ""
+	if t.User != nil && t.Confirm == t.User.Mobile {
+		to = t.User.Mobile
+	}
+	code, err := m.e.Codes.Issue(ctx, t, "mobile_text", 6, to)
+	if err != nil {
+		return err
+	}
+	if t.User != nil && to == "" {
+		return &methods.NotSent{Reason: "mismatch"}
+	}
+	if code != "" {
+		m.e.sendCode(methods.EmailMessage{To: to, Lang: t.Lang, Code: code, User: *t.User})
+	}
+	return nil
+}
+
+func (m *askMethod) Verify(ctx context.Context, t methods.Target, form url.Values) error {
+	return m.e.Codes.Check(ctx, t, "mobile_text", 6, form.Get("code"))
+}
