@@ -23,7 +23,7 @@ const (
 	// StepAsk: an Asker method's question (the full phone number) before
 	// its challenge is sent.
 	StepAsk     = "ask"
-	StepStopped  = "stopped" // a verdict or a block ends the flow
+	StepStopped = "stopped" // a verdict or a block ends the flow
 )
 
 // Verdicts of identify; "" means the account may go on.
