@@ -129,3 +129,21 @@ func TestGenericMethodListSameForAll(t *testing.T) {
 		}
 	}
 }
+
+// TestGateCodeNotReplayedIntoAnotherFlow: the code of gate 1 of flow A,
+// typed in flow B of the same account at the same gate, is wrong there.
+func TestGateCodeNotReplayedIntoAnotherFlow(t *testing.T) {
+	env := flowtest.New(t)
+	env.AddUser("alice")
+	env.Reset(config.Reset{})
+	a, b := env.Browser(), env.Browser()
+	pa := env.ChooseEmail(a, "reset", env.Identify(a, "reset", "alice"))
+	codeA := env.LastCode(aliceMail)
+	pb := env.ChooseEmail(b, "reset", env.Identify(b, "reset", "alice"))
+	if env.LastCode(aliceMail) == codeA {
+		t.Skip("the two flows drew the same code by chance")
+	}
+	env.Expect(b.Submit(pb, "reset/verify", "code", codeA), 422, "reset.error.code")
+	// Flow A's code still passes flow A: it was bound there, not voided.
+	env.Expect(a.Submit(pa, "reset/verify", "code", codeA), 200, "reset.password.new")
+}
