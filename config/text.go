@@ -12,7 +12,7 @@ type Text struct {
 	Kannel       *TextKannel      `yaml:"kannel"`
 	Twilio       *TextTwilio      `yaml:"twilio"`
 	Webhook      *TextWebhook     `yaml:"webhook"`
-	EmailGateway *TextEmailGatway `yaml:"email_gateway"`
+	EmailGateway *TextEmailGateway `yaml:"email_gateway"`
 	// CodeDigits is the length of texted codes (default 6).
 	CodeDigits int `yaml:"code_digits"`
 	// Timeout bounds one request to the gateway (default 10s).
@@ -49,9 +49,9 @@ type TextWebhook struct {
 	Header string `yaml:"header"`
 }
 
-// TextEmailGatway is an email-to-SMS gateway: the text is mailed to
+// TextEmailGateway is an email-to-SMS gateway: the text is mailed to
 // NUMBER@Domain through the email section's relay.
-type TextEmailGatway struct {
+type TextEmailGateway struct {
 	Domain string `yaml:"domain"`
 }
 

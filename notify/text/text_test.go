@@ -16,7 +16,7 @@ func TestNewPicksTheProvider(t *testing.T) {
 		{config.Text{Provider: "kannel", Kannel: &config.TextKannel{URL: "http://127.0.0.1:13013/cgi-bin/sendsms"}}, "*text.Kannel"},
 		{config.Text{Provider: "twilio", Twilio: &config.TextTwilio{AccountSID: "AC1", AuthToken: "t", From: "+1"}}, "*text.Twilio"},
 		{config.Text{Provider: "webhook", Webhook: &config.TextWebhook{URL: "https://x", Secret: "s", Body: `{"to":{{.To}}}`, Header: "X-S"}}, "*text.Webhook"},
-		{config.Text{Provider: "email_gateway", EmailGateway: &config.TextEmailGatway{Domain: "sms.example.com"}}, "*text.EmailGateway"},
+		{config.Text{Provider: "email_gateway", EmailGateway: &config.TextEmailGateway{Domain: "sms.example.com"}}, "*text.EmailGateway"},
 	} {
 		s, err := New(tc.c, mail)
 		if err != nil {
@@ -26,7 +26,7 @@ func TestNewPicksTheProvider(t *testing.T) {
 			t.Errorf("%s: %s", tc.c.Provider, got)
 		}
 	}
-	if _, err := New(config.Text{Provider: "email_gateway", EmailGateway: &config.TextEmailGatway{Domain: "x.com"}}, nil); err == nil {
+	if _, err := New(config.Text{Provider: "email_gateway", EmailGateway: &config.TextEmailGateway{Domain: "x.com"}}, nil); err == nil {
 		t.Error("email_gateway without mail accepted")
 	}
 }
