@@ -8,10 +8,10 @@ import (
 // Text is the gateway that text messages go out through (package
 // notify/text); only the provider's own subsection is read.
 type Text struct {
-	Provider     string           `yaml:"provider"` // kannel | twilio | webhook | email_gateway
-	Kannel       *TextKannel      `yaml:"kannel"`
-	Twilio       *TextTwilio      `yaml:"twilio"`
-	Webhook      *TextWebhook     `yaml:"webhook"`
+	Provider     string            `yaml:"provider"` // kannel | twilio | webhook | email_gateway
+	Kannel       *TextKannel       `yaml:"kannel"`
+	Twilio       *TextTwilio       `yaml:"twilio"`
+	Webhook      *TextWebhook      `yaml:"webhook"`
 	EmailGateway *TextEmailGateway `yaml:"email_gateway"`
 	// CodeDigits is the length of texted codes (default 6).
 	CodeDigits int `yaml:"code_digits"`
