@@ -43,6 +43,9 @@ func (s *Server) buildPhone() error {
 	if s.cfg.Text == nil {
 		return nil
 	}
+	if s.cfg.Phone == nil || len(s.cfg.Phone.AllowedCountries) == 0 {
+		s.log.Warn("phone.allowed_countries is empty: texts and calls may go to every country; list the countries your users' numbers are in")
+	}
 	var mail func(notify.Message)
 	if s.mail != nil {
 		mail = s.mail.Enqueue
