@@ -191,10 +191,12 @@ func TestAdminAlerts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.event, func(t *testing.T) {
-			login, mail, password := slapdUser(t)
+			// A privileged account passes two gates: email, then a text.
+			login, mail, password, _ := phoneUser(t)
 			group := slapdAdminGroup(t, login)
 			addr := helpdeskAddress(t)
 			cfg := testConfig(t)
+			withText(t, cfg)
 			ldapConfig(cfg).AdminGroups = []string{group}
 			cfg.Reset.ManagedElsewhere.Privileged = new(bool)
 			cfg.Helpdesk = &config.Helpdesk{Email: addr}

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,12 +34,45 @@ var csrfInput = regexp.MustCompile(`name="csrf_token" value="[^"]*"`)
 // Kannel, US numbers.
 func textConfig(t *testing.T, methods []string, required int) *config.Config {
 	t.Helper()
-	kn := testenv.RequireKannel(t)
 	cfg := testConfig(t)
+	withText(t, cfg)
 	cfg.Reset.Methods, cfg.Reset.MethodsRequired = methods, required
+	return cfg
+}
+
+// withText adds mobile_text through the testenv Kannel to cfg's methods.
+func withText(t *testing.T, cfg *config.Config) {
+	t.Helper()
+	kn := testenv.RequireKannel(t)
+	cfg.Reset.Methods = append(cfg.Reset.Methods, "mobile_text")
 	cfg.Phone = &config.Phone{DefaultRegion: "US", AllowedCountries: []string{"US", "CA"}}
 	cfg.Text = &config.Text{Provider: "kannel", Kannel: &config.TextKannel{URL: kn.SendSMSURL, Username: kn.Username, Password: kn.Password, From: "frontdoor"}}
-	return cfg
+}
+
+// mobiles remembers the numbers phoneUser gave, by login, for textGate.
+var mobiles sync.Map
+
+// textGate passes a second gate with mobile_text when body (the page after
+// the first gate) asks for one, for a user made by phoneUser; otherwise it
+// returns body as it is. kind is the flow (reset, unlock).
+func textGate(t *testing.T, fd *frontdoor, c *http.Client, kind, login, body string) string {
+	t.Helper()
+	v, ok := mobiles.Load(login)
+	if !ok || !strings.Contains(body, `value="mobile_text"`) {
+		return body
+	}
+	mobile := v.(string)
+	kn := testenv.RequireKannel(t)
+	before := len(kn.Texts(t, mobile))
+	p := fd.URL + "/.frontdoor/" + kind
+	_, _, body = page(t, c, "POST", p+"/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"mobile_text"}})
+	_, _, body = page(t, c, "POST", p+"/ask", url.Values{"csrf_token": {csrf(t, body)}, "answer": {mobile}})
+	m := textCodeRE.FindStringSubmatch(kn.WaitText(t, mobile, before).Body)
+	if m == nil {
+		t.Fatal("no code in the text")
+	}
+	_, _, body = page(t, c, "POST", p+"/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {m[1]}})
+	return body
 }
 
 // phoneUser is a throwaway slapd user with a mobile number of its own (a
@@ -56,6 +90,7 @@ func phoneUser(t *testing.T) (login, mail, password, mobile string) {
 	if err := slapdRoot(t).Modify(mod); err != nil {
 		t.Fatal(err)
 	}
+	mobiles.Store(login, mobile)
 	return login, mail, password, mobile
 }
 
@@ -243,7 +278,7 @@ func TestPrivilegedNeedsTwoGates(t *testing.T) {
 	allow := false
 	cfg.Reset.ManagedElsewhere.Privileged = &allow
 	login, mail, _, mobile := phoneUser(t)
-	ldapConfig(cfg).AdminGroups = []string{adminGroup(t, login)}
+	ldapConfig(cfg).AdminGroups = []string{slapdAdminGroup(t, login)}
 	fd := startFrontdoor(t, cfg)
 	c := browser(t)
 
@@ -258,27 +293,6 @@ func TestPrivilegedNeedsTwoGates(t *testing.T) {
 	if !strings.Contains(body, `name="confirm"`) {
 		t.Fatalf("after two gates: no new-password form\n%s", body)
 	}
-}
-
-// adminGroup is a throwaway group holding login, for the admin_groups of
-// one test.
-func adminGroup(t *testing.T, login string) string {
-	t.Helper()
-	base := testenv.Require(t, "slapd", "SLAPD_BASE_DN")[0]
-	dn := "cn=" + login + "-admins,ou=groups," + base
-	add := ldap.NewAddRequest(dn, nil)
-	add.Attribute("objectClass", []string{"groupOfNames"})
-	add.Attribute("cn", []string{login + "-admins"})
-	add.Attribute("member", []string{"uid=" + login + ",ou=people," + base})
-	if err := slapdRoot(t).Add(add); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := slapdRoot(t).Del(ldap.NewDelRequest(dn, nil)); err != nil {
-			t.Errorf("delete %s: %v", dn, err)
-		}
-	})
-	return dn
 }
 
 func get(t *testing.T, u string) string {
