@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # demo.sh: frontdoor in front of the real SimpleSAMLphp sign-in page, with users in
-# OpenLDAP, mail in mailpit and the embedded SQLite store. Run through `make demo`.
+# OpenLDAP, mail in mailpit, texts through Kannel (read in fakesmsc's log) and the
+# embedded SQLite store. Run through `make demo`.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-"$here/up.sh" slapd simplesamlphp mailpit
+"$here/up.sh" slapd simplesamlphp mailpit kannel
 eval "$("$here/env.sh")"
 dir="$FRONTDOOR_TESTENV_DIR/demo"
 # The demo user starts each demo with its known password and no lockout,
@@ -42,7 +43,7 @@ directory:
   root_dn: "$SLAPD_ROOT_DN"
 reset:
   enabled: all
-  methods: [email]
+  methods: [email, mobile_text]
 unlock:
   enabled: all
 helpdesk:
@@ -50,6 +51,12 @@ helpdesk:
 email:
   from: "frontdoor <no-reply@example.test>"
   smtp: {host: "$MAILPIT_SMTP_HOST", port: $MAILPIT_SMTP_PORT, tls: none}
+phone:
+  default_region: US
+  allowed_countries: [US, CA]
+text:
+  provider: kannel
+  kannel: {url: "$KANNEL_SENDSMS_URL", username: "$KANNEL_USERNAME", password: "\${KANNEL_PASSWORD}", from: "frontdoor"}
 log:
   format: text
 YAML
@@ -60,6 +67,7 @@ cat <<MSG
   reset:         http://$listen/.frontdoor/reset
   demo user:     demo / Demo-Start-2026!   (reset it; each make demo sets it back)
   mail:          $MAILPIT_API_URL
+  texts:         $KANNEL_MESSAGES   (the demo user's mobile: (415) 555-0107)
   config:        $dir/config.yaml
   Ctrl-C stops frontdoor; 'make down' stops the servers.
 
