@@ -3,6 +3,7 @@ package config
 import (
 	"net/url"
 	"regexp"
+	"time"
 )
 
 // Text is the gateway that text messages go out through (package
@@ -64,7 +65,7 @@ func (c *Config) applyText() {
 		t.CodeDigits = 6
 	}
 	if t.Timeout == 0 {
-		t.Timeout = Duration(10e9)
+		t.Timeout = Duration(10 * time.Second)
 	}
 	if w := t.Webhook; w != nil {
 		def(&w.Body, `{"to":{{.To}},"text":{{.Text}}}`)

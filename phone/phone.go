@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
+
+	"github.com/frontdoor-sspr/frontdoor/config"
 )
 
 // Errors of Parse.
@@ -38,6 +40,15 @@ type Parser struct {
 	DefaultRegion string
 	// Allowed lists the regions numbers may belong to; empty allows all.
 	Allowed []string
+}
+
+// NewParser returns the parser of the configuration's phone section; nil
+// (no section) parses international numbers only, of every country.
+func NewParser(c *config.Phone) Parser {
+	if c == nil {
+		return Parser{}
+	}
+	return Parser{DefaultRegion: c.DefaultRegion, Allowed: c.AllowedCountries}
 }
 
 // Parse validates s and returns it in E.164 form: ErrInvalid or ErrCountry.

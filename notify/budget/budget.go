@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/frontdoor-sspr/frontdoor/config"
@@ -82,6 +83,18 @@ func (b *Budget) Spend(ctx context.Context, kind Kind, account string, to phone.
 				b.OnTrip(ctx, Trip{Kind: kind, Limit: l.name, Country: to.Region, To: phone.Mask(to), Account: account})
 			}
 			return ErrTripped
+		}
+	}
+	return nil
+}
+
+// Idle does the store work of a Spend on keys of the flow's own that no
+// limit reads, so that a send that stops before the budget (a wrong number
+// typed, an unknown user ID) takes as long as one that spends.
+func (b *Budget) Idle(ctx context.Context, flowID string) error {
+	for i := range 4 {
+		if _, _, _, err := b.Limits.Hit(ctx, "budget-idle:"+flowID+":"+strconv.Itoa(i), time.Hour, 1<<20); err != nil {
+			return fmt.Errorf("budget: %w", err)
 		}
 	}
 	return nil

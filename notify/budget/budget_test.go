@@ -88,3 +88,19 @@ func TestCallsHaveTheirOwnGlobalBudget(t *testing.T) {
 		t.Fatalf("second call: %v", err)
 	}
 }
+
+func TestIdleSpendsNothing(t *testing.T) {
+	b, trips := newBudget(t, config.Budgets{PerAccountPerHour: 1, PerNumberPerDay: 1, PerCountryPerHour: 1, TextsPerHour: 1, CallsPerHour: 1})
+	ctx := context.Background()
+	for range 3 {
+		if err := b.Idle(ctx, "flow-a"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Spend(ctx, Text, "id:a", num("+14155550101", "US")); err != nil {
+		t.Fatalf("Idle used the budget: %v", err)
+	}
+	if len(*trips) != 0 {
+		t.Fatalf("trips %+v", *trips)
+	}
+}

@@ -48,21 +48,12 @@ func Check(cfg *config.Config) config.Problems {
 func New(e methods.Env) methods.Method {
 	m := &Method{CodeService: e.Codes, Send: e.SendText, Budget: e.Budget, Registrations: e.Registrations, Digits: 6}
 	if c := e.Config; c != nil {
-		m.Parser = Parser(c.Phone)
+		m.Parser = phone.NewParser(c.Phone)
 		if c.Text != nil {
 			m.Digits = c.Text.CodeDigits
 		}
 	}
 	return m
-}
-
-// Parser is the phone parser of the phone section (nil: international
-// numbers only, every country).
-func Parser(p *config.Phone) phone.Parser {
-	if p == nil {
-		return phone.Parser{}
-	}
-	return phone.Parser{DefaultRegion: p.DefaultRegion, Allowed: p.AllowedCountries}
 }
 
 // Method texts a code to the account's mobile phone.
@@ -138,13 +129,15 @@ func (m *Method) Start(ctx context.Context, t methods.Target) error {
 	if err != nil {
 		return err
 	}
-	if t.User == nil {
-		return nil
-	}
-	if !matched {
-		return &methods.NotSent{Reason: "mismatch"}
-	}
 	if code == "" {
+		if m.Budget != nil {
+			if err := m.Budget.Idle(ctx, t.FlowID); err != nil {
+				return err
+			}
+		}
+		if t.User != nil {
+			return &methods.NotSent{Reason: "mismatch"}
+		}
 		return nil
 	}
 	if m.Budget != nil {
