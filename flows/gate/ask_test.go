@@ -147,3 +147,20 @@ func TestGateCodeNotReplayedIntoAnotherFlow(t *testing.T) {
 	// Flow A's code still passes flow A: it was bound there, not voided.
 	env.Expect(a.Submit(pa, "reset/verify", "code", codeA), 200, "reset.password.new")
 }
+
+// TestAskShowsTheMaskedNumberInDescriptiveMode: only descriptive mode says
+// which number the account has, masked.
+func TestAskShowsTheMaskedNumberInDescriptiveMode(t *testing.T) {
+	for _, mode := range []config.Disclosure{config.DisclosureGeneric, config.DisclosureDescriptive} {
+		env := flowtest.New(t)
+		env.AddUser("alice")
+		env.Methods = []methods.Method{env.AskMethod()}
+		env.Reset(config.Reset{Methods: []string{"mobile_text"}, Disclosure: mode})
+		b := env.Browser()
+		p := b.Submit(env.Identify(b, "reset", "alice"), "reset/method", "method", "mobile_text")
+		shown := strings.Contains(p.Body, "The number on the account: ***00")
+		if shown != (mode == config.DisclosureDescriptive) || strings.Contains(p.Body, "+15550100") {
+			t.Fatalf("%s mode: the masked number shown %v\n%s", mode, shown, p.Body)
+		}
+	}
+}

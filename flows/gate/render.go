@@ -117,7 +117,7 @@ func (g *Gate) RenderStep(w http.ResponseWriter, r *http.Request, fl store.Flow,
 		}
 		data = d
 	case StepAsk:
-		data = g.askPage(s, msg)
+		data = g.askPage(r.Context(), s, msg)
 		step = StepVerify // the same page as the challenge's, with the question
 	case StepStopped:
 		data = g.End(s, k+".stopped."+OrOK(s.Outcome))
@@ -131,11 +131,14 @@ func (g *Gate) RenderStep(w http.ResponseWriter, r *http.Request, fl store.Flow,
 }
 
 // askPage is the verify page asking an Asker's question.
-func (g *Gate) askPage(s *State, msg string) VerifyPage {
+func (g *Gate) askPage(ctx context.Context, s *State, msg string) VerifyPage {
 	d := VerifyPage{Method: s.Method, Form: templates.Form{Action: g.opt.Kind + "/ask", Submit: "reset.verify.submit", Error: msg}}
 	if a, ok := g.method(s.Method).(methods.Asker); ok {
 		f := a.Ask()
 		d.Kind, d.Ask = a.Kind(), f.Lead
+		if g.opt.Policy.Disclosure == config.DisclosureDescriptive && s.User != nil {
+			d.Hint, _ = a.Hint(ctx, *s.User)
+		}
 		d.Form.Fields = []templates.Field{{Name: "answer", Type: f.InputType, Label: f.Label, Hint: f.Hint,
 			Autocomplete: f.Autocomplete, Required: true, Autofocus: true}}
 	}
