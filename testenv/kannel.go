@@ -2,11 +2,13 @@ package testenv
 
 import (
 	"bufio"
+	"net/url"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 )
 
 // Kannel is the testenv SMS gateway: Kannel's smsbox with its HTTP sendsms
@@ -42,8 +44,25 @@ func RequireKannel(t testing.TB) Kannel {
 	return k
 }
 
-// gotMessage is fakesmsc's line for a message: "Got message N: <FROM TO text BODY>".
-var gotMessage = regexp.MustCompile(`Got message \d+: <(\S+) (\S+) text (.*)>$`)
+// gotMessage is fakesmsc's line for a message: "Got message N: <FROM TO
+// text BODY>", or "ucs-2 BODY" with BODY the URL-encoded UTF-16 bytes.
+var gotMessage = regexp.MustCompile(`Got message \d+: <(\S+) (\S+) (text|ucs-2) (.*)>$`)
+
+// fakesmscBody decodes a message body as fakesmsc logs it.
+func fakesmscBody(coding, body string) string {
+	if coding == "text" {
+		return body
+	}
+	raw, err := url.QueryUnescape(body)
+	if err != nil || len(raw)%2 != 0 {
+		return body
+	}
+	u := make([]uint16, len(raw)/2)
+	for i := range u {
+		u[i] = uint16(raw[2*i])<<8 | uint16(raw[2*i+1])
+	}
+	return string(utf16.Decode(u))
+}
 
 // Texts returns every message fakesmsc has received for to (E.164), oldest
 // first.
@@ -60,7 +79,7 @@ func (k Kannel) Texts(t testing.TB, to string) []Text {
 	for sc.Scan() {
 		m := gotMessage.FindStringSubmatch(strings.TrimRight(sc.Text(), "\r"))
 		if m != nil && m[2] == to {
-			out = append(out, Text{From: m[1], To: m[2], Body: m[3]})
+			out = append(out, Text{From: m[1], To: m[2], Body: fakesmscBody(m[3], m[4])})
 		}
 	}
 	return out

@@ -24,7 +24,16 @@ func TestKannelDeliversToTheSMSC(t *testing.T) {
 	}
 	got := kn.WaitText(t, to.E164, before)
 	if got.Body != "Your code is 123456" || got.From != "frontdoor" {
-		t.Errorf("fakesmsc received %+v", got)
+		t.Fatalf("fakesmsc received %+v", got)
+	}
+	// Accents and other scripts go as UCS-2 and arrive intact.
+	for i, body := range []string{"Votre code 654321 expire à 10 h", "رمز التحقق 654321"} {
+		if err := k.Send(context.Background(), to, body); err != nil {
+			t.Fatal(err)
+		}
+		if got := kn.WaitText(t, to.E164, before+1+i); got.Body != body {
+			t.Errorf("fakesmsc received %q, want %q", got.Body, body)
+		}
 	}
 }
 
