@@ -305,3 +305,25 @@ func get(t *testing.T, u string) string {
 	b, _ := io.ReadAll(resp.Body)
 	return string(b)
 }
+
+// TestGenericMethodListSameForEveryone: with email and mobile_text, the
+// method page is the same for an account with a mobile number, one without,
+// and a user ID that matches nobody.
+func TestGenericMethodListSameForEveryone(t *testing.T) {
+	fd := startFrontdoor(t, textConfig(t, []string{"email", "mobile_text"}, 2))
+	withPhone, _, _, _ := phoneUser(t)
+	without, _, _ := slapdUser(t)
+	var first string
+	for _, login := range []string{withPhone, without, "fd-nobody-" + withPhone} {
+		c := browser(t)
+		body := csrfInput.ReplaceAllString(fd.identify(t, c, login), "")
+		if !strings.Contains(body, `value="mobile_text"`) || !strings.Contains(body, `value="email"`) {
+			t.Fatalf("%s: the method page lacks a method:\n%s", login, body)
+		}
+		if first == "" {
+			first = body
+		} else if body != first {
+			t.Fatalf("%s sees another method page:\n%s\n---\n%s", login, body, first)
+		}
+	}
+}
