@@ -147,6 +147,9 @@ func (m *Method) Start(ctx context.Context, t methods.Target) error {
 			return err
 		}
 	}
+	if m.Send == nil {
+		return errors.New("mobiletext: no text gateway (check-config requires the text section)")
+	}
 	m.Send(methods.TextMessage{To: to, Lang: t.Lang, Code: code, TTL: m.Lifetime()})
 	return nil
 }
