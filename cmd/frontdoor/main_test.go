@@ -78,6 +78,8 @@ directory:
 		{"directory type not in this build", base + strings.Replace(ldapDir, "openldap", "novell", 1), 1, []string{"directory.type", "novell"}},
 		{"method not in this build", base + ldapDir + mail + "reset:\n  methods: [email, sms]\n", 1, []string{"reset.methods[1]", "not a method this build has"}},
 		{"email method without email", base + ldapDir + "reset:\n  methods: [email]\n", 1, []string{"email: is required"}},
+		{"mobile_text without a text gateway", base + ldapDir + mail + "reset:\n  methods: [email, mobile_text]\n", 1, []string{"text: is required"}},
+		{"mobile_text with kannel", base + ldapDir + mail + "reset:\n  methods: [email, mobile_text]\n  methods_required: 2\nphone: {default_region: US}\ntext: {provider: kannel, kannel: {url: \"http://127.0.0.1:13013/cgi-bin/sendsms\"}}\n", 0, []string{"valid"}},
 		{"unlock without reset", base + ldapDir + mail + "unlock:\n  enabled: all\n", 1, []string{"unlock:", "reset section"}},
 		{"reset groups without groups", base + ldapDir + mail + "reset:\n  enabled: groups\n", 1, []string{"reset.groups"}},
 		{"unlock groups without groups", base + ldapDir + mail + "reset: {}\nunlock:\n  enabled: groups\n", 1, []string{"unlock.groups"}},
