@@ -26,7 +26,12 @@ func TestAskBeforeSending(t *testing.T) {
 		p := env.Identify(b, "reset", "alice")
 		p = b.Submit(p, "reset/method", "method", "mobile_text")
 		env.Expect(p, 200, "reset.ask.mobile_text", "reset.ask.mobile")
-		env.ExpectNot(p, "reset.verify.code")
+		env.ExpectNot(p, "reset.verify.code", "reset.verify.resend")
+		for _, want := range []string{`<label for="f-answer">`, `id="f-answer" name="answer" type="tel"`, `id="f-answer-hint"`, `aria-describedby="f-answer-hint"`} {
+			if !strings.Contains(p.Body, want) {
+				t.Fatalf("the question's field lacks %s:\n%s", want, p.Body)
+			}
+		}
 		if len(env.Mail()) != 0 {
 			t.Fatal("a text went out before the number was typed")
 		}
