@@ -30,10 +30,13 @@ func (c *Config) applyBudgets() {
 
 func (c *Config) validateBudgets(p *Problems) {
 	b := c.Budgets
-	for key, v := range map[string]int{"texts_per_hour": b.TextsPerHour, "calls_per_hour": b.CallsPerHour,
-		"per_number_per_day": b.PerNumberPerDay, "per_account_per_hour": b.PerAccountPerHour, "per_country_per_hour": b.PerCountryPerHour} {
-		if v < 1 || v > 1_000_000 {
-			p.add("budgets."+key, "must be between 1 and 1000000")
+	for _, k := range []struct {
+		key string
+		v   int
+	}{{"texts_per_hour", b.TextsPerHour}, {"calls_per_hour", b.CallsPerHour}, {"per_number_per_day", b.PerNumberPerDay},
+		{"per_account_per_hour", b.PerAccountPerHour}, {"per_country_per_hour", b.PerCountryPerHour}} {
+		if k.v < 1 || k.v > 1_000_000 {
+			p.add("budgets."+k.key, "must be between 1 and 1000000")
 		}
 	}
 }
