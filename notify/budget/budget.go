@@ -55,9 +55,11 @@ type Budget struct {
 }
 
 // Spend counts one send of kind for account to the number to, or returns
-// ErrTripped, having counted nothing more, when a limit is reached. The
-// limits are checked from the narrowest to the global one, so that one
-// account or one number cannot use up the global budget.
+// ErrTripped when a limit is reached. The limits are checked from the
+// narrowest to the global one, so that one account or one number cannot
+// use up the global budget; a refused attempt stays counted in the limits
+// checked before the one it reached (an account that keeps trying stays
+// refused).
 func (b *Budget) Spend(ctx context.Context, kind Kind, account string, to phone.Number) error {
 	c := b.Config
 	global := c.TextsPerHour
