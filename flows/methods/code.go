@@ -45,8 +45,11 @@ func (s *CodeService) settings() (tries, perAccount int, ttl, window time.Durati
 	return
 }
 
-// TTL returns the lifetime of a code.
+// codeTTL returns the lifetime of a code.
 func (s *CodeService) codeTTL() time.Duration { _, _, ttl, _ := s.settings(); return ttl }
+
+// CodeTTL returns the lifetime of a code, for the message that carries it.
+func (s *CodeService) CodeTTL() time.Duration { return s.codeTTL() }
 
 // Issue stores a fresh code of digits digits for t and method, voiding the
 // previous one, and counts the send limits of the account and the

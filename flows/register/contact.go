@@ -1,0 +1,306 @@
+package register
+
+import (
+	"errors"
+	"net/http"
+	"net/mail"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/frontdoor-sspr/frontdoor/audit"
+	"github.com/frontdoor-sspr/frontdoor/flows"
+	"github.com/frontdoor-sspr/frontdoor/flows/methods"
+	"github.com/frontdoor-sspr/frontdoor/idp"
+	"github.com/frontdoor-sspr/frontdoor/store"
+)
+
+// What can be registered, as Change.What and Pending.What name it.
+const (
+	whatEmail  = "email"
+	whatMobile = "mobile"
+	whatOffice = "office"
+)
+
+// contact returns u's registered contact.
+func (f *Flow) contact(r *http.Request, u idp.User) (methods.Contact, error) {
+	return methods.ReadContact(r.Context(), f.Registrations, u.ID)
+}
+
+// addEmail sends a code to a new alternate email (added, or replacing the
+// one at index "replace").
+func (f *Flow) addEmail(w http.ResponseWriter, r *http.Request, u idp.User, fl store.Flow, s *State) error {
+	if !f.opt.Email {
+		return f.render(w, r, u, fl, s, http.StatusUnprocessableEntity, "register.error.not_offered")
+	}
+	addr := strings.TrimSpace(r.PostFormValue("email"))
+	parsed, err := mail.ParseAddress(addr)
+	if addr == "" || len(addr) > maxEmailLen || err != nil || parsed.Address != addr || parsed.Name != "" {
+		return f.render(w, r, u, fl, s, http.StatusUnprocessableEntity, "register.error.email")
+	}
+	c, err := f.contact(r, u)
+	if err != nil {
+		return err
+	}
+	replace := -1
+	if v := r.PostFormValue("replace"); v != "" {
+		i, err := strconv.Atoi(v)
+		if err != nil || i < 0 || i >= len(c.Emails) {
+			return f.render(w, r, u, fl, s, http.StatusUnprocessableEntity, "register.error.gone")
+		}
+		replace = i
+	}
+	same := func(a string) bool { return strings.EqualFold(a, addr) }
+	switch {
+	case slices.ContainsFunc(c.Emails, same) || slices.ContainsFunc(u.Emails, same):
+		return f.render(w, r, u, fl, s, http.StatusUnprocessableEntity, "register.error.email_known")
+	case replace < 0 && len(c.Emails) >= MaxEmails:
+		return f.render(w, r, u, fl, s, http.StatusUnprocessableEntity, "register.error.email_full")
+	}
+	return f.sendCode(w, r, u, fl, s, Pending{What: whatEmail, Replace: replace, Masked: methods.MaskEmail(addr)}, addr)
+}
+
+// addMobile texts a code to a new mobile number.
+func (f *Flow) addMobile(w http.ResponseWriter, r *http.Request, u idp.User, fl store.Flow, s *State) error {
+	if !f.opt.Mobile {
+		return f.render(w, r, u, fl, s, http.StatusUnprocessableEntity, "register.error.not_offered")
+	}
+	number, ok := f.phone(r, "mobile")
+	if !ok {
+		return f.render(w, r, u, fl, s, http.StatusUnprocessableEntity, "register.error.phone")
+	}
+	return f.sendCode(w, r, u, fl, s, Pending{What: whatMobile, Replace: -1, Masked: MaskPhone(number)}, number)
+}
+
+// phone reads and normalises the form's phone number in field.
+func (f *Flow) phone(r *http.Request, field string) (string, bool) {
+	raw := strings.TrimSpace(r.PostFormValue(field))
+	if raw == "" || utf8.RuneCountInString(raw) > maxPhoneLen {
+		return "", false
+	}
+	number, err := f.NormalizePhone(raw)
+	return number, err == nil && number != ""
+}
+
+// codeMethod is the method whose send limits and code format a pending
+// value's code uses.
+func codeMethod(what string) (string, int) {
+	if what == whatMobile {
+		return "mobile_text", textDigits
+	}
+	return "email", emailDigits
+}
+
+// sendCode issues a code for p, sends it to value, and moves the flow to
+// the code step.
+func (f *Flow) sendCode(w http.ResponseWriter, r *http.Request, u idp.User, fl store.Flow, s *State, p Pending, value string) error {
+	ctx := r.Context()
+	lang := f.Pages.Templates.Lang(r)
+	method, digits := codeMethod(p.What)
+	t := methods.Target{FlowID: fl.ID, Purpose: codePurpose, Lang: lang.String(), User: &u}
+	code, err := f.Codes.Issue(ctx, t, method, digits, value)
+	if errors.Is(err, methods.ErrTooMany) {
+		return f.render(w, r, u, fl, s, http.StatusTooManyRequests, "reset.error.too_many_codes")
+	}
+	if err != nil {
+		return err
+	}
+	if p.What == whatMobile {
+		body, err := f.Pages.Templates.Message(lang, "register.text.code", "Code", code)
+		if err != nil {
+			return err
+		}
+		if err := f.SendText(ctx, value, body); err != nil {
+			f.Audit.Record(r, store.Event{Type: audit.MethodFailed, Flow: fl.ID, User: u.ID, Outcome: "send_failed", Detail: map[string]string{"method": method, "purpose": codePurpose}})
+			return f.render(w, r, u, fl, s, http.StatusBadGateway, "register.error.text_failed")
+		}
+	} else {
+		f.SendEmailCode(r, value, code, f.Codes.CodeTTL())
+	}
+	p.Sealed = f.Sealer.Seal(flowAAD(fl.ID), []byte(value))
+	err = flows.Advance(ctx, f.Engine, fl.ID, []string{stepOverview, stepVerify}, func(st *State) (string, error) {
+		st.Pending, st.Flash = &p, ""
+		return stepVerify, nil
+	})
+	if err != nil {
+		return f.stepError(w, r, err)
+	}
+	f.Audit.Record(r, store.Event{Type: audit.MethodSent, Flow: fl.ID, User: u.ID, Outcome: "ok", Detail: map[string]string{"method": method, "purpose": codePurpose}})
+	http.Redirect(w, r, f.url(), http.StatusSeeOther)
+	return nil
+}
+
+// flowAAD binds a pending value to its flow.
+func flowAAD(flowID string) string { return "flow\x00" + flowID }
+
+// verify checks the code of the pending value and, when it matches, saves
+// the value.
+func (f *Flow) verify(w http.ResponseWriter, r *http.Request, u idp.User, fl store.Flow, s *State) error {
+	p := s.Pending
+	if fl.Step != stepVerify || p == nil {
+		http.Redirect(w, r, f.url(), http.StatusSeeOther)
+		return nil
+	}
+	method, digits := codeMethod(p.What)
+	t := methods.Target{FlowID: fl.ID, Purpose: codePurpose, User: &u}
+	switch err := f.Codes.Check(r.Context(), t, method, digits, r.PostFormValue("code")); {
+	case errors.Is(err, methods.ErrMismatch):
+		f.Audit.Record(r, store.Event{Type: audit.MethodFailed, Flow: fl.ID, User: u.ID, Outcome: "mismatch", Detail: map[string]string{"method": method, "purpose": codePurpose}})
+		return f.render(w, r, u, fl, s, http.StatusUnprocessableEntity, "reset.error.code")
+	case errors.Is(err, methods.ErrExhausted), errors.Is(err, methods.ErrExpired):
+		f.Audit.Record(r, store.Event{Type: audit.MethodFailed, Flow: fl.ID, User: u.ID, Outcome: "gone", Detail: map[string]string{"method": method, "purpose": codePurpose}})
+		return f.render(w, r, u, fl, s, http.StatusUnprocessableEntity, "reset.error.code_gone")
+	case err != nil:
+		return err
+	}
+	plain, _, err := f.Sealer.Open(flowAAD(fl.ID), p.Sealed)
+	if err != nil {
+		return err
+	}
+	value := string(plain)
+	action := "added"
+	before, err := f.update(r, u, func(c *methods.Contact) error {
+		switch {
+		case p.What == whatMobile:
+			if c.Mobile != "" {
+				action = "replaced"
+			}
+			c.Mobile = value
+		case p.Replace >= 0 && p.Replace < len(c.Emails):
+			action = "replaced"
+			c.Emails[p.Replace] = value
+		case p.Replace >= 0:
+			return errGone
+		default:
+			if len(c.Emails) >= MaxEmails {
+				return errGone
+			}
+			c.Emails = append(c.Emails, value)
+		}
+		c.ConfirmedAt = f.opt.Now().UTC().Truncate(1e9)
+		return nil
+	})
+	if errors.Is(err, errGone) {
+		return f.done(w, r, fl, []string{stepVerify}, "register.error.gone")
+	}
+	if err != nil {
+		return err
+	}
+	f.changed(r, u, fl, before, Change{What: p.What, Action: action, Masked: p.Masked})
+	return f.done(w, r, fl, []string{stepVerify}, "register.saved."+p.What)
+}
+
+var errGone = errors.New("register: the item changed meanwhile")
+
+// setOffice stores an office number; it is not verified.
+func (f *Flow) setOffice(w http.ResponseWriter, r *http.Request, u idp.User, fl store.Flow, s *State) error {
+	if !f.opt.Office {
+		return f.render(w, r, u, fl, s, http.StatusUnprocessableEntity, "register.error.not_offered")
+	}
+	number, ok := f.phone(r, "office")
+	if !ok {
+		return f.render(w, r, u, fl, s, http.StatusUnprocessableEntity, "register.error.phone")
+	}
+	action := "added"
+	before, err := f.update(r, u, func(c *methods.Contact) error {
+		if c.Office != "" {
+			action = "replaced"
+		}
+		c.Office = number
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	f.changed(r, u, fl, before, Change{What: whatOffice, Action: action, Masked: MaskPhone(number)})
+	return f.done(w, r, fl, []string{stepOverview, stepVerify}, "register.saved.office")
+}
+
+// remove deletes one item: "email:N", "mobile" or "office".
+func (f *Flow) remove(w http.ResponseWriter, r *http.Request, u idp.User, fl store.Flow, s *State) error {
+	item := r.PostFormValue("item")
+	var ch Change
+	before, err := f.update(r, u, func(c *methods.Contact) error {
+		ch = Change{Action: "removed"}
+		switch {
+		case item == whatMobile && c.Mobile != "":
+			ch.What, ch.Masked, c.Mobile = whatMobile, MaskPhone(c.Mobile), ""
+		case item == whatOffice && c.Office != "":
+			ch.What, ch.Masked, c.Office = whatOffice, MaskPhone(c.Office), ""
+		case strings.HasPrefix(item, "email:"):
+			i, err := strconv.Atoi(strings.TrimPrefix(item, "email:"))
+			if err != nil || i < 0 || i >= len(c.Emails) {
+				return errGone
+			}
+			ch.What, ch.Masked = whatEmail, methods.MaskEmail(c.Emails[i])
+			c.Emails = slices.Delete(c.Emails, i, i+1)
+		default:
+			return errGone
+		}
+		return nil
+	})
+	if errors.Is(err, errGone) {
+		return f.render(w, r, u, fl, s, http.StatusUnprocessableEntity, "register.error.gone")
+	}
+	if err != nil {
+		return err
+	}
+	f.changed(r, u, fl, before, ch)
+	return f.done(w, r, fl, []string{stepOverview, stepVerify}, "register.saved.removed")
+}
+
+// confirm records that the user has checked their security info and it is
+// right ("looks good"), for the re-confirmation policy.
+func (f *Flow) confirm(w http.ResponseWriter, r *http.Request, u idp.User, fl store.Flow, s *State) error {
+	if _, err := f.update(r, u, func(c *methods.Contact) error {
+		c.ConfirmedAt = f.opt.Now().UTC().Truncate(1e9)
+		return nil
+	}); err != nil {
+		return err
+	}
+	f.Audit.Record(r, store.Event{Type: audit.RegistrationChanged, Flow: fl.ID, User: u.ID, Outcome: "ok", Detail: map[string]string{"action": "confirmed"}})
+	return f.done(w, r, fl, []string{stepOverview, stepVerify}, "register.saved.confirmed")
+}
+
+// cancel drops the value being verified.
+func (f *Flow) cancel(w http.ResponseWriter, r *http.Request, u idp.User, fl store.Flow, s *State) error {
+	return f.done(w, r, fl, []string{stepOverview, stepVerify}, "")
+}
+
+// update applies fn to u's contact as one compare-and-swap and returns the
+// contact as it was before.
+func (f *Flow) update(r *http.Request, u idp.User, fn func(c *methods.Contact) error) (methods.Contact, error) {
+	var c, before methods.Contact
+	err := f.Registrations.Update(r.Context(), u.ID, methods.SectionContact, &c, func(bool) error {
+		before = c
+		before.Emails = slices.Clone(c.Emails)
+		return fn(&c)
+	})
+	return before, err
+}
+
+// changed records a change and mails it to the addresses the account had
+// before it.
+func (f *Flow) changed(r *http.Request, u idp.User, fl store.Flow, before methods.Contact, c Change) {
+	c.Time = f.opt.Now()
+	f.Audit.Record(r, store.Event{Type: audit.RegistrationChanged, Flow: fl.ID, User: u.ID, Outcome: "ok",
+		Detail: map[string]string{"what": c.What, "action": c.Action}})
+	var to []string
+	for _, a := range append(slices.Clone(u.Emails), before.Emails...) {
+		if a != "" && !slices.ContainsFunc(to, func(b string) bool { return strings.EqualFold(a, b) }) {
+			to = append(to, a)
+		}
+	}
+	if len(to) > 0 && f.Notify != nil {
+		f.Notify(r, u, to, c)
+	}
+}
+
+// MaskPhone shows the last two digits of a number: "+*********78".
+func MaskPhone(number string) string {
+	if len(number) <= 4 {
+		return "***"
+	}
+	return "+" + strings.Repeat("*", len(number)-3) + number[len(number)-2:]
+}
