@@ -61,7 +61,7 @@ type Env struct {
 	// Registered is the registration policy of the gates mounted after it
 	// is set; nil for none.
 	Registered func(ctx context.Context, u idp.User) (bool, error)
-	Mux     *http.ServeMux
+	Mux        *http.ServeMux
 	// Handler is Mux behind the request IDs and security headers.
 	Handler http.Handler
 
