@@ -29,7 +29,7 @@ import (
 // upstream: the CSRF cookie and, over https (path /), the flow cookies.
 func (s *Server) ownCookies() []string {
 	cs := []string{s.csrf.CookieName()}
-	for _, kind := range []string{store.KindReset, store.KindUnlock, store.KindHelpdesk} {
+	for _, kind := range []string{store.KindReset, store.KindUnlock, store.KindHelpdesk, store.KindRegister} {
 		cs = append(cs, s.engine.CookieName(kind))
 	}
 	return cs
@@ -45,7 +45,8 @@ func (s *Server) routes() {
 	var gates gate.Deps
 	if s.directory != nil && s.cfg.Reset != nil {
 		gates = gate.Deps{Engine: engine, CSRF: s.csrf, Pages: s.pages, Directory: s.directory,
-			Methods: s.methods(), Limits: s.store.Limits(), Audit: auditLog, ClientIP: s.clientIP, Secret: s.secret}
+			Methods: s.methods(), Limits: s.store.Limits(), Audit: auditLog, ClientIP: s.clientIP, Secret: s.secret,
+			Registered: s.registeredGate()}
 	}
 
 	if s.resetAvailable() {
@@ -103,9 +104,10 @@ func (s *Server) notice(page string) http.Handler {
 // order; check has refused any this build does not have.
 func (s *Server) methods() []methods.Method {
 	env := methods.Env{
-		Codes:     &methods.CodeService{Codes: s.store.Codes(), Limits: s.store.Limits(), Secret: s.secret, Now: time.Now},
-		SendEmail: s.sendCode,
-		Config:    s.cfg,
+		Codes:         &methods.CodeService{Codes: s.store.Codes(), Limits: s.store.Limits(), Secret: s.secret, Now: time.Now},
+		SendEmail:     s.sendCode,
+		Config:        s.cfg,
+		Registrations: s.methodRegistrations(),
 	}
 	var ms []methods.Method
 	for _, name := range s.cfg.Reset.Methods {
