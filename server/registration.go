@@ -2,9 +2,12 @@ package server
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"slices"
 	"time"
+
+	"github.com/nyaruka/phonenumbers"
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/config"
@@ -45,7 +48,23 @@ func (s *Server) buildRegistrations() error {
 		need = s.cfg.Reset.MethodsRequired
 	}
 	s.reg.policy = &registration.Policy{Config: *rc, Regs: s.reg.store, MethodsRequired: need}
+	s.reg.normalizePhone = internationalNumber
 	return nil
+}
+
+// errPhone is the answer of internationalNumber to what is not a number.
+var errPhone = errors.New("not a valid phone number in international format")
+
+// internationalNumber returns a number typed in international format
+// ("+44 7700 900123") as E.164, and refuses an invalid one. Without a
+// default region a national number cannot be read: the page asks for the
+// country code.
+func internationalNumber(raw string) (string, error) {
+	n, err := phonenumbers.Parse(raw, "")
+	if err != nil || !phonenumbers.IsValidNumber(n) {
+		return "", errPhone
+	}
+	return phonenumbers.Format(n, phonenumbers.E164), nil
 }
 
 // methodRegistrations is what methods.Env gets: nil (not a nil pointer in
@@ -132,4 +151,11 @@ func checkRegistration(cfg *config.Config) config.Problems {
 		return nil
 	}
 	return checkMethods(cfg, "registration.methods", cfg.Registration.Methods)
+}
+
+// userAddresses are all of u's mail addresses, the directory's and the
+// registered ones, for the confirmations that tell the owner something
+// happened to the account.
+func (s *Server) userAddresses(ctx context.Context, u idp.User) []string {
+	return methods.ContactEmails(ctx, s.methodRegistrations(), []string{config.SourceDirectory, config.SourceRegistered}, u)
 }

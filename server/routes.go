@@ -129,7 +129,7 @@ func (s *Server) sendCode(m methods.EmailMessage) {
 // the account.
 func (s *Server) confirmReset(r *http.Request, u idp.User) {
 	lang := s.templates.Lang(r)
-	for _, to := range u.Emails {
+	for _, to := range s.userAddresses(r.Context(), u) {
 		s.sendMail(to, "reset_done", lang, struct{ Login, Time string }{u.Login, time.Now().UTC().Format("2006-01-02 15:04 MST")})
 	}
 	s.alertAdmins(r, "reset", u)
