@@ -97,4 +97,8 @@ func TestRegisterThenResetEndToEnd(t *testing.T) {
 	if err := slapdBind(t, login, oldPassword); err == nil {
 		t.Fatal("the old password still binds")
 	}
+	// The confirmation reaches the registered address as well.
+	if _, err := mp.WaitFor(ctx, alt, 15*time.Second, func(m testenv.Mail) bool { return strings.Contains(m.Text, "was reset") }); err != nil {
+		t.Errorf("no reset confirmation at the registered address: %v", err)
+	}
 }
