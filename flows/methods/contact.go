@@ -80,3 +80,33 @@ func ContactEmails(ctx context.Context, regs Registrations, sources []string, u 
 	}
 	return out
 }
+
+// ContactPhone returns u's first number of kind ("mobile" or "office") from
+// sources, in their order: the directory's mobile or telephoneNumber
+// attribute, or the registered one; "" when there is none. The text and
+// call methods use it as the email method uses ContactEmails.
+func ContactPhone(ctx context.Context, regs Registrations, sources []string, u idp.User, kind string) string {
+	for _, src := range sources {
+		var n string
+		switch src {
+		case config.SourceDirectory:
+			n = u.Mobile
+			if kind == "office" {
+				n = u.Phone
+			}
+		case config.SourceRegistered:
+			c, err := ReadContact(ctx, regs, u.ID)
+			if err != nil {
+				slog.Default().ErrorContext(ctx, "reading a registration failed; using the directory's data", "user", u.ID, "err", err)
+			}
+			n = c.Mobile
+			if kind == "office" {
+				n = c.Office
+			}
+		}
+		if n != "" {
+			return n
+		}
+	}
+	return ""
+}

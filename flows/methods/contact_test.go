@@ -97,3 +97,26 @@ func TestEmailUsesRegisteredAddress(t *testing.T) {
 		t.Error("Hint() = true with use_for_reset [directory] for a user with a registered address only")
 	}
 }
+
+func TestContactPhone(t *testing.T) {
+	ctx := context.Background()
+	u := idp.User{ID: "id-alice", Mobile: "+15550100", Phone: "+15550199"}
+	regs := &memRegs{}
+	if err := regs.SetSection(ctx, u.ID, SectionContact, Contact{Mobile: "+447911123456"}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		sources    []string
+		kind, want string
+	}{
+		{[]string{"registered", "directory"}, "mobile", "+447911123456"},
+		{[]string{"directory", "registered"}, "mobile", "+15550100"},
+		{[]string{"registered"}, "office", ""},
+		{[]string{"registered", "directory"}, "office", "+15550199"},
+	}
+	for _, tt := range tests {
+		if got := ContactPhone(ctx, regs, tt.sources, u, tt.kind); got != tt.want {
+			t.Errorf("ContactPhone(%v, %s) = %q, want %q", tt.sources, tt.kind, got, tt.want)
+		}
+	}
+}

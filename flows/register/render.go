@@ -17,19 +17,18 @@ type Overview struct {
 	// Directory lists the account's own values, read-only.
 	Directory []Item
 	// Emails are the registered alternate emails.
-	Emails        []Item
-	Mobile        string
-	Office        string
-	CanEmail      bool
-	CanAddEmail   bool
-	CanMobile     bool
-	CanOffice     bool
-	ConfirmedAt   string
-	Flash, Error  string
-	AddEmail      templates.Form
-	AddMobile     templates.Form
-	SetOffice     templates.Form
-	OfficeNotSent bool
+	Emails       []Item
+	Mobile       string
+	Office       string
+	CanEmail     bool
+	CanAddEmail  bool
+	CanMobile    bool
+	CanOffice    bool
+	ConfirmedAt  string
+	Flash, Error string
+	AddEmail     templates.Form
+	AddMobile    templates.Form
+	SetOffice    templates.Form
 }
 
 // Item is one registered value, masked. Label is a message ID; Index
