@@ -1,6 +1,7 @@
 package register
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/mail"
@@ -43,22 +44,22 @@ func (f *Flow) addEmail(w http.ResponseWriter, r *http.Request, u idp.User, fl s
 	if err != nil {
 		return err
 	}
-	replace := -1
+	old := ""
 	if v := r.PostFormValue("replace"); v != "" {
 		i, err := strconv.Atoi(v)
 		if err != nil || i < 0 || i >= len(c.Emails) {
 			return f.render(w, r, u, fl, s, http.StatusUnprocessableEntity, "register.error.gone")
 		}
-		replace = i
+		old = c.Emails[i]
 	}
 	same := func(a string) bool { return strings.EqualFold(a, addr) }
 	switch {
 	case slices.ContainsFunc(c.Emails, same) || slices.ContainsFunc(u.Emails, same):
 		return f.render(w, r, u, fl, s, http.StatusUnprocessableEntity, "register.error.email_known")
-	case replace < 0 && len(c.Emails) >= MaxEmails:
+	case old == "" && len(c.Emails) >= MaxEmails:
 		return f.render(w, r, u, fl, s, http.StatusUnprocessableEntity, "register.error.email_full")
 	}
-	return f.sendCode(w, r, u, fl, s, Pending{What: whatEmail, Replace: replace, Masked: methods.MaskEmail(addr)}, addr)
+	return f.sendCode(w, r, u, fl, s, Pending{What: whatEmail, Masked: methods.MaskEmail(addr)}, pendingValue{New: addr, Old: old})
 }
 
 // addMobile texts a code to a new mobile number.
@@ -70,7 +71,7 @@ func (f *Flow) addMobile(w http.ResponseWriter, r *http.Request, u idp.User, fl 
 	if !ok {
 		return f.render(w, r, u, fl, s, http.StatusUnprocessableEntity, "register.error.phone")
 	}
-	return f.sendCode(w, r, u, fl, s, Pending{What: whatMobile, Replace: -1, Masked: MaskPhone(number)}, number)
+	return f.sendCode(w, r, u, fl, s, Pending{What: whatMobile, Masked: MaskPhone(number)}, pendingValue{New: number})
 }
 
 // phone reads and normalises the form's phone number in field.
@@ -92,9 +93,17 @@ func codeMethod(what string) (string, int) {
 	return "email", emailDigits
 }
 
-// sendCode issues a code for p, sends it to value, and moves the flow to
+// pendingValue is what Pending.Sealed holds: the new value and the
+// alternate email it replaces ("" when it adds one).
+type pendingValue struct {
+	New string `json:"new"`
+	Old string `json:"old,omitempty"`
+}
+
+// sendCode issues a code for p, sends it to v.New, and moves the flow to
 // the code step.
-func (f *Flow) sendCode(w http.ResponseWriter, r *http.Request, u idp.User, fl store.Flow, s *State, p Pending, value string) error {
+func (f *Flow) sendCode(w http.ResponseWriter, r *http.Request, u idp.User, fl store.Flow, s *State, p Pending, v pendingValue) error {
+	value := v.New
 	ctx := r.Context()
 	lang := f.Pages.Templates.Lang(r)
 	method, digits := codeMethod(p.What)
@@ -118,7 +127,11 @@ func (f *Flow) sendCode(w http.ResponseWriter, r *http.Request, u idp.User, fl s
 	} else {
 		f.SendEmailCode(r, value, code, f.Codes.CodeTTL())
 	}
-	p.Sealed = f.Sealer.Seal(flowAAD(fl.ID), []byte(value))
+	sealed, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	p.Sealed = f.Sealer.Seal(flowAAD(fl.ID), sealed)
 	err = flows.Advance(ctx, f.Engine, fl.ID, []string{stepOverview, stepVerify}, func(st *State) (string, error) {
 		st.Pending, st.Flash = &p, ""
 		return stepVerify, nil
@@ -158,25 +171,28 @@ func (f *Flow) verify(w http.ResponseWriter, r *http.Request, u idp.User, fl sto
 	if err != nil {
 		return err
 	}
-	value := string(plain)
+	var v pendingValue
+	if err := json.Unmarshal(plain, &v); err != nil {
+		return err
+	}
 	action := "added"
 	before, err := f.update(r, u, func(c *methods.Contact) error {
-		switch {
+		same := func(a string) bool { return strings.EqualFold(a, v.New) }
+		switch i := slices.IndexFunc(c.Emails, func(a string) bool { return strings.EqualFold(a, v.Old) }); {
 		case p.What == whatMobile:
 			if c.Mobile != "" {
 				action = "replaced"
 			}
-			c.Mobile = value
-		case p.Replace >= 0 && p.Replace < len(c.Emails):
+			c.Mobile = v.New
+		case slices.ContainsFunc(c.Emails, same):
+			return errGone // added meanwhile, in another tab
+		case v.Old != "" && i >= 0:
 			action = "replaced"
-			c.Emails[p.Replace] = value
-		case p.Replace >= 0:
-			return errGone
+			c.Emails[i] = v.New
+		case v.Old != "", len(c.Emails) >= MaxEmails:
+			return errGone // the address to replace went, or the list filled up
 		default:
-			if len(c.Emails) >= MaxEmails {
-				return errGone
-			}
-			c.Emails = append(c.Emails, value)
+			c.Emails = append(c.Emails, v.New)
 		}
 		c.ConfirmedAt = f.opt.Now().UTC().Truncate(1e9)
 		return nil

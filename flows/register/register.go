@@ -145,9 +145,8 @@ type State struct {
 // Pending is a value waiting for its code.
 type Pending struct {
 	What string `json:"what"` // "email" or "mobile"
-	// Replace is the index of the alternate email it replaces; -1 adds.
-	Replace int `json:"replace"`
-	// Sealed is the value, sealed to the flow.
+	// Sealed is the value and the alternate email it replaces (if any), as
+	// JSON sealed to the flow.
 	Sealed []byte `json:"sealed"`
 	Masked string `json:"masked"`
 }

@@ -264,3 +264,19 @@ func TestConfirm(t *testing.T) {
 		t.Error("the page has a script")
 	}
 }
+
+func TestReplaceOfAnAddressRemovedMeanwhile(t *testing.T) {
+	e, re, b, alice := setup(t)
+	p := addEmail(e, b, "alice@home.test")
+	b.Submit(p, "register/verify", "code", e.LastCode("alice@home.test"))
+	p = b.Submit(b.Get(flowtest.Prefix+"register"), "register/email", "email", "alice@new.test", "replace", "0")
+	// Another tab removes the address being replaced, and adds another.
+	other := methods.Contact{Emails: []string{"alice@other.test"}}
+	if err := re.Registrations.SetSection(context.Background(), alice.ID, methods.SectionContact, other); err != nil {
+		t.Fatal(err)
+	}
+	e.Expect(b.Submit(p, "register/verify", "code", e.LastCode("alice@new.test")), 200, "register.error.gone")
+	if c := contact(t, re, alice); !slices.Equal(c.Emails, other.Emails) {
+		t.Errorf("emails = %v; the replacement must not land on another address", c.Emails)
+	}
+}
