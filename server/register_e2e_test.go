@@ -102,3 +102,51 @@ func TestRegisterThenResetEndToEnd(t *testing.T) {
 		t.Errorf("no reset confirmation at the registered address: %v", err)
 	}
 }
+
+// TestRegistrationRequiredEndToEnd: with registration.required, a user who
+// never confirmed their security info is refused by the reset with the
+// reference's words, and gets through once they have confirmed it on the
+// Security info page (their directory mail counts, as use_for_reset says).
+func TestRegistrationRequiredEndToEnd(t *testing.T) {
+	login, _, _ := slapdUser(t)
+	key := make([]byte, 32)
+	rand.Read(key)
+	cfg := testConfig(t)
+	cfg.Reset.Disclosure = "descriptive"
+	cfg.Registration = &config.Registration{Required: true, ReconfirmDays: 180,
+		Keys: []config.RegistrationKey{{ID: "e2e", Key: base64.RawURLEncoding.EncodeToString(key)}}}
+	fd := startFrontdoor(t, cfg)
+	ctx := context.Background()
+	u, err := fd.srv.directory.Lookup(ctx, login)
+	if err != nil {
+		t.Fatal(err)
+	}
+	identify := func() string {
+		c := browser(t)
+		_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/reset", nil)
+		_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{
+			"csrf_token": {csrf(t, body)}, "login": {login}, "captcha": {fd.captchaAnswer(t, c, "reset")}})
+		return strings.ReplaceAll(body, "&#39;", "'")
+	}
+	if must, err := fd.srv.MustRegister(ctx, u); !must || err != nil {
+		t.Errorf("MustRegister() before registering = %v, %v; want true", must, err)
+	}
+	if body := identify(); !strings.Contains(body, "you have not registered your security info") {
+		t.Fatalf("an unregistered user was not refused:\n%s", body)
+	}
+
+	fd.srv.mountRegister(func(*http.Request) (idp.User, bool) { return u, true },
+		func(h http.Handler) http.Handler { return h })
+	c := browser(t)
+	_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/register", nil)
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/register/confirm", url.Values{"csrf_token": {csrf(t, body)}})
+	if !strings.Contains(body, "your security info is confirmed") {
+		t.Fatalf("after Looks good:\n%s", body)
+	}
+	if must, err := fd.srv.MustRegister(ctx, u); must || err != nil {
+		t.Errorf("MustRegister() after confirming = %v, %v; want false", must, err)
+	}
+	if body := identify(); !strings.Contains(body, `name="method" value="email"`) {
+		t.Fatalf("a registered user did not reach the methods:\n%s", body)
+	}
+}
