@@ -48,6 +48,8 @@ func (s *Server) buildRegistrations() error {
 		need = s.cfg.Reset.MethodsRequired
 	}
 	s.reg.policy = &registration.Policy{Config: *rc, Regs: s.reg.store, MethodsRequired: need}
+	// The phone package's parser (default region, allowed countries) takes
+	// over once wired; until then numbers must be international.
 	s.reg.normalizePhone = internationalNumber
 	return nil
 }
@@ -94,6 +96,20 @@ func (s *Server) MustRegister(ctx context.Context, u idp.User) (bool, error) {
 		return false, nil
 	}
 	return s.reg.policy.MustRegister(ctx, u)
+}
+
+// mustRegisterHook is MustRegister for the sign-in's "more information
+// required" page, which takes no error: a registration that cannot be read
+// is logged and does not stop the user on their way to the application.
+func (s *Server) mustRegisterHook() func(context.Context, idp.User) bool {
+	return func(ctx context.Context, u idp.User) bool {
+		must, err := s.MustRegister(ctx, u)
+		if err != nil {
+			s.log.Error("the registration policy could not read a registration", "user", u.ID, "err", err)
+			return false
+		}
+		return must
+	}
 }
 
 // mountRegister mounts the "Security info" page on the sign-in's session:
