@@ -146,6 +146,9 @@ func TestRegistrationRequiredEndToEnd(t *testing.T) {
 	if must, err := fd.srv.MustRegister(ctx, u); must || err != nil {
 		t.Errorf("MustRegister() after confirming = %v, %v; want false", must, err)
 	}
+	if fd.srv.mustRegisterHook()(ctx, u) {
+		t.Error("the sign-in's hook says the user must register after they confirmed")
+	}
 	if body := identify(); !strings.Contains(body, `name="method" value="email"`) {
 		t.Fatalf("a registered user did not reach the methods:\n%s", body)
 	}
