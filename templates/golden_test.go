@@ -87,7 +87,7 @@ var pageCases = []pageCase{
 // (the data of flows/register's Overview, as a map).
 var sampleRegister = map[string]any{
 	"Directory": []map[string]string{{"Label": "register.directory.email", "Masked": "al***@corp.test"}},
-	"Emails":    []map[string]string{{"Label": "register.email.label", "Masked": "al***@home.test", "Index": "0"}},
+	"Emails":    []map[string]string{{"Label": "register.email.label", "Masked": "al***@home.test", "Ref": "3f2a9c1d0b7e6a54"}},
 	"Mobile":    "+**********23", "Office": "", "CanEmail": true, "CanAddEmail": true, "CanMobile": true, "CanOffice": true,
 	"ConfirmedAt": "2026-11-29", "Flash": "register.saved.email", "Error": "",
 	"AddEmail": Form{Action: "register/email", Submit: "register.email.add", Fields: []Field{{Name: "email", Type: "email",

@@ -1,12 +1,13 @@
 package register
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"net/mail"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -45,9 +46,9 @@ func (f *Flow) addEmail(w http.ResponseWriter, r *http.Request, u idp.User, fl s
 		return err
 	}
 	old := ""
-	if v := r.PostFormValue("replace"); v != "" {
-		i, err := strconv.Atoi(v)
-		if err != nil || i < 0 || i >= len(c.Emails) {
+	if ref := r.PostFormValue("replace"); ref != "" {
+		i := findEmail(fl.ID, c.Emails, ref)
+		if i < 0 {
 			return f.render(w, r, u, fl, s, http.StatusUnprocessableEntity, "register.error.gone")
 		}
 		old = c.Emails[i]
@@ -233,7 +234,8 @@ func (f *Flow) setOffice(w http.ResponseWriter, r *http.Request, u idp.User, fl 
 	return f.done(w, r, fl, []string{stepOverview, stepVerify}, "register.saved.office")
 }
 
-// remove deletes one item: "email:N", "mobile" or "office".
+// remove deletes one item: "email:" and the address's reference (emailRef),
+// "mobile" or "office".
 func (f *Flow) remove(w http.ResponseWriter, r *http.Request, u idp.User, fl store.Flow, s *State) error {
 	item := r.PostFormValue("item")
 	var ch Change
@@ -245,8 +247,8 @@ func (f *Flow) remove(w http.ResponseWriter, r *http.Request, u idp.User, fl sto
 		case item == whatOffice && c.Office != "":
 			ch.What, ch.Masked, c.Office = whatOffice, MaskPhone(c.Office), ""
 		case strings.HasPrefix(item, "email:"):
-			i, err := strconv.Atoi(strings.TrimPrefix(item, "email:"))
-			if err != nil || i < 0 || i >= len(c.Emails) {
+			i := findEmail(fl.ID, c.Emails, strings.TrimPrefix(item, "email:"))
+			if i < 0 {
 				return errGone
 			}
 			ch.What, ch.Masked = whatEmail, methods.MaskEmail(c.Emails[i])
@@ -311,6 +313,19 @@ func (f *Flow) changed(r *http.Request, u idp.User, fl store.Flow, before method
 	if len(to) > 0 && f.Notify != nil {
 		f.Notify(r, u, to, c)
 	}
+}
+
+// emailRef names an alternate email in the page's forms without showing
+// it: a digest of the address within the flow. Unlike an index, it cannot
+// come to mean another address when the list changes meanwhile.
+func emailRef(flowID, addr string) string {
+	sum := sha256.Sum256([]byte("frontdoor email ref\x00" + flowID + "\x00" + strings.ToLower(addr)))
+	return hex.EncodeToString(sum[:8])
+}
+
+// findEmail returns the index of the address ref names, or -1.
+func findEmail(flowID string, emails []string, ref string) int {
+	return slices.IndexFunc(emails, func(a string) bool { return emailRef(flowID, a) == ref })
 }
 
 // MaskPhone shows the last two digits of a number: "+*********78".

@@ -140,6 +140,8 @@ type State struct {
 	Pending *Pending `json:"pending,omitempty"`
 	// Flash is a message to show once on the next page.
 	Flash string `json:"flash,omitempty"`
+	// Seq counts the posts taken, so that one post claims its step.
+	Seq int `json:"seq"`
 }
 
 // Pending is a value waiting for its code.
@@ -184,6 +186,22 @@ func (f *Flow) posted(fn func(w http.ResponseWriter, r *http.Request, u idp.User
 		}
 		if err := f.CSRF.Check(r, flows.Binding(fl)); err != nil {
 			return web.WithStatus(http.StatusForbidden, err)
+		}
+		// Claim the step: of two posts of the same form at once, one goes
+		// on and the other finds the flow moved on.
+		seen := s.Seq
+		err = flows.Advance(r.Context(), f.Engine, fl.ID, []string{stepOverview, stepVerify}, func(st *State) (string, error) {
+			if st.Seq != seen {
+				return "", flows.ErrWrongStep
+			}
+			st.Seq++
+			return fl.Step, nil
+		})
+		if err != nil {
+			return f.stepError(w, r, err)
+		}
+		if fl, err = f.Engine.Load(r, store.KindRegister, &s); err != nil {
+			return err
 		}
 		return fn(w, r, u, fl, &s)
 	}

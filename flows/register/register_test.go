@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
@@ -60,7 +62,8 @@ func TestAddAlternateEmail(t *testing.T) {
 	if len(code) != 8 {
 		t.Fatalf("code %q, want 8 digits", code)
 	}
-	e.Expect(b.Submit(p, "register/verify", "code", wrongCode(code)), 422, "reset.error.code")
+	p = b.Submit(p, "register/verify", "code", wrongCode(code))
+	e.Expect(p, 422, "reset.error.code")
 	if c := contact(t, re, alice); len(c.Emails) != 0 {
 		t.Fatalf("a wrong code saved the address: %+v", c)
 	}
@@ -105,7 +108,8 @@ func TestReplaceAndRemoveNotifyOldAddresses(t *testing.T) {
 	p := addEmail(e, b, "alice@home.test")
 	b.Submit(p, "register/verify", "code", e.LastCode("alice@home.test"))
 
-	p = b.Submit(b.Get(flowtest.Prefix+"register"), "register/email", "email", "alice@new.test", "replace", "0")
+	p = b.Get(flowtest.Prefix + "register")
+	p = b.Submit(p, "register/email", "email", "alice@new.test", "replace", refs(t, p)[0])
 	e.Expect(p, 200, "register.verify.title")
 	e.Expect(b.Submit(p, "register/verify", "code", e.LastCode("alice@new.test")), 200, "register.saved.email")
 	if c := contact(t, re, alice); !slices.Equal(c.Emails, []string{"alice@new.test"}) {
@@ -116,7 +120,9 @@ func TestReplaceAndRemoveNotifyOldAddresses(t *testing.T) {
 		t.Errorf("replace notice = %+v; want it sent to the directory and the replaced address", n)
 	}
 
-	p = b.Submit(b.Get(flowtest.Prefix+"register"), "register/remove", "item", "email:0")
+	p = b.Get(flowtest.Prefix + "register")
+	ref := refs(t, p)[0]
+	p = b.Submit(p, "register/remove", "item", "email:"+ref)
 	e.Expect(p, 200, "register.saved.removed", "register.none")
 	if c := contact(t, re, alice); len(c.Emails) != 0 {
 		t.Fatalf("after remove: %v", c.Emails)
@@ -126,7 +132,7 @@ func TestReplaceAndRemoveNotifyOldAddresses(t *testing.T) {
 		t.Errorf("remove notice = %+v; want it sent to the removed address too", n)
 	}
 	p = b.Get(flowtest.Prefix + "register")
-	e.Expect(b.Post(flowtest.Prefix+"register/remove", url.Values{"csrf_token": {p.CSRF(t)}, "item": {"email:0"}}), 422, "register.error.gone")
+	e.Expect(b.Post(flowtest.Prefix+"register/remove", url.Values{"csrf_token": {p.CSRF(t)}, "item": {"email:" + ref}}), 422, "register.error.gone")
 }
 
 func TestEmailRefused(t *testing.T) {
@@ -269,7 +275,8 @@ func TestReplaceOfAnAddressRemovedMeanwhile(t *testing.T) {
 	e, re, b, alice := setup(t)
 	p := addEmail(e, b, "alice@home.test")
 	b.Submit(p, "register/verify", "code", e.LastCode("alice@home.test"))
-	p = b.Submit(b.Get(flowtest.Prefix+"register"), "register/email", "email", "alice@new.test", "replace", "0")
+	p = b.Get(flowtest.Prefix + "register")
+	p = b.Submit(p, "register/email", "email", "alice@new.test", "replace", refs(t, p)[0])
 	// Another tab removes the address being replaced, and adds another.
 	other := methods.Contact{Emails: []string{"alice@other.test"}}
 	if err := re.Registrations.SetSection(context.Background(), alice.ID, methods.SectionContact, other); err != nil {
@@ -278,5 +285,39 @@ func TestReplaceOfAnAddressRemovedMeanwhile(t *testing.T) {
 	e.Expect(b.Submit(p, "register/verify", "code", e.LastCode("alice@new.test")), 200, "register.error.gone")
 	if c := contact(t, re, alice); !slices.Equal(c.Emails, other.Emails) {
 		t.Errorf("emails = %v; the replacement must not land on another address", c.Emails)
+	}
+}
+
+var refRE = regexp.MustCompile(`name="replace" value="([0-9a-f]{16})"`)
+
+// refs returns the references of the alternate emails listed on p.
+func refs(t *testing.T, p flowtest.Page) []string {
+	t.Helper()
+	var out []string
+	for _, m := range refRE.FindAllStringSubmatch(p.Body, -1) {
+		out = append(out, m[1])
+	}
+	if len(out) == 0 {
+		t.Fatalf("no alternate email listed:\n%s", p.Body)
+	}
+	return out
+}
+
+// TestParallelPostsTakeOneStep: the same form posted several times at once
+// (a double click) acts once: one change, one notice.
+func TestParallelPostsTakeOneStep(t *testing.T) {
+	e, re, b, _ := setup(t)
+	p := b.Get(flowtest.Prefix + "register")
+	form := url.Values{"csrf_token": {p.CSRF(t)}, "office": {"+33123456789"}}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() { b.Post(flowtest.Prefix+"register/office", form) })
+	}
+	wg.Wait()
+	if n := len(re.Notices()); n != 1 {
+		t.Errorf("%d notices for one change", n)
+	}
+	if evs := e.Events(audit.RegistrationChanged); len(evs) != 1 {
+		t.Errorf("%d audit events for one change", len(evs))
 	}
 }

@@ -2,7 +2,6 @@ package register
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/frontdoor-sspr/frontdoor/flows"
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
@@ -31,12 +30,12 @@ type Overview struct {
 	SetOffice    templates.Form
 }
 
-// Item is one registered value, masked. Label is a message ID; Index
-// names an alternate email in the forms.
+// Item is one registered value, masked. Label is a message ID; Ref names
+// an alternate email in the forms (emailRef).
 type Item struct {
 	Label  string
 	Masked string
-	Index  string
+	Ref    string
 }
 
 // Verify is the data of the "register_verify" page.
@@ -79,8 +78,8 @@ func (f *Flow) render(w http.ResponseWriter, r *http.Request, u idp.User, fl sto
 	if u.Phone != "" {
 		o.Directory = append(o.Directory, Item{Label: "register.directory.office", Masked: MaskPhone(u.Phone)})
 	}
-	for i, e := range c.Emails {
-		o.Emails = append(o.Emails, Item{Label: "register.email.label", Masked: methods.MaskEmail(e), Index: strconv.Itoa(i)})
+	for _, e := range c.Emails {
+		o.Emails = append(o.Emails, Item{Label: "register.email.label", Masked: methods.MaskEmail(e), Ref: emailRef(fl.ID, e)})
 	}
 	if c.Mobile != "" {
 		o.Mobile = MaskPhone(c.Mobile)
