@@ -125,10 +125,11 @@ func (s *Server) mountRegister(current func(*http.Request) (idp.User, bool), req
 		return slices.ContainsFunc(rc.Methods, func(m string) bool { return slices.Contains(names, m) })
 	}
 	register.New(register.Options{
-		Prefix: s.cfg.Server.Prefix,
-		Email:  offers("email") && s.mail != nil,
-		Mobile: offers("mobile_text", "mobile_call"),
-		Office: offers("office_call"),
+		Prefix:    s.cfg.Server.Prefix,
+		PublicURL: s.cfg.Server.PublicURL,
+		Email:     offers("email") && s.mail != nil,
+		Mobile:    offers("mobile_text", "mobile_call"),
+		Office:    offers("office_call"),
 	}, register.Deps{
 		Engine: s.engine, CSRF: s.csrf, Pages: s.pages,
 		Audit:         &audit.Log{Store: s.store.Audit(), ClientIP: s.clientIP},

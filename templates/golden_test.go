@@ -89,7 +89,7 @@ var sampleRegister = map[string]any{
 	"Directory": []map[string]string{{"Label": "register.directory.email", "Masked": "al***@corp.test"}},
 	"Emails":    []map[string]string{{"Label": "register.email.label", "Masked": "al***@home.test", "Ref": "3f2a9c1d0b7e6a54"}},
 	"Mobile":    "+**********23", "Office": "", "CanEmail": true, "CanAddEmail": true, "CanMobile": true, "CanOffice": true,
-	"ConfirmedAt": "2026-11-29", "Flash": "register.saved.email", "Error": "",
+	"ConfirmedAt": "2026-11-29", "Flash": "register.saved.email", "Error": "", "Continue": "https://sso.example.com/app?x=1&y=2",
 	"AddEmail": Form{Action: "register/email", Submit: "register.email.add", Fields: []Field{{Name: "email", Type: "email",
 		Label: "register.email.new", Hint: "register.email.hint", Autocomplete: "email", Required: true}}},
 	"AddMobile": Form{Action: "register/mobile", Submit: "register.mobile.save", Fields: []Field{{Name: "mobile", Type: "tel",

@@ -10,6 +10,7 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/flows"
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
 	"github.com/frontdoor-sspr/frontdoor/idp"
+	"github.com/frontdoor-sspr/frontdoor/returnto"
 	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/web"
 )
@@ -87,7 +88,8 @@ type Deps struct {
 
 // Options are the page's settings.
 type Options struct {
-	Prefix string
+	Prefix    string
+	PublicURL string
 	// Email, Mobile and Office say what may be registered (from
 	// registration.methods: email; mobile_text or mobile_call; office_call).
 	Email, Mobile, Office bool
@@ -142,6 +144,10 @@ type State struct {
 	Flash string `json:"flash,omitempty"`
 	// Seq counts the posts taken, so that one post claims its step.
 	Seq int `json:"seq"`
+	// ReturnTo is the page of the upstream's origin to go on to (the
+	// application, when the sign-in's "more information required" page sent
+	// the user here).
+	ReturnTo string `json:"return_to,omitempty"`
 }
 
 // Pending is a value waiting for its code.
@@ -214,10 +220,21 @@ func (f *Flow) show(w http.ResponseWriter, r *http.Request) error {
 	if !ok || u.ID == "" {
 		return errNotSignedIn
 	}
+	rt, hasRT := returnto.Validate(r.URL.Query().Get("return_to"), f.opt.Prefix)
 	var s State
 	fl, err := f.Engine.Load(r, store.KindRegister, &s)
+	if err == nil && s.UserID == u.ID && hasRT && s.ReturnTo != rt {
+		err = flows.Advance(r.Context(), f.Engine, fl.ID, []string{fl.Step}, func(st *State) (string, error) {
+			st.ReturnTo = rt
+			return fl.Step, nil
+		})
+		if err != nil {
+			return f.stepError(w, r, err)
+		}
+		fl, err = f.Engine.Load(r, store.KindRegister, &s)
+	}
 	if errors.Is(err, flows.ErrNoFlow) || (err == nil && s.UserID != u.ID) {
-		s = State{UserID: u.ID}
+		s = State{UserID: u.ID, ReturnTo: rt}
 		fl, err = f.Engine.Start(r.Context(), w, store.KindRegister, stepOverview, &s)
 		if err == nil {
 			f.Audit.Record(r, store.Event{Type: audit.FlowStarted, Flow: fl.ID, User: u.ID, Outcome: "ok", Detail: map[string]string{"kind": store.KindRegister}})

@@ -321,3 +321,24 @@ func TestParallelPostsTakeOneStep(t *testing.T) {
 		t.Errorf("%d audit events for one change", len(evs))
 	}
 }
+
+// TestContinueToTheApplication: sent here by the sign-in's "more
+// information required" page, the user finds the way on to the
+// application; a return-to off the origin is ignored.
+func TestContinueToTheApplication(t *testing.T) {
+	e, re, b, alice := setup(t)
+	p := b.Get(flowtest.Prefix + "register?return_to=" + url.QueryEscape("/app/home?tab=1"))
+	e.Expect(p, 200, "register.continue")
+	if !strings.Contains(p.Body, `href="`+flowtest.PublicURL+`/app/home?tab=1"`) {
+		t.Errorf("no link on to the application:\n%s", p.Body)
+	}
+	// The link stays after a change.
+	p = b.Submit(p, "register/confirm")
+	e.Expect(p, 200, "register.saved.confirmed", "register.continue")
+
+	for _, evil := range []string{"https://evil.test/", "//evil.test/", "/.frontdoor/register"} {
+		other := e.Browser()
+		re.Sessions.SignIn(other, alice)
+		e.ExpectNot(other.Get(flowtest.Prefix+"register?return_to="+url.QueryEscape(evil)), "register.continue")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/flows"
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
 	"github.com/frontdoor-sspr/frontdoor/idp"
+	"github.com/frontdoor-sspr/frontdoor/returnto"
 	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/templates"
 )
@@ -25,9 +26,11 @@ type Overview struct {
 	CanOffice    bool
 	ConfirmedAt  string
 	Flash, Error string
-	AddEmail     templates.Form
-	AddMobile    templates.Form
-	SetOffice    templates.Form
+	// Continue is the application to go on to; none when empty.
+	Continue  string
+	AddEmail  templates.Form
+	AddMobile templates.Form
+	SetOffice templates.Form
 }
 
 // Item is one registered value, masked. Label is a message ID; Ref names
@@ -86,6 +89,9 @@ func (f *Flow) render(w http.ResponseWriter, r *http.Request, u idp.User, fl sto
 	}
 	if c.Office != "" {
 		o.Office = MaskPhone(c.Office)
+	}
+	if s.ReturnTo != "" {
+		o.Continue = returnto.Absolute(f.opt.PublicURL, s.ReturnTo)
 	}
 	if !c.ConfirmedAt.IsZero() {
 		o.ConfirmedAt = c.ConfirmedAt.UTC().Format("2006-01-02")

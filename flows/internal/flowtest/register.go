@@ -109,7 +109,7 @@ func (e *Env) Register(opt register.Options) *RegisterEnv {
 		e.t.Fatal(err)
 	}
 	re := &RegisterEnv{Sessions: &Sessions{}, Registrations: &registration.Store{Regs: e.Store.Registrations(), Keys: keys}}
-	opt.Prefix = Prefix
+	opt.Prefix, opt.PublicURL = Prefix, PublicURL
 	if opt.Now == nil {
 		opt.Now = e.Clock.Now
 	}
