@@ -99,3 +99,20 @@ func TestNewKeyringRefuses(t *testing.T) {
 		}
 	}
 }
+
+// FuzzOpen: Open reads stored bytes, which a database administrator or an
+// attacker with write access may have changed; it must refuse them
+// cleanly, never panic, and never open what it did not seal.
+func FuzzOpen(f *testing.F) {
+	kr, _ := registration.NewKeyring(key("k1", 1), key("k0", 2))
+	f.Add(kr.Seal("user\x00alice", []byte(`{"contact":{}}`)))
+	f.Add([]byte("FDR1\x02k1"))
+	f.Add([]byte("FDR1\xffk1"))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		plain, _, err := kr.Open("user\x00alice", data)
+		if err == nil && string(plain) != `{"contact":{}}` {
+			t.Errorf("Open() accepted %q as %q", data, plain)
+		}
+	})
+}
