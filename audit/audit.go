@@ -21,6 +21,9 @@ const (
 	Unlocked        = "account.unlocked"
 	UnlockFailed    = "account.unlock_failed"
 	HelpdeskRequest = "helpdesk.request"
+	// RegistrationChanged: security info added, replaced, removed or
+	// confirmed on the "Security info" page.
+	RegistrationChanged = "registration.changed"
 )
 
 // Log writes audit events.

@@ -80,6 +80,9 @@ func (c *Config) ApplyDefaults() {
 			u.DailyCap = 3
 		}
 	}
+	if r := c.Registration; r != nil {
+		r.applyDefaults(c.Reset)
+	}
 	if e := c.Email; e != nil {
 		def(&e.SMTP.TLS, "starttls")
 		if e.SMTP.Connections == 0 {

@@ -18,6 +18,7 @@ type Config struct {
 	Phone          *Phone         `yaml:"phone"`
 	Text           *Text          `yaml:"text"`
 	Budgets        Budgets        `yaml:"budgets"`
+	Registration   *Registration  `yaml:"registration"`
 	Log            Log            `yaml:"log"`
 }
 

@@ -31,6 +31,9 @@ func (c *Config) Validate() Problems {
 	c.validatePhone(&p)
 	c.validateText(&p)
 	c.validateBudgets(&p)
+	if c.Registration != nil {
+		c.Registration.validate(&p)
+	}
 	oneOf(&p, "log.level", c.Log.Level, "debug", "info", "warn", "error")
 	oneOf(&p, "log.format", c.Log.Format, "json", "text")
 	return p

@@ -96,6 +96,7 @@ func check(cfg *config.Config, dir idp.Directory) config.Problems {
 			}
 		}
 	}
+	ps = append(ps, checkRegistration(cfg)...)
 	ps = append(ps, checkIntercepts(cfg.Upstream.Intercept)...)
 	return ps
 }

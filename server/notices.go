@@ -66,7 +66,7 @@ func (s *Server) sendHelpdesk(to []string, req helpdesk.Request) {
 // on the account, and alerts the helpdesk when the account is privileged.
 func (s *Server) confirmUnlock(r *http.Request, u idp.User) {
 	lang := s.templates.Lang(r)
-	for _, to := range u.Emails {
+	for _, to := range s.userAddresses(r.Context(), u) {
 		s.sendMail(to, "unlock_done", lang, struct{ Login, Time string }{u.Login, mailTime(time.Now())})
 	}
 	s.alertAdmins(r, "unlock", u)

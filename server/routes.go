@@ -29,7 +29,7 @@ import (
 // upstream: the CSRF cookie and, over https (path /), the flow cookies.
 func (s *Server) ownCookies() []string {
 	cs := []string{s.csrf.CookieName()}
-	for _, kind := range []string{store.KindReset, store.KindUnlock, store.KindHelpdesk} {
+	for _, kind := range []string{store.KindReset, store.KindUnlock, store.KindHelpdesk, store.KindRegister} {
 		cs = append(cs, s.engine.CookieName(kind))
 	}
 	return cs
@@ -45,7 +45,8 @@ func (s *Server) routes() {
 	var gates gate.Deps
 	if s.directory != nil && s.cfg.Reset != nil {
 		gates = gate.Deps{Engine: engine, CSRF: s.csrf, Pages: s.pages, Directory: s.directory,
-			Methods: s.methods(), Limits: s.store.Limits(), Audit: auditLog, ClientIP: s.clientIP, Secret: s.secret}
+			Methods: s.methods(), Limits: s.store.Limits(), Audit: auditLog, ClientIP: s.clientIP, Secret: s.secret,
+			Registered: s.registeredGate()}
 	}
 
 	if s.resetAvailable() {
@@ -103,10 +104,11 @@ func (s *Server) notice(page string) http.Handler {
 // order; check has refused any this build does not have.
 func (s *Server) methods() []methods.Method {
 	env := methods.Env{
-		Codes:     &methods.CodeService{Codes: s.store.Codes(), Limits: s.store.Limits(), Secret: s.secret, Now: time.Now},
-		SendEmail: s.sendCode,
-		Config:    s.cfg,
-		Budget:    s.phone.budget,
+		Codes:         &methods.CodeService{Codes: s.store.Codes(), Limits: s.store.Limits(), Secret: s.secret, Now: time.Now},
+		SendEmail:     s.sendCode,
+		Config:        s.cfg,
+		Budget:        s.phone.budget,
+		Registrations: s.methodRegistrations(),
 	}
 	if s.phone.sender != nil {
 		env.SendText = s.sendText
@@ -131,7 +133,7 @@ func (s *Server) sendCode(m methods.EmailMessage) {
 // the account.
 func (s *Server) confirmReset(r *http.Request, u idp.User) {
 	lang := s.templates.Lang(r)
-	for _, to := range u.Emails {
+	for _, to := range s.userAddresses(r.Context(), u) {
 		s.sendMail(to, "reset_done", lang, struct{ Login, Time string }{u.Login, time.Now().UTC().Format("2006-01-02 15:04 MST")})
 	}
 	s.alertAdmins(r, "reset", u)

@@ -44,6 +44,7 @@ type Server struct {
 	policy    *policy.Policy
 	mail      *notify.Queue
 	phone     *phoneParts
+	reg       registrationParts
 	closers   []func() error
 }
 
@@ -84,6 +85,9 @@ func (s *Server) build(ctx context.Context) error {
 	}
 	s.store = st
 	s.closers = append(s.closers, st.Close)
+	if err := s.buildRegistrations(); err != nil {
+		return err
+	}
 
 	if s.templates, err = templates.New(templates.Options{Dir: cfg.Server.TemplatesDir, Organization: cfg.Organization, Prefix: cfg.Server.Prefix}); err != nil {
 		return err

@@ -77,6 +77,25 @@ var pageCases = []pageCase{
 	{"error", "error", "Acme <Corp>", ErrorInfo{Status: 503, Title: "error.unavailable.title", Message: "error.unavailable.message", Back: "/"}},
 	{"form", "demo_form", "Acme", sampleForm},
 	{"reset_password", "reset_password", "Acme", samplePasswordPage},
+	{"register", "register", "Acme", sampleRegister},
+	{"register_verify", "register_verify", "Acme", map[string]any{"Masked": "al***@home.test", "Text": false, "Error": "",
+		"Form": Form{Action: "register/verify", Submit: "register.verify.submit", Fields: []Field{{Name: "code", Label: "reset.verify.code",
+			Hint: "register.verify.code_hint_email", Autocomplete: "one-time-code", Required: true, Autofocus: true}}}}},
+}
+
+// sampleRegister is the Security info page with something of each kind
+// (the data of flows/register's Overview, as a map).
+var sampleRegister = map[string]any{
+	"Directory": []map[string]string{{"Label": "register.directory.email", "Masked": "al***@corp.test"}},
+	"Emails":    []map[string]string{{"Label": "register.email.label", "Masked": "al***@home.test", "Ref": "3f2a9c1d0b7e6a54"}},
+	"Mobile":    "+**********23", "Office": "", "CanEmail": true, "CanAddEmail": true, "CanMobile": true, "CanOffice": true,
+	"ConfirmedAt": "2026-11-29", "Flash": "register.saved.email", "Error": "", "Continue": "https://sso.example.com/app?x=1&y=2",
+	"AddEmail": Form{Action: "register/email", Submit: "register.email.add", Fields: []Field{{Name: "email", Type: "email",
+		Label: "register.email.new", Hint: "register.email.hint", Autocomplete: "email", Required: true}}},
+	"AddMobile": Form{Action: "register/mobile", Submit: "register.mobile.save", Fields: []Field{{Name: "mobile", Type: "tel",
+		Label: "register.mobile.new", Hint: "register.phone.hint", Autocomplete: "tel", Required: true}}},
+	"SetOffice": Form{Action: "register/office", Submit: "register.office.save", Fields: []Field{{Name: "office", Type: "tel",
+		Label: "register.office.new", Hint: "register.office.hint", Autocomplete: "tel", Required: true}}},
 }
 
 func renderCase(t testing.TB, c pageCase, lang language.Tag) []byte {

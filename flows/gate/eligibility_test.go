@@ -57,6 +57,12 @@ func TestEligibility(t *testing.T) {
 			setup: func(env *flowtest.Env) { env.Dir.AddToGroup(admins, "id-alice") }},
 		{name: "not in the managed group", login: "alice", rc: config.Reset{ManagedElsewhere: config.ManagedElsewhere{Groups: []string{admins}}}},
 		{name: "no mail address", login: "alice", outcome: "no_method", setup: edit(func(u *idp.User) { u.Emails = nil })},
+		{name: "registration required, not registered", login: "alice", outcome: "not_registered", setup: func(env *flowtest.Env) {
+			env.Registered = func(_ context.Context, u idp.User) (bool, error) { return u.ID != "id-alice", nil }
+		}},
+		{name: "registration required, registered", login: "alice", setup: func(env *flowtest.Env) {
+			env.Registered = func(context.Context, idp.User) (bool, error) { return true, nil }
+		}},
 		{name: "blocked", login: "alice", outcome: "blocked", setup: func(env *flowtest.Env) {
 			if err := env.Store.Limits().Block(t.Context(), "reset-block:id:id-alice", env.Clock.Now().Add(time.Hour)); err != nil {
 				t.Fatal(err)

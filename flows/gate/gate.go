@@ -33,6 +33,9 @@ const (
 	OutcomeContactAdmin = "contact_admin"
 	OutcomeNoMethod     = "no_method"
 	OutcomeBlocked      = "blocked"
+	// OutcomeNotRegistered: registration is required and the account has
+	// not registered its security info.
+	OutcomeNotRegistered = "not_registered"
 )
 
 // Limits of the gates, as the reference sets them. The failure count and
@@ -79,6 +82,10 @@ type Deps struct {
 	ClientIP func(*http.Request) string
 	// Secret keys the digests that stand for unknown user IDs.
 	Secret []byte
+	// Registered, when set, is the registration policy
+	// (registration.Policy.Registered): an account it refuses stops with
+	// OutcomeNotRegistered.
+	Registered func(ctx context.Context, u idp.User) (bool, error)
 }
 
 // Policy says who may go through the gates and how.

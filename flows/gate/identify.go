@@ -208,6 +208,15 @@ func (g *Gate) eligibility(ctx context.Context, login string) (*idp.User, string
 	if managed {
 		return &u, key, OutcomeContactAdmin, nil
 	}
+	if g.Registered != nil {
+		ok, err := g.Registered(ctx, u)
+		if err != nil {
+			return nil, "", "", err
+		}
+		if !ok {
+			return &u, key, OutcomeNotRegistered, nil
+		}
+	}
 	usable := 0
 	for _, m := range g.Methods {
 		if _, ok := m.Hint(ctx, u); ok {

@@ -45,7 +45,7 @@ func (s *CodeService) settings() (tries, perAccount int, ttl, window time.Durati
 	return
 }
 
-// TTL returns the lifetime of a code.
+// codeTTL returns the lifetime of a code.
 func (s *CodeService) codeTTL() time.Duration { _, _, ttl, _ := s.settings(); return ttl }
 
 // Lifetime returns the lifetime of a code, for the message that carries it.

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 )
 
@@ -19,12 +20,19 @@ type EmailMessage struct {
 	User idp.User
 }
 
-// Email sends a numeric code to the account's mail address.
+// Email sends a numeric code to the account's mail address: the first of
+// its addresses from Sources (the directory's mail attribute, the
+// registered alternate emails), in the operator's order.
 type Email struct {
 	*CodeService
 	// Send queues the message; it must not block on the mail server.
 	Send   func(EmailMessage)
 	Digits int // default 8
+	// Registrations holds registered alternate emails; nil for none.
+	Registrations Registrations
+	// Sources are "directory" and "registered" in the order they are used;
+	// nil means the directory only.
+	Sources []string
 }
 
 var _ Method = (*Email)(nil)
@@ -36,11 +44,24 @@ func (*Email) Name() string { return "email" }
 func (*Email) Kind() Kind { return KindCode }
 
 // Hint implements Method.
-func (*Email) Hint(_ context.Context, u idp.User) (string, bool) {
-	if u.Email() == "" {
+func (m *Email) Hint(ctx context.Context, u idp.User) (string, bool) {
+	to := m.address(ctx, u)
+	if to == "" {
 		return "", false
 	}
-	return MaskEmail(u.Email()), true
+	return MaskEmail(to), true
+}
+
+// address is where u's code goes: the first address the sources give.
+func (m *Email) address(ctx context.Context, u idp.User) string {
+	sources := m.Sources
+	if sources == nil {
+		sources = []string{config.SourceDirectory}
+	}
+	if addrs := ContactEmails(ctx, m.Registrations, sources, u); len(addrs) > 0 {
+		return addrs[0]
+	}
+	return ""
 }
 
 func (m *Email) digits() int {
@@ -55,7 +76,7 @@ func (m *Email) digits() int {
 func (m *Email) Start(ctx context.Context, t Target) error {
 	to := ""
 	if t.User != nil {
-		to = t.User.Email()
+		to = m.address(ctx, *t.User)
 	}
 	code, err := m.Issue(ctx, t, m.Name(), m.digits(), to)
 	if err != nil || code == "" {

@@ -35,11 +35,3 @@ func IsNotSent(err error) (string, bool) {
 	}
 	return "", false
 }
-
-// Contact is the part of the "contact" registration section that the phone
-// methods read: numbers the user registered and verified (flows/register
-// owns the section).
-type Contact struct {
-	Mobile string `json:"mobile,omitempty"`
-	Office string `json:"office,omitempty"`
-}

@@ -61,14 +61,16 @@ var registry = map[string]Spec{
 	"email": {
 		Name:  "email",
 		Kind:  KindCode,
-		Needs: "a mail address on the account (the directory's mail attribute)",
+		Needs: "a mail address on the account (the directory's mail attribute, or a registered alternate email, as registration.use_for_reset says)",
 		Check: func(cfg *config.Config) config.Problems {
 			if cfg.Email == nil {
 				return config.Problems{{Path: "email", Message: "is required when a flow offers the email method"}}
 			}
 			return nil
 		},
-		New: func(e Env) Method { return &Email{CodeService: e.Codes, Send: e.SendEmail} },
+		New: func(e Env) Method {
+			return &Email{CodeService: e.Codes, Send: e.SendEmail, Registrations: e.Registrations, Sources: Sources(e.Config)}
+		},
 	},
 }
 

@@ -58,7 +58,10 @@ type Env struct {
 	Policy  *policy.Policy
 	// Captcha turns the CAPTCHA on in the flows mounted after it is set.
 	Captcha bool
-	Mux     *http.ServeMux
+	// Registered is the registration policy of the gates mounted after it
+	// is set; nil for none.
+	Registered func(ctx context.Context, u idp.User) (bool, error)
+	Mux        *http.ServeMux
 	// Handler is Mux behind the request IDs and security headers.
 	Handler http.Handler
 
@@ -155,7 +158,7 @@ func ClientIP(r *http.Request) string {
 // GateDeps are the gates' parts, as the server builds them.
 func (e *Env) GateDeps() gate.Deps {
 	return gate.Deps{Engine: e.Engine, CSRF: e.csrf, Pages: e.pages, Directory: e.Directory,
-		Methods: e.Methods, Limits: e.Store.Limits(), Audit: e.audit, ClientIP: ClientIP}
+		Methods: e.Methods, Limits: e.Store.Limits(), Audit: e.audit, ClientIP: ClientIP, Registered: e.Registered}
 }
 
 // ResetConfig fills in what config.ApplyDefaults would for rc.

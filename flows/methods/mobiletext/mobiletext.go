@@ -49,6 +49,7 @@ func New(e methods.Env) methods.Method {
 	m := &Method{CodeService: e.Codes, Send: e.SendText, Budget: e.Budget, Registrations: e.Registrations, Digits: 6}
 	if c := e.Config; c != nil {
 		m.Parser = phone.NewParser(c.Phone)
+		m.Sources = methods.Sources(c)
 		if c.Text != nil {
 			m.Digits = c.Text.CodeDigits
 		}
@@ -64,7 +65,11 @@ type Method struct {
 	Budget        *budget.Budget
 	Parser        phone.Parser
 	Registrations methods.Registrations
-	Digits        int
+	// Sources is the order of the directory's and the registered numbers
+	// (registration.use_for_reset); nil means the directory's, then the
+	// registered one.
+	Sources []string
+	Digits  int
 }
 
 var (
@@ -93,20 +98,20 @@ func (m *Method) Hint(ctx context.Context, u idp.User) (string, bool) {
 	return phone.Mask(n), true
 }
 
-// number is the account's mobile number, valid and in an allowed country.
+// number is the account's mobile number, valid and in an allowed country:
+// the first such of the directory's and the registered one, in the
+// operator's order.
 func (m *Method) number(ctx context.Context, u idp.User) (phone.Number, bool) {
-	if n, err := m.Parser.Parse(u.Mobile); err == nil {
-		return n, true
+	sources := m.Sources
+	if sources == nil {
+		sources = []string{config.SourceDirectory, config.SourceRegistered}
 	}
-	if m.Registrations == nil || u.ID == "" {
-		return phone.Number{}, false
+	for _, src := range sources {
+		if n, err := m.Parser.Parse(methods.ContactPhone(ctx, m.Registrations, []string{src}, u, "mobile")); err == nil {
+			return n, true
+		}
 	}
-	var c methods.Contact
-	if ok, err := m.Registrations.Section(ctx, u.ID, "contact", &c); err != nil || !ok {
-		return phone.Number{}, false
-	}
-	n, err := m.Parser.Parse(c.Mobile)
-	return n, err == nil
+	return phone.Number{}, false
 }
 
 // Start implements methods.Method. A code is stored for every target, so
