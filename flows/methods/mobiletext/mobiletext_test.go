@@ -60,8 +60,8 @@ func setup(t *testing.T, b config.Budgets) *fixture {
 	t.Cleanup(func() { st.Close() })
 	f := &fixture{box: &outbox{}, st: st}
 	cfg := &config.Config{Phone: &config.Phone{DefaultRegion: "US", AllowedCountries: []string{"US", "CA"}},
-		Text: &config.Text{CodeDigits: 6}, Budgets: b}
-	cfg.Budgets = b
+		Text: &config.Text{CodeDigits: 6}, Budgets: b,
+		Registration: &config.Registration{UseForReset: []string{config.SourceDirectory, config.SourceRegistered}}}
 	bud := &budget.Budget{Limits: st.Limits(), Config: b, Secret: []byte("k"),
 		OnTrip: func(_ context.Context, tr budget.Trip) { f.trips = append(f.trips, tr) }}
 	f.m = New(methods.Env{Config: cfg, SendText: f.box.send, Budget: bud,
