@@ -77,6 +77,9 @@ func (c *Config) ApplyDefaults() {
 			u.DailyCap = 3
 		}
 	}
+	if c.Call != nil {
+		c.Call.defaults()
+	}
 	if e := c.Email; e != nil {
 		def(&e.SMTP.TLS, "starttls")
 		if e.SMTP.Connections == 0 {

@@ -15,6 +15,7 @@ type Config struct {
 	Helpdesk       *Helpdesk      `yaml:"helpdesk"`
 	Captcha        Captcha        `yaml:"captcha"`
 	Email          *Email         `yaml:"email"`
+	Call           *Call          `yaml:"call"`
 	Log            Log            `yaml:"log"`
 }
 
