@@ -46,6 +46,7 @@ func (s *Server) routes() {
 	if s.directory != nil && s.cfg.Reset != nil {
 		gates = gate.Deps{Engine: engine, CSRF: s.csrf, Pages: s.pages, Directory: s.directory,
 			Methods: s.methods(), Limits: s.store.Limits(), Audit: auditLog, ClientIP: s.clientIP, Secret: s.secret}
+		s.mountCallbacks(gates.Methods)
 	}
 
 	if s.resetAvailable() {
@@ -106,6 +107,7 @@ func (s *Server) methods() []methods.Method {
 		Codes:     &methods.CodeService{Codes: s.store.Codes(), Limits: s.store.Limits(), Secret: s.secret, Now: time.Now},
 		SendEmail: s.sendCode,
 		Config:    s.cfg,
+		Audit:     s.store.Audit(),
 	}
 	var ms []methods.Method
 	for _, name := range s.cfg.Reset.Methods {

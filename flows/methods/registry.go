@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/frontdoor-sspr/frontdoor/config"
+	"github.com/frontdoor-sspr/frontdoor/store"
 )
 
 // Env is what methods are built from: the shared code service and the
@@ -19,6 +20,9 @@ type Env struct {
 	// Config is the whole configuration, for methods with a section of
 	// their own.
 	Config *config.Config
+	// Audit records events of what happens after the request that started
+	// it (a call's outcome); nil in tests that do not look.
+	Audit store.Audit
 }
 
 // Registrations reads and writes users' registered security info, already

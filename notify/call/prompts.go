@@ -37,3 +37,22 @@ func Prompt(lang string) ([]byte, error) {
 	}
 	return a.Data, nil
 }
+
+// PromptText returns the words of the prompt of lang as the embedded
+// audio speaks them (English for languages without a prompt), for
+// gateways that speak the text themselves.
+func PromptText(lang string) string {
+	base, _, _ := strings.Cut(strings.ToLower(lang), "-")
+	raw, _ := prompts.ReadFile("prompts/texts.txt")
+	var en string
+	for _, line := range strings.Split(string(raw), "\n") {
+		l, text, _ := strings.Cut(line, "\t")
+		if l == base {
+			return text
+		}
+		if l == "en" {
+			en = text
+		}
+	}
+	return en
+}
