@@ -1,0 +1,82 @@
+package server
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-ldap/ldap/v3"
+
+	"github.com/frontdoor-sspr/frontdoor/config"
+	"github.com/frontdoor-sspr/frontdoor/testenv"
+)
+
+// TestResetByCallEndToEnd resets a password with mobile_call, the phone
+// being SIPp: # reaches the new-password page; 1, a hang-up or silence
+// are refused.
+func TestResetByCallEndToEnd(t *testing.T) {
+	cases := []struct {
+		scenario string
+		pass     bool
+	}{
+		{"answer_pound.xml", true},
+		{"answer_one.xml", false},
+		{"answer_hangup.xml", false},
+		{"answer_silent.xml", false},
+	}
+	for _, c := range cases {
+		t.Run(c.scenario, func(t *testing.T) {
+			phone := testenv.SIPp(t, c.scenario, map[string]string{"rtp_port": strconv.Itoa(testenv.FreeUDPPort(t))})
+			cfg := testConfig(t)
+			cfg.Reset.Methods = []string{"mobile_call"}
+			cfg.Call = &config.Call{Provider: "sip", SIP: &config.CallSIP{Trunk: "sip:" + phone.Addr,
+				From: "sip:frontdoor@127.0.0.1", Bind: "127.0.0.1", Timeout: config.Duration(5 * time.Second)}}
+			fd := startFrontdoor(t, cfg)
+			login, _, _ := slapdUser(t)
+			slapdSetMobile(t, login, "+14155550101")
+
+			c1 := browser(t)
+			_, _, body := page(t, c1, "GET", fd.URL+"/.frontdoor/reset", nil)
+			_, _, body = page(t, c1, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{
+				"csrf_token": {csrf(t, body)}, "login": {login}, "captcha": {fd.captchaAnswer(t, c1, "reset")}})
+			if !strings.Contains(body, `value="mobile_call"`) || !strings.Contains(body, "Call my mobile phone") {
+				t.Fatalf("method page without the call:\n%s", body)
+			}
+			_, _, body = page(t, c1, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"mobile_call"}})
+			if !strings.Contains(body, "I pressed #") || !strings.Contains(body, "Answer the call") {
+				t.Fatalf("no call page:\n%s", body)
+			}
+			if err := phone.Wait(60 * time.Second); err != nil {
+				t.Fatal(err)
+			}
+			// The outcome is stored just after the call ends.
+			status := 0
+			for deadline := time.Now().Add(15 * time.Second); ; {
+				status, _, body = page(t, c1, "POST", fd.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {csrf(t, body)}})
+				if !strings.Contains(body, "We have not heard back from the call yet") || time.Now().After(deadline) {
+					break
+				}
+				time.Sleep(200 * time.Millisecond)
+			}
+			switch {
+			case c.pass && !strings.Contains(body, `name="confirm"`):
+				t.Fatalf("# pressed, but no new-password page (%d):\n%s", status, body)
+			case !c.pass && (strings.Contains(body, `name="confirm"`) || !strings.Contains(body, "The call was not confirmed")):
+				t.Fatalf("%s: not refused (%d):\n%s", c.scenario, status, body)
+			}
+		})
+	}
+}
+
+// slapdSetMobile gives a throwaway user a mobile number.
+func slapdSetMobile(t *testing.T, login, number string) {
+	t.Helper()
+	base := testenv.Require(t, "slapd", "SLAPD_BASE_DN")[0]
+	mod := ldap.NewModifyRequest("uid="+login+",ou=people,"+base, nil)
+	mod.Replace("mobile", []string{number})
+	if err := slapdRoot(t).Modify(mod); err != nil {
+		t.Fatal(err)
+	}
+}
