@@ -1,0 +1,28 @@
+package call
+
+import (
+	"testing"
+
+	"github.com/frontdoor-sspr/frontdoor/config"
+	"github.com/frontdoor-sspr/frontdoor/flows/methods"
+)
+
+func TestRegistered(t *testing.T) {
+	for _, name := range []string{"mobile_call", "office_call"} {
+		s, ok := methods.Lookup(name)
+		if !ok || s.Kind != methods.KindKeypress {
+			t.Fatalf("%s: %+v, %v", name, s, ok)
+		}
+		if ps := s.Check(&config.Config{}); len(ps) != 1 || ps[0].Path != "call" {
+			t.Errorf("%s without a call section: %v", name, ps)
+		}
+		tw := &config.Config{Call: &config.Call{Provider: "twilio"}, Server: config.Server{PublicURL: "http://sso.example.com"}}
+		if ps := s.Check(tw); len(ps) != 1 || ps[0].Path != "server.public_url" {
+			t.Errorf("%s with Twilio on http: %v", name, ps)
+		}
+		tw.Server.PublicURL = "https://sso.example.com"
+		if ps := s.Check(tw); len(ps) != 0 {
+			t.Errorf("%s with Twilio on https: %v", name, ps)
+		}
+	}
+}
