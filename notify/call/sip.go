@@ -66,8 +66,13 @@ func NewSIP(c config.CallSIP, log *slog.Logger) (*SIP, error) {
 	if bind == "" {
 		bind = "0.0.0.0"
 	}
+	// The SIP stack logs URIs, hence numbers: it gets a logger that masks
+	// them and keeps only warnings and errors.
+	quiet := newRedactedLogger(log.With("component", "sip"))
+	sip.SetDefaultLogger(quiet)
+	media.SetDefaultLogger(quiet)
 	s.dg = diago.NewDiago(ua,
-		diago.WithLogger(log.With("component", "sip")),
+		diago.WithLogger(quiet),
 		diago.WithTransport(diago.Transport{Transport: transport, BindHost: bind}),
 		diago.WithMediaConfig(diago.MediaConfig{Codecs: []media.Codec{
 			media.CodecAudioUlaw, media.CodecAudioAlaw, media.CodecTelephoneEvent8000}}),

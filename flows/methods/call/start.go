@@ -99,7 +99,7 @@ func (m *Method) finish(ctx context.Context, t methods.Target, number string, ou
 	if callErr != nil {
 		label = "error"
 		if m.Log != nil {
-			m.Log.Error("verification call failed", "method", m.name, "number", Mask(number), "err", callErr)
+			m.Log.Error("verification call failed", "method", m.name, "number", Mask(number), "err", notifycall.Redact(callErr.Error()))
 		}
 	} else if outcome == notifycall.Confirmed {
 		state = stateConfirmed
