@@ -80,3 +80,22 @@ func slapdSetMobile(t *testing.T, login, number string) {
 		t.Fatal(err)
 	}
 }
+
+// TestTwilioCallbackMounted: with Twilio as the call gateway, its callback
+// is served under the prefix and refuses what Twilio did not sign.
+func TestTwilioCallbackMounted(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Reset.Methods = []string{"email", "office_call"}
+	cfg.Call = &config.Call{Provider: "twilio", Twilio: &config.CallTwilio{AccountSID: "AC" + strings.Repeat("0", 32),
+		AuthToken: "token", From: "+14155550100", BaseURL: "http://127.0.0.1:1"}}
+	fd := startFrontdoor(t, cfg)
+	c := browser(t)
+	form := url.Values{"AccountSid": {"AC" + strings.Repeat("0", 32)}, "Digits": {"#"}}
+	status, _, _ := page(t, c, "POST", fd.URL+"/.frontdoor/call/office_call?t=forged", form)
+	if status != 403 {
+		t.Errorf("unsigned callback: status %d, want 403", status)
+	}
+	if status, _, _ := page(t, c, "POST", fd.URL+"/.frontdoor/call/mobile_call", form); status != 404 {
+		t.Errorf("callback of a method not configured: status %d, want 404", status)
+	}
+}

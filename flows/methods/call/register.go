@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/frontdoor-sspr/frontdoor/config"
@@ -27,7 +29,7 @@ func check(cfg *config.Config) config.Problems {
 	if cfg.Call == nil {
 		return config.Problems{{Path: "call", Message: "is required when a flow offers mobile_call or office_call"}}
 	}
-	if cfg.Call.Provider == "twilio" && !strings.HasPrefix(cfg.Server.PublicURL, "https://") {
+	if cfg.Call.Provider == "twilio" && !httpsOrLoopback(cfg.Server.PublicURL) {
 		return config.Problems{{Path: "server.public_url", Message: "must be https:// for Twilio's call callbacks"}}
 	}
 	return nil
@@ -74,4 +76,18 @@ type broken struct{ err error }
 
 func (b broken) Call(context.Context, string, string) (notifycall.Outcome, error) {
 	return "", errors.Join(errors.New("call: gateway not available"), b.err)
+}
+
+// httpsOrLoopback accepts an https URL, and http on a loopback address,
+// which Twilio cannot reach but a developer's test can.
+func httpsOrLoopback(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	if u.Scheme == "https" {
+		return true
+	}
+	ip := net.ParseIP(u.Hostname())
+	return u.Scheme == "http" && (u.Hostname() == "localhost" || (ip != nil && ip.IsLoopback()))
 }

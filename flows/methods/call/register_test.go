@@ -20,9 +20,11 @@ func TestRegistered(t *testing.T) {
 		if ps := s.Check(tw); len(ps) != 1 || ps[0].Path != "server.public_url" {
 			t.Errorf("%s with Twilio on http: %v", name, ps)
 		}
-		tw.Server.PublicURL = "https://sso.example.com"
-		if ps := s.Check(tw); len(ps) != 0 {
-			t.Errorf("%s with Twilio on https: %v", name, ps)
+		for _, ok := range []string{"https://sso.example.com", "http://127.0.0.1:8080", "http://localhost"} {
+			tw.Server.PublicURL = ok
+			if ps := s.Check(tw); len(ps) != 0 {
+				t.Errorf("%s with Twilio on %s: %v", name, ok, ps)
+			}
 		}
 	}
 }
