@@ -254,3 +254,18 @@ func TestHint(t *testing.T) {
 		t.Errorf("Hint with Normalize = %q", h)
 	}
 }
+
+// TestClose: closing ends the calls in progress without an outcome.
+func TestClose(t *testing.T) {
+	ctx := context.Background()
+	m, _, _, tg := setup(t)
+	if err := m.Start(ctx, tg); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Verify(ctx, tg, nil); !errors.Is(err, methods.ErrPending) {
+		t.Errorf("Verify after Close: %v, want the call still pending", err)
+	}
+}

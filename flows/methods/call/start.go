@@ -3,6 +3,7 @@ package call
 import (
 	"context"
 	"errors"
+	"io"
 	"time"
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
@@ -132,3 +133,20 @@ func (m *Method) finish(ctx context.Context, t methods.Target, number string, ou
 
 // Wait waits for the calls in progress to end, for tests and shutdown.
 func (m *Method) Wait() { m.wg.Wait() }
+
+// Close ends the calls in progress on this replica without recording
+// their outcome, waits for them, and closes the gateway (the SIP
+// listener). The pages then see the calls as unanswered once their
+// records expire.
+func (m *Method) Close() error {
+	m.mu.Lock()
+	for _, rc := range m.running {
+		rc.cancel()
+	}
+	m.mu.Unlock()
+	m.wg.Wait()
+	if c, ok := m.Caller.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}
