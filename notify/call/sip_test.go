@@ -37,6 +37,7 @@ func TestSIPOutcomes(t *testing.T) {
 		{"answer_hangup.xml", HungUp},
 		{"answer_silent.xml", Silent},
 		{"reject.xml", Rejected},
+		{"ring_noanswer.xml", NoAnswer},
 	}
 	for _, c := range cases {
 		t.Run(c.scenario, func(t *testing.T) {
