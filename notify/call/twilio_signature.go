@@ -11,7 +11,8 @@ import (
 // TwilioSignature computes the X-Twilio-Signature of a callback: the
 // base64 HMAC-SHA1, keyed with the account's auth token, of the full URL
 // Twilio requested followed by each POST parameter's name and value, the
-// names sorted.
+// names sorted (a repeated name's distinct values sorted too, as Twilio's
+// own libraries do).
 func TwilioSignature(authToken, fullURL string, form url.Values) string {
 	keys := make([]string, 0, len(form))
 	for k := range form {
@@ -23,7 +24,10 @@ func TwilioSignature(authToken, fullURL string, form url.Values) string {
 	for _, k := range keys {
 		vs := append([]string(nil), form[k]...)
 		sort.Strings(vs)
-		for _, v := range vs {
+		for i, v := range vs {
+			if i > 0 && v == vs[i-1] {
+				continue // a repeated value counts once
+			}
 			m.Write([]byte(k))
 			m.Write([]byte(v))
 		}

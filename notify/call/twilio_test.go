@@ -8,14 +8,16 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/frontdoor-sspr/frontdoor/notify/call/internal/twiliofake"
 )
 
 // newTwilioTo builds the Twilio driver against the contract fake, with its
 // callback handler on a server of its own.
-func newTwilioTo(t *testing.T, f *twilioFake) *Twilio {
+func newTwilioTo(t *testing.T, f *twiliofake.Server) *Twilio {
 	t.Helper()
 	res := &MemoryResults{}
-	tw := &Twilio{AccountSID: f.sid, AuthToken: f.token, From: "+15005550006", BaseURL: f.srv.URL,
+	tw := &Twilio{AccountSID: f.SID, AuthToken: f.Token, From: "+15005550006", BaseURL: f.URL,
 		Timeout: 5 * time.Second, Secret: []byte("0123456789abcdef0123456789abcdef"), Results: res, Once: res,
 		Prompt: func(lang string) string { return "press the pound key (" + lang + ")" }, Poll: 10 * time.Millisecond}
 	cb := httptest.NewServer(tw.Handler())
@@ -39,9 +41,9 @@ func TestTwilioOutcomes(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.behave, func(t *testing.T) {
-			f := newTwilioFake(t)
+			f := twiliofake.New(t)
 			tw := newTwilioTo(t, f)
-			f.behave["+14155550101"] = c.behave
+			f.Behave("+14155550101", c.behave)
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			got, err := tw.Call(ctx, "+14155550101", "fr-CA")
@@ -51,12 +53,12 @@ func TestTwilioOutcomes(t *testing.T) {
 			if got != c.want {
 				t.Errorf("outcome %q, want %q", got, c.want)
 			}
-			for _, cb := range f.callbacks() {
+			for _, cb := range f.Callbacks() {
 				if cb.Status != http.StatusOK {
 					t.Errorf("callback %s answered %d", cb.Form.Get("CallStatus"), cb.Status)
 				}
 			}
-			twiml := f.lastForm.Get("Twiml")
+			twiml := f.LastCall().Get("Twiml")
 			if !strings.Contains(twiml, `language="fr-FR"`) || !strings.Contains(twiml, "(fr)") {
 				t.Errorf("the prompt is not in French: %s", twiml)
 			}
@@ -67,18 +69,18 @@ func TestTwilioOutcomes(t *testing.T) {
 // TestTwilioCallbackRefusals: a callback with a changed parameter, a
 // changed token, a wrong signature or sent a second time changes nothing.
 func TestTwilioCallbackRefusals(t *testing.T) {
-	f := newTwilioFake(t)
+	f := twiliofake.New(t)
 	tw := newTwilioTo(t, f)
-	f.behave["+14155550101"] = "1"
+	f.Behave("+14155550101", "1")
 	if got, err := tw.Call(context.Background(), "+14155550101", "en"); err != nil || got != WrongKey {
 		t.Fatalf("Call: %q, %v", got, err)
 	}
-	sent := f.callbacks()
+	sent := f.Callbacks()
 	if len(sent) != 2 {
 		t.Fatalf("%d callbacks, want the action and the status", len(sent))
 	}
 	action := sent[0]
-	tampered := with(action.Form, "Digits", "#")
+	tampered := twiliofake.With(action.Form, "Digits", "#")
 	u, _ := url.Parse(action.URL)
 	q := u.Query()
 	tok := q.Get("t")
@@ -95,18 +97,28 @@ func TestTwilioCallbackRefusals(t *testing.T) {
 		{"replayed", action.URL, action.Form, action.Signature},
 		{"digits changed", action.URL, tampered, action.Signature},
 		{"digits changed and signed with another key", action.URL, tampered, TwilioSignature("not-the-token", action.URL, tampered)},
-		{"token changed, signed", u.String(), tampered, TwilioSignature(f.token, u.String(), tampered)},
+		{"token changed, signed", u.String(), tampered, TwilioSignature(f.Token, u.String(), tampered)},
 		{"no signature", action.URL, tampered, ""},
-		{"other account", action.URL, with(tampered, "AccountSid", "AC"+strings.Repeat("1", 32)), TwilioSignature(f.token, action.URL, with(tampered, "AccountSid", "AC"+strings.Repeat("1", 32)))},
+		{"other account", action.URL, twiliofake.With(tampered, "AccountSid", "AC"+strings.Repeat("1", 32)), TwilioSignature(f.Token, action.URL, twiliofake.With(tampered, "AccountSid", "AC"+strings.Repeat("1", 32)))},
 	}
 	for _, c := range cases {
-		if code := post(c.url, c.form, c.sig); code != http.StatusForbidden {
+		if code := twiliofake.Post(c.url, c.form, c.sig); code != http.StatusForbidden {
 			t.Errorf("%s: status %d, want 403", c.name, code)
 		}
 	}
 	ref, _, _ := tw.token(tok)
 	if o, _, _ := tw.Results.Get(context.Background(), ref); o != WrongKey {
 		t.Errorf("after the refused callbacks the outcome is %q, want wrong_key", o)
+	}
+}
+
+// TestTwilioSignatureAgreesWithTheFake: our signer and the fake's, written
+// apart, agree, with repeated parameters too.
+func TestTwilioSignatureAgreesWithTheFake(t *testing.T) {
+	form := url.Values{"Digits": {"#"}, "A": {"2", "1", "2"}, "CallStatus": {"completed"}}
+	u := "https://sso.example.com/.frontdoor/call/mobile_call?t=x.gather.1.sig"
+	if a, b := TwilioSignature("tok", u, form), twiliofake.Sign("tok", u, form); a != b {
+		t.Errorf("signatures differ: %s, fake %s", a, b)
 	}
 }
 
@@ -122,7 +134,7 @@ func TestTwilioSignatureExample(t *testing.T) {
 }
 
 func TestTwilioRefusedCall(t *testing.T) {
-	f := newTwilioFake(t)
+	f := twiliofake.New(t)
 	tw := newTwilioTo(t, f)
 	tw.AuthToken = "wrong"
 	if _, err := tw.Call(context.Background(), "+14155550101", "en"); err == nil || !strings.Contains(err.Error(), "20003") {
