@@ -10,6 +10,7 @@ import (
 	"github.com/go-ldap/ldap/v3"
 
 	"github.com/frontdoor-sspr/frontdoor/config"
+	"github.com/frontdoor-sspr/frontdoor/internal/twiliofake"
 	"github.com/frontdoor-sspr/frontdoor/testenv"
 )
 
@@ -35,7 +36,7 @@ func TestResetByCallEndToEnd(t *testing.T) {
 				From: "sip:frontdoor@127.0.0.1", Bind: "127.0.0.1", Timeout: config.Duration(5 * time.Second)}}
 			fd := startFrontdoor(t, cfg)
 			login, _, _ := slapdUser(t)
-			slapdSetMobile(t, login, "+14155550101")
+			slapdSet(t, login, "mobile", "+14155550101")
 
 			c1 := browser(t)
 			_, _, body := page(t, c1, "GET", fd.URL+"/.frontdoor/reset", nil)
@@ -70,12 +71,12 @@ func TestResetByCallEndToEnd(t *testing.T) {
 	}
 }
 
-// slapdSetMobile gives a throwaway user a mobile number.
-func slapdSetMobile(t *testing.T, login, number string) {
+// slapdSet sets an attribute of a throwaway user (a phone number).
+func slapdSet(t *testing.T, login, attr, value string) {
 	t.Helper()
 	base := testenv.Require(t, "slapd", "SLAPD_BASE_DN")[0]
 	mod := ldap.NewModifyRequest("uid="+login+",ou=people,"+base, nil)
-	mod.Replace("mobile", []string{number})
+	mod.Replace(attr, []string{value})
 	if err := slapdRoot(t).Modify(mod); err != nil {
 		t.Fatal(err)
 	}
@@ -97,5 +98,55 @@ func TestTwilioCallbackMounted(t *testing.T) {
 	}
 	if status, _, _ := page(t, c, "POST", fd.URL+"/.frontdoor/call/mobile_call", form); status != 404 {
 		t.Errorf("callback of a method not configured: status %d, want 404", status)
+	}
+}
+
+// TestResetByTwilioCall resets a password by office_call through the
+// Twilio contract fake, whose signed callbacks reach frontdoor's public
+// URL: # reaches the new-password page, 1 is refused.
+func TestResetByTwilioCall(t *testing.T) {
+	for _, c := range []struct {
+		key  string
+		pass bool
+	}{{"#", true}, {"1", false}} {
+		t.Run(c.key, func(t *testing.T) {
+			tw := twiliofake.New(t)
+			cfg := testConfig(t)
+			cfg.Reset.Methods = []string{"office_call"}
+			cfg.Call = &config.Call{Provider: "twilio", Twilio: &config.CallTwilio{AccountSID: tw.SID, AuthToken: tw.Token,
+				From: "+14155550100", BaseURL: tw.URL, Timeout: config.Duration(5 * time.Second)}}
+			fd := startFrontdoor(t, cfg)
+			login, _, _ := slapdUser(t)
+			slapdSet(t, login, "telephoneNumber", "+14155550102")
+			tw.Behave("+14155550102", c.key)
+
+			b := browser(t)
+			_, _, body := page(t, b, "GET", fd.URL+"/.frontdoor/reset", nil)
+			_, _, body = page(t, b, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{
+				"csrf_token": {csrf(t, body)}, "login": {login}, "captcha": {fd.captchaAnswer(t, b, "reset")}})
+			_, _, body = page(t, b, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"office_call"}})
+			if !strings.Contains(body, "I pressed #") {
+				t.Fatalf("no call page:\n%s", body)
+			}
+			for deadline := time.Now().Add(15 * time.Second); ; {
+				_, _, body = page(t, b, "POST", fd.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {csrf(t, body)}})
+				if !strings.Contains(body, "We have not heard back from the call yet") || time.Now().After(deadline) {
+					break
+				}
+				time.Sleep(200 * time.Millisecond)
+			}
+			if got := strings.Contains(body, `name="confirm"`); got != c.pass {
+				t.Fatalf("key %s: new-password page %v, want %v\n%s", c.key, got, c.pass, body)
+			}
+			for _, cb := range tw.Callbacks() {
+				if cb.Status != 200 {
+					t.Errorf("frontdoor answered a genuine callback with %d", cb.Status)
+				}
+				// Sent again, it is refused.
+				if code := twiliofake.Post(cb.URL, cb.Form, cb.Signature); code != 403 {
+					t.Errorf("replayed callback: %d, want 403", code)
+				}
+			}
+		})
 	}
 }

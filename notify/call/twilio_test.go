@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/frontdoor-sspr/frontdoor/notify/call/internal/twiliofake"
+	"github.com/frontdoor-sspr/frontdoor/internal/twiliofake"
 )
 
 // newTwilioTo builds the Twilio driver against the contract fake, with its
