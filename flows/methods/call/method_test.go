@@ -229,6 +229,9 @@ func TestNewCallReplacesOld(t *testing.T) {
 	if err := m.Start(ctx, tg); err != nil {
 		t.Fatal(err)
 	}
+	for len(p.dialled()) == 0 { // the first call is ringing
+		time.Sleep(time.Millisecond)
+	}
 	p.mu.Lock()
 	p.script = []notifycall.Outcome{notifycall.Silent}
 	p.mu.Unlock()

@@ -54,7 +54,8 @@ func (m *Method) Start(ctx context.Context, t methods.Target) error {
 	// A new call for this flow and gate ends the one before, on this
 	// replica, before it can record its outcome.
 	key := t.FlowID + "\x00" + t.Purpose
-	callCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*timeout)
+	// Ringing, the prompt and the wait for the key, and a gateway's late report.
+	callCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*timeout+time.Minute)
 	rc := &running{cancel: cancel}
 	m.mu.Lock()
 	if prev := m.running[key]; prev != nil {
