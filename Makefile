@@ -4,7 +4,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 BIN      := bin/frontdoor
 
-.PHONY: build test unit vet demo bench bench-proxy loadreset fuzz up down clean
+.PHONY: build test unit vet demo bench bench-proxy loadreset fuzz up down clean prompts
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/frontdoor
@@ -66,3 +66,8 @@ down:
 
 clean:
 	rm -rf bin
+
+# prompts synthesises the phone-call prompts from the catalogues (needs
+# espeak-ng); the results are committed, so a build needs no synthesiser.
+prompts:
+	go generate ./notify/call

@@ -15,6 +15,7 @@ const (
 	MethodSent      = "method.sent"
 	MethodPassed    = "method.passed"
 	MethodFailed    = "method.failed"
+	CallOutcome     = "method.call_outcome"
 	Blocked         = "flow.blocked"
 	PasswordReset   = "password.reset"
 	PasswordFailed  = "password.reset_failed"

@@ -83,6 +83,9 @@ func (c *Config) ApplyDefaults() {
 	if r := c.Registration; r != nil {
 		r.applyDefaults(c.Reset)
 	}
+	if c.Call != nil {
+		c.Call.defaults()
+	}
 	if e := c.Email; e != nil {
 		def(&e.SMTP.TLS, "starttls")
 		if e.SMTP.Connections == 0 {

@@ -19,6 +19,7 @@ type Config struct {
 	Text           *Text          `yaml:"text"`
 	Budgets        Budgets        `yaml:"budgets"`
 	Registration   *Registration  `yaml:"registration"`
+	Call           *Call          `yaml:"call"`
 	Log            Log            `yaml:"log"`
 }
 

@@ -34,6 +34,9 @@ func (c *Config) Validate() Problems {
 	if c.Registration != nil {
 		c.Registration.validate(&p)
 	}
+	if c.Call != nil {
+		c.Call.validate(&p)
+	}
 	oneOf(&p, "log.level", c.Log.Level, "debug", "info", "warn", "error")
 	oneOf(&p, "log.format", c.Log.Format, "json", "text")
 	return p

@@ -47,6 +47,7 @@ func (s *Server) routes() {
 		gates = gate.Deps{Engine: engine, CSRF: s.csrf, Pages: s.pages, Directory: s.directory,
 			Methods: s.methods(), Limits: s.store.Limits(), Audit: auditLog, ClientIP: s.clientIP, Secret: s.secret,
 			Registered: s.registeredGate()}
+		s.mountCallbacks(gates.Methods)
 	}
 
 	if s.resetAvailable() {
@@ -109,6 +110,7 @@ func (s *Server) methods() []methods.Method {
 		Config:        s.cfg,
 		Budget:        s.phone.budget,
 		Registrations: s.methodRegistrations(),
+		Audit:         s.store.Audit(),
 	}
 	if s.phone.sender != nil {
 		env.SendText = s.sendText

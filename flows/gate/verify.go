@@ -181,6 +181,11 @@ func (g *Gate) verify(w http.ResponseWriter, r *http.Request) error {
 		return g.methodGone(w, r, fl)
 	}
 	err = m.Verify(ctx, g.target(r, fl, &s, m), r.PostForm)
+	if errors.Is(err, methods.ErrPending) {
+		// A call not answered yet: the same page again, nothing counted.
+		g.RenderStep(w, r, fl, &s, StepVerify, http.StatusOK, "reset.verify.call.pending")
+		return nil
+	}
 	if err != nil {
 		if !errors.Is(err, methods.ErrMismatch) && !errors.Is(err, methods.ErrExhausted) && !errors.Is(err, methods.ErrExpired) {
 			return err
@@ -234,7 +239,10 @@ func (g *Gate) failedGate(w http.ResponseWriter, r *http.Request, fl store.Flow,
 		return nil
 	}
 	msg := "reset.error.code"
-	if !errors.Is(verr, methods.ErrMismatch) {
+	switch m := g.method(s.Method); {
+	case m != nil && m.Kind() == methods.KindKeypress:
+		msg = "reset.verify.call.refused"
+	case !errors.Is(verr, methods.ErrMismatch):
 		msg = "reset.error.code_gone"
 	}
 	g.RenderStep(w, r, fl, s, StepVerify, http.StatusUnprocessableEntity, msg)

@@ -23,6 +23,9 @@ var (
 	ErrExpired = errors.New("methods: code expired")
 	// ErrTooMany means a send limit was reached; nothing was sent.
 	ErrTooMany = errors.New("methods: too many messages")
+	// ErrPending means the challenge has no answer yet (a call still
+	// ringing or waiting for its key): show the page again, count nothing.
+	ErrPending = errors.New("methods: no answer yet")
 )
 
 // Target is whom a challenge is for, within which flow and gate.

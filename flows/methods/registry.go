@@ -6,6 +6,7 @@ import (
 
 	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/notify/budget"
+	"github.com/frontdoor-sspr/frontdoor/store"
 )
 
 // Env is what methods are built from: the shared code service and the
@@ -25,6 +26,9 @@ type Env struct {
 	SendText func(TextMessage)
 	// Budget is the toll-fraud budget every text and call spends from.
 	Budget *budget.Budget
+	// Audit records events of what happens after the request that started
+	// it (a call's outcome); nil in tests that do not look.
+	Audit store.Audit
 }
 
 // Registrations reads and writes users' registered security info, already
