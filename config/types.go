@@ -16,6 +16,8 @@ type Config struct {
 	Captcha        Captcha        `yaml:"captcha"`
 	Email          *Email         `yaml:"email"`
 	Log            Log            `yaml:"log"`
+	// SecurityQuestions configures the security_questions method (questions.go).
+	SecurityQuestions SecurityQuestions `yaml:"security_questions"`
 }
 
 // Server is frontdoor's own listener.

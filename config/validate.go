@@ -28,6 +28,7 @@ func (c *Config) Validate() Problems {
 	if c.Email != nil {
 		c.Email.validate(&p)
 	}
+	c.SecurityQuestions.validate(&p)
 	oneOf(&p, "log.level", c.Log.Level, "debug", "info", "warn", "error")
 	oneOf(&p, "log.format", c.Log.Format, "json", "text")
 	return p

@@ -56,6 +56,9 @@ type VerifyPage struct {
 	Hint string
 	// Resend is the page that sends a new challenge, such as "reset/resend".
 	Resend string
+	// Challenge is what a methods.Presenter shows on the page (the
+	// questions to answer); nil for other methods.
+	Challenge any
 }
 
 // EndPage is the data of the pages that end a flow (KIND_stopped, ...).
@@ -108,6 +111,14 @@ func (g *Gate) RenderStep(w http.ResponseWriter, r *http.Request, fl store.Flow,
 				Autocomplete: "one-time-code", Required: true, Autofocus: true}}}}
 		if m := g.method(s.Method); m != nil {
 			d.Kind = m.Kind()
+			if p, ok := m.(methods.Presenter); ok {
+				c, err := p.Challenge(r.Context(), g.target(r, fl, s, m))
+				if err != nil {
+					g.Pages.Error(w, r, http.StatusServiceUnavailable, err)
+					return
+				}
+				d.Challenge = c
+			}
 			if g.opt.Policy.Disclosure == config.DisclosureDescriptive && s.User != nil {
 				d.Hint, _ = m.Hint(r.Context(), *s.User)
 			}

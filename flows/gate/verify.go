@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/config"
@@ -27,7 +28,7 @@ func (g *Gate) method(name string) methods.Method {
 // account may not go on or cannot use the method.
 func (g *Gate) target(r *http.Request, fl store.Flow, s *State, m methods.Method) methods.Target {
 	t := methods.Target{FlowID: fl.ID, Purpose: "gate" + strconv.Itoa(len(s.Passed)+1),
-		Lang: g.Pages.Templates.Lang(r).String()}
+		Lang: g.Pages.Templates.Lang(r).String(), Key: s.Key}
 	if s.User != nil && s.Outcome == "" {
 		if _, ok := m.Hint(r.Context(), *s.User); ok {
 			t.User = s.User
@@ -191,6 +192,9 @@ func (g *Gate) failedGate(w http.ResponseWriter, r *http.Request, fl store.Flow,
 	msg := "reset.error.code"
 	if !errors.Is(verr, methods.ErrMismatch) {
 		msg = "reset.error.code_gone"
+	}
+	if m := g.method(s.Method); m != nil && m.Kind() == methods.KindQuestions {
+		msg = strings.Replace(msg, ".code", ".answers", 1)
 	}
 	g.RenderStep(w, r, fl, s, StepVerify, http.StatusUnprocessableEntity, msg)
 	return nil

@@ -33,6 +33,11 @@ type Target struct {
 	// User is the account, or nil when the user ID matched nobody (or nobody
 	// who may use the method): the method then sends nothing.
 	User *idp.User
+	// Key names the account, or a keyed digest of the user ID that matched
+	// nobody, the same in every flow: methods that show something before any
+	// answer (security questions) derive what an unknown ID sees from it, so
+	// that it stays the same for that ID.
+	Key string
 }
 
 // Kind is how a method's challenge is answered; the verify page is chosen
