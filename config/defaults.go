@@ -72,6 +72,9 @@ func (c *Config) ApplyDefaults() {
 		}
 	}
 	c.SecurityQuestions.ApplyDefaults()
+	if c.AppNotification != nil {
+		c.AppNotification.ApplyDefaults()
+	}
 	if u := c.Unlock; u != nil {
 		def(&u.Enabled, EnabledAll)
 		if u.DailyCap == 0 {

@@ -22,6 +22,7 @@ var secretKeys = map[string]bool{
 	"client_secret": true,
 	"auth_token":    true,
 	"api_key":       true,
+	"token":         true,
 }
 
 // envRef matches ${NAME} and ${NAME:-default}.

@@ -29,6 +29,9 @@ func (c *Config) Validate() Problems {
 		c.Email.validate(&p)
 	}
 	c.SecurityQuestions.validate(&p)
+	if c.AppNotification != nil {
+		c.AppNotification.validate(&p)
+	}
 	oneOf(&p, "log.level", c.Log.Level, "debug", "info", "warn", "error")
 	oneOf(&p, "log.format", c.Log.Format, "json", "text")
 	return p

@@ -46,6 +46,11 @@ func (s *Server) routes() {
 	if s.directory != nil && s.cfg.Reset != nil {
 		gates = gate.Deps{Engine: engine, CSRF: s.csrf, Pages: s.pages, Directory: s.directory,
 			Methods: s.methods(), Limits: s.store.Limits(), Audit: auditLog, ClientIP: s.clientIP, Secret: s.secret}
+		for _, m := range gates.Methods {
+			if mt, ok := m.(methods.Mounter); ok {
+				mt.Mount(s.own, prefix)
+			}
+		}
 	}
 
 	if s.resetAvailable() {
@@ -106,6 +111,13 @@ func (s *Server) methods() []methods.Method {
 		Codes:     &methods.CodeService{Codes: s.store.Codes(), Limits: s.store.Limits(), Secret: s.secret, Now: time.Now},
 		SendEmail: s.sendCode,
 		Config:    s.cfg,
+		Message: func(lang, id string, args ...any) string {
+			msg, err := s.templates.Message(language.Make(lang), id, args...)
+			if err != nil {
+				return id
+			}
+			return msg
+		},
 	}
 	var ms []methods.Method
 	for _, name := range s.cfg.Reset.Methods {

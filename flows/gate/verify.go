@@ -137,6 +137,10 @@ func (g *Gate) verify(w http.ResponseWriter, r *http.Request) error {
 		return g.methodGone(w, r, fl)
 	}
 	err = m.Verify(ctx, g.target(r, fl, &s, m), r.PostForm)
+	if errors.Is(err, methods.ErrPending) {
+		g.RenderStep(w, r, fl, &s, StepVerify, http.StatusOK, "reset.verify.approval_waiting")
+		return nil
+	}
 	if err != nil {
 		if !errors.Is(err, methods.ErrMismatch) && !errors.Is(err, methods.ErrExhausted) && !errors.Is(err, methods.ErrExpired) {
 			return err
@@ -193,8 +197,16 @@ func (g *Gate) failedGate(w http.ResponseWriter, r *http.Request, fl store.Flow,
 	if !errors.Is(verr, methods.ErrMismatch) {
 		msg = "reset.error.code_gone"
 	}
-	if m := g.method(s.Method); m != nil && m.Kind() == methods.KindQuestions {
-		msg = strings.Replace(msg, ".code", ".answers", 1)
+	if m := g.method(s.Method); m != nil {
+		switch m.Kind() {
+		case methods.KindQuestions:
+			msg = strings.Replace(msg, ".code", ".answers", 1)
+		case methods.KindApproval:
+			msg = "reset.error.approval_denied"
+			if errors.Is(verr, methods.ErrExpired) {
+				msg = "reset.error.approval_expired"
+			}
+		}
 	}
 	g.RenderStep(w, r, fl, s, StepVerify, http.StatusUnprocessableEntity, msg)
 	return nil

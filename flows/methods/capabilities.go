@@ -2,6 +2,8 @@ package methods
 
 import (
 	"context"
+	"errors"
+	"net/http"
 	"time"
 )
 
@@ -48,3 +50,14 @@ const (
 	ChangeReplaced   = "replaced"
 	ChangeRemoved    = "removed"
 )
+
+// ErrPending is Verify's answer while a challenge answered elsewhere (an
+// approval on a phone) has no answer yet: the page is shown again and
+// nothing counts as a failure.
+var ErrPending = errors.New("methods: no answer yet")
+
+// Mounter is a method with routes of its own (the callbacks of a push
+// provider); the server mounts them under the prefix.
+type Mounter interface {
+	Mount(mux *http.ServeMux, prefix string)
+}

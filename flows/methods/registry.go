@@ -19,6 +19,10 @@ type Env struct {
 	// Config is the whole configuration, for methods with a section of
 	// their own.
 	Config *config.Config
+	// Message returns catalogue message id in the language nearest to lang,
+	// for text a method sends outside the pages (a push notification); nil
+	// in tests, where methods fall back to the ID.
+	Message func(lang, id string, args ...any) string
 }
 
 // Registrations reads and writes users' registered security info, already
