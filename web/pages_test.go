@@ -143,6 +143,10 @@ func TestCSPAllowsNoInlineScript(t *testing.T) {
 	if _, ok := directives["script-src"]; ok {
 		t.Error("the CSP names script sources; frontdoor pages have no script")
 	}
+	// The passkey page's policy adds script files of frontdoor's origin only.
+	if ScriptContentSecurityPolicy != ContentSecurityPolicy+"; script-src 'self'" {
+		t.Errorf("the script policy is %q", ScriptContentSecurityPolicy)
+	}
 }
 
 func TestErrorPage(t *testing.T) {

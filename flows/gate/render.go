@@ -119,6 +119,9 @@ func (g *Gate) RenderStep(w http.ResponseWriter, r *http.Request, fl store.Flow,
 				}
 				d.Challenge = c
 			}
+			if sc, ok := m.(methods.Scripted); ok && sc.Scripted() {
+				web.AllowScripts(w.Header())
+			}
 			if g.opt.Policy.Disclosure == config.DisclosureDescriptive && s.User != nil {
 				d.Hint, _ = m.Hint(r.Context(), *s.User)
 			}

@@ -201,6 +201,8 @@ func (g *Gate) failedGate(w http.ResponseWriter, r *http.Request, fl store.Flow,
 		switch m.Kind() {
 		case methods.KindQuestions:
 			msg = strings.Replace(msg, ".code", ".answers", 1)
+		case methods.KindPasskey:
+			msg = "reset.error.passkey"
 		case methods.KindApproval:
 			msg = "reset.error.approval_denied"
 			if errors.Is(verr, methods.ErrExpired) {

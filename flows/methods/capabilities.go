@@ -61,3 +61,10 @@ var ErrPending = errors.New("methods: no answer yet")
 type Mounter interface {
 	Mount(mux *http.ServeMux, prefix string)
 }
+
+// Scripted is a method whose challenge page runs one of frontdoor's own
+// script files (passkeys call the browser's WebAuthn API); the gate then
+// allows script files of frontdoor's origin on that page only.
+type Scripted interface {
+	Scripted() bool
+}

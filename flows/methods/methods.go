@@ -54,6 +54,8 @@ const (
 	KindQuestions Kind = "questions"
 	// KindKeypress: press a key on a phone call.
 	KindKeypress Kind = "keypress"
+	// KindPasskey: use a passkey (WebAuthn) in the browser.
+	KindPasskey Kind = "passkey"
 )
 
 // Method is one way for a user to prove who they are.

@@ -23,7 +23,7 @@ import (
 const Name = "passkey"
 
 // KindPasskey is the challenge kind of the passkey page.
-const KindPasskey methods.Kind = "passkey"
+const KindPasskey = methods.KindPasskey
 
 const (
 	challengeTTL = 5 * time.Minute
@@ -56,6 +56,8 @@ type Passkey struct {
 var (
 	_ methods.Method    = (*Passkey)(nil)
 	_ methods.Presenter = (*Passkey)(nil)
+	_ methods.Scripted  = (*Passkey)(nil)
+	_ methods.Weakness  = (*Passkey)(nil)
 )
 
 // Name implements methods.Method.
@@ -63,6 +65,9 @@ func (*Passkey) Name() string { return Name }
 
 // Kind implements methods.Method.
 func (*Passkey) Kind() methods.Kind { return KindPasskey }
+
+// Scripted implements methods.Scripted: the page calls WebAuthn.
+func (*Passkey) Scripted() bool { return true }
 
 // Weak implements methods.Weakness: a passkey is a strong method.
 func (*Passkey) Weak() bool { return false }
