@@ -149,6 +149,30 @@ func TestCSPAllowsNoInlineScript(t *testing.T) {
 	}
 }
 
+// A page whose handler allowed scripts keeps that policy through Render;
+// others get the default.
+func TestRenderKeepsScriptPolicy(t *testing.T) {
+	set, err := templates.New(templates.Options{Organization: "Acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := &Pages{Templates: set, Home: "/login"}
+	for _, scripts := range []bool{false, true} {
+		rec := httptest.NewRecorder()
+		if scripts {
+			AllowScripts(rec.Header())
+		}
+		pages.Render(rec, httptest.NewRequest("GET", "/.frontdoor/x", nil), 200, "placeholder", templates.View{})
+		want := ContentSecurityPolicy
+		if scripts {
+			want = ScriptContentSecurityPolicy
+		}
+		if got := rec.Header().Get("Content-Security-Policy"); got != want {
+			t.Errorf("scripts %v: CSP %q", scripts, got)
+		}
+	}
+}
+
 func TestErrorPage(t *testing.T) {
 	s := newSite(t)
 	resp, body := s.get(t, http.DefaultClient, "/.frontdoor/fail?token=SECRET-TOKEN", "Accept-Language", "fr-CA,fr;q=0.9,en;q=0.5")
