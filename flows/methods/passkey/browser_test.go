@@ -15,20 +15,23 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/webauthn"
 	"github.com/chromedp/chromedp"
+	"github.com/pquerna/otp/totp"
 
 	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows/internal/flowtest"
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
+	"github.com/frontdoor-sspr/frontdoor/flows/methods/appcode"
 	"github.com/frontdoor-sspr/frontdoor/flows/methods/methodstest"
 	"github.com/frontdoor-sspr/frontdoor/testenv"
 	"github.com/frontdoor-sspr/frontdoor/web"
 )
 
-// TestBrowserPasskey registers a passkey in headless Chromium, held by a
+// TestBrowserTwoGatesAppCodeAndPasskey registers a passkey in headless Chromium, held by a
 // virtual authenticator (DevTools protocol, user verification on), then
-// resets alice's password with it through the reset flow's real pages
-// and passkey.js, under the pages' content security policy.
-func TestBrowserPasskey(t *testing.T) {
+// resets alice's password through the reset flow's real pages with two
+// gates: a code from her authenticator app, then the passkey (passkey.js,
+// under the pages' content security policy).
+func TestBrowserTwoGatesAppCodeAndPasskey(t *testing.T) {
 	exe := testenv.Require(t, "chromium", "CHROMIUM_PATH")[0]
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -42,8 +45,18 @@ func TestBrowserPasskey(t *testing.T) {
 	alice := env.AddUser("alice")
 	p := New(methods.Env{Registrations: methodstest.NewRegistrations(), Codes: env.Codes,
 		Config: &config.Config{Server: config.Server{PublicURL: origin}, Organization: "Example Corp"}})
-	env.Methods = append(env.Methods, p)
-	env.Reset(config.Reset{Methods: []string{"email", Name}})
+	app := appcode.New(methods.Env{Registrations: p.Registrations, Codes: env.Codes, Config: &config.Config{Organization: "Example Corp"}})
+	setup, err := app.Begin(context.Background(), alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := strings.ReplaceAll(setup.Key, " ", "")
+	first, _ := totp.GenerateCode(key, env.Clock.Now().Add(-appcode.Period))
+	if _, err := app.Confirm(context.Background(), alice, first); err != nil {
+		t.Fatal(err)
+	}
+	env.Methods = []methods.Method{app, p}
+	env.Reset(config.Reset{MethodsRequired: 2, Methods: []string{appcode.Name, Name}})
 	env.Mux.Handle("GET "+flowtest.Prefix+"static/", env.Templates.StaticHandler())
 	// A stand-in for the security info page: the registration ceremony
 	// with the same script (flows/register mounts the real one).
@@ -130,14 +143,19 @@ func TestBrowserPasskey(t *testing.T) {
 		t.Fatalf("the virtual authenticator holds %+v (%v)", creds, err)
 	}
 
-	// Reset with the passkey.
+	// Reset: the app's code, then the passkey.
+	code, _ := totp.GenerateCode(key, env.Clock.Now())
 	do(chromedp.Navigate(origin+flowtest.Prefix+"reset"), chromedp.WaitVisible(chromedp.ID("f-login")),
 		chromedp.SendKeys(chromedp.ID("f-login"), "alice"), chromedp.Submit(chromedp.ID("f-login")),
+		chromedp.WaitVisible(chromedp.ID("m-"+appcode.Name)), chromedp.Click(chromedp.ID("m-"+appcode.Name)),
+		chromedp.Submit(chromedp.ID("m-"+appcode.Name)),
+		chromedp.WaitVisible(chromedp.ID("f-code")), chromedp.SendKeys(chromedp.ID("f-code"), code),
+		chromedp.Submit(chromedp.ID("f-code")),
 		chromedp.WaitVisible(chromedp.ID("m-"+Name)), chromedp.Click(chromedp.ID("m-"+Name)),
 		chromedp.Submit(chromedp.ID("m-"+Name)),
 		chromedp.WaitVisible(chromedp.CSS("button[data-passkey-start]")),
 		chromedp.Click(chromedp.CSS("button[data-passkey-start]")))
-	wctx, wcancel := context.WithTimeout(ctx, 15*time.Second)
+	wctx, wcancel := context.WithTimeout(ctx, 30*time.Second)
 	defer wcancel()
 	if err := chromedp.Do(wctx, chromedp.WaitVisible(chromedp.ID("f-password"))); err != nil {
 		page, _ := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("main")))
@@ -149,6 +167,15 @@ func TestBrowserPasskey(t *testing.T) {
 	}
 	if want := html.UnescapeString(env.Text("reset.password.new")); !strings.Contains(body, want) {
 		t.Fatalf("after the passkey the page says:\n%s", body)
+	}
+	const pw = "Blue-Kettle-Morning-47!"
+	do(chromedp.SendKeys(chromedp.ID("f-password"), pw), chromedp.SendKeys(chromedp.ID("f-confirm"), pw),
+		chromedp.Submit(chromedp.ID("f-password")))
+	if err := chromedp.Do(wctx, chromedp.WaitNotPresent(chromedp.ID("f-password"))); err != nil {
+		t.Fatal(err)
+	}
+	if _, got, _ := env.Dir.User(alice.ID); got != pw {
+		t.Fatalf("alice's password is %q after the reset", got)
 	}
 	creds, _ = chromedp.Call(ctx, webauthn.GetCredentials, webauthn.GetCredentialsParams{AuthenticatorID: res.AuthenticatorID})
 	if len(creds.Credentials) != 1 || creds.Credentials[0].SignCount < 2 {
