@@ -320,3 +320,22 @@ func TestNtfyTokenRequired(t *testing.T) {
 		t.Fatalf("publishing with a wrong token: %v", err)
 	}
 }
+
+// A provider that fails leaves the page as it is for an account that gets
+// no push: the challenge waits, then expires.
+func TestProviderDownTellsNothing(t *testing.T) {
+	srv := newNtfyFake(t, "tk_secret")
+	f := setup(t, &Ntfy{URL: srv.srv.URL, Token: "tk_secret", Client: srv.srv.Client()}, "ntfy")
+	if _, _, err := f.m.Enroll(context.Background(), alice); err != nil {
+		t.Fatal(err)
+	}
+	srv.srv.Close()
+	tg := f.start(t, &alice)
+	if err := verify(f, tg); !errors.Is(err, methods.ErrPending) {
+		t.Fatalf("with the provider down: %v, want ErrPending", err)
+	}
+	f.clk.Add(Timeout + time.Second)
+	if err := verify(f, tg); !errors.Is(err, methods.ErrExpired) {
+		t.Fatalf("after the minute: %v, want ErrExpired", err)
+	}
+}
