@@ -111,3 +111,31 @@ func TestApprovalDenied(t *testing.T) {
 	p = b.Submit(p, "reset/verify")
 	env.Expect(p, 422, "reset.error.approval_expired")
 }
+
+// The same walk with Duo: the page's number travels in the push's details,
+// and the outcome is asked of Duo when the user says they answered.
+func TestResetWithDuo(t *testing.T) {
+	env := flowtest.New(t)
+	u := env.AddUser("alice")
+	duo := newDuoFake(t, false)
+	m := &AppNotify{Registrations: methodstest.NewRegistrations(), Codes: env.Store.Codes(), Limits: env.Store.Limits(),
+		Secret: env.Codes.Secret, Now: env.Clock.Now, Provider: duo.provider(), ProviderName: "duo"}
+	if _, _, err := m.Enroll(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	env.Methods = append(env.Methods, m)
+	env.Reset(config.Reset{Methods: []string{"email", Name}})
+	b := env.Browser()
+	p := env.Identify(b, "reset", "alice")
+	p = b.Submit(p, "reset/method", "method", Name)
+	n := shownNumber(t, p)
+	info, _ := url.ParseQuery(duo.lastPush().Get("pushinfo"))
+	if info.Get("number") != n {
+		t.Fatalf("the page shows %s, the push carries %v", n, info)
+	}
+	p = b.Submit(p, "reset/verify")
+	env.Expect(p, 200, "reset.verify.approval_waiting")
+	duo.setResult("45f7c92b-f45f-4862-8545-000000000001", "allow")
+	p = b.Submit(p, "reset/verify")
+	env.Expect(p, 200, "reset.password.new")
+}
