@@ -74,6 +74,10 @@ func (c *Config) ApplyDefaults() {
 			r.ManagedElsewhere.Privileged = boolPtr(true)
 		}
 	}
+	c.SecurityQuestions.ApplyDefaults()
+	if c.AppNotification != nil {
+		c.AppNotification.ApplyDefaults()
+	}
 	if u := c.Unlock; u != nil {
 		def(&u.Enabled, EnabledAll)
 		if u.DailyCap == 0 {

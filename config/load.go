@@ -23,6 +23,7 @@ var secretKeys = map[string]bool{
 	"auth_token":    true,
 	"api_key":       true,
 	"secret":        true,
+	"token":         true,
 }
 
 // envRef matches ${NAME} and ${NAME:-default}.

@@ -21,6 +21,10 @@ type Config struct {
 	Registration   *Registration  `yaml:"registration"`
 	Call           *Call          `yaml:"call"`
 	Log            Log            `yaml:"log"`
+	// SecurityQuestions configures the security_questions method (questions.go).
+	SecurityQuestions SecurityQuestions `yaml:"security_questions"`
+	// AppNotification configures the app_notification method (appnotify.go).
+	AppNotification *AppNotification `yaml:"app_notification"`
 }
 
 // Server is frontdoor's own listener.

@@ -37,6 +37,10 @@ func (c *Config) Validate() Problems {
 	if c.Call != nil {
 		c.Call.validate(&p)
 	}
+	c.SecurityQuestions.validate(&p)
+	if c.AppNotification != nil {
+		c.AppNotification.validate(&p)
+	}
 	oneOf(&p, "log.level", c.Log.Level, "debug", "info", "warn", "error")
 	oneOf(&p, "log.format", c.Log.Format, "json", "text")
 	return p

@@ -48,6 +48,11 @@ func (s *Server) routes() {
 			Methods: s.methods(), Limits: s.store.Limits(), Audit: auditLog, ClientIP: s.clientIP, Secret: s.secret,
 			Registered: s.registeredGate()}
 		s.mountCallbacks(gates.Methods)
+		for _, m := range gates.Methods {
+			if mt, ok := m.(methods.Mounter); ok {
+				mt.Mount(s.own, prefix)
+			}
+		}
 	}
 
 	if s.resetAvailable() {
@@ -111,6 +116,13 @@ func (s *Server) methods() []methods.Method {
 		Budget:        s.phone.budget,
 		Registrations: s.methodRegistrations(),
 		Audit:         s.store.Audit(),
+		Message: func(lang, id string, args ...any) string {
+			msg, err := s.templates.Message(language.Make(lang), id, args...)
+			if err != nil {
+				return id
+			}
+			return msg
+		},
 	}
 	if s.phone.sender != nil {
 		env.SendText = s.sendText

@@ -8,6 +8,18 @@ import "net/http"
 const ContentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; " +
 	"media-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
+// ScriptContentSecurityPolicy is the policy of the few pages that run one
+// of frontdoor's own script files (the passkey page, which must call the
+// browser's WebAuthn API): the same policy with script files from
+// frontdoor's origin. Inline script stays refused.
+const ScriptContentSecurityPolicy = ContentSecurityPolicy + "; script-src 'self'"
+
+// AllowScripts relaxes the page's policy to ScriptContentSecurityPolicy;
+// call it before the page is written.
+func AllowScripts(h http.Header) {
+	h.Set("Content-Security-Policy", ScriptContentSecurityPolicy)
+}
+
 // SetPageHeaders sets the security headers of a page that must not be
 // cached, framed, sniffed or leak its address through Referer.
 func SetPageHeaders(h http.Header) {

@@ -63,7 +63,11 @@ func (p *Pages) Render(w http.ResponseWriter, r *http.Request, status int, name 
 	}
 	var buf bytes.Buffer
 	h := w.Header()
+	scripts := h.Get("Content-Security-Policy") == ScriptContentSecurityPolicy // AllowScripts was called
 	SetPageHeaders(h)
+	if scripts {
+		AllowScripts(h)
+	}
 	if err := p.Templates.Render(&buf, name, v); err != nil {
 		p.logger(r, v.RequestID).Error("rendering a page failed", "page", name, "err", err)
 		h.Set("Content-Type", "text/plain; charset=utf-8")

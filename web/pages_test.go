@@ -143,6 +143,34 @@ func TestCSPAllowsNoInlineScript(t *testing.T) {
 	if _, ok := directives["script-src"]; ok {
 		t.Error("the CSP names script sources; frontdoor pages have no script")
 	}
+	// The passkey page's policy adds script files of frontdoor's origin only.
+	if ScriptContentSecurityPolicy != ContentSecurityPolicy+"; script-src 'self'" {
+		t.Errorf("the script policy is %q", ScriptContentSecurityPolicy)
+	}
+}
+
+// A page whose handler allowed scripts keeps that policy through Render;
+// others get the default.
+func TestRenderKeepsScriptPolicy(t *testing.T) {
+	set, err := templates.New(templates.Options{Organization: "Acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := &Pages{Templates: set, Home: "/login"}
+	for _, scripts := range []bool{false, true} {
+		rec := httptest.NewRecorder()
+		if scripts {
+			AllowScripts(rec.Header())
+		}
+		pages.Render(rec, httptest.NewRequest("GET", "/.frontdoor/x", nil), 200, "placeholder", templates.View{})
+		want := ContentSecurityPolicy
+		if scripts {
+			want = ScriptContentSecurityPolicy
+		}
+		if got := rec.Header().Get("Content-Security-Policy"); got != want {
+			t.Errorf("scripts %v: CSP %q", scripts, got)
+		}
+	}
 }
 
 func TestErrorPage(t *testing.T) {

@@ -37,6 +37,9 @@ func atCall(t *testing.T) (*flowtest.Env, *flowtest.Browser, flowtest.Page, held
 	env.Reset(config.Reset{Methods: []string{"mobile_call"}})
 	b := env.Browser()
 	p := b.Submit(env.Identify(b, "reset", "alice"), "reset/method", "method", "mobile_call")
+	env.Expect(p, 200, "reset.ask.mobile_call")
+	env.ExpectNot(p, "reset.verify.call.calling")
+	p = b.Submit(p, "reset/ask", "answer", "+1 415 555 0101")
 	env.Expect(p, 200, "reset.verify.call.title", "reset.verify.call.calling", "reset.verify.call.continue", "reset.verify.call.again")
 	return env, b, p, phone, m
 }

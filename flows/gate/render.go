@@ -59,6 +59,9 @@ type VerifyPage struct {
 	// Ask is the lead (a message ID) of an Asker's question, shown with
 	// Form (its field) before the challenge; empty on the challenge itself.
 	Ask string
+	// Challenge is what a methods.Presenter shows on the page (the
+	// questions to answer); nil for other methods.
+	Challenge any
 }
 
 // EndPage is the data of the pages that end a flow (KIND_stopped, ...).
@@ -111,6 +114,17 @@ func (g *Gate) RenderStep(w http.ResponseWriter, r *http.Request, fl store.Flow,
 				Autocomplete: "one-time-code", Required: true, Autofocus: true}}}}
 		if m := g.method(s.Method); m != nil {
 			d.Kind = m.Kind()
+			if p, ok := m.(methods.Presenter); ok {
+				c, err := p.Challenge(r.Context(), g.target(r, fl, s, m))
+				if err != nil {
+					g.Pages.Error(w, r, http.StatusServiceUnavailable, err)
+					return
+				}
+				d.Challenge = c
+			}
+			if sc, ok := m.(methods.Scripted); ok && sc.Scripted() {
+				web.AllowScripts(w.Header())
+			}
 			if g.opt.Policy.Disclosure == config.DisclosureDescriptive && s.User != nil {
 				d.Hint, _ = m.Hint(r.Context(), *s.User)
 			}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/config"
@@ -27,7 +28,7 @@ func (g *Gate) method(name string) methods.Method {
 // account may not go on or cannot use the method.
 func (g *Gate) target(r *http.Request, fl store.Flow, s *State, m methods.Method) methods.Target {
 	t := methods.Target{FlowID: fl.ID, Purpose: "gate" + strconv.Itoa(len(s.Passed)+1),
-		Lang: g.Pages.Templates.Lang(r).String()}
+		Lang: g.Pages.Templates.Lang(r).String(), Key: s.Key}
 	if s.User != nil && s.Outcome == "" {
 		if _, ok := m.Hint(r.Context(), *s.User); ok {
 			t.User = s.User
@@ -182,8 +183,13 @@ func (g *Gate) verify(w http.ResponseWriter, r *http.Request) error {
 	}
 	err = m.Verify(ctx, g.target(r, fl, &s, m), r.PostForm)
 	if errors.Is(err, methods.ErrPending) {
-		// A call not answered yet: the same page again, nothing counted.
-		g.RenderStep(w, r, fl, &s, StepVerify, http.StatusOK, "reset.verify.call.pending")
+		// A call not answered yet, or an approval not given yet: the same
+		// page again, nothing counted.
+		msg := "reset.verify.approval_waiting"
+		if m.Kind() == methods.KindKeypress {
+			msg = "reset.verify.call.pending"
+		}
+		g.RenderStep(w, r, fl, &s, StepVerify, http.StatusOK, msg)
 		return nil
 	}
 	if err != nil {
@@ -244,6 +250,19 @@ func (g *Gate) failedGate(w http.ResponseWriter, r *http.Request, fl store.Flow,
 		msg = "reset.verify.call.refused"
 	case !errors.Is(verr, methods.ErrMismatch):
 		msg = "reset.error.code_gone"
+	}
+	if m := g.method(s.Method); m != nil {
+		switch m.Kind() {
+		case methods.KindQuestions:
+			msg = strings.Replace(msg, ".code", ".answers", 1)
+		case methods.KindPasskey:
+			msg = "reset.error.passkey"
+		case methods.KindApproval:
+			msg = "reset.error.approval_denied"
+			if errors.Is(verr, methods.ErrExpired) {
+				msg = "reset.error.approval_expired"
+			}
+		}
 	}
 	g.RenderStep(w, r, fl, s, StepVerify, http.StatusUnprocessableEntity, msg)
 	return nil

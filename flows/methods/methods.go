@@ -24,7 +24,8 @@ var (
 	// ErrTooMany means a send limit was reached; nothing was sent.
 	ErrTooMany = errors.New("methods: too many messages")
 	// ErrPending means the challenge has no answer yet (a call still
-	// ringing or waiting for its key): show the page again, count nothing.
+	// ringing or waiting for its key, an approval not given on the phone):
+	// show the page again, count nothing.
 	ErrPending = errors.New("methods: no answer yet")
 )
 
@@ -39,6 +40,11 @@ type Target struct {
 	// Confirm is what the user typed when the gate asked for it before
 	// Start (Asker methods); empty otherwise.
 	Confirm string
+	// Key names the account, or a keyed digest of the user ID that matched
+	// nobody, the same in every flow: methods that show something before any
+	// answer (security questions) derive what an unknown ID sees from it, so
+	// that it stays the same for that ID.
+	Key string
 }
 
 // Asker is a method that asks the user for something before it sends its
@@ -77,6 +83,8 @@ const (
 	KindQuestions Kind = "questions"
 	// KindKeypress: press a key on a phone call.
 	KindKeypress Kind = "keypress"
+	// KindPasskey: use a passkey (WebAuthn) in the browser.
+	KindPasskey Kind = "passkey"
 )
 
 // Method is one way for a user to prove who they are.

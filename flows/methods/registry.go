@@ -29,6 +29,10 @@ type Env struct {
 	// Audit records events of what happens after the request that started
 	// it (a call's outcome); nil in tests that do not look.
 	Audit store.Audit
+	// Message returns catalogue message id in the language nearest to lang,
+	// for text a method sends outside the pages (a push notification); nil
+	// in tests, where methods fall back to the ID.
+	Message func(lang, id string, args ...any) string
 }
 
 // Registrations reads and writes users' registered security info, already
