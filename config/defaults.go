@@ -71,6 +71,7 @@ func (c *Config) ApplyDefaults() {
 			r.ManagedElsewhere.Privileged = boolPtr(true)
 		}
 	}
+	c.signInDefaults()
 	if u := c.Unlock; u != nil {
 		def(&u.Enabled, EnabledAll)
 		if u.DailyCap == 0 {
