@@ -17,6 +17,7 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/notify"
 	"github.com/frontdoor-sspr/frontdoor/policy"
 	"github.com/frontdoor-sspr/frontdoor/proxy"
+	"github.com/frontdoor-sspr/frontdoor/session"
 	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/store/postgres"
 	"github.com/frontdoor-sspr/frontdoor/store/sqlite"
@@ -40,6 +41,7 @@ type Server struct {
 	proxy     *proxy.Proxy
 	own       *http.ServeMux
 	engine    *flows.Engine
+	sessions  *session.Manager
 	directory idp.Directory
 	policy    *policy.Policy
 	mail      *notify.Queue
@@ -107,6 +109,9 @@ func (s *Server) build(ctx context.Context) error {
 		}
 		s.mail = notify.NewQueue(mailer, s.log, senders)
 		s.closers = append(s.closers, func() error { s.mail.Close(); return nil })
+	}
+	if err := s.buildSessions(); err != nil {
+		return err
 	}
 	s.routes()
 	return s.buildProxy()
