@@ -184,4 +184,3 @@ func kind(err error) string {
 func (f *Flow) done(w http.ResponseWriter, r *http.Request) {
 	f.Pages.Render(w, r, http.StatusOK, "change_done", templates.View{Data: templates.Notice{Back: f.opt.PublicURL + "/"}})
 }
-
