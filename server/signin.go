@@ -2,9 +2,12 @@ package server
 
 import (
 	"context"
+	"crypto"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"sync"
@@ -16,6 +19,7 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/flows/signin"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/idp/oidc"
+	samlsp "github.com/frontdoor-sspr/frontdoor/idp/saml"
 	"github.com/frontdoor-sspr/frontdoor/session"
 	"github.com/frontdoor-sspr/frontdoor/store"
 )
@@ -55,9 +59,14 @@ func (s *Server) signInRoutes(auditLog *audit.Log) {
 	cfg, prefix := s.cfg, s.cfg.Server.Prefix
 	record := func(r *http.Request, e store.Event) { auditLog.Record(r, e) }
 	if si := cfg.SignIn; si != nil {
+		provider := s.signInProvider()
+		var metadata http.Handler
+		if si.Protocol == "saml" {
+			metadata = s.samlMetadata(provider)
+		}
 		signin.New(signin.Options{Prefix: prefix, PublicURL: cfg.Server.PublicURL, Protocol: si.Protocol,
 			MaxAge: si.MaxAge.D(), Home: prefix + "change"},
-			signin.Deps{Provider: s.signInProvider(), Sessions: s.sessions, Directory: s.directory,
+			signin.Deps{Provider: provider, Metadata: metadata, Sessions: s.sessions, Directory: s.directory,
 				Pages: s.pages, CSRF: s.csrf, Audit: record}).Register(s.own)
 	}
 	if c := cfg.Change; c != nil {
@@ -95,8 +104,77 @@ func (s *Server) signInProvider() idp.SignIn {
 				Scopes: o.Scopes, UserClaim: o.UserClaim, HTTPClient: client, State: s.pending(), Once: s.once,
 				RedirectURL: s.cfg.Server.PublicURL + signin.CallbackPath(s.cfg.Server.Prefix, "oidc")})
 		}
+	case "saml":
+		m := si.SAML
+		l.open = func(ctx context.Context) (idp.SignIn, error) {
+			return s.openSAML(ctx, m)
+		}
 	}
 	return l
+}
+
+// openSAML reads the SP's key and certificate and the IdP's metadata.
+func (s *Server) openSAML(ctx context.Context, m *config.SAML) (idp.SignIn, error) {
+	key, cert, err := loadKeyPair(m.KeyFile, m.CertFile)
+	if err != nil {
+		return nil, err
+	}
+	var md []byte
+	if m.IDPMetadataFile != "" {
+		if md, err = os.ReadFile(m.IDPMetadataFile); err != nil {
+			return nil, err
+		}
+	} else {
+		client, err := httpClient(m.CAFile)
+		if err != nil {
+			return nil, err
+		}
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, m.IDPMetadataURL, nil)
+		resp, err := client.Do(req)
+		if err != nil {
+			return nil, fmt.Errorf("IdP metadata: %w", err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return nil, fmt.Errorf("IdP metadata: HTTP %d", resp.StatusCode)
+		}
+		if md, err = io.ReadAll(io.LimitReader(resp.Body, 1<<20)); err != nil {
+			return nil, fmt.Errorf("IdP metadata: %w", err)
+		}
+	}
+	base := s.cfg.Server.PublicURL + s.cfg.Server.Prefix
+	return samlsp.New(samlsp.Config{EntityID: m.EntityID, MetadataURL: base + "saml/metadata",
+		ACSURL: s.cfg.Server.PublicURL + signin.CallbackPath(s.cfg.Server.Prefix, "saml"), IDPMetadata: md,
+		UserAttribute: m.UserAttribute, Key: key, Certificate: cert, State: s.pending(), Once: s.once})
+}
+
+// loadKeyPair reads a PEM private key and certificate.
+func loadKeyPair(keyFile, certFile string) (crypto.Signer, *x509.Certificate, error) {
+	pair, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, nil, fmt.Errorf("signin.saml key_file / cert_file: %w", err)
+	}
+	signer, ok := pair.PrivateKey.(crypto.Signer)
+	if !ok {
+		return nil, nil, errors.New("signin.saml.key_file: not a signing key")
+	}
+	return signer, pair.Leaf, nil
+}
+
+// samlMetadata serves the SP metadata once the provider is set up.
+func (s *Server) samlMetadata(p idp.SignIn) http.Handler {
+	return s.pages.Handle(func(w http.ResponseWriter, r *http.Request) error {
+		sp, err := p.(*lazySignIn).get(r.Context())
+		if err != nil {
+			return err
+		}
+		m, ok := sp.(interface{ Metadata() http.Handler })
+		if !ok {
+			return webNotFound
+		}
+		m.Metadata().ServeHTTP(w, r)
+		return nil
+	})
 }
 
 // lazySignIn opens its provider at the first request, and again after a
@@ -186,8 +264,10 @@ func checkSignIn(cfg *config.Config, dir idp.Directory) config.Problems {
 			ps = append(ps, config.Problem{Path: "directory.type", Message: fmt.Sprintf("the %s directory cannot change passwords with the current one, which the change pages need", cfg.Directory.Type)})
 		}
 	}
-	if si := cfg.SignIn; si != nil && si.Protocol == "saml" {
-		ps = append(ps, config.Problem{Path: "signin.protocol", Message: "saml is not available in this build yet"})
+	if si := cfg.SignIn; si != nil && si.Protocol == "saml" && si.SAML != nil && si.SAML.KeyFile != "" && si.SAML.CertFile != "" {
+		if _, _, err := loadKeyPair(si.SAML.KeyFile, si.SAML.CertFile); err != nil {
+			ps = append(ps, config.Problem{Path: "signin.saml.key_file", Message: err.Error()})
+		}
 	}
 	return ps
 }
