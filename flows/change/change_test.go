@@ -37,7 +37,7 @@ func TestSignedInChange(t *testing.T) {
 	}
 	cases := []struct {
 		name, old, pw, confirm, want string
-		status                        int
+		status                       int
 	}{
 		{"confirmation", flowtest.OldPassword, newPW, newPW + "x", "The two passwords do not match.", 422},
 		{"policy", flowtest.OldPassword, "alice2026", "alice2026", "This password cannot be used", 422},
