@@ -55,6 +55,9 @@ type Identity struct {
 	// as the hint of a later sign-out.
 	Protocol string
 	Token    string
+	// Silent is SignInRequest.Silent, brought back (also with an error,
+	// such as OIDC login_required, so the caller can go on without a user).
+	Silent bool
 }
 
 // BrowserState keeps a sign-in in progress in the browser that started it

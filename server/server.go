@@ -42,10 +42,15 @@ type Server struct {
 	own       *http.ServeMux
 	engine    *flows.Engine
 	sessions  *session.Manager
-	directory idp.Directory
-	policy    *policy.Policy
-	mail      *notify.Queue
-	closers   []func() error
+	// mustRegister is the registration policy's hook (flows/register) and
+	// remindLater its "remind me later" period, for the "More information
+	// required" page; nil: no one is asked.
+	mustRegister func(context.Context, idp.User) bool
+	remindLater  time.Duration
+	directory    idp.Directory
+	policy       *policy.Policy
+	mail         *notify.Queue
+	closers      []func() error
 }
 
 // New builds every part; nothing listens until Run or Serve.

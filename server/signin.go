@@ -16,6 +16,7 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows/change"
+	"github.com/frontdoor-sspr/frontdoor/flows/required"
 	"github.com/frontdoor-sspr/frontdoor/flows/signin"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/idp/oidc"
@@ -68,6 +69,11 @@ func (s *Server) signInRoutes(auditLog *audit.Log) {
 			MaxAge: si.MaxAge.D(), Home: prefix + "change"},
 			signin.Deps{Provider: provider, Metadata: metadata, Sessions: s.sessions, Directory: s.directory,
 				Pages: s.pages, CSRF: s.csrf, Audit: record}).Register(s.own)
+		if si.Protocol == "oidc" { // the silent check needs prompt=none
+			required.New(required.Options{Prefix: prefix, PublicURL: cfg.Server.PublicURL, Register: prefix + "register",
+				RemindLater: s.remindLater}, required.Deps{Sessions: s.sessions, Provider: provider,
+				MustRegister: s.mustRegister, Limits: s.store.Limits(), Pages: s.pages, CSRF: s.csrf}).Register(s.own)
+		}
 	}
 	if c := cfg.Change; c != nil {
 		var maxAge time.Duration

@@ -300,3 +300,48 @@ func setMustChange(t *testing.T, fd *frontdoor, login string) string {
 	}
 	return pw
 }
+
+// The "More information required" check learns who signed in at the IdP with
+// a silent sign-in (prompt=none): with a session at Keycloak it names the
+// user without any page; without one the user goes on, signed in to nothing.
+func TestRequiredSilentCheck(t *testing.T) {
+	rp := rpTestenv(t)
+	login, _, pw := slapdUser(t)
+	fd := startFrontdoor(t, oidcConfig(t, rp))
+	host := &url.URL{Scheme: "http", Host: strings.TrimPrefix(fd.URL, "http://"), Path: "/"}
+	hasSession := func(c *http.Client) bool {
+		for _, ck := range c.Jar.Cookies(host) {
+			if ck.Name == "frontdoor-session" {
+				return true
+			}
+		}
+		return false
+	}
+
+	// Signed in at Keycloak (here through frontdoor's change page), then
+	// frontdoor's own session dropped: as after a sign-in at the upstream page.
+	c := tlsBrowser(t, rp.ca)
+	signInOIDC(t, fd, c, login, pw)
+	jar, _ := cookiejar.New(nil)
+	for _, u := range []string{rp.issuer + "/protocol/openid-connect/auth"} {
+		pu, _ := url.Parse(u)
+		jar.SetCookies(pu, c.Jar.Cookies(pu))
+	}
+	c.Jar = jar
+	if hasSession(c) {
+		t.Fatal("the frontdoor session was not dropped")
+	}
+	_, at, body := page(t, c, "GET", fd.URL+"/.frontdoor/required?continue=%2Fsimplesaml%2F", nil)
+	if strings.Contains(body, "kc-form-login") || !strings.HasPrefix(at.Path, "/simplesaml/") {
+		t.Fatalf("silent check with a Keycloak session ended at %s", at)
+	}
+	if !hasSession(c) {
+		t.Error("the silent sign-in did not name the user")
+	}
+
+	fresh := tlsBrowser(t, rp.ca)
+	_, at, body = page(t, fresh, "GET", fd.URL+"/.frontdoor/required?continue=%2Fsimplesaml%2F", nil)
+	if strings.Contains(body, "kc-form-login") || !strings.HasPrefix(at.Path, "/simplesaml/") || hasSession(fresh) {
+		t.Fatalf("silent check without a Keycloak session: at %s, session %v", at, hasSession(fresh))
+	}
+}

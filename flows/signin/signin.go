@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -107,6 +108,12 @@ func (s *Routes) returnTo(raw string) string {
 // callback verifies the IdP's answer, looks the user up and starts the session.
 func (s *Routes) callback(w http.ResponseWriter, r *http.Request) error {
 	id, err := s.Provider.Finish(w, r)
+	if err != nil && id.Silent && id.ReturnTo != "" {
+		// A silent check found no session at the IdP (login_required): the
+		// page that asked goes on without a user.
+		http.Redirect(w, r, withParam(s.returnTo(id.ReturnTo), "silent", "failed"), http.StatusSeeOther)
+		return nil
+	}
 	if err != nil {
 		s.record(r, store.Event{Type: EventSignInFailed, Outcome: outcome(err)})
 		if errors.Is(err, idp.ErrSignIn) {
@@ -115,6 +122,10 @@ func (s *Routes) callback(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u, err := s.Directory.Lookup(r.Context(), id.Login)
+	if id.Silent && (err != nil || u.Disabled || u.PermanentlyLocked) {
+		http.Redirect(w, r, withParam(s.returnTo(id.ReturnTo), "silent", "failed"), http.StatusSeeOther)
+		return nil
+	}
 	switch {
 	case errors.Is(err, idp.ErrUnavailable):
 		return web.WithStatus(http.StatusServiceUnavailable, err)
@@ -175,3 +186,12 @@ func outcome(err error) string {
 // Binding is the CSRF binding of the forms of a signed-in page (the page's
 // own form and its sign-out button share the one token).
 func Binding(u idp.User) string { return "signed-in:" + u.ID }
+
+// withParam adds name=value to the query of a local URL.
+func withParam(u, name, value string) string {
+	sep := "?"
+	if strings.Contains(u, "?") {
+		sep = "&"
+	}
+	return u + sep + url.QueryEscape(name) + "=" + url.QueryEscape(value)
+}

@@ -139,7 +139,7 @@ func (rp *RP) Finish(w http.ResponseWriter, r *http.Request) (idp.Identity, erro
 		}
 	}
 	if e := q.Get("error"); e != "" {
-		return idp.Identity{ReturnTo: p.ReturnTo}, fmt.Errorf("%w: the provider answered %q", idp.ErrSignIn, e)
+		return idp.Identity{ReturnTo: p.ReturnTo, Silent: p.Silent}, fmt.Errorf("%w: the provider answered %q", idp.ErrSignIn, e)
 	}
 	code := q.Get("code")
 	if code == "" {
@@ -192,7 +192,7 @@ func (rp *RP) verify(ctx context.Context, raw string, p pending) (idp.Identity, 
 	if login == "" {
 		return idp.Identity{}, fmt.Errorf("%w: the id token has no %s claim", idp.ErrSignIn, rp.cfg.UserClaim)
 	}
-	return idp.Identity{Login: login, AuthTime: authTime, ReturnTo: p.ReturnTo, Protocol: "oidc", Token: raw}, nil
+	return idp.Identity{Login: login, AuthTime: authTime, ReturnTo: p.ReturnTo, Protocol: "oidc", Token: raw, Silent: p.Silent}, nil
 }
 
 // SignOutURL is the provider's end_session_endpoint with the ID token as

@@ -1,12 +1,14 @@
 package flowtest
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"time"
 
 	"github.com/frontdoor-sspr/frontdoor/flows/change"
+	"github.com/frontdoor-sspr/frontdoor/flows/required"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/session"
 	"github.com/frontdoor-sspr/frontdoor/store"
@@ -43,4 +45,12 @@ func (b *Browser) SignIn(m *session.Manager, u idp.User, authTime time.Time) {
 	for _, c := range w.Result().Cookies() {
 		b.SetCookie(c.Name, c.Value)
 	}
+}
+
+// Required mounts the "More information required" page with the
+// registration policy must, "remind me later" for later (0: not offered),
+// and no IdP (a browser without a session goes on).
+func (e *Env) Required(m *session.Manager, must func(context.Context, idp.User) bool, later time.Duration) {
+	required.New(required.Options{Prefix: Prefix, PublicURL: PublicURL, Register: Prefix + "register", RemindLater: later},
+		required.Deps{Sessions: m, MustRegister: must, Limits: e.Store.Limits(), Pages: e.pages, CSRF: e.csrf}).Register(e.Mux)
 }

@@ -1,0 +1,122 @@
+package required
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/frontdoor-sspr/frontdoor/flows/signin"
+	"github.com/frontdoor-sspr/frontdoor/idp"
+	"github.com/frontdoor-sspr/frontdoor/returnto"
+	"github.com/frontdoor-sspr/frontdoor/session"
+	"github.com/frontdoor-sspr/frontdoor/store"
+	"github.com/frontdoor-sspr/frontdoor/templates"
+	"github.com/frontdoor-sspr/frontdoor/web"
+)
+
+// Options configure the page.
+type Options struct {
+	Prefix    string
+	PublicURL string
+	// RemindLater, when positive, offers "Remind me later": the page is not
+	// shown again to the account for that long.
+	RemindLater time.Duration
+	// Register is the security-info page (flows/register), such as prefix + "register".
+	Register string
+}
+
+// Deps are what the page uses.
+type Deps struct {
+	Sessions *session.Manager
+	Provider idp.SignIn
+	// MustRegister is the registration policy (flows/register): whether u
+	// must register or re-confirm security info now. Nil: never.
+	MustRegister func(ctx context.Context, u idp.User) bool
+	Limits       store.Limits
+	Pages        *web.Pages
+	CSRF         *web.CSRF
+}
+
+// Page is the interstitial.
+type Page struct {
+	opt Options
+	Deps
+}
+
+// New returns the page.
+func New(o Options, d Deps) *Page { return &Page{opt: o, Deps: d} }
+
+// Register mounts GET and POST prefix+"required".
+func (p *Page) Register(mux *http.ServeMux) {
+	mux.Handle("GET "+p.opt.Prefix+"required", p.Pages.Handle(p.show))
+	mux.Handle("POST "+p.opt.Prefix+"required", p.Pages.Handle(p.later))
+}
+
+// View is the data of the required page.
+type View struct {
+	// Register continues to the security-info page; Continue is the
+	// application; Later is true when "remind me later" is offered.
+	Register, Continue string
+	Later              bool
+}
+
+// next is where the user goes on to: a page of the upstream's origin
+// (validated as the reset flow's return-to), or its start page.
+func (p *Page) next(raw string) string {
+	if v, ok := returnto.Validate(raw, p.opt.Prefix); ok {
+		return v
+	}
+	return "/"
+}
+
+func (p *Page) show(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	next := p.next(q.Get("continue"))
+	u, _, ok := p.Sessions.Current(r)
+	if !ok {
+		if q.Get("silent") != "" || p.Provider == nil {
+			http.Redirect(w, r, next, http.StatusSeeOther)
+			return nil
+		}
+		here := p.opt.Prefix + "required?continue=" + url.QueryEscape(next)
+		return p.Provider.Start(w, r, idp.SignInRequest{ReturnTo: here, Silent: true})
+	}
+	if !p.due(r, u) {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return nil
+	}
+	v := View{Register: p.opt.Register + "?return_to=" + url.QueryEscape(next), Continue: next, Later: p.opt.RemindLater > 0}
+	p.Pages.Render(w, r, http.StatusOK, "required", templates.View{CSRFToken: p.CSRF.Token(w, r, signin.Binding(u)), Data: v})
+	return nil
+}
+
+// due tells whether u must register now and has not asked to be reminded later.
+func (p *Page) due(r *http.Request, u idp.User) bool {
+	if p.MustRegister == nil {
+		return false
+	}
+	if _, snoozed, err := p.Limits.Blocked(r.Context(), remindKey(u)); err == nil && snoozed {
+		return false
+	}
+	return p.MustRegister(r.Context(), u)
+}
+
+// later records "remind me later" and goes on.
+func (p *Page) later(w http.ResponseWriter, r *http.Request) error {
+	u, _, ok := p.Sessions.Current(r)
+	if err := p.CSRF.Check(r, signin.Binding(u)); err != nil {
+		return err
+	}
+	next := p.next(r.PostFormValue("continue"))
+	if ok && p.opt.RemindLater > 0 {
+		if err := p.Limits.Block(r.Context(), remindKey(u), time.Now().Add(p.opt.RemindLater)); err != nil {
+			return err
+		}
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+func remindKey(u idp.User) string { return "required:later:" + strings.ToLower(u.ID) }
