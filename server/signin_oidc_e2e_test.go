@@ -211,6 +211,11 @@ func TestOIDCRefusals(t *testing.T) {
 	if sess == nil {
 		t.Fatal("no session cookie")
 	}
+	// Browsers keep cookies of up to 4096 bytes (name and value).
+	if n := len(sess.Name) + len(sess.Value); n > 4000 {
+		t.Errorf("the session cookie is %d bytes", n)
+	}
+	t.Logf("session cookie: %d bytes", len(sess.Value))
 	signedIn := func(fd *frontdoor, value string) bool {
 		req, _ := http.NewRequest("GET", fd.URL+"/.frontdoor/change", nil)
 		req.AddCookie(&http.Cookie{Name: "frontdoor-session", Value: value})

@@ -3,7 +3,7 @@ package session
 import (
 	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/gob"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -15,9 +15,9 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/idp"
 )
 
-const valueKey = "session"
-
-func init() { gob.Register(Session{}) }
+// valueKey holds the session as compact JSON: gob's type information for a
+// struct would take hundreds of bytes of the 4 KB a browser keeps.
+const valueKey = "s"
 
 // DefaultLifetime is how long a session lasts when the configuration says nothing.
 const DefaultLifetime = 15 * time.Minute
@@ -119,16 +119,45 @@ func (m *Manager) Lifetime() time.Duration { return m.lifetime }
 
 // SignIn starts a session for s.User, who authenticated at s.AuthTime.
 func (m *Manager) SignIn(w http.ResponseWriter, r *http.Request, s Session) error {
-	s.User.Groups = nil // may be long; decisions ask the directory
 	s.Expires = m.now().Add(m.lifetime)
-	sess := sessions.NewSession(m.store, m.name)
-	opts := *m.store.Options
-	sess.Options = &opts
-	sess.Values[valueKey] = s
-	if err := m.store.Save(r, w, sess); err != nil {
-		return fmt.Errorf("session: %w", err)
+	st := stored{User: storedUser(s.User), AuthTime: s.AuthTime.Unix(), Expires: s.Expires.Unix(), Protocol: s.Protocol, IDToken: s.IDToken}
+	encoded, err := m.encode(st)
+	if st.IDToken != "" && (err != nil || len(m.name)+len(encoded) > maxCookie) {
+		// A large ID token (many claims) would make browsers drop the
+		// cookie: keep the session without it; the IdP's sign-out then asks
+		// the user to confirm instead of trusting the hint.
+		st.IDToken = ""
+		encoded, err = m.encode(st)
 	}
+	if err != nil {
+		return err
+	}
+	if len(m.name)+len(encoded) > maxCookie {
+		return fmt.Errorf("session: the cookie would be %d bytes, more than browsers keep", len(encoded))
+	}
+	opts := *m.store.Options
+	http.SetCookie(w, sessions.NewCookie(m.name, encoded, &opts))
 	return nil
+}
+
+// maxCookie is what a session cookie may take of the 4096 bytes browsers
+// keep for a cookie's name, value and attributes.
+const maxCookie = 3900
+
+// encode is what gorilla's CookieStore.Save writes: the values, serialised,
+// encrypted and authenticated by the first key.
+func (m *Manager) encode(st stored) (string, error) {
+	b, err := json.Marshal(st)
+	if err != nil {
+		return "", fmt.Errorf("session: %w", err)
+	}
+	sess := sessions.NewSession(m.store, m.name)
+	sess.Values[valueKey] = string(b)
+	enc, err := securecookie.EncodeMulti(m.name, sess.Values, m.codecs...)
+	if err != nil {
+		return "", fmt.Errorf("session: %w", err)
+	}
+	return enc, nil
 }
 
 // SignOut removes the session cookie.
@@ -149,8 +178,13 @@ func (m *Manager) Get(r *http.Request) (Session, bool) {
 	if err := securecookie.DecodeMulti(m.name, c.Value, &values, m.codecs...); err != nil {
 		return Session{}, false
 	}
-	s, ok := values[valueKey].(Session)
-	if !ok || s.User.ID == "" || !m.now().Before(s.Expires) {
+	raw, ok := values[valueKey].(string)
+	var st stored
+	if !ok || json.Unmarshal([]byte(raw), &st) != nil {
+		return Session{}, false
+	}
+	s := Session{User: st.User.user(), AuthTime: time.Unix(st.AuthTime, 0), Expires: time.Unix(st.Expires, 0), Protocol: st.Protocol, IDToken: st.IDToken}
+	if s.User.ID == "" || !m.now().Before(s.Expires) {
 		return Session{}, false
 	}
 	return s, true
@@ -167,4 +201,38 @@ func (m *Manager) Current(r *http.Request) (idp.User, time.Time, bool) {
 func (m *Manager) User(r *http.Request) (idp.User, bool) {
 	u, _, ok := m.Current(r)
 	return u, ok
+}
+
+// stored is a Session as the cookie holds it: short keys, times in seconds.
+type stored struct {
+	User     user   `json:"u"`
+	AuthTime int64  `json:"a"`
+	Expires  int64  `json:"e"`
+	Protocol string `json:"p,omitempty"`
+	IDToken  string `json:"t,omitempty"`
+}
+
+// user is the part of an idp.User a session keeps: who it is and where to
+// write to them; state (locks, groups) is read from the directory when it matters.
+type user struct {
+	ID          string   `json:"i"`
+	DN          string   `json:"d,omitempty"`
+	Login       string   `json:"l"`
+	DisplayName string   `json:"n,omitempty"`
+	GivenName   string   `json:"g,omitempty"`
+	Surname     string   `json:"s,omitempty"`
+	Emails      []string `json:"m,omitempty"`
+	Mobile      string   `json:"o,omitempty"`
+	Phone       string   `json:"h,omitempty"`
+	Privileged  bool     `json:"v,omitempty"`
+}
+
+func storedUser(u idp.User) user {
+	return user{ID: u.ID, DN: u.DN, Login: u.Login, DisplayName: u.DisplayName, GivenName: u.GivenName, Surname: u.Surname,
+		Emails: u.Emails, Mobile: u.Mobile, Phone: u.Phone, Privileged: u.Privileged}
+}
+
+func (u user) user() idp.User {
+	return idp.User{ID: u.ID, DN: u.DN, Login: u.Login, DisplayName: u.DisplayName, GivenName: u.GivenName, Surname: u.Surname,
+		Emails: u.Emails, Mobile: u.Mobile, Phone: u.Phone, Privileged: u.Privileged}
 }

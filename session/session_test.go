@@ -191,3 +191,23 @@ func TestPendingSingleUse(t *testing.T) {
 		t.Errorf("cross-site pending cookie over https: %+v", sc)
 	}
 }
+
+// A session whose ID token would make the cookie too big for browsers keeps
+// the account and drops the token.
+func TestLargeIDTokenDropped(t *testing.T) {
+	m := manager(t, &clock{time.Now()}, keyA)
+	for _, tc := range []struct {
+		token string
+		kept  bool
+	}{{strings.Repeat("t", 1000), true}, {strings.Repeat("t", 4000), false}} {
+		w := httptest.NewRecorder()
+		if err := m.SignIn(w, httptest.NewRequest("GET", "/", nil), Session{User: idp.User{ID: "i", Login: "l"}, AuthTime: time.Now(), IDToken: tc.token}); err != nil {
+			t.Fatal(err)
+		}
+		ck := w.Result().Cookies()[0]
+		s, ok := m.Get(with(ck))
+		if !ok || s.User.Login != "l" || (s.IDToken != "") != tc.kept || len(ck.Value) > maxCookie {
+			t.Errorf("token of %d: session %v %v, token kept %v, cookie %d bytes", len(tc.token), ok, s.User, s.IDToken != "", len(ck.Value))
+		}
+	}
+}
