@@ -105,10 +105,28 @@ func (c replayCache) Consume(id string, _ time.Time) error {
 	return nil
 }
 
+// metadata is the SP's metadata without an encryption key: frontdoor takes
+// plain, signed assertions (TLS protects them on the way), so that the
+// assertion's own signature can be required.
+func (s *SP) metadata() *crewjam.EntityDescriptor {
+	md := s.sp.Metadata()
+	for i := range md.SPSSODescriptors {
+		d := &md.SPSSODescriptors[i]
+		keep := d.KeyDescriptors[:0]
+		for _, k := range d.KeyDescriptors {
+			if k.Use != "encryption" {
+				keep = append(keep, k)
+			}
+		}
+		d.KeyDescriptors = keep
+	}
+	return md
+}
+
 // Metadata serves the SP's metadata.
 func (s *SP) Metadata() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, err := xml.MarshalIndent(s.sp.Metadata(), "", "  ")
+		b, err := xml.MarshalIndent(s.metadata(), "", "  ")
 		if err != nil {
 			http.Error(w, "metadata", http.StatusInternalServerError)
 			return
