@@ -81,7 +81,13 @@ func (p *Page) show(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 		here := p.opt.Prefix + "required?continue=" + url.QueryEscape(next)
-		return p.Provider.Start(w, r, idp.SignInRequest{ReturnTo: here, Silent: true})
+		if err := p.Provider.Start(w, r, idp.SignInRequest{ReturnTo: here, Silent: true}); err != nil {
+			// The IdP cannot be asked now: the user goes on; the page is a
+			// reminder, never a gate.
+			web.Logger(r.Context()).Warn("silent sign-in for the required page failed", "err", err)
+			http.Redirect(w, r, next, http.StatusSeeOther)
+		}
+		return nil
 	}
 	if !p.due(r, u) {
 		http.Redirect(w, r, next, http.StatusSeeOther)

@@ -94,7 +94,21 @@ func (s *Routes) start(w http.ResponseWriter, r *http.Request) error {
 		}
 		req.MaxAge = min(time.Duration(n)*time.Second, s.opt.MaxAge)
 	}
-	return s.Provider.Start(w, r, req)
+	return status(s.Provider.Start(w, r, req))
+}
+
+// status gives a sign-in error its status: a refused answer 403, an IdP
+// that cannot be reached 503.
+func status(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, idp.ErrSignIn):
+		return web.WithStatus(http.StatusForbidden, err)
+	case errors.Is(err, idp.ErrUnavailable):
+		return web.WithStatus(http.StatusServiceUnavailable, err)
+	}
+	return err
 }
 
 // returnTo keeps raw when it is a page under the prefix, else Home.
@@ -116,10 +130,7 @@ func (s *Routes) callback(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err != nil {
 		s.record(r, store.Event{Type: EventSignInFailed, Outcome: outcome(err)})
-		if errors.Is(err, idp.ErrSignIn) {
-			return web.WithStatus(http.StatusForbidden, err)
-		}
-		return err
+		return status(err)
 	}
 	u, err := s.Directory.Lookup(r.Context(), id.Login)
 	if id.Silent && (err != nil || u.Disabled || u.PermanentlyLocked) {
