@@ -69,7 +69,7 @@ func (s *Server) signInRoutes(auditLog *audit.Log) {
 			MaxAge: si.MaxAge.D(), Home: prefix + "change"},
 			signin.Deps{Provider: provider, Metadata: metadata, Sessions: s.sessions, Directory: s.directory,
 				Pages: s.pages, CSRF: s.csrf, Audit: record}).Register(s.own)
-		if si.Protocol == "oidc" { // the silent check needs prompt=none
+		{ // the silent check: OIDC prompt=none, SAML IsPassive
 			required.New(required.Options{Prefix: prefix, PublicURL: cfg.Server.PublicURL, Register: prefix + "register",
 				RemindLater: s.remindLater}, required.Deps{Sessions: s.sessions, Provider: provider,
 				MustRegister: s.mustRegister, Limits: s.store.Limits(), Pages: s.pages, CSRF: s.csrf}).Register(s.own)

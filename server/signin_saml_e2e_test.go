@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -166,4 +167,63 @@ func TestSAMLRefusals(t *testing.T) {
 	refused("replayed answer", c, acs, form)
 	// IdP-initiated (no request of this browser at all).
 	refused("unsolicited answer", browser(t), acs, form)
+}
+
+// postSAMLForm posts the auto-submitted form of an IdP page (what a browser's
+// script would do) and returns where the browser lands.
+func postSAMLForm(t *testing.T, c *http.Client, body string) (int, *url.URL, string) {
+	t.Helper()
+	r, rs, a := samlRespRE.FindStringSubmatch(body), relayRE.FindStringSubmatch(body), formActRE.FindStringSubmatch(body)
+	if r == nil || rs == nil || a == nil {
+		t.Fatalf("no SAML response form:\n%.1500s", body)
+	}
+	return page(t, c, "POST", htmlUnescape(a[1]), url.Values{"SAMLResponse": {htmlUnescape(r[1])}, "RelayState": {htmlUnescape(rs[1])}})
+}
+
+// The "More information required" check with SAML: a passive request
+// (IsPassive) names the user signed in at SimpleSAMLphp without a page; with
+// no session there the IdP answers NoPassive and the user goes on.
+func TestRequiredPassiveSAML(t *testing.T) {
+	login, _, pw := slapdUser(t)
+	cfg, register := samlConfig(t)
+	fd := startFrontdoor(t, cfg)
+	register(fd)
+	host := &url.URL{Scheme: "http", Host: "127.0.0.1", Path: "/"}
+	session := func(c *http.Client) bool {
+		for _, ck := range c.Jar.Cookies(&url.URL{Scheme: "http", Host: strings.TrimPrefix(fd.URL, "http://"), Path: "/"}) {
+			if ck.Name == "frontdoor-session" {
+				return true
+			}
+		}
+		return false
+	}
+	c := browser(t)
+	acs, form := samlAnswer(t, fd, c, login, pw)
+	page(t, c, "POST", acs, form)
+	// Keep the IdP's cookies, drop frontdoor's session (cookies ignore ports).
+	jar, _ := cookiejar.New(nil)
+	for _, ck := range c.Jar.Cookies(host) {
+		if ck.Name != "frontdoor-session" {
+			jar.SetCookies(host, []*http.Cookie{{Name: ck.Name, Value: ck.Value, Path: "/"}})
+		}
+	}
+	c.Jar = jar
+	_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/required?continue=%2Fsimplesaml%2F", nil)
+	if strings.Contains(body, `name="AuthState"`) {
+		t.Fatal("the passive request showed the sign-in form")
+	}
+	_, at, _ := postSAMLForm(t, c, body)
+	if !strings.HasPrefix(at.Path, "/simplesaml/") || !session(c) {
+		t.Errorf("with an IdP session: at %s, session %v", at, session(c))
+	}
+
+	fresh := browser(t)
+	_, _, body = page(t, fresh, "GET", fd.URL+"/.frontdoor/required?continue=%2Fsimplesaml%2F", nil)
+	if strings.Contains(body, `name="AuthState"`) {
+		t.Fatal("the passive request showed the sign-in form")
+	}
+	_, at, _ = postSAMLForm(t, fresh, body)
+	if !strings.HasPrefix(at.Path, "/simplesaml/") || session(fresh) {
+		t.Errorf("without an IdP session: at %s, session %v", at, session(fresh))
+	}
 }

@@ -141,14 +141,12 @@ type pending struct {
 	Relay     string `json:"s"`
 	ReturnTo  string `json:"r"`
 	MaxAge    int64  `json:"m,omitempty"`
+	Silent    bool   `json:"q,omitempty"`
 }
 
 // Start sends a signed AuthnRequest by the HTTP-Redirect binding; a recent
 // sign-in asks for ForceAuthn.
 func (s *SP) Start(w http.ResponseWriter, r *http.Request, req idp.SignInRequest) error {
-	if req.Silent {
-		return fmt.Errorf("%w: SAML has no silent sign-in here", idp.ErrSignIn)
-	}
 	authn, err := s.sp.MakeAuthenticationRequest(s.sp.GetSSOBindingLocation(crewjam.HTTPRedirectBinding), crewjam.HTTPRedirectBinding, crewjam.HTTPPostBinding)
 	if err != nil {
 		return fmt.Errorf("saml: authn request: %w", err)
@@ -157,7 +155,13 @@ func (s *SP) Start(w http.ResponseWriter, r *http.Request, req idp.SignInRequest
 		force := true
 		authn.ForceAuthn = &force
 	}
-	p := pending{RequestID: authn.ID, Relay: random(), ReturnTo: req.ReturnTo, MaxAge: int64(req.MaxAge / time.Second)}
+	if req.Silent {
+		// IsPassive: the IdP answers at once, from its session or with a
+		// NoPassive status, never with a page.
+		passive := true
+		authn.IsPassive = &passive
+	}
+	p := pending{RequestID: authn.ID, Relay: random(), ReturnTo: req.ReturnTo, MaxAge: int64(req.MaxAge / time.Second), Silent: req.Silent}
 	u, err := authn.Redirect(p.Relay, s.sp)
 	if err != nil {
 		return fmt.Errorf("saml: redirect: %w", err)
@@ -181,8 +185,14 @@ func (s *SP) Finish(w http.ResponseWriter, r *http.Request) (idp.Identity, error
 	if subtle.ConstantTimeCompare([]byte(r.PostFormValue("RelayState")), []byte(p.Relay)) != 1 {
 		return idp.Identity{}, fmt.Errorf("%w: RelayState does not match this browser's", idp.ErrSignIn)
 	}
+	// A silent request that fails (NoPassive, or anything else) still brings
+	// the page that asked back, to go on without a user.
+	failed := idp.Identity{Silent: p.Silent}
+	if p.Silent {
+		failed.ReturnTo = p.ReturnTo
+	}
 	if err := assertionSigned(r.PostFormValue("SAMLResponse")); err != nil {
-		return idp.Identity{}, fmt.Errorf("%w: %w", idp.ErrSignIn, err)
+		return failed, fmt.Errorf("%w: %w", idp.ErrSignIn, err)
 	}
 	a, err := s.sp.ParseResponse(r, []string{p.RequestID})
 	if err != nil {
@@ -190,7 +200,7 @@ func (s *SP) Finish(w http.ResponseWriter, r *http.Request) (idp.Identity, error
 		if errors.As(err, &ire) && ire.PrivateErr != nil {
 			err = ire.PrivateErr
 		}
-		return idp.Identity{}, fmt.Errorf("%w: %w", idp.ErrSignIn, err)
+		return failed, fmt.Errorf("%w: %w", idp.ErrSignIn, err)
 	}
 	var authTime time.Time
 	if len(a.AuthnStatements) > 0 {
@@ -206,7 +216,7 @@ func (s *SP) Finish(w http.ResponseWriter, r *http.Request) (idp.Identity, error
 	if login == "" {
 		return idp.Identity{}, fmt.Errorf("%w: the assertion has no %s attribute", idp.ErrSignIn, s.cfg.UserAttribute)
 	}
-	return idp.Identity{Login: login, AuthTime: authTime, ReturnTo: p.ReturnTo, Protocol: "saml"}, nil
+	return idp.Identity{Login: login, AuthTime: authTime, ReturnTo: p.ReturnTo, Protocol: "saml", Silent: p.Silent}, nil
 }
 
 // assertionSigned refuses a response whose assertion carries no signature
