@@ -39,6 +39,10 @@ type Options struct {
 	MaxAge   time.Duration
 	// Expired mounts the change without signing in.
 	Expired bool
+	// ExpiredFloor is the least time a post of the expired form takes
+	// (default 500 ms), so that an unknown user ID, which asks the directory
+	// nothing more, does not answer faster than a wrong password.
+	ExpiredFloor time.Duration
 }
 
 // Deps are what the pages use.
@@ -63,7 +67,12 @@ type Flow struct {
 }
 
 // New returns the pages.
-func New(o Options, d Deps) *Flow { return &Flow{opt: o, Deps: d} }
+func New(o Options, d Deps) *Flow {
+	if o.ExpiredFloor == 0 {
+		o.ExpiredFloor = 500 * time.Millisecond
+	}
+	return &Flow{opt: o, Deps: d}
+}
 
 // Register mounts change (signed in) and change/expired.
 func (f *Flow) Register(mux *http.ServeMux) {

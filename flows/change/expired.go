@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/store"
@@ -26,12 +27,16 @@ func (f *Flow) postExpired(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
+	floor := time.Now().Add(f.opt.ExpiredFloor)
+	wait := func() { time.Sleep(time.Until(floor)) } // before anything is written
 	login := strings.TrimSpace(r.PostFormValue("login"))
 	if login == "" || len(login) > 256 {
+		wait()
 		f.renderExpired(w, r, login, outcome{http.StatusUnprocessableEntity, "reset.error.login", nil})
 		return nil
 	}
 	if ok, _, _, err := f.Limits.Hit(ctx, "change:ip:"+f.ClientIP(r), ipWindow, ipMax); err != nil || !ok {
+		wait()
 		f.renderExpired(w, r, login, outcome{http.StatusTooManyRequests, "reset.error.too_many", nil})
 		return nil
 	}
@@ -39,14 +44,17 @@ func (f *Flow) postExpired(w http.ResponseWriter, r *http.Request) error {
 	u, err := f.Directory.Lookup(ctx, login)
 	switch {
 	case errors.Is(err, idp.ErrUnavailable):
+		wait()
 		f.renderExpired(w, r, login, outcome{http.StatusServiceUnavailable, "reset.error.unavailable", nil})
 		return nil
 	case err != nil:
 		f.record(r, store.Event{Type: EventChangeFailed, Outcome: "unknown_user"})
+		wait()
 		f.renderExpired(w, r, login, generic)
 		return nil
 	case !u.MustChange || u.Disabled || u.Expired:
 		f.record(r, store.Event{Type: EventChangeFailed, User: u.ID, Outcome: "not_expired"})
+		wait()
 		f.renderExpired(w, r, login, generic)
 		return nil
 	}
@@ -55,9 +63,11 @@ func (f *Flow) postExpired(w http.ResponseWriter, r *http.Request) error {
 		if o.msg == "change.error.old" || o.msg == "change.error.too_many" {
 			o = generic
 		}
+		wait()
 		f.renderExpired(w, r, login, o)
 		return nil
 	}
+	wait()
 	f.done(w, r)
 	return nil
 }

@@ -23,7 +23,7 @@ func (e *Env) Change(expired bool, maxAge time.Duration) *session.Manager {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	change.New(change.Options{Prefix: Prefix, PublicURL: PublicURL, SignedIn: true, MaxAge: maxAge, Expired: expired},
+	change.New(change.Options{Prefix: Prefix, PublicURL: PublicURL, SignedIn: true, MaxAge: maxAge, Expired: expired, ExpiredFloor: time.Nanosecond},
 		change.Deps{Sessions: m, Directory: e.Directory, Policy: e.Policy, Pages: e.pages, CSRF: e.csrf,
 			Limits: e.Store.Limits(), ClientIP: ClientIP,
 			Audit: func(r *http.Request, ev store.Event) { e.audit.Record(r, ev) },
