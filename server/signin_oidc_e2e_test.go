@@ -125,7 +125,17 @@ func TestOIDCSignInChangeSignOut(t *testing.T) {
 
 	// Sign out: frontdoor's session ends, and Keycloak's (RP-initiated logout).
 	_, _, body = page(t, c, "GET", fd.URL+"/.frontdoor/change", nil)
-	status, at, _ := page(t, c, "POST", fd.URL+"/.frontdoor/signout", url.Values{"csrf_token": {csrf(t, body)}})
+	resp, err := c.PostForm(fd.URL+"/.frontdoor/signout", url.Values{"csrf_token": {csrf(t, body)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	// The page sends the browser on to Keycloak's end_session_endpoint by a refresh.
+	next, ok := strings.CutPrefix(resp.Header.Get("Refresh"), "0; url=")
+	if resp.StatusCode != http.StatusOK || !ok || !strings.HasPrefix(next, rp.issuer+"/protocol/openid-connect/logout?") {
+		t.Fatalf("sign-out: %d, Refresh %q", resp.StatusCode, resp.Header.Get("Refresh"))
+	}
+	status, at, _ := page(t, c, "GET", next, nil)
 	if status != http.StatusOK || at.Path != "/.frontdoor/signedout" {
 		t.Fatalf("sign-out ended at %d %s", status, at)
 	}

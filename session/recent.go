@@ -12,8 +12,8 @@ import (
 // the browser is sent to signIn (frontdoor's sign-in route) with the page to
 // come back to and, when there is a session already, max_age, so that the
 // IdP asks for the password again (OIDC max_age, SAML ForceAuthn). A form
-// posted without a fresh session is redirected the same way (303) and its
-// content dropped.
+// posted without a fresh session is sent there by a Refresh header (401),
+// and its content dropped.
 func (m *Manager) RequireRecent(maxAge time.Duration, signIn string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -26,7 +26,16 @@ func (m *Manager) RequireRecent(maxAge time.Duration, signIn string) func(http.H
 			if ok && maxAge > 0 {
 				q.Set("max_age", strconv.Itoa(int(maxAge.Seconds())))
 			}
-			http.Redirect(w, r, signIn+"?"+q.Encode(), http.StatusSeeOther)
+			target := signIn + "?" + q.Encode()
+			if r.Method == http.MethodGet || r.Method == http.MethodHead {
+				http.Redirect(w, r, target, http.StatusSeeOther)
+				return
+			}
+			// A form posted with a stale session: a redirect would carry the
+			// form's navigation to the IdP, which the page's CSP
+			// (form-action 'self') refuses; a refresh is a new navigation.
+			w.Header().Set("Refresh", "0; url="+target)
+			w.WriteHeader(http.StatusUnauthorized)
 		})
 	}
 }

@@ -155,6 +155,19 @@ func TestRequireRecent(t *testing.T) {
 	}
 }
 
+// A form posted with a stale session is sent to sign in by a refresh, not a
+// redirect, which the page's CSP (form-action 'self') would block.
+func TestRequireRecentPost(t *testing.T) {
+	c := &clock{time.Now()}
+	m := manager(t, c, keyA)
+	h := m.RequireRecent(5*time.Minute, "/.frontdoor/signin")(http.NotFoundHandler())
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("POST", "/.frontdoor/change", nil))
+	if w.Code != http.StatusUnauthorized || w.Header().Get("Refresh") != "0; url=/.frontdoor/signin?return_to=%2F.frontdoor%2Fchange" || w.Header().Get("Location") != "" {
+		t.Errorf("stale POST: %d, Refresh %q", w.Code, w.Header().Get("Refresh"))
+	}
+}
+
 func TestPendingSingleUse(t *testing.T) {
 	c := &clock{time.Now()}
 	m := manager(t, c, keyA)

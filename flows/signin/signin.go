@@ -167,7 +167,11 @@ func (s *Routes) signOut(w http.ResponseWriter, r *http.Request) error {
 		s.record(r, store.Event{Type: EventSignedOut, User: sess.User.ID, Outcome: "ok"})
 		if so, isSO := s.Provider.(idp.SignOuter); isSO {
 			if u := so.SignOutURL(idp.Identity{Token: sess.IDToken, Protocol: sess.Protocol}, after); u != "" {
-				http.Redirect(w, r, u, http.StatusSeeOther)
+				// Not a redirect: the sign-out form's navigation may not leave
+				// frontdoor's origin (CSP form-action 'self'); a refresh is a
+				// new navigation, and the page's link does the same by hand.
+				w.Header().Set("Refresh", "0; url="+u)
+				s.Pages.Render(w, r, http.StatusOK, "signing_out", templates.View{Data: templates.Notice{Back: u}})
 				return nil
 			}
 		}
