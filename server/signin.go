@@ -65,8 +65,12 @@ func (s *Server) signInRoutes(auditLog *audit.Log) {
 		if si.Protocol == "saml" {
 			metadata = s.samlMetadata(provider)
 		}
+		home := prefix + "register" // the security-info pages (flows/register)
+		if cfg.Change != nil {
+			home = prefix + "change"
+		}
 		signin.New(signin.Options{Prefix: prefix, PublicURL: cfg.Server.PublicURL, Protocol: si.Protocol,
-			MaxAge: si.MaxAge.D(), Home: prefix + "change"},
+			MaxAge: si.MaxAge.D(), Home: home},
 			signin.Deps{Provider: provider, Metadata: metadata, Sessions: s.sessions, Directory: s.directory,
 				Pages: s.pages, CSRF: s.csrf, Audit: record}).Register(s.own)
 		{ // the silent check: OIDC prompt=none, SAML IsPassive
