@@ -69,7 +69,9 @@ func TestSessionCookie(t *testing.T) {
 	}
 
 	// Tampered: every byte flip in the value fails.
-	for _, i := range []int{0, len(ck.Value) / 2, len(ck.Value) - 2} {
+	// (Not the last characters: their low bits may be base64 padding bits,
+	// which decode to the same bytes.)
+	for _, i := range []int{0, len(ck.Value) / 2, len(ck.Value) * 3 / 4} {
 		b := []byte(ck.Value)
 		b[i] ^= 1
 		if _, _, ok := m.Current(with(&http.Cookie{Name: ck.Name, Value: string(b)})); ok {
