@@ -16,6 +16,12 @@ type SignIn struct {
 	// security-info change; an older one is sent back to the IdP to type the
 	// password again (OIDC max_age, SAML ForceAuthn). Default 5m.
 	MaxAge Duration `yaml:"max_age"`
+	// RequiredAfter are the upstream paths the sign-in form posts to (such
+	// as Keycloak's /realms/{realm}/login-actions/authenticate). When the
+	// upstream answers such a post by sending the browser on to an
+	// application, frontdoor sends it to its "More information required"
+	// step first, which goes on to the application. Empty: off.
+	RequiredAfter []string `yaml:"required_after"`
 }
 
 // OIDC configures frontdoor as an OpenID Connect relying party.
@@ -119,6 +125,9 @@ func (c *Config) validateSignIn(p *Problems) {
 	}
 	if m := s.MaxAge.D(); m < time.Minute || m > ss.Lifetime.D() && ss.Lifetime.D() >= time.Minute {
 		p.add("signin.max_age", "must be between 1m and sessions.lifetime, such as 5m")
+	}
+	for i, v := range s.RequiredAfter {
+		pathPattern(p, idx("signin.required_after", i), v)
 	}
 	oneOf(p, "signin.protocol", s.Protocol, "oidc", "saml")
 	switch s.Protocol {

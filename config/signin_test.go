@@ -43,6 +43,7 @@ func TestSignInRules(t *testing.T) {
 		{"no client", `client_id: frontdoor`, `client_id: ""`, []string{"signin.oidc.client_id"}},
 		{"no secret", `client_secret_file: /run/secrets/oidc`, `scopes: [openid]`, []string{"signin.oidc.client_secret"}},
 		{"scopes", `client_id: frontdoor`, "client_id: frontdoor\n    scopes: [profile]", []string{"signin.oidc.scopes"}},
+		{"required_after", "protocol: oidc", "protocol: oidc\n  required_after: [\"login\"]", []string{"signin.required_after[0]"}},
 		{"saml incomplete", "protocol: oidc", "protocol: saml", []string{"signin.saml"}},
 	}
 	for _, tt := range tests {

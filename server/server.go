@@ -169,6 +169,8 @@ func (s *Server) buildProxy() error {
 		Timeout:        cfg.Upstream.Timeout.D(),
 		ErrorPage:      s.pages.Error,
 		Observe:        s.metrics.Observe,
+		SignInDone:     s.requiredAfter(),
+		AfterSignIn:    s.afterSignIn,
 		Logger:         s.log,
 	})
 	if err != nil {

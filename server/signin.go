@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -48,7 +50,46 @@ func (s *Server) signInCookies() []string {
 	if s.sessions == nil {
 		return nil
 	}
-	return []string{s.sessions.CookieName(), s.pending().CookieName()}
+	return []string{s.sessions.CookieName(), s.pending().CookieName(), s.continueCookie().CookieName()}
+}
+
+// continueCookie keeps the application the upstream was sending the browser
+// to when frontdoor stepped in after its sign-in.
+func (s *Server) continueCookie() *session.Pending {
+	return s.sessions.Pending("frontdoor-continue", false)
+}
+
+// requiredAfter is signin.required_after: the upstream's sign-in form posts.
+func (s *Server) requiredAfter() []string {
+	if s.cfg.SignIn == nil || s.sessions == nil {
+		return nil
+	}
+	return s.cfg.SignIn.RequiredAfter
+}
+
+// afterSignIn sees the upstream's answer to a sign-in form post: when it
+// sends the browser on to an application (a redirect off frontdoor's
+// origin), the browser goes to the "More information required" step first,
+// with the application's address (and its code) kept in an encrypted cookie.
+func (s *Server) afterSignIn(resp *http.Response) {
+	switch resp.StatusCode {
+	case http.StatusFound, http.StatusSeeOther, http.StatusMovedPermanently, http.StatusTemporaryRedirect:
+	default:
+		return
+	}
+	loc, err := resp.Request.URL.Parse(resp.Header.Get("Location"))
+	public, perr := url.Parse(s.cfg.Server.PublicURL)
+	if err != nil || perr != nil || loc.Host == "" || (loc.Scheme != "http" && loc.Scheme != "https") ||
+		(strings.EqualFold(loc.Host, public.Host) && loc.Scheme == public.Scheme) {
+		return // the upstream's own next step, or frontdoor's
+	}
+	c, err := s.continueCookie().Cookie(required.Continue{URL: loc.String()})
+	if err != nil {
+		s.log.Error("after sign-in: keeping the application's address failed", "err", err)
+		return
+	}
+	resp.Header.Add("Set-Cookie", c.String())
+	resp.Header.Set("Location", s.cfg.Server.PublicURL+s.cfg.Server.Prefix+"required")
 }
 
 func (s *Server) pending() *session.Pending {
@@ -76,7 +117,8 @@ func (s *Server) signInRoutes(auditLog *audit.Log) {
 		{ // the silent check: OIDC prompt=none, SAML IsPassive
 			required.New(required.Options{Prefix: prefix, PublicURL: cfg.Server.PublicURL, Register: prefix + "register",
 				RemindLater: s.remindLater}, required.Deps{Sessions: s.sessions, Provider: provider,
-				MustRegister: s.mustRegister, Limits: s.store.Limits(), Pages: s.pages, CSRF: s.csrf}).Register(s.own)
+				MustRegister: s.mustRegister, Limits: s.store.Limits(), Pages: s.pages, CSRF: s.csrf,
+				Continue: s.continueCookie()}).Register(s.own)
 		}
 	}
 	if c := cfg.Change; c != nil {

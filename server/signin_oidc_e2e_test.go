@@ -63,7 +63,7 @@ func kcLogin(t *testing.T, c *http.Client, body, login, password string) (int, *
 	t.Helper()
 	m := kcFormRE.FindStringSubmatch(body)
 	if m == nil {
-		t.Fatalf("no Keycloak sign-in form in:\n%.2000s", body)
+		t.Fatalf("no Keycloak sign-in form in:\n%s", body)
 	}
 	return page(t, c, "POST", htmlUnescape(m[1]), url.Values{"username": {login}, "password": {password}, "credentialId": {""}})
 }

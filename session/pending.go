@@ -65,6 +65,16 @@ func (p *Pending) Put(w http.ResponseWriter, v any) error {
 	return nil
 }
 
+// Cookie returns the cookie that Put would set, for a response built
+// elsewhere (a proxied answer's headers).
+func (p *Pending) Cookie(v any) (*http.Cookie, error) {
+	enc, err := securecookie.EncodeMulti(p.name, v, p.codecs...)
+	if err != nil {
+		return nil, fmt.Errorf("session: pending: %w", err)
+	}
+	return p.cookie(enc, int(PendingLifetime.Seconds())), nil
+}
+
 // Take reads v back and removes the cookie. It fails with ErrNoPending.
 func (p *Pending) Take(w http.ResponseWriter, r *http.Request, v any) error {
 	c, err := r.Cookie(p.name)

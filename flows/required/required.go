@@ -27,6 +27,13 @@ type Options struct {
 	Register string
 }
 
+// Continue is the application the upstream was sending the browser to when
+// frontdoor stepped in after its sign-in (see server's afterSignIn): kept in
+// a pending cookie, never in a URL, as it carries the application's code.
+type Continue struct {
+	URL string `json:"u"`
+}
+
 // Deps are what the page uses.
 type Deps struct {
 	Sessions *session.Manager
@@ -37,6 +44,9 @@ type Deps struct {
 	Limits       store.Limits
 	Pages        *web.Pages
 	CSRF         *web.CSRF
+	// Continue holds the application to go on to after a step in after
+	// the upstream's sign-in; nil when that is off.
+	Continue *session.Pending
 }
 
 // Page is the interstitial.
@@ -71,29 +81,59 @@ func (p *Page) next(raw string) string {
 	return "/"
 }
 
+// goOn sends the browser on: to the application kept in the Continue
+// cookie when there is one (and no continue parameter), else to next.
+func (p *Page) goOn(w http.ResponseWriter, r *http.Request, raw, next string) {
+	if raw == "" && p.Continue != nil {
+		var c Continue
+		if err := p.Continue.Take(w, r, &c); err == nil && absoluteHTTP(c.URL) {
+			http.Redirect(w, r, c.URL, http.StatusSeeOther)
+			return
+		}
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// absoluteHTTP tells whether s is an absolute http(s) URL.
+func absoluteHTTP(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
+}
+
 func (p *Page) show(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	next := p.next(q.Get("continue"))
+	raw := q.Get("continue")
+	next := p.next(raw)
 	u, _, ok := p.Sessions.Current(r)
 	if !ok {
 		if q.Get("silent") != "" || p.Provider == nil {
-			http.Redirect(w, r, next, http.StatusSeeOther)
+			p.goOn(w, r, raw, next)
 			return nil
 		}
-		here := p.opt.Prefix + "required?continue=" + url.QueryEscape(next)
+		here := p.opt.Prefix + "required"
+		if raw != "" {
+			here += "?continue=" + url.QueryEscape(next)
+		}
 		if err := p.Provider.Start(w, r, idp.SignInRequest{ReturnTo: here, Silent: true}); err != nil {
 			// The IdP cannot be asked now: the user goes on; the page is a
 			// reminder, never a gate.
 			web.Logger(r.Context()).Warn("silent sign-in for the required page failed", "err", err)
-			http.Redirect(w, r, next, http.StatusSeeOther)
+			p.goOn(w, r, raw, next)
 		}
 		return nil
 	}
 	if !p.due(r, u) {
-		http.Redirect(w, r, next, http.StatusSeeOther)
+		p.goOn(w, r, raw, next)
 		return nil
 	}
-	v := View{Register: p.opt.Register + "?return_to=" + url.QueryEscape(next), Continue: next, Later: p.opt.RemindLater > 0}
+	back := p.opt.Prefix + "required"
+	if raw != "" {
+		back = next
+	}
+	v := View{Register: p.opt.Register + "?return_to=" + url.QueryEscape(back), Later: p.opt.RemindLater > 0}
+	if raw != "" {
+		v.Continue = next
+	}
 	p.Pages.Render(w, r, http.StatusOK, "required", templates.View{CSRFToken: p.CSRF.Token(w, r, signin.Binding(u)), Data: v})
 	return nil
 }
@@ -115,13 +155,13 @@ func (p *Page) later(w http.ResponseWriter, r *http.Request) error {
 	if err := p.CSRF.Check(r, signin.Binding(u)); err != nil {
 		return err
 	}
-	next := p.next(r.PostFormValue("continue"))
+	raw := r.PostFormValue("continue")
 	if ok && p.opt.RemindLater > 0 {
 		if err := p.Limits.Block(r.Context(), remindKey(u), time.Now().Add(p.opt.RemindLater)); err != nil {
 			return err
 		}
 	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	p.goOn(w, r, raw, p.next(raw))
 	return nil
 }
 
