@@ -78,6 +78,7 @@ func (c *Config) ApplyDefaults() {
 	if c.AppNotification != nil {
 		c.AppNotification.ApplyDefaults()
 	}
+	c.signInDefaults()
 	if u := c.Unlock; u != nil {
 		def(&u.Enabled, EnabledAll)
 		if u.DailyCap == 0 {

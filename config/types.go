@@ -13,6 +13,9 @@ type Config struct {
 	Reset          *Reset         `yaml:"reset"`
 	Unlock         *Unlock        `yaml:"unlock"`
 	Helpdesk       *Helpdesk      `yaml:"helpdesk"`
+	SignIn         *SignIn        `yaml:"signin"`
+	Sessions       Sessions       `yaml:"sessions"`
+	Change         *Change        `yaml:"change"`
 	Captcha        Captcha        `yaml:"captcha"`
 	Email          *Email         `yaml:"email"`
 	Phone          *Phone         `yaml:"phone"`

@@ -25,6 +25,7 @@ func (c *Config) Validate() Problems {
 	}
 	c.validatePolicy(&p)
 	c.validateFlows(&p)
+	c.validateSignIn(&p)
 	if c.Email != nil {
 		c.Email.validate(&p)
 	}

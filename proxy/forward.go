@@ -103,9 +103,13 @@ func dropCookies(h http.Header, names []string) {
 	}
 }
 
-// modifyResponse injects the links into sign-in pages.
+// modifyResponse shows AfterSignIn the answers to sign-in posts, and injects
+// the links into sign-in pages.
 func (p *Proxy) modifyResponse(resp *http.Response) error {
 	req := resp.Request
+	if p.opt.AfterSignIn != nil && req.Method == http.MethodPost && p.done.match(p.incomingPath(req)) {
+		p.opt.AfterSignIn(resp)
+	}
 	if p.opt.Snippet == nil || req.Method == http.MethodHead || !p.signIn.match(p.incomingPath(req)) ||
 		resp.StatusCode != http.StatusOK || resp.Body == nil || resp.Body == http.NoBody {
 		return nil

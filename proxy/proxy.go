@@ -51,6 +51,11 @@ type Options struct {
 	// Observe, when set, is told of each request's route class, status and time.
 	Observe func(class string, status int, upstream time.Duration)
 	Logger  *slog.Logger
+	// SignInDone are the patterns of the upstream's sign-in form posts;
+	// AfterSignIn sees the upstream's answer to each (before it is sent on),
+	// for frontdoor's "More information required" step.
+	SignInDone  []string
+	AfterSignIn func(resp *http.Response)
 	// Transport overrides the upstream transport (tests, benchmarks).
 	Transport http.RoundTripper
 }
@@ -70,6 +75,7 @@ type Proxy struct {
 	rp        *httputil.ReverseProxy
 	trusted   trusted
 	signIn    patterns
+	done      patterns
 	sel       selector
 	intercept []interception
 	// prefixKey is the prefix's canonical route key with a trailing slash;
@@ -98,7 +104,7 @@ func New(opt Options) (*Proxy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("proxy: trusted proxies: %w", err)
 	}
-	p := &Proxy{opt: opt, trusted: t, signIn: compilePatterns(opt.SignInPaths), sel: parseSelector(opt.InjectAfter)}
+	p := &Proxy{opt: opt, trusted: t, signIn: compilePatterns(opt.SignInPaths), done: compilePatterns(opt.SignInDone), sel: parseSelector(opt.InjectAfter)}
 	for target, list := range opt.Intercept {
 		if len(list) > 0 {
 			p.intercept = append(p.intercept, interception{compilePatterns(list), canonicalPatterns(list), target})

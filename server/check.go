@@ -82,6 +82,7 @@ func check(cfg *config.Config, dir idp.Directory) config.Problems {
 			need("unlock.groups", "tell group membership", ok)
 		}
 	}
+	ps = append(ps, checkSignIn(cfg, dir)...)
 	if h := cfg.Helpdesk; h != nil {
 		if (h.Email != "" || h.Group != "") && cfg.Email == nil {
 			add("email", "is required when the helpdesk sends mail (helpdesk.email or helpdesk.group)")

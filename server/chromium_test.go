@@ -40,7 +40,7 @@ type headless struct {
 // startChromium starts Debian's Chromium headless with a fresh profile and a
 // 1024x768 viewport; it is closed when the test ends. Screenshots go to
 // $FRONTDOOR_ARTIFACTS, or to a temporary directory.
-func startChromium(t *testing.T, timeout time.Duration) *headless {
+func startChromium(t *testing.T, timeout time.Duration, extra ...chromedp.ExecAllocatorOption) *headless {
 	t.Helper()
 	exe := testenv.Require(t, "chromium", "CHROMIUM_PATH")[0]
 	h := &headless{t: t, shots: os.Getenv("FRONTDOOR_ARTIFACTS")}
@@ -65,6 +65,7 @@ func startChromium(t *testing.T, timeout time.Duration) *headless {
 		// No name resolves, and no address but 127.0.0.1 is reached.
 		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
 	)
+	opts = append(opts, extra...)
 	// The deadline bounds the whole browser: a hung step fails the test.
 	base, stop := context.WithTimeout(context.Background(), timeout)
 	actx, acancel := chromedp.NewExecAllocator(base, opts...)

@@ -77,10 +77,17 @@ func startFrontdoorLogging(t testing.TB, cfg *config.Config, logw io.Writer) *fr
 // which cancels its context and returns what Serve returned.
 func serveFrontdoor(t testing.TB, cfg *config.Config, logw io.Writer) (*frontdoor, func() error) {
 	t.Helper()
+	return serveFrontdoorAt(t, cfg, logw, "127.0.0.1:0")
+}
+
+// serveFrontdoorAt is serveFrontdoor listening at addr, for a test whose
+// configuration must name frontdoor's address before it starts.
+func serveFrontdoorAt(t testing.TB, cfg *config.Config, logw io.Writer, addr string) (*frontdoor, func() error) {
+	t.Helper()
 	if cfg == nil {
 		cfg = testConfig(t)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,21 +13,21 @@ import (
 
 	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
-	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/testenv"
 )
 
 // TestRegisterThenResetEndToEnd registers an alternate email on the
 // "Security info" page (the code read from mailpit), then resets the
 // password with a code sent to that address, against the testenv slapd and
-// mailpit. The sign-in is a test double of the session seam (the signed-in
-// user and a recent sign-in), as the sign-in package provides them.
+// mailpit. The user signs in through Keycloak (OIDC, the realm federated to
+// slapd) to reach the page.
 func TestRegisterThenResetEndToEnd(t *testing.T) {
+	rp := rpTestenv(t)
 	login, mail, oldPassword := slapdUser(t)
 	alt := login + "-alt@example.test"
 	key := make([]byte, 32)
 	rand.Read(key)
-	cfg := testConfig(t)
+	cfg := oidcConfig(t, rp)
 	cfg.Registration = &config.Registration{
 		UseForReset: []string{config.SourceRegistered},
 		Keys:        []config.RegistrationKey{{ID: "e2e", Key: base64.StdEncoding.EncodeToString(key)}},
@@ -38,8 +38,6 @@ func TestRegisterThenResetEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fd.srv.mountRegister(func(*http.Request) (idp.User, bool) { return u, true },
-		func(h http.Handler) http.Handler { return h })
 	mp := testenv.Mailpit(t)
 	for _, to := range []string{mail, alt} {
 		if err := mp.Delete(ctx, to); err != nil {
@@ -47,8 +45,8 @@ func TestRegisterThenResetEndToEnd(t *testing.T) {
 		}
 	}
 
-	c := browser(t)
-	_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/register", nil)
+	c := tlsBrowser(t, rp.ca)
+	body := signInAt(t, fd, c, "/.frontdoor/register", login, oldPassword)
 	if !strings.Contains(body, "Security info") || strings.Contains(body, mail) {
 		t.Fatalf("the Security info page, with the directory address masked:\n%s", body)
 	}
@@ -108,10 +106,11 @@ func TestRegisterThenResetEndToEnd(t *testing.T) {
 // reference's words, and gets through once they have confirmed it on the
 // Security info page (their directory mail counts, as use_for_reset says).
 func TestRegistrationRequiredEndToEnd(t *testing.T) {
-	login, _, _ := slapdUser(t)
+	rp := rpTestenv(t)
+	login, _, password := slapdUser(t)
 	key := make([]byte, 32)
 	rand.Read(key)
-	cfg := testConfig(t)
+	cfg := oidcConfig(t, rp)
 	cfg.Reset.Disclosure = "descriptive"
 	cfg.Registration = &config.Registration{Required: true, ReconfirmDays: 180,
 		Keys: []config.RegistrationKey{{ID: "e2e", Key: base64.RawURLEncoding.EncodeToString(key)}}}
@@ -135,10 +134,8 @@ func TestRegistrationRequiredEndToEnd(t *testing.T) {
 		t.Fatalf("an unregistered user was not refused:\n%s", body)
 	}
 
-	fd.srv.mountRegister(func(*http.Request) (idp.User, bool) { return u, true },
-		func(h http.Handler) http.Handler { return h })
-	c := browser(t)
-	_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/register", nil)
+	c := tlsBrowser(t, rp.ca)
+	body := signInAt(t, fd, c, "/.frontdoor/register", login, password)
 	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/register/confirm", url.Values{"csrf_token": {csrf(t, body)}})
 	if !strings.Contains(body, "your security info is confirmed") {
 		t.Fatalf("after Looks good:\n%s", body)
@@ -152,4 +149,19 @@ func TestRegistrationRequiredEndToEnd(t *testing.T) {
 	if body := identify(); !strings.Contains(body, `name="method" value="email"`) {
 		t.Fatalf("a registered user did not reach the methods:\n%s", body)
 	}
+}
+
+// signInAt opens path, a signed-in page, and signs in at Keycloak; it
+// returns the page the browser lands on, which must be path.
+func signInAt(t *testing.T, fd *frontdoor, c *http.Client, path, login, password string) string {
+	t.Helper()
+	status, at, body := page(t, c, "GET", fd.URL+path, nil)
+	if status != http.StatusOK || !strings.Contains(body, "kc-form-login") {
+		t.Fatalf("GET %s: %d at %s, want Keycloak's sign-in page", path, status, at)
+	}
+	status, at, body = kcLogin(t, c, body, login, password)
+	if status != http.StatusOK || at.Path != path {
+		t.Fatalf("after signing in: %d at %s:\n%.1500s", status, at, body)
+	}
+	return body
 }

@@ -2,18 +2,17 @@ package server
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"slices"
 	"time"
-
-	"github.com/nyaruka/phonenumbers"
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
 	"github.com/frontdoor-sspr/frontdoor/flows/register"
 	"github.com/frontdoor-sspr/frontdoor/idp"
+	"github.com/frontdoor-sspr/frontdoor/notify/budget"
+	"github.com/frontdoor-sspr/frontdoor/phone"
 	"github.com/frontdoor-sspr/frontdoor/registration"
 )
 
@@ -24,9 +23,7 @@ type registrationParts struct {
 	store  *registration.Store
 	keys   *registration.Keyring
 	policy *registration.Policy
-	// sendText and normalizePhone are the text gateway and the phone
-	// parser, for the mobile and office phones; nil until configured.
-	sendText       func(ctx context.Context, toE164, body string) error
+	// normalizePhone is the phone parser, for the mobile and office phones.
 	normalizePhone func(raw string) (string, error)
 }
 
@@ -48,25 +45,42 @@ func (s *Server) buildRegistrations() error {
 		need = s.cfg.Reset.MethodsRequired
 	}
 	s.reg.policy = &registration.Policy{Config: *rc, Regs: s.reg.store, MethodsRequired: need}
-	// The phone package's parser (default region, allowed countries) takes
-	// over once wired; until then numbers must be international.
-	s.reg.normalizePhone = internationalNumber
+	// Numbers are read as the methods read them: the phone section's
+	// default region and allowed countries.
+	parser := phone.NewParser(s.cfg.Phone)
+	s.reg.normalizePhone = func(raw string) (string, error) {
+		n, err := parser.Parse(raw)
+		return n.E164, err
+	}
 	return nil
 }
 
-// errPhone is the answer of internationalNumber to what is not a number.
-var errPhone = errors.New("not a valid phone number in international format")
-
-// internationalNumber returns a number typed in international format
-// ("+44 7700 900123") as E.164, and refuses an invalid one. Without a
-// default region a national number cannot be read: the page asks for the
-// country code.
-func internationalNumber(raw string) (string, error) {
-	n, err := phonenumbers.Parse(raw, "")
-	if err != nil || !phonenumbers.IsValidNumber(n) {
-		return "", errPhone
+// registerTextSender is registerText, or nil without a text gateway.
+func (s *Server) registerTextSender() func(ctx context.Context, account, toE164, body string) error {
+	if s.phone == nil || s.phone.sender == nil {
+		return nil
 	}
-	return phonenumbers.Format(n, phonenumbers.E164), nil
+	return s.registerText
+}
+
+// registerText sends the code that verifies a mobile number being
+// registered, through the text gateway and within the toll-fraud budget
+// that the text method spends from: a page that texts any number typed is
+// what a toll fraudster looks for. buildPhone must have run.
+func (s *Server) registerText(ctx context.Context, account, toE164, body string) error {
+	n, err := phone.NewParser(s.cfg.Phone).Parse(toE164)
+	if err != nil {
+		return err
+	}
+	if err := s.phone.budget.Spend(ctx, budget.Text, account, n); err != nil {
+		return err
+	}
+	if err := s.phone.sender.Send(ctx, n, body); err != nil {
+		s.log.Error("sending a text message failed", "to", n, "provider", s.cfg.Text.Provider, "err", err)
+		return err
+	}
+	s.log.Info("text message sent", "to", n, "provider", s.cfg.Text.Provider)
+	return nil
 }
 
 // methodRegistrations is what methods.Env gets: nil (not a nil pointer in
@@ -137,7 +151,7 @@ func (s *Server) mountRegister(current func(*http.Request) (idp.User, bool), req
 		Registrations: s.reg.store, Sealer: s.reg.keys,
 		Current: current, RequireRecent: requireRecent,
 		SendEmailCode:  s.sendRegisterCode,
-		SendText:       s.reg.sendText,
+		SendText:       s.registerTextSender(),
 		NormalizePhone: s.reg.normalizePhone,
 		Notify:         s.notifyRegistration,
 	}).Register(s.own)
@@ -167,7 +181,14 @@ func checkRegistration(cfg *config.Config) config.Problems {
 	if cfg.Registration == nil {
 		return nil
 	}
-	return checkMethods(cfg, "registration.methods", cfg.Registration.Methods)
+	ps := checkMethods(cfg, "registration.methods", cfg.Registration.Methods)
+	if cfg.SignIn == nil {
+		// The Security info page lives on the sign-in's session: without a
+		// signin section nobody could register, and with required: true
+		// nobody could reset.
+		ps = append(ps, config.Problem{Path: "signin", Message: "is required with a registration section: users register on the Security info page after signing in"})
+	}
+	return ps
 }
 
 // userAddresses are all of u's mail addresses, the directory's and the

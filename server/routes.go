@@ -32,7 +32,7 @@ func (s *Server) ownCookies() []string {
 	for _, kind := range []string{store.KindReset, store.KindUnlock, store.KindHelpdesk, store.KindRegister} {
 		cs = append(cs, s.engine.CookieName(kind))
 	}
-	return cs
+	return append(cs, s.signInCookies()...)
 }
 
 // routes mounts frontdoor's own pages under the prefix.
@@ -81,6 +81,7 @@ func (s *Server) routes() {
 	} else {
 		s.own.Handle("GET "+prefix+"helpdesk", s.notice("helpdesk_none"))
 	}
+	s.signInRoutes(auditLog)
 	s.own.Handle(prefix, s.pages.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		return webNotFound
 	}))

@@ -17,6 +17,7 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/notify"
 	"github.com/frontdoor-sspr/frontdoor/policy"
 	"github.com/frontdoor-sspr/frontdoor/proxy"
+	"github.com/frontdoor-sspr/frontdoor/session"
 	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/store/postgres"
 	"github.com/frontdoor-sspr/frontdoor/store/sqlite"
@@ -40,12 +41,18 @@ type Server struct {
 	proxy     *proxy.Proxy
 	own       *http.ServeMux
 	engine    *flows.Engine
-	directory idp.Directory
-	policy    *policy.Policy
-	mail      *notify.Queue
-	phone     *phoneParts
-	reg       registrationParts
-	closers   []func() error
+	sessions  *session.Manager
+	// mustRegister is the registration policy's hook (flows/register) and
+	// remindLater its "remind me later" period, for the "More information
+	// required" page; nil: no one is asked.
+	mustRegister func(context.Context, idp.User) bool
+	remindLater  time.Duration
+	directory    idp.Directory
+	policy       *policy.Policy
+	mail         *notify.Queue
+	phone        *phoneParts
+	reg          registrationParts
+	closers      []func() error
 }
 
 // New builds every part; nothing listens until Run or Serve.
@@ -116,6 +123,9 @@ func (s *Server) build(ctx context.Context) error {
 	if err := s.buildPhone(); err != nil {
 		return err
 	}
+	if err := s.buildSessions(); err != nil {
+		return err
+	}
 	s.routes()
 	return s.buildProxy()
 }
@@ -167,6 +177,8 @@ func (s *Server) buildProxy() error {
 		Timeout:        cfg.Upstream.Timeout.D(),
 		ErrorPage:      s.pages.Error,
 		Observe:        s.metrics.Observe,
+		SignInDone:     s.requiredAfter(),
+		AfterSignIn:    s.afterSignIn,
 		Logger:         s.log,
 	})
 	if err != nil {

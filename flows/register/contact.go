@@ -121,7 +121,7 @@ func (f *Flow) sendCode(w http.ResponseWriter, r *http.Request, u idp.User, fl s
 		if err != nil {
 			return err
 		}
-		if err := f.SendText(ctx, value, body); err != nil {
+		if err := f.SendText(ctx, u.ID, value, body); err != nil {
 			f.Audit.Record(r, store.Event{Type: audit.MethodFailed, Flow: fl.ID, User: u.ID, Outcome: "send_failed", Detail: map[string]string{"method": method, "purpose": codePurpose}})
 			return f.render(w, r, u, fl, s, http.StatusBadGateway, "register.error.text_failed")
 		}

@@ -75,9 +75,10 @@ type Deps struct {
 	RequireRecent func(http.Handler) http.Handler
 	// SendEmailCode queues the code that verifies a new address.
 	SendEmailCode func(r *http.Request, to, code string, ttl time.Duration)
-	// SendText sends a text message to an E.164 number; nil when no text
-	// gateway is configured (no mobile phone can be registered then).
-	SendText func(ctx context.Context, toE164, body string) error
+	// SendText sends a text message to an E.164 number for the account (a
+	// user ID, for the toll-fraud budget); nil when no text gateway is
+	// configured (no mobile phone can be registered then).
+	SendText func(ctx context.Context, account, toE164, body string) error
 	// NormalizePhone returns a typed number in E.164; nil means phones
 	// cannot be registered.
 	NormalizePhone func(raw string) (string, error)

@@ -38,6 +38,11 @@ type Config struct {
 	PoolSize int           `yaml:"pool_size"`
 	// PolicyHints applies AD password history to admin resets (LDAP_SERVER_POLICY_HINTS).
 	PolicyHints *bool `yaml:"policy_hints"`
+	// PasswordPolicyDN is OpenLDAP's default password policy entry
+	// (ppolicy_default): accounts without a pwdPolicySubentry of their own
+	// take pwdMaxAge from it, to tell an expired password. Empty: only
+	// per-account policies are read.
+	PasswordPolicyDN string `yaml:"password_policy_dn"`
 	// PwdLastSet after an admin reset on AD: "keep" (user need not change) or "expire".
 	PwdLastSet string `yaml:"pwd_last_set"`
 }

@@ -56,6 +56,8 @@ type Directory struct {
 
 	mu   sync.Mutex
 	root *rootDSE
+	// policies caches OpenLDAP password policies' pwdMaxAge (expiry.go).
+	policies policyCache
 }
 
 // rootDSE is what frontdoor needs from the server's root entry.

@@ -54,6 +54,11 @@ func (d *Directory) Lookup(ctx context.Context, login string) (idp.User, error) 
 			return fmt.Errorf("ldap: lookup: %w", idp.ErrAmbiguous)
 		}
 		u = d.user(res.Entries[0])
+		if d.dialect != ActiveDirectory && !u.MustChange {
+			// An expired password must be changed too (AD folds its computed
+			// expiry into MustChange the same way).
+			u.MustChange = d.passwordExpired(c, res.Entries[0])
+		}
 		priv, err := d.privileged(c, res.Entries[0])
 		u.Privileged = priv
 		return err
@@ -91,7 +96,7 @@ func (d *Directory) attributes() []string {
 		return append(out, "objectGUID", "userAccountControl", "msDS-User-Account-Control-Computed",
 			"accountExpires", "pwdLastSet", "adminCount", "primaryGroupID")
 	}
-	return append(out, "entryUUID", "pwdAccountLockedTime", "pwdReset", "pwdEndTime")
+	return append(out, "entryUUID", "pwdAccountLockedTime", "pwdReset", "pwdEndTime", "pwdChangedTime", "pwdPolicySubentry")
 }
 
 // user maps an entry to an idp.User.

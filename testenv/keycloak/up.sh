@@ -17,6 +17,9 @@ http_port=18080 https_port=18443 mgmt_port=19000
 url=https://127.0.0.1:$https_port
 admin_user=admin admin_pw=keycloak-admin-secret
 client_id=frontdoor client_secret=frontdoor-keycloak-secret
+# frontdoor's own sign-in (idp/oidc) in the LDAP-federated realm: a confidential
+# client with the code flow, PKCE S256 and loopback redirect URIs on any port.
+rp_client_id=frontdoor-rp rp_client_secret=frontdoor-rp-secret
 
 write_env() {
 	{
@@ -28,6 +31,9 @@ write_env() {
 		printf 'export KEYCLOAK_CLIENT_ID=%q\n' "$client_id"
 		printf 'export KEYCLOAK_CLIENT_SECRET=%q\n' "$client_secret"
 		printf 'export KEYCLOAK_SIGNIN_CLIENT_ID=%q\n' frontdoor-signin
+		printf 'export KEYCLOAK_RP_ISSUER=%q\n' "$url/realms/frontdoor-ldap"
+		printf 'export KEYCLOAK_RP_CLIENT_ID=%q\n' "$rp_client_id"
+		printf 'export KEYCLOAK_RP_CLIENT_SECRET=%q\n' "$rp_client_secret"
 		printf 'export KEYCLOAK_ADMIN_USER=%q\n' "$admin_user"
 		printf 'export KEYCLOAK_ADMIN_PASSWORD=%q\n' "$admin_pw"
 		printf 'export KEYCLOAK_PIDFILE=%q\n' "$pidfile"
@@ -61,6 +67,27 @@ lock_fixture() {
 	die "keycloak: the fixture user locked is not locked out after 20 failed sign-ins"
 }
 
+# rp_client adds frontdoor's sign-in client through the admin API when it is
+# missing: a realm that exists already is skipped at import, and changing the
+# realm files would recreate the database under the other tests.
+rp_client() {
+	local tok n
+	tok=$(curl_kc -d grant_type=password -d client_id=admin-cli --data-urlencode "username=$admin_user" \
+		--data-urlencode "password=$admin_pw" "$url/realms/master/protocol/openid-connect/token" | jq -r .access_token) ||
+		die "keycloak: no admin token"
+	n=$(curl_kc -H "Authorization: Bearer $tok" "$url/admin/realms/frontdoor-ldap/clients?clientId=$rp_client_id" | jq length) ||
+		die "keycloak: cannot list the clients of frontdoor-ldap"
+	[ "$n" -gt 0 ] && return 0
+	jq -n --arg id "$rp_client_id" --arg secret "$rp_client_secret" '{
+		clientId: $id, enabled: true, publicClient: false, protocol: "openid-connect",
+		clientAuthenticatorType: "client-secret", secret: $secret,
+		standardFlowEnabled: true, directAccessGrantsEnabled: false, implicitFlowEnabled: false,
+		redirectUris: ["http://127.0.0.1:*", "https://127.0.0.1:*"],
+		attributes: {"pkce.code.challenge.method": "S256", "post.logout.redirect.uris": "+"}
+	}' | curl_kc -H "Authorization: Bearer $tok" -H "Content-Type: application/json" -d @- \
+		"$url/admin/realms/frontdoor-ldap/clients" || die "keycloak: cannot add the client $rp_client_id"
+}
+
 # The testenv slapd is the LDAP realm's directory; start it first (quick when up).
 "$TESTENV_ROOT/slapd/up.sh"
 mkdir -p "$dir"
@@ -87,6 +114,7 @@ sed -e "s|@LDAPS_URL@|$SLAPD_LDAPS_URL|g" -e "s|@BASE_DN@|$SLAPD_BASE_DN|g" \
 sum=$(cat "$dir/import"/*.json | sha256sum | cut -d' ' -f1)
 if pid_alive "$pidfile" && healthy && [ "$(cat "$dir/realms.sum" 2>/dev/null)" = "$sum" ]; then
 	lock_fixture
+	rp_client
 	write_env
 	exit 0
 fi
@@ -131,6 +159,7 @@ until healthy; do
 done
 
 lock_fixture
+rp_client
 echo "$sum" >"$dir/realms.sum"
 write_env
 log "keycloak ready on $url in $(($(date +%s) - started))s"

@@ -120,7 +120,7 @@ func (e *Env) Register(opt register.Options) *RegisterEnv {
 		SendEmailCode: func(_ *http.Request, to, code string, ttl time.Duration) {
 			e.sendCode(methodsMessage(to, code, ttl))
 		},
-		SendText: func(_ context.Context, to, body string) error {
+		SendText: func(_ context.Context, _, to, body string) error {
 			re.mu.Lock()
 			defer re.mu.Unlock()
 			if re.TextErr != nil {

@@ -1,0 +1,138 @@
+package change_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/frontdoor-sspr/frontdoor/flows/internal/flowtest"
+	"github.com/frontdoor-sspr/frontdoor/idp"
+)
+
+const newPW = "Brand-New-Pass-93!"
+
+func TestSignedInChange(t *testing.T) {
+	e := flowtest.New(t)
+	m := e.Change(false, 5*time.Minute)
+	u := e.AddUser("alice")
+
+	// Without a session, the page sends the browser to sign in.
+	b := e.Browser()
+	b.NoRedirects()
+	if p := b.Get("/.frontdoor/change"); p.Status != http.StatusSeeOther || !strings.HasPrefix(p.Header.Get("Location"), "/.frontdoor/signin?") {
+		t.Fatalf("no session: %d to %q", p.Status, p.Header.Get("Location"))
+	}
+	// A sign-in older than max_age signs in again with max_age.
+	b.SignIn(m, u, e.Clock.Now().Add(-10*time.Minute))
+	if p := b.Get("/.frontdoor/change"); p.Status != http.StatusSeeOther || !strings.Contains(p.Header.Get("Location"), "max_age=300") {
+		t.Fatalf("old sign-in: %d to %q", p.Status, p.Header.Get("Location"))
+	}
+
+	b = e.Browser()
+	b.SignIn(m, u, e.Clock.Now())
+	p := b.Get("/.frontdoor/change")
+	if p.Status != http.StatusOK || !strings.Contains(p.Body, "You are signed in as alice") || !p.HasForm("signout") {
+		t.Fatalf("change page: %d\n%s", p.Status, p.Body)
+	}
+	cases := []struct {
+		name, old, pw, confirm, want string
+		status                       int
+	}{
+		{"confirmation", flowtest.OldPassword, newPW, newPW + "x", "The two passwords do not match.", 422},
+		{"policy", flowtest.OldPassword, "alice2026", "alice2026", "This password cannot be used", 422},
+		{"wrong old", "Wrong-Password-1!", newPW, newPW, "Your current password is not correct.", 422},
+		{"no old", "", newPW, newPW, "Your current password is not correct.", 422},
+	}
+	for _, tc := range cases {
+		p = b.Submit(p, "change", "old", tc.old, "password", tc.pw, "confirm", tc.confirm)
+		if p.Status != tc.status || !strings.Contains(p.Body, tc.want) {
+			t.Errorf("%s: %d\n%s", tc.name, p.Status, p.Body)
+		}
+	}
+	if _, pw, _ := e.Dir.User(u.ID); pw != flowtest.OldPassword {
+		t.Fatal("a refused change wrote the password")
+	}
+	p = b.Submit(p, "change", "old", flowtest.OldPassword, "password", newPW, "confirm", newPW)
+	if p.Status != http.StatusOK || !strings.Contains(p.Body, "Your password has been changed") {
+		t.Fatalf("change: %d\n%s", p.Status, p.Body)
+	}
+	if _, pw, _ := e.Dir.User(u.ID); pw != newPW {
+		t.Errorf("directory password = %q", pw)
+	}
+	if c := e.Confirmed(); len(c) != 1 || c[0].ID != u.ID {
+		t.Errorf("confirmations: %v", c)
+	}
+	// A form from another browser (no token of this session) is refused.
+	other := e.Browser()
+	other.SignIn(m, u, e.Clock.Now())
+	token := b.Get("/.frontdoor/change").CSRF(t)
+	if p := other.Post("/.frontdoor/change", map[string][]string{"csrf_token": {token}, "old": {newPW}}); p.Status != http.StatusForbidden {
+		t.Errorf("foreign CSRF token: %d", p.Status)
+	}
+}
+
+// Wrong current passwords are limited per account: the sixth try within the
+// hour is refused without asking the directory.
+func TestWrongOldPasswordsLimited(t *testing.T) {
+	e := flowtest.New(t)
+	m := e.Change(false, 5*time.Minute)
+	u := e.AddUser("bob")
+	b := e.Browser()
+	b.SignIn(m, u, e.Clock.Now())
+	p := b.Get("/.frontdoor/change")
+	for range 5 {
+		p = b.Submit(p, "change", "old", "Wrong-Password-1!", "password", newPW, "confirm", newPW)
+	}
+	calls := e.Dir.Calls().ChangePassword
+	p = b.Submit(p, "change", "old", flowtest.OldPassword, "password", newPW, "confirm", newPW)
+	if p.Status != http.StatusTooManyRequests || !strings.Contains(p.Body, "blocked for this account for an hour") {
+		t.Errorf("sixth try: %d\n%s", p.Status, p.Body)
+	}
+	if e.Dir.Calls().ChangePassword != calls {
+		t.Error("the blocked try reached the directory")
+	}
+	e.Clock.Advance(61 * time.Minute)
+	b.SignIn(m, u, e.Clock.Now())
+	p = b.Get("/.frontdoor/change")
+	if p = b.Submit(p, "change", "old", flowtest.OldPassword, "password", newPW, "confirm", newPW); p.Status != http.StatusOK {
+		t.Errorf("an hour later: %d", p.Status)
+	}
+}
+
+func TestExpiredChange(t *testing.T) {
+	e := flowtest.New(t)
+	e.Change(true, 5*time.Minute)
+	must := e.AddUser("carol", func(u *idp.User) { u.MustChange = true })
+	e.AddUser("dave")
+	e.AddUser("erin", func(u *idp.User) { u.MustChange = true; u.Disabled = true })
+	b := e.Browser()
+	generic := "We couldn&#39;t change the password with these details."
+	for _, login := range []string{"dave", "nobody", "erin"} {
+		p := b.Get("/.frontdoor/change/expired")
+		p = b.Submit(p, "change/expired", "login", login, "old", flowtest.OldPassword, "password", newPW, "confirm", newPW)
+		if p.Status != 422 || !strings.Contains(p.Body, generic) {
+			t.Errorf("%s: %d\n%s", login, p.Status, p.Body)
+		}
+	}
+	p := b.Get("/.frontdoor/change/expired")
+	p = b.Submit(p, "change/expired", "login", "carol", "old", "Wrong-1234-Pass!", "password", newPW, "confirm", newPW)
+	if p.Status != 422 || !strings.Contains(p.Body, generic) {
+		t.Errorf("wrong old: %d", p.Status)
+	}
+	if e.Dir.Calls().ChangePassword != 1 {
+		t.Errorf("directory changes tried: %d, want 1 (carol's wrong one)", e.Dir.Calls().ChangePassword)
+	}
+	p = b.Submit(p, "change/expired", "login", "carol", "old", flowtest.OldPassword, "password", newPW, "confirm", newPW)
+	if p.Status != http.StatusOK || !strings.Contains(p.Body, "Your password has been changed") {
+		t.Fatalf("expired change: %d\n%s", p.Status, p.Body)
+	}
+	if _, pw, _ := e.Dir.User(must.ID); pw != newPW {
+		t.Errorf("password = %q", pw)
+	}
+	e.Dir.FailLookups(idp.ErrUnavailable)
+	p = b.Get("/.frontdoor/change/expired")
+	if p = b.Submit(p, "change/expired", "login", "carol", "old", newPW, "password", newPW+"2", "confirm", newPW+"2"); p.Status != http.StatusServiceUnavailable {
+		t.Errorf("directory down: %d", p.Status)
+	}
+}
