@@ -16,6 +16,8 @@ type Config struct {
 	Captcha        Captcha        `yaml:"captcha"`
 	Email          *Email         `yaml:"email"`
 	Log            Log            `yaml:"log"`
+
+	src *source // where each key is in the file, for Locate
 }
 
 // Server is frontdoor's own listener.

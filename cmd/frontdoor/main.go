@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 	"time"
 
@@ -82,13 +83,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	cfg, err := config.Load(*path)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", *path, err)
+		printConfigError(stderr, cfg, *path, err)
 		return 1
 	}
 	switch cmd {
 	case "check-config":
 		if err := server.Check(cfg); err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", *path, err)
+			printConfigError(stderr, cfg, *path, err)
 			return 1
 		}
 		fmt.Fprintf(stdout, "%s: valid\n", *path)
@@ -110,6 +111,36 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// printConfigError prints each problem of a configuration on a line of its
+// own, as "file:line:column: key.path: message", or any other error after
+// the file's name.
+func printConfigError(w io.Writer, cfg *config.Config, path string, err error) {
+	var ps config.Problems
+	if !errors.As(err, &ps) {
+		fmt.Fprintf(w, "%s: %v\n", path, err)
+		return
+	}
+	ps = cfg.Locate(ps)
+	// In the file's order, as a compiler lists them; those without a line last.
+	slices.SortStableFunc(ps, func(a, b config.Problem) int {
+		if (a.Line == 0) != (b.Line == 0) {
+			return b.Line - a.Line
+		}
+		return a.Line - b.Line
+	})
+	noun := "problems"
+	if len(ps) == 1 {
+		noun = "problem"
+	}
+	fmt.Fprintf(w, "%s: %d %s:\n", path, len(ps), noun)
+	for _, p := range ps {
+		if p.File == "" {
+			p.File = path
+		}
+		fmt.Fprintf(w, "%s\n", p)
+	}
 }
 
 func checkPassword(cfg *config.Config, user, name string, stdin io.Reader, stdout, stderr io.Writer) int {
