@@ -57,6 +57,12 @@ func (c *Config) ApplyDefaults() {
 	def(&c.Log.Level, "info")
 	def(&c.Log.Format, "json")
 	def(&c.PasswordPolicy.Mode, "entra")
+	if c.Health.Ready == nil {
+		c.Health.Ready = []string{"store", "directory", "email"}
+	}
+	if c.Health.CacheFor == 0 {
+		c.Health.CacheFor = Duration(10 * time.Second)
+	}
 
 	if r := c.Reset; r != nil {
 		def(&r.Enabled, EnabledAll)

@@ -16,6 +16,7 @@ type Config struct {
 	Captcha        Captcha        `yaml:"captcha"`
 	Email          *Email         `yaml:"email"`
 	Log            Log            `yaml:"log"`
+	Health         Health         `yaml:"health"`
 
 	src *source // where each key is in the file, for Locate
 }
@@ -66,6 +67,11 @@ type Upstream struct {
 	// gzip or br: cheaper than decoding the upstream's compression and
 	// encoding again. Off, a sign-in page keeps the upstream's encoding.
 	CompressSignIn bool `yaml:"compress_sign_in"`
+	// SignInURL is where a flow sends the user back when the page it started
+	// from is unknown or cannot be shown again (a SimpleSAMLphp page without
+	// its AuthState): a path on the public origin or an absolute URL. The
+	// preset gives the default, else "/". check-config --connect fetches it.
+	SignInURL string `yaml:"sign_in_url"`
 }
 
 // Intercept lists upstream paths that frontdoor answers itself. An entry is an

@@ -30,6 +30,7 @@ func (c *Config) Validate() Problems {
 	}
 	oneOf(&p, "log.level", c.Log.Level, "debug", "info", "warn", "error")
 	oneOf(&p, "log.format", c.Log.Format, "json", "text")
+	c.Health.validate(&p)
 	return p
 }
 

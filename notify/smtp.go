@@ -112,3 +112,14 @@ func (s *SMTP) setFrom(msg *mail.Msg, name string) error {
 	}
 	return msg.FromFormat(name, addr.Address)
 }
+
+// Ping opens a session with the relay as Send would (EHLO, STARTTLS or TLS,
+// AUTH when a username is set) and closes it without sending anything.
+func (s *SMTP) Ping(ctx context.Context) error {
+	c, err := s.client.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return fmt.Errorf("notify: smtp: %w", err)
+	}
+	_ = s.client.CloseWithSMTPClient(c)
+	return nil
+}

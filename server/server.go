@@ -43,6 +43,7 @@ type Server struct {
 	directory idp.Directory
 	policy    *policy.Policy
 	mail      *notify.Queue
+	readiness readiness
 	closers   []func() error
 }
 
@@ -72,10 +73,9 @@ func (s *Server) build(ctx context.Context) error {
 	if len(s.secret) == 0 {
 		s.secret = make([]byte, 32)
 		_, _ = rand.Read(s.secret)
-		s.log.Warn("server.secret_key is not set: using a random key, so flows do not survive a restart and replicas cannot share them")
 	}
-	if !isHTTPS(cfg.Server.PublicURL) && !isLoopback(cfg.Server.PublicURL) {
-		s.log.Warn("server.public_url is not https: cookies are not marked Secure and links in emails are http; use https outside a test setup", "public_url", cfg.Server.PublicURL)
+	for _, w := range Warnings(cfg) {
+		s.log.Warn(w)
 	}
 	st, err := OpenStore(ctx, cfg.Store)
 	if err != nil {
@@ -106,6 +106,7 @@ func (s *Server) build(ctx context.Context) error {
 			senders = 2 // a configuration that did not go through ApplyDefaults
 		}
 		s.mail = notify.NewQueue(mailer, s.log, senders)
+		s.readiness.smtp = mailer
 		s.closers = append(s.closers, func() error { s.mail.Close(); return nil })
 	}
 	s.routes()
@@ -157,7 +158,7 @@ func (s *Server) buildProxy() error {
 		BodyTimeout:    cfg.Server.ReadTimeout.D(),
 		HSTS:           hstsValue(cfg.Server),
 		Timeout:        cfg.Upstream.Timeout.D(),
-		ErrorPage:      s.pages.Error,
+		ErrorPage:      s.upstreamError,
 		Observe:        s.metrics.Observe,
 		Logger:         s.log,
 	})
@@ -168,6 +169,15 @@ func (s *Server) buildProxy() error {
 	return nil
 }
 
+// upstreamError renders the proxy's errors; a failed upstream is named as
+// the sign-in page, in the user's words.
+func (s *Server) upstreamError(w http.ResponseWriter, r *http.Request, status int, err error) {
+	if status >= http.StatusBadGateway && status <= http.StatusGatewayTimeout {
+		err = &web.StatusError{Status: status, Err: err, Part: "sign_in"}
+	}
+	s.pages.Error(w, r, status, err)
+}
+
 // Handler is the front door: every request gets an ID and a logger, then
 // goes to the proxy.
 func (s *Server) Handler() http.Handler {
@@ -176,9 +186,6 @@ func (s *Server) Handler() http.Handler {
 
 // clientIP is the request's client address as the proxy believes it.
 func (s *Server) clientIP(r *http.Request) string { return s.proxy.ClientIP(r).String() }
-
-// ready reports whether frontdoor can serve flows: the store answers.
-func (s *Server) ready(ctx context.Context) error { return s.store.Ping(ctx) }
 
 // collectGarbage removes expired flows, codes and limit windows every minute.
 func (s *Server) collectGarbage(ctx context.Context) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"html"
 	"fmt"
 	"io"
 	"log/slog"
@@ -316,5 +317,39 @@ func TestRenderFailure(t *testing.T) {
 	(&Pages{Templates: set, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Render(rec, r, 200, "no_such_page", templates.View{})
 	if rec.Code != 500 || !strings.Contains(rec.Body.String(), "rid-1") {
 		t.Errorf("a page that fails to render gave %d %q", rec.Code, rec.Body.String())
+	}
+}
+
+// TestErrorNamesThePartDown: a 503 or 502 that knows which part failed says
+// so in the user's words and language, never the error's text.
+func TestErrorNamesThePartDown(t *testing.T) {
+	set, err := templates.New(templates.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := &Pages{Templates: set, Logger: slog.New(slog.DiscardHandler)}
+	tests := []struct {
+		status     int
+		err        error
+		lang, want string
+	}{
+		{0, Down("directory", errors.New("ldap: cn=frontdoor refused")), "en", "The account directory, where user IDs and passwords are kept, is not answering."},
+		{0, Down("directory", errors.New("ldap: cn=frontdoor refused")), "de", "Das Kontenverzeichnis"},
+		{502, &StatusError{Status: 502, Err: errors.New("dial tcp"), Part: "sign_in"}, "en", "The sign-in page cannot be reached right now."},
+		{502, &StatusError{Status: 502, Err: errors.New("dial tcp"), Part: "sign_in"}, "es", "No se puede acceder a la página de inicio de sesión"},
+		{503, errors.New("deadline"), "en", "Part of this service is not answering right now."},
+	}
+	for _, tt := range tests {
+		rec := httptest.NewRecorder()
+		r := httptest.NewRequest("GET", "/.frontdoor/reset", nil)
+		r.Header.Set("Accept-Language", tt.lang)
+		pages.Error(rec, r, tt.status, tt.err)
+		body := html.UnescapeString(rec.Body.String())
+		if rec.Code < 502 || !strings.Contains(body, tt.want) {
+			t.Errorf("%v in %s: %d, page lacks %q", tt.err, tt.lang, rec.Code, tt.want)
+		}
+		if strings.Contains(body, "cn=frontdoor") || strings.Contains(body, "dial tcp") {
+			t.Errorf("%v: the page shows the error's text", tt.err)
+		}
 	}
 }

@@ -2,7 +2,7 @@
 // front of an existing sign-in page.
 //
 //	frontdoor serve --config FILE
-//	frontdoor check-config --config FILE
+//	frontdoor check-config --config FILE [--connect]
 //	frontdoor check-password --config FILE [--user LOGIN] [--name "Display Name"]
 //	frontdoor audit --config FILE [--since 24h] [--user-key KEY] [--type TYPE]
 //	frontdoor version
@@ -35,7 +35,10 @@ const usage = `usage: frontdoor <command> [flags]
 
 commands:
   serve           --config FILE   run the proxy and the self-service pages
-  check-config    --config FILE   validate a configuration file, listing every problem
+  check-config    --config FILE [--connect]
+                                  validate a configuration file, listing every problem and
+                                  warning; with --connect, also try the directory, the mail
+                                  server, the upstream's sign-in page and the store
   check-password  --config FILE [--user LOGIN] [--name NAME]
                                   check one password (read from standard input) against the policy
   audit           --config FILE [--since 24h] [--user-key KEY] [--type TYPE] [--limit N]
@@ -62,6 +65,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	auditUser := fs.String("user-key", "", "only events of this user key, such as dn:uid=alice,ou=people,dc=example,dc=test (audit)")
 	auditType := fs.String("type", "", "only events of this type, such as password.reset (audit)")
 	limit := fs.Int("limit", 1000, "at most this many events, the newest (audit)")
+	connect := fs.Bool("connect", false, "also connect to every server the file names (check-config)")
 	switch cmd {
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "frontdoor", version)
@@ -92,7 +96,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			printConfigError(stderr, cfg, *path, err)
 			return 1
 		}
+		for _, w := range server.Warnings(cfg) {
+			fmt.Fprintf(stdout, "%s: warning: %s\n", *path, w)
+		}
 		fmt.Fprintf(stdout, "%s: valid\n", *path)
+		if *connect {
+			return connectAll(cfg, stdout)
+		}
 		return 0
 	case "check-password":
 		return checkPassword(cfg, *user, *name, stdin, stdout, stderr)
@@ -106,11 +116,24 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
 		return 1
 	}
+	go srv.LogConnections(ctx)
 	if err := srv.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
 		return 1
 	}
 	return 0
+}
+
+// connectAll prints one line per server tried; it fails when one failed.
+func connectAll(cfg *config.Config, stdout io.Writer) int {
+	code := 0
+	for _, c := range server.Connect(context.Background(), cfg) {
+		fmt.Fprintln(stdout, c)
+		if c.Err != nil {
+			code = 1
+		}
+	}
+	return code
 }
 
 // printConfigError prints each problem of a configuration on a line of its

@@ -120,7 +120,7 @@ func (g *Gate) identify(w http.ResponseWriter, r *http.Request) error {
 	floor := time.Now().Add(g.opt.IdentifyFloor)
 	user, key, outcome, err := g.eligibility(ctx, login)
 	if err != nil {
-		return web.WithStatus(http.StatusServiceUnavailable, err)
+		return web.Down("directory", err)
 	}
 	next := StepMethod
 	if outcome != "" {
