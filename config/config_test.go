@@ -357,3 +357,29 @@ func TestLocateLaterProblems(t *testing.T) {
 		t.Errorf("located: %v", ps)
 	}
 }
+
+func TestSignInURL(t *testing.T) {
+	for _, tt := range []struct {
+		value string
+		ok    bool
+	}{
+		{"/simplesaml/module.php/core/authenticate.php?as=ldap", true},
+		{"https://app.example.test/login", true},
+		{"//evil.example/", false},
+		{"login", false},
+		{"ftp://x/", false},
+		{"/.frontdoor/reset", false},
+	} {
+		yml := strings.Replace(minimal, `url: "http://127.0.0.1:8081"`, `url: "http://127.0.0.1:8081"
+  sign_in_url: "`+tt.value+`"`, 1)
+		_, err := read(t, yml, nil, nil)
+		if tt.ok && err != nil {
+			t.Errorf("%s refused: %v", tt.value, err)
+		}
+		if !tt.ok {
+			if got := problemPaths(t, err); len(got) != 1 || got[0] != "upstream.sign_in_url" {
+				t.Errorf("%s: problems at %v", tt.value, got)
+			}
+		}
+	}
+}

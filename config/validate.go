@@ -94,6 +94,19 @@ func (c *Config) validateUpstream(p *Problems) {
 	if u.Timeout.D() <= 0 {
 		p.add("upstream.timeout", "must be positive")
 	}
+	if s := u.SignInURL; s != "" {
+		pu, err := url.Parse(s)
+		switch {
+		case err != nil || strings.ContainsAny(s, " \\"):
+			p.add("upstream.sign_in_url", "%q is not a URL", s)
+		case pu.IsAbs() && (pu.Scheme != "https" && pu.Scheme != "http" || pu.Host == ""):
+			p.add("upstream.sign_in_url", "must be a path such as /login or an absolute http(s) URL")
+		case !pu.IsAbs() && (!strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//")):
+			p.add("upstream.sign_in_url", "must be a path such as /login or an absolute http(s) URL")
+		case !pu.IsAbs() && strings.HasPrefix(pu.Path, c.Server.Prefix):
+			p.add("upstream.sign_in_url", "is under server.prefix: it must be the upstream's sign-in page")
+		}
+	}
 }
 
 func (c *Config) validateStore(p *Problems) {

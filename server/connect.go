@@ -209,6 +209,10 @@ func Warnings(cfg *config.Config) []string {
 	if cfg.Captcha.Provider == "none" {
 		ws = append(ws, "captcha.provider is none: bots can try user IDs and send mail freely; for tests and benchmarks only")
 	}
+	if len(config.Presets[cfg.Upstream.Preset].ReturnNeeds) > 0 && cfg.Upstream.SignInURL == "" {
+		ws = append(ws, "upstream.sign_in_url is not set: a user whose sign-in page cannot be shown again (the "+
+			cfg.Upstream.Preset+" preset knows such pages) is sent back to / instead")
+	}
 	if r := cfg.Reset; r != nil && r.Disclosure == config.DisclosureDescriptive {
 		ws = append(ws, "reset.disclosure is descriptive: the pages tell whether a user ID exists and why it cannot go on")
 	}

@@ -50,7 +50,7 @@ func (s *Server) routes() {
 
 	if s.resetAvailable() {
 		reset.New(reset.Options{
-			Reset: *cfg.Reset, PublicURL: cfg.Server.PublicURL, Prefix: prefix,
+			Reset: *cfg.Reset, PublicURL: cfg.Server.PublicURL, Prefix: prefix, SignIn: signIn(cfg.Upstream),
 			Captcha: cfg.Captcha.Provider != "none",
 		}, reset.Deps{Deps: gates, Policy: s.policy, Confirm: s.confirmReset}).Register(s.own)
 	} else {
@@ -58,7 +58,7 @@ func (s *Server) routes() {
 	}
 	if s.unlockAvailable() {
 		unlock.New(unlock.Options{
-			Unlock: *cfg.Unlock, Reset: *cfg.Reset, PublicURL: cfg.Server.PublicURL, Prefix: prefix,
+			Unlock: *cfg.Unlock, Reset: *cfg.Reset, PublicURL: cfg.Server.PublicURL, Prefix: prefix, SignIn: signIn(cfg.Upstream),
 			Captcha: cfg.Captcha.Provider != "none",
 		}, unlock.Deps{Deps: gates, Unlocked: s.confirmUnlock}).Register(s.own)
 	} else {
@@ -66,7 +66,7 @@ func (s *Server) routes() {
 	}
 	if h := cfg.Helpdesk; h != nil {
 		helpdesk.New(helpdesk.Options{
-			Prefix: prefix, PublicURL: cfg.Server.PublicURL, URL: h.URL, Captcha: cfg.Captcha.Provider != "none",
+			Prefix: prefix, PublicURL: cfg.Server.PublicURL, SignIn: signIn(cfg.Upstream), URL: h.URL, Captcha: cfg.Captcha.Provider != "none",
 		}, helpdesk.Deps{
 			Engine: engine, CSRF: s.csrf, Pages: s.pages, Limits: s.store.Limits(), Audit: auditLog,
 			ClientIP: s.clientIP, Recipients: s.helpdeskRecipients, Send: s.sendHelpdesk, Secret: s.secret,
@@ -95,7 +95,7 @@ func (s *Server) unlockAvailable() bool {
 // notice renders a page that only says something (not set up yet, coming).
 func (s *Server) notice(page string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.pages.Render(w, r, http.StatusOK, page, templates.View{Data: templates.Notice{Back: s.cfg.Server.PublicURL + "/"}})
+		s.pages.Render(w, r, http.StatusOK, page, templates.View{Data: templates.Notice{Back: s.home()}})
 	})
 }
 

@@ -124,6 +124,9 @@ type Form struct {
 	// Error is a message about the whole form, shown above it.
 	Error  string
 	Fields []Field
+	// Cancel, when set, is the way out of the flow beside the button: back
+	// to the sign-in page.
+	Cancel string
 }
 
 // Field is one labelled input of a Form.

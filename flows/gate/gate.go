@@ -11,6 +11,7 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/flows"
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
 	"github.com/frontdoor-sspr/frontdoor/idp"
+	"github.com/frontdoor-sspr/frontdoor/returnto"
 	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/web"
 )
@@ -101,6 +102,8 @@ type Options struct {
 	After     string
 	PublicURL string
 	Prefix    string
+	// SignIn says which sign-in pages can be returned to, and the fallback.
+	SignIn returnto.Targets
 	// Captcha is false only when the configuration allows no CAPTCHA (tests).
 	Captcha bool
 	// IdentifyFloor is the least time identify takes, so that its duration does

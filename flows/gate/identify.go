@@ -19,7 +19,6 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows"
 	"github.com/frontdoor-sspr/frontdoor/idp"
-	"github.com/frontdoor-sspr/frontdoor/returnto"
 	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/web"
 )
@@ -27,7 +26,7 @@ import (
 // start begins a new flow, remembering the sign-in page to return to.
 func (g *Gate) start(w http.ResponseWriter, r *http.Request) error {
 	s := State{Captcha: captcha.New()}
-	if rt, ok := returnto.Validate(r.URL.Query().Get("return_to"), g.opt.Prefix); ok {
+	if rt, ok := g.opt.SignIn.Keep(r.URL.Query().Get("return_to"), g.opt.Prefix); ok {
 		s.ReturnTo = rt
 	}
 	fl, err := g.Engine.Start(r.Context(), w, g.opt.Kind, StepIdentify, &s)

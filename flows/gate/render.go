@@ -11,7 +11,6 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows"
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
-	"github.com/frontdoor-sspr/frontdoor/returnto"
 	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/templates"
 	"github.com/frontdoor-sspr/frontdoor/web"
@@ -37,6 +36,8 @@ type MethodPage struct {
 	Gate    int
 	Of      int
 	Options []MethodOption
+	// Cancel leaves the flow for the sign-in page.
+	Cancel string
 }
 
 // MethodOption is one method the user may pick.
@@ -90,7 +91,7 @@ func (g *Gate) RenderStep(w http.ResponseWriter, r *http.Request, fl store.Flow,
 	var data any
 	switch step {
 	case StepIdentify:
-		d := IdentifyPage{Reset: g.resetURL(s), Restart: g.startURL(k, s), Form: templates.Form{Action: k + "/identify", Submit: "reset.identify.submit", Error: msg,
+		d := IdentifyPage{Reset: g.resetURL(s), Restart: g.startURL(k, s), Form: templates.Form{Action: k + "/identify", Submit: "reset.identify.submit", Error: msg, Cancel: g.Back(s),
 			Fields: []templates.Field{{Name: "login", Label: "reset.identify.login", Hint: "reset.identify.login_hint",
 				Autocomplete: "username", Required: true, Autofocus: true}}}}
 		if g.opt.Captcha {
@@ -103,7 +104,7 @@ func (g *Gate) RenderStep(w http.ResponseWriter, r *http.Request, fl store.Flow,
 	case StepMethod:
 		data = g.methodPage(r.Context(), s, msg)
 	case StepVerify:
-		d := VerifyPage{Method: s.Method, Resend: k + "/resend", Form: templates.Form{Action: k + "/verify", Submit: "reset.verify.submit", Error: msg,
+		d := VerifyPage{Method: s.Method, Resend: k + "/resend", Form: templates.Form{Action: k + "/verify", Submit: "reset.verify.submit", Error: msg, Cancel: g.Back(s),
 			Fields: []templates.Field{{Name: "code", Label: "reset.verify.code", Hint: "reset.verify.code_hint." + s.Method,
 				Autocomplete: "one-time-code", Required: true, Autofocus: true}}}}
 		if m := g.method(s.Method); m != nil {
@@ -147,7 +148,7 @@ func (g *Gate) startURL(kind string, s *State) string {
 }
 
 func (g *Gate) methodPage(ctx context.Context, s *State, msg string) MethodPage {
-	d := MethodPage{Action: g.opt.Kind + "/method", Error: msg, Gate: len(s.Passed) + 1, Of: g.opt.Policy.MethodsRequired}
+	d := MethodPage{Action: g.opt.Kind + "/method", Error: msg, Gate: len(s.Passed) + 1, Of: g.opt.Policy.MethodsRequired, Cancel: g.Back(s)}
 	for _, m := range g.Methods {
 		if slices.Contains(s.Passed, m.Name()) {
 			continue
@@ -165,12 +166,11 @@ func (g *Gate) methodPage(ctx context.Context, s *State, msg string) MethodPage 
 	return d
 }
 
-// Back is the sign-in page the flow started from, on the public origin.
+// Back is the sign-in page the flow started from, on the public origin, or
+// the configured sign-in page when that one is unknown or cannot be shown
+// again.
 func (g *Gate) Back(s *State) string {
-	if s.ReturnTo == "" {
-		return returnto.Absolute(g.opt.PublicURL, "/")
-	}
-	return returnto.Absolute(g.opt.PublicURL, s.ReturnTo)
+	return g.opt.SignIn.URL(g.opt.PublicURL, s.ReturnTo)
 }
 
 // StepError answers a request for a step the flow is not at (skipped,
