@@ -383,3 +383,14 @@ func TestSignInURL(t *testing.T) {
 		}
 	}
 }
+
+func TestCaptchaLength(t *testing.T) {
+	c, err := read(t, minimal, nil, nil)
+	if err != nil || c.Captcha.Length != 6 {
+		t.Fatalf("default captcha.length %v, %v", c.Captcha.Length, err)
+	}
+	_, err = read(t, minimal+"captcha:\n  length: 3\n", nil, nil)
+	if got := problemPaths(t, err); len(got) != 1 || got[0] != "captcha.length" {
+		t.Errorf("length 3: problems at %v", got)
+	}
+}

@@ -54,6 +54,9 @@ func (c *Config) ApplyDefaults() {
 		def(&c.Store.DSN, "frontdoor.db")
 	}
 	def(&c.Captcha.Provider, "image")
+	if c.Captcha.Length == 0 {
+		c.Captcha.Length = 6
+	}
 	def(&c.Log.Level, "info")
 	def(&c.Log.Format, "json")
 	def(&c.PasswordPolicy.Mode, "entra")

@@ -162,6 +162,8 @@ const (
 type Captcha struct {
 	Provider string `yaml:"provider"` // image | none
 	Insecure bool   `yaml:"insecure"`
+	// Length is the number of digits to type (4 to 10, default 6).
+	Length int `yaml:"length"`
 }
 
 // Email configures outgoing mail.

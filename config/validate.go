@@ -187,6 +187,9 @@ func (c *Config) validateFlows(p *Problems) {
 		}
 	}
 	oneOf(p, "captcha.provider", c.Captcha.Provider, "image", "none")
+	if c.Captcha.Length < 4 || c.Captcha.Length > 10 {
+		p.add("captcha.length", "must be between 4 and 10 digits")
+	}
 	if c.Captcha.Provider == "none" && !c.Captcha.Insecure {
 		p.add("captcha.provider", "none leaves the identify step open to bots; allowed only with captcha.insecure: true (tests and benchmarks)")
 	}

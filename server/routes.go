@@ -51,7 +51,7 @@ func (s *Server) routes() {
 	if s.resetAvailable() {
 		reset.New(reset.Options{
 			Reset: *cfg.Reset, PublicURL: cfg.Server.PublicURL, Prefix: prefix, SignIn: signIn(cfg.Upstream),
-			Captcha: cfg.Captcha.Provider != "none",
+			Captcha: cfg.Captcha.Provider != "none", CaptchaLength: cfg.Captcha.Length,
 		}, reset.Deps{Deps: gates, Policy: s.policy, Confirm: s.confirmReset}).Register(s.own)
 	} else {
 		s.own.Handle("GET "+prefix+"reset", s.notice("not_configured"))
@@ -59,14 +59,14 @@ func (s *Server) routes() {
 	if s.unlockAvailable() {
 		unlock.New(unlock.Options{
 			Unlock: *cfg.Unlock, Reset: *cfg.Reset, PublicURL: cfg.Server.PublicURL, Prefix: prefix, SignIn: signIn(cfg.Upstream),
-			Captcha: cfg.Captcha.Provider != "none",
+			Captcha: cfg.Captcha.Provider != "none", CaptchaLength: cfg.Captcha.Length,
 		}, unlock.Deps{Deps: gates, Unlocked: s.confirmUnlock}).Register(s.own)
 	} else {
 		s.own.Handle("GET "+prefix+"unlock", s.notice("not_configured"))
 	}
 	if h := cfg.Helpdesk; h != nil {
 		helpdesk.New(helpdesk.Options{
-			Prefix: prefix, PublicURL: cfg.Server.PublicURL, SignIn: signIn(cfg.Upstream), URL: h.URL, Captcha: cfg.Captcha.Provider != "none",
+			Prefix: prefix, PublicURL: cfg.Server.PublicURL, SignIn: signIn(cfg.Upstream), URL: h.URL, Captcha: cfg.Captcha.Provider != "none", CaptchaLength: cfg.Captcha.Length,
 		}, helpdesk.Deps{
 			Engine: engine, CSRF: s.csrf, Pages: s.pages, Limits: s.store.Limits(), Audit: auditLog,
 			ClientIP: s.clientIP, Recipients: s.helpdeskRecipients, Send: s.sendHelpdesk, Secret: s.secret,

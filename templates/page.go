@@ -51,6 +51,10 @@ func (p *Page) T(id string, args ...any) (string, error) {
 	return p.set.cat.localize(p.lang, id, data)
 }
 
+// TArgs is T with the name, value pairs in a slice, for the message IDs
+// that data carries along with their values (Field.HintArgs).
+func (p *Page) TArgs(id string, args []any) (string, error) { return p.T(id, args...) }
+
 // Path returns the URL path of one of frontdoor's own pages: {{.Path "helpdesk"}}.
 func (p *Page) Path(page string) string {
 	return p.Prefix + strings.TrimPrefix(page, "/")
@@ -134,9 +138,11 @@ type Field struct {
 	// Name is the input's name; its id is "f-" + Name.
 	Name string
 	// Type is the input type; "text" when empty.
-	Type         string
-	Label        string
-	Hint         string
+	Type  string
+	Label string
+	Hint  string
+	// HintArgs are the name, value pairs the hint takes, as for Page.T.
+	HintArgs     []any
 	Error        string
 	Value        string
 	Autocomplete string

@@ -106,6 +106,8 @@ type Options struct {
 	SignIn returnto.Targets
 	// Captcha is false only when the configuration allows no CAPTCHA (tests).
 	Captcha bool
+	// CaptchaLength is the number of digits to type (captcha.length; 0: the default).
+	CaptchaLength int
 	// IdentifyFloor is the least time identify takes, so that its duration does
 	// not tell known accounts from unknown ones.
 	IdentifyFloor time.Duration

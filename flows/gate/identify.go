@@ -25,7 +25,7 @@ import (
 
 // start begins a new flow, remembering the sign-in page to return to.
 func (g *Gate) start(w http.ResponseWriter, r *http.Request) error {
-	s := State{Captcha: captcha.New()}
+	s := State{Captcha: captcha.NewOfLength(g.opt.CaptchaLength)}
 	if rt, ok := g.opt.SignIn.Keep(r.URL.Query().Get("return_to"), g.opt.Prefix); ok {
 		s.ReturnTo = rt
 	}
@@ -103,7 +103,7 @@ func (g *Gate) identify(w http.ResponseWriter, r *http.Request) error {
 	passed := false
 	err = flows.Advance(ctx, g.Engine, fl.ID, []string{StepIdentify}, func(st *State) (string, error) {
 		passed = !g.opt.Captcha || st.Captcha.Check(answer)
-		st.Captcha, st.CaptchaOK = captcha.New(), passed
+		st.Captcha, st.CaptchaOK = captcha.NewOfLength(g.opt.CaptchaLength), passed
 		return StepIdentify, nil
 	})
 	if err != nil {

@@ -94,11 +94,20 @@ func (g *Gate) RenderStep(w http.ResponseWriter, r *http.Request, fl store.Flow,
 		d := IdentifyPage{Reset: g.resetURL(s), Restart: g.startURL(k, s), Form: templates.Form{Action: k + "/identify", Submit: "reset.identify.submit", Error: msg, Cancel: g.Back(s),
 			Fields: []templates.Field{{Name: "login", Label: "reset.identify.login", Hint: "reset.identify.login_hint",
 				Autocomplete: "username", Required: true, Autofocus: true}}}}
+		// Shown again after a refusal (a wrong CAPTCHA), the form keeps the
+		// user ID as typed, and the cursor goes to what is left to do.
+		login := ""
+		if r.Method == http.MethodPost {
+			login = NormalizeLogin(r.PostFormValue("login"))
+		}
+		d.Form.Fields[0].Value = login
 		if g.opt.Captcha {
 			p, v := g.opt.Prefix+k+"/", "?v="+strconv.FormatInt(fl.Version, 10)
 			d.CaptchaImage, d.CaptchaAudio = p+"captcha.png"+v, p+"captcha.wav"+v
 			d.Form.Fields = append(d.Form.Fields, templates.Field{Name: "captcha", Label: "reset.identify.captcha",
-				Hint: "reset.identify.captcha_hint", Autocomplete: "off", Required: true})
+				Hint: "reset.identify.captcha_hint", HintArgs: []any{"Length", s.Captcha.Len()}, Autocomplete: "off", Required: true,
+				Autofocus: login != ""})
+			d.Form.Fields[0].Autofocus = login == ""
 		}
 		data = d
 	case StepMethod:

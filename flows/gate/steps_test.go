@@ -79,8 +79,15 @@ func TestCaptcha(t *testing.T) {
 		}
 	}
 	answer := captchaAnswer(env, b)
-	p = b.Submit(p, "reset/identify", "login", "alice", "captcha", wrong(answer))
+	if !strings.Contains(p.Body, "Enter the 6 digits you see") {
+		t.Errorf("the page does not say how many digits to type:\n%s", p.Body)
+	}
+	p = b.Submit(p, "reset/identify", "login", " alice ", "captcha", wrong(answer))
 	env.Expect(p, 422, "reset.error.captcha")
+	// The user ID stays as typed; the cursor waits in the CAPTCHA's field.
+	if !strings.Contains(p.Body, `name="login" type="text" dir="auto" value="alice"`) || !strings.Contains(p.Body, `name="captcha" type="text" dir="auto" autocomplete="off" required aria-required="true" aria-describedby="f-captcha-hint" autofocus>`) {
+		t.Errorf("after a wrong CAPTCHA the user ID is lost or the focus is not on the CAPTCHA:\n%s", p.Body)
+	}
 	// The right answer to the old picture no longer works.
 	p = b.Submit(p, "reset/identify", "login", "alice", "captcha", answer)
 	env.Expect(p, 422, "reset.error.captcha")

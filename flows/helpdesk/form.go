@@ -29,6 +29,8 @@ type FormPage struct {
 	CaptchaImage, CaptchaAudio string
 	// Back leaves the form for the sign-in page.
 	Back string
+	// CaptchaLength is the number of digits the picture has.
+	CaptchaLength int
 }
 
 // SentPage is the data of the helpdesk_sent page.
@@ -43,7 +45,7 @@ func (f *Flow) start(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, f.opt.URL, http.StatusSeeOther)
 		return nil
 	}
-	s := state{Captcha: captcha.New()}
+	s := state{Captcha: captcha.NewOfLength(f.opt.CaptchaLength)}
 	if rt, ok := f.opt.SignIn.Keep(r.URL.Query().Get("return_to"), f.opt.Prefix); ok {
 		s.ReturnTo = rt
 	}
@@ -105,7 +107,7 @@ func (f *Flow) send(w http.ResponseWriter, r *http.Request) error {
 	answer, passed := r.PostFormValue("captcha"), false
 	err = flows.Advance(ctx, f.Engine, fl.ID, []string{stepForm}, func(st *state) (string, error) {
 		passed = !f.opt.Captcha || st.Captcha.Check(answer)
-		st.Captcha = captcha.New()
+		st.Captcha = captcha.NewOfLength(f.opt.CaptchaLength)
 		return stepForm, nil
 	})
 	if err != nil {
@@ -185,6 +187,7 @@ func (f *Flow) reshow(w http.ResponseWriter, r *http.Request, status int, page F
 func (f *Flow) render(w http.ResponseWriter, r *http.Request, fl store.Flow, s *state, status int, page FormPage) {
 	page.MaxMessage = MaxMessage
 	page.Back = f.opt.SignIn.URL(f.opt.PublicURL, s.ReturnTo)
+	page.CaptchaLength = s.Captcha.Len()
 	if f.opt.Captcha {
 		p, v := f.opt.Prefix+"helpdesk/", "?v="+strconv.FormatInt(fl.Version, 10)
 		page.CaptchaImage, page.CaptchaAudio = p+"captcha.png"+v, p+"captcha.wav"+v

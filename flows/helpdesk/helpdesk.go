@@ -79,6 +79,8 @@ type Options struct {
 	URL string
 	// Captcha is false only when the configuration allows no CAPTCHA (tests).
 	Captcha bool
+	// CaptchaLength is the number of digits to type (captcha.length; 0: the default).
+	CaptchaLength int
 }
 
 // Flow serves the helpdesk pages.

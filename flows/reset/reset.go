@@ -37,6 +37,8 @@ type Options struct {
 	SignIn returnto.Targets
 	// Captcha is false only when the configuration allows no CAPTCHA (tests).
 	Captcha bool
+	// CaptchaLength is the number of digits to type (captcha.length; 0: the default).
+	CaptchaLength int
 	// IdentifyFloor is the least time identify takes, so that its duration does
 	// not tell known accounts from unknown ones.
 	IdentifyFloor time.Duration
@@ -55,7 +57,7 @@ func New(opt Options, d Deps) *Flow {
 	rc := opt.Reset
 	f.gate = gate.New(gate.Options{
 		Kind: store.KindReset, After: stepPassword, PublicURL: opt.PublicURL, Prefix: opt.Prefix, SignIn: opt.SignIn,
-		Captcha: opt.Captcha, IdentifyFloor: opt.IdentifyFloor, Render: f.renderStep, Verdict: verdict,
+		Captcha: opt.Captcha, CaptchaLength: opt.CaptchaLength, IdentifyFloor: opt.IdentifyFloor, Render: f.renderStep, Verdict: verdict,
 		Policy: gate.Policy{Enabled: rc.Enabled, Groups: rc.Groups, Disclosure: rc.Disclosure,
 			MethodsRequired: rc.MethodsRequired, ManagedElsewhere: rc.ManagedElsewhere},
 	}, d.Deps)

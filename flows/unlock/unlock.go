@@ -49,6 +49,8 @@ type Options struct {
 	SignIn returnto.Targets
 	// Captcha is false only when the configuration allows no CAPTCHA (tests).
 	Captcha bool
+	// CaptchaLength is the number of digits to type (captcha.length; 0: the default).
+	CaptchaLength int
 	// IdentifyFloor is the least time identify takes (see gate.Options).
 	IdentifyFloor time.Duration
 }
@@ -69,7 +71,7 @@ func New(opt Options, d Deps) *Flow {
 	rc := opt.Reset
 	f.gate = gate.New(gate.Options{
 		Kind: store.KindUnlock, After: stepConfirm, PublicURL: opt.PublicURL, Prefix: opt.Prefix, SignIn: opt.SignIn,
-		Captcha: opt.Captcha, IdentifyFloor: opt.IdentifyFloor, Render: f.renderStep, Verdict: verdict,
+		Captcha: opt.Captcha, CaptchaLength: opt.CaptchaLength, IdentifyFloor: opt.IdentifyFloor, Render: f.renderStep, Verdict: verdict,
 		Policy: gate.Policy{Enabled: opt.Unlock.Enabled, Groups: opt.Unlock.Groups, Disclosure: rc.Disclosure,
 			MethodsRequired: rc.MethodsRequired, ManagedElsewhere: rc.ManagedElsewhere},
 	}, d.Deps)
