@@ -61,6 +61,9 @@ type State struct {
 	// Counted means the owner's last step has counted the flow against its
 	// limit (unlock's daily cap), so that a retry does not count it again.
 	Counted bool `json:"counted,omitempty"`
+	// TriesLeft, after a wrong answer, is how many more the account may
+	// give before the gated flows are blocked; shown, never stored.
+	TriesLeft int `json:"-"`
 }
 
 // Deps are the parts the gates work with.

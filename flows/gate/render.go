@@ -57,6 +57,9 @@ type VerifyPage struct {
 	Hint string
 	// Resend is the page that sends a new challenge, such as "reset/resend".
 	Resend string
+	// TriesLeft, after a wrong answer, is how many more may be given before
+	// self-service is blocked for the account; 0 otherwise.
+	TriesLeft int
 }
 
 // EndPage is the data of the pages that end a flow (KIND_stopped, ...).
@@ -113,7 +116,7 @@ func (g *Gate) RenderStep(w http.ResponseWriter, r *http.Request, fl store.Flow,
 	case StepMethod:
 		data = g.methodPage(r.Context(), s, msg)
 	case StepVerify:
-		d := VerifyPage{Method: s.Method, Resend: k + "/resend", Form: templates.Form{Action: k + "/verify", Submit: "reset.verify.submit", Error: msg, Cancel: g.Back(s),
+		d := VerifyPage{Method: s.Method, Resend: k + "/resend", TriesLeft: s.TriesLeft, Form: templates.Form{Action: k + "/verify", Submit: "reset.verify.submit", Error: msg, Cancel: g.Back(s),
 			Fields: []templates.Field{{Name: "code", Label: "reset.verify.code", Hint: "reset.verify.code_hint." + s.Method,
 				Autocomplete: "one-time-code", Required: true, Autofocus: true}}}}
 		if m := g.method(s.Method); m != nil {

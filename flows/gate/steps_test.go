@@ -1,6 +1,7 @@
 package gate_test
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -188,6 +189,9 @@ func TestVerify(t *testing.T) {
 		code := env.LastCode(aliceMail)
 		p = b.Submit(p, "reset/verify", "code", wrong(code))
 		env.Expect(p, 422, "reset.error.code", "reset.verify.code")
+		if !strings.Contains(p.Body, "5 tries left. After that, self-service is blocked for this account for 24 hours.") {
+			t.Errorf("the tries left are not shown:\n%s", p.Body)
+		}
 		env.Expect(b.Submit(p, "reset/verify", "code", code[:4]+" "+code[4:]), 200, "reset.password.new")
 	})
 	t.Run("expired code", func(t *testing.T) {
@@ -198,12 +202,18 @@ func TestVerify(t *testing.T) {
 	t.Run("code used up", func(t *testing.T) {
 		env, b, p := atVerify(t, config.Reset{})
 		code := env.LastCode(aliceMail)
-		for range 4 {
+		for i := range 4 {
 			p = b.Submit(p, "reset/verify", "code", wrong(code))
 			env.Expect(p, 422, "reset.error.code")
+			if want := fmt.Sprintf("%d tries left.", 5-i); !strings.Contains(p.Body, want) {
+				t.Errorf("wrong code %d: the page lacks %q", i+1, want)
+			}
 		}
-		// The fifth wrong answer uses the code up: the right one is too late.
-		env.Expect(b.Submit(p, "reset/verify", "code", wrong(code)), 422, "reset.error.code_gone")
+		// The fifth wrong answer uses the code up, and says what comes next:
+		// a new code, and one more wrong one blocks self-service.
+		p = b.Submit(p, "reset/verify", "code", wrong(code))
+		env.Expect(p, 422, "reset.error.code_exhausted", "reset.verify.last_try")
+		env.ExpectNot(p, "reset.error.code_gone")
 	})
 	t.Run("verify before a method is chosen", func(t *testing.T) {
 		env := flowtest.New(t)

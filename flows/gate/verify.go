@@ -169,7 +169,7 @@ func (g *Gate) verify(w http.ResponseWriter, r *http.Request) error {
 func (g *Gate) failedGate(w http.ResponseWriter, r *http.Request, fl store.Flow, s *State, verr error) error {
 	ctx := r.Context()
 	g.Audit.Record(r, store.Event{Type: audit.MethodFailed, Flow: fl.ID, User: s.Key, Outcome: "failed", Detail: map[string]string{"method": s.Method}})
-	allowed, _, _, err := g.Limits.Hit(ctx, "reset-fail:"+s.Key, failWindow, failMax)
+	allowed, count, _, err := g.Limits.Hit(ctx, "reset-fail:"+s.Key, failWindow, failMax)
 	if err != nil {
 		return err
 	}
@@ -189,9 +189,15 @@ func (g *Gate) failedGate(w http.ResponseWriter, r *http.Request, fl store.Flow,
 		return nil
 	}
 	msg := "reset.error.code"
-	if !errors.Is(verr, methods.ErrMismatch) {
+	switch {
+	case errors.Is(verr, methods.ErrExhausted):
+		msg = "reset.error.code_exhausted"
+	case errors.Is(verr, methods.ErrExpired):
 		msg = "reset.error.code_gone"
 	}
+	// The failure that blocks is the one after failMax: until then the page
+	// says how many are left, the same for every account and user ID.
+	s.TriesLeft = failMax + 1 - count
 	g.RenderStep(w, r, fl, s, StepVerify, http.StatusUnprocessableEntity, msg)
 	return nil
 }
