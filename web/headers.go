@@ -3,9 +3,10 @@ package web
 import "net/http"
 
 // ContentSecurityPolicy is the policy of every page frontdoor serves itself:
-// no script at all, styles and images from frontdoor's own origin only,
-// forms that post back to it, and no framing.
-const ContentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; " +
+// no inline script, scripts, styles and images from frontdoor's own origin
+// only (the one script is the show-password button, which the pages do not
+// need), forms that post back to it, and no framing.
+const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"media-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 // SetPageHeaders sets the security headers of a page that must not be
