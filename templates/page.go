@@ -23,6 +23,8 @@ type Page struct {
 	// Data is the page's own data; in a block called through With, the value
 	// given to With.
 	Data any
+	// Name is the page's name, such as "helpdesk_form".
+	Name string
 
 	set  *Set
 	lang int
@@ -39,6 +41,17 @@ func (s *Set) newPage(v View) *Page {
 		Data: v.Data, set: s, lang: i, here: v.Here,
 	}
 }
+
+// ownHelpdeskLink lists the pages that are the helpdesk's, or show its link
+// in their content already: their footer does not repeat it.
+var ownHelpdeskLink = map[string]bool{
+	"helpdesk_form": true, "helpdesk_sent": true, "helpdesk_none": true,
+	"reset_stopped": true, "unlock_stopped": true, "placeholder": true,
+}
+
+// HelpdeskInFooter tells whether the footer links to the helpdesk: not on
+// a page that is the helpdesk's or links to it already.
+func (p *Page) HelpdeskInFooter() bool { return !ownHelpdeskLink[p.Name] }
 
 // T returns the message id in the page's language. Further arguments are
 // name, value pairs the message may use: {{.T "error.status" "Status" 404}}.

@@ -194,7 +194,9 @@ func (s *Set) Render(w io.Writer, name string, v View) error {
 		buf.Reset()
 		bufPool.Put(buf)
 	}()
-	if err := t.ExecuteTemplate(buf, "layout", s.newPage(v)); err != nil {
+	page := s.newPage(v)
+	page.Name = name
+	if err := t.ExecuteTemplate(buf, "layout", page); err != nil {
 		return fmt.Errorf("templates: page %s: %w", name, err)
 	}
 	_, err := w.Write(buf.Bytes())
