@@ -8,6 +8,7 @@ type Config struct {
 	Upstream       Upstream       `yaml:"upstream"`
 	Store          Store          `yaml:"store"`
 	Organization   string         `yaml:"organization"`
+	ProductName    string         `yaml:"product_name"`
 	Directory      *Directory     `yaml:"directory"`
 	PasswordPolicy PasswordPolicy `yaml:"password_policy"`
 	Reset          *Reset         `yaml:"reset"`

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -31,6 +32,9 @@ func (c *Config) Validate() Problems {
 	oneOf(&p, "log.level", c.Log.Level, "debug", "info", "warn", "error")
 	oneOf(&p, "log.format", c.Log.Format, "json", "text")
 	c.Health.validate(&p)
+	if n := utf8.RuneCountInString(c.ProductName); n > 64 || strings.ContainsFunc(c.ProductName, unicode.IsControl) {
+		p.add("product_name", "must be at most 64 characters on one line")
+	}
 	return p
 }
 

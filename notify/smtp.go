@@ -101,14 +101,16 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	return nil
 }
 
-// setFrom uses the configured address, with name as its display name when given.
+// setFrom uses email.from as the operator wrote it when it has a display
+// name; else the address with name (the product on behalf of the
+// organisation) as its display name.
 func (s *SMTP) setFrom(msg *mail.Msg, name string) error {
-	if name == "" {
-		return msg.From(s.from)
-	}
 	addr, err := netmail.ParseAddress(s.from)
 	if err != nil {
 		return err
+	}
+	if name == "" || addr.Name != "" {
+		return msg.From(s.from)
 	}
 	return msg.FromFormat(name, addr.Address)
 }

@@ -128,7 +128,7 @@ func (s *Server) sendCode(m methods.EmailMessage) {
 func (s *Server) confirmReset(r *http.Request, u idp.User) {
 	lang := s.templates.Lang(r)
 	for _, to := range u.Emails {
-		s.sendMail(to, "reset_done", lang, struct{ Login, Time string }{u.Login, time.Now().UTC().Format("2006-01-02 15:04 MST")})
+		s.sendMail(to, "reset_done", lang, doneMail{u.Login, time.Now().UTC().Format("2006-01-02 15:04 MST"), s.contact()})
 	}
 	s.alertAdmins(r, "reset", u)
 }

@@ -84,7 +84,7 @@ func (s *Server) build(ctx context.Context) error {
 	s.store = st
 	s.closers = append(s.closers, st.Close)
 
-	if s.templates, err = templates.New(templates.Options{Dir: cfg.Server.TemplatesDir, Organization: cfg.Organization, Prefix: cfg.Server.Prefix}); err != nil {
+	if s.templates, err = templates.New(templates.Options{Dir: cfg.Server.TemplatesDir, Organization: cfg.Organization, Product: cfg.ProductName, Prefix: cfg.Server.Prefix}); err != nil {
 		return err
 	}
 	publicURL := cfg.Server.PublicURL

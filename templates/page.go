@@ -36,7 +36,7 @@ func (s *Set) newPage(v View) *Page {
 	tag := s.cat.tags[i]
 	return &Page{
 		Lang: tag.String(), Dir: direction(tag),
-		Product: Product, Organization: s.opt.Organization, Prefix: s.opt.Prefix,
+		Product: s.opt.Product, Organization: s.opt.Organization, Prefix: s.opt.Prefix,
 		RequestID: v.RequestID, CSRFField: CSRFField, CSRFToken: v.CSRFToken,
 		Data: v.Data, set: s, lang: i, here: v.Here,
 	}

@@ -174,7 +174,7 @@ func checkPassword(cfg *config.Config, user, name string, stdin io.Reader, stdou
 	}
 	defer p.Close()
 	// The verdict is worded from the pages' catalogues, the operator's included.
-	pages, err := templates.New(templates.Options{Dir: cfg.Server.TemplatesDir, Organization: cfg.Organization, Prefix: cfg.Server.Prefix})
+	pages, err := templates.New(templates.Options{Dir: cfg.Server.TemplatesDir, Organization: cfg.Organization, Product: cfg.ProductName, Prefix: cfg.Server.Prefix})
 	if err != nil {
 		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
 		return 1
