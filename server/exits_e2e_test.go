@@ -146,3 +146,50 @@ func TestEveryExitLeadsToAWorkingSignIn(t *testing.T) {
 		signInWorks(t, c, "error page", htmlUnescape(m[1]))
 	})
 }
+
+// TestKeycloakExitsLeadToSignIn: in front of the real Keycloak, after a
+// failed sign-in (the page's address then is login-actions/authenticate),
+// the injected link's flow, and the flow Keycloak's own "Forgot Password?"
+// starts (which names no page to return to), both lead back to Keycloak's
+// sign-in form.
+func TestKeycloakExitsLeadToSignIn(t *testing.T) {
+	kc := kcTestenv(t)
+	cfg := keycloakConfig(t, kc)
+	cfg.Upstream.SignInURL = kcSignInPage(kc)
+	fd := startFrontdoor(t, cfg)
+	login, _, _ := kcUser(t, kc)
+	formRE := regexp.MustCompile(`<form id="kc-form-login"[^>]*action="([^"]+)"`)
+	signInForm := func(exit, link string, c *http.Client) {
+		t.Helper()
+		status, u, body := page(t, c, "GET", link, nil)
+		if status != http.StatusOK || !formRE.MatchString(body) {
+			t.Errorf("%s: %s leads to %d at %s, not Keycloak's sign-in form:\n%.600s", exit, link, status, u, body)
+		}
+	}
+
+	c := browser(t)
+	_, _, body := page(t, c, "GET", fd.URL+kcSignInPage(kc), nil)
+	m := formRE.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no sign-in form:\n%s", body)
+	}
+	_, u, body := page(t, c, "POST", htmlUnescape(m[1]), url.Values{"username": {login}, "password": {"wrong"}})
+	if !strings.Contains(u.Path, "/login-actions/authenticate") {
+		t.Logf("after a failed sign-in Keycloak shows %s", u)
+	}
+	_, _, body = page(t, c, "GET", fd.URL+injectedLink(t, body, "Unlock my account"), nil)
+	signInForm("unlock cancel after a failed sign-in", cancelLink(t, body), c)
+
+	c = browser(t)
+	_, _, body = page(t, c, "GET", fd.URL+kcSignInPage(kc), nil)
+	i := strings.Index(body, "/realms/"+kc.realm+"/login-actions/reset-credentials")
+	if i < 0 {
+		t.Fatalf("no Forgot Password link of Keycloak's own:\n%s", body)
+	}
+	_, _, body = page(t, c, "GET", fd.URL+htmlUnescape(body[i:i+strings.IndexByte(body[i:], '"')]), nil)
+	link := cancelLink(t, body)
+	if link != fd.URL+kcSignInPage(kc) {
+		t.Errorf("Keycloak's own Forgot Password: Cancel leads to %s, want upstream.sign_in_url", link)
+	}
+	signInForm("reset cancel from Keycloak's Forgot Password", link, c)
+}
