@@ -150,20 +150,46 @@ func TestBrowserPagesAtEveryWidth(t *testing.T) {
 	b.do(chromedp.WaitVisible(chromedp.CSS("a.button")))
 	b.checkWidths("07-done")
 
+	// The unlock flow's own pages: the confirmation and its end.
+	if err := mp.Delete(context.Background(), mail); err != nil {
+		t.Fatal(err)
+	}
+	b.load(chromedp.Navigate(fd.URL + start))
+	b.do(chromedp.WaitVisible(chromedp.ID("username")))
+	b.load(chromedp.Click(chromedp.CSS(`a.frontdoor-link[href^="/.frontdoor/unlock?"]`)))
+	b.do(chromedp.WaitVisible(chromedp.ID("f-captcha")))
+	b.do(chromedp.SendKeys(chromedp.ID("f-login"), login),
+		chromedp.SendKeys(chromedp.ID("f-captcha"), fd.captchaAnswer(t, b.jar(fd), "unlock")))
+	b.load(chromedp.Click(chromedp.CSS(submit)))
+	b.do(chromedp.WaitVisible(chromedp.ID("m-email")))
+	b.load(chromedp.Click(chromedp.CSS(submit)))
+	b.do(chromedp.WaitVisible(chromedp.ID("f-code")))
+	msg, err = mp.WaitFor(context.Background(), mail, 15*time.Second, func(m testenv.Mail) bool { return codeRE.MatchString(m.Text) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.do(chromedp.SendKeys(chromedp.ID("f-code"), codeRE.FindStringSubmatch(msg.Text)[1]))
+	b.load(chromedp.Click(chromedp.CSS(submit)))
+	b.do(chromedp.WaitVisible(chromedp.CSS("a.cancel")))
+	b.checkWidths("08-unlock-confirm")
+	b.load(chromedp.Click(chromedp.CSS(submit)))
+	b.do(chromedp.WaitVisible(chromedp.CSS("a.button")))
+	b.checkWidths("09-unlock-done")
+
 	b.load(chromedp.Navigate(fd.URL + "/.frontdoor/helpdesk"))
 	b.do(chromedp.WaitVisible(chromedp.ID("f-message")))
 	boxes := evaluate[[]float64](b, `[document.getElementById("f-message").offsetWidth, document.getElementById("f-login").offsetWidth]`)
 	if len(boxes) != 2 || boxes[0] != boxes[1] {
 		t.Errorf("the message box and the user ID field differ in width: %v", boxes)
 	}
-	b.checkWidths("08-helpdesk")
+	b.checkWidths("10-helpdesk")
 
 	b.loadAny(chromedp.Navigate(fd.URL + "/.frontdoor/no-such-page"))
-	b.checkWidths("09-error")
+	b.checkWidths("11-error")
 
 	b.load(chromedp.Navigate(fd.URL + "/.frontdoor/reset?lang=ar"))
 	b.do(chromedp.WaitVisible(chromedp.ID("f-captcha")))
-	b.checkWidths("10-identify-ar")
+	b.checkWidths("12-identify-ar")
 
 	console, csp := b.messages()
 	for _, m := range console {
