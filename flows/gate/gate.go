@@ -154,6 +154,7 @@ func (g *Gate) Register(mux *http.ServeMux) {
 	mux.Handle("POST "+p+"/method", h(LimitForm(g.chooseMethod)))
 	mux.Handle("POST "+p+"/verify", h(LimitForm(g.verify)))
 	mux.Handle("POST "+p+"/resend", h(LimitForm(g.resend)))
+	mux.Handle("POST "+p+"/back", h(LimitForm(g.back)))
 }
 
 // LimitForm bounds the form body and parses it before the step runs.

@@ -60,6 +60,9 @@ type VerifyPage struct {
 	// TriesLeft, after a wrong answer, is how many more may be given before
 	// self-service is blocked for the account; 0 otherwise.
 	TriesLeft int
+	// Back, when another method could be chosen instead, is the page that
+	// returns to the choice, such as "reset/back".
+	Back string
 }
 
 // EndPage is the data of the pages that end a flow (KIND_stopped, ...).
@@ -119,6 +122,9 @@ func (g *Gate) RenderStep(w http.ResponseWriter, r *http.Request, fl store.Flow,
 		d := VerifyPage{Method: s.Method, Resend: k + "/resend", TriesLeft: s.TriesLeft, Form: templates.Form{Action: k + "/verify", Submit: "reset.verify.submit", Error: msg, Cancel: g.Back(s),
 			Fields: []templates.Field{{Name: "code", Label: "reset.verify.code", Hint: "reset.verify.code_hint." + s.Method,
 				Autocomplete: "one-time-code", Required: true, Autofocus: true}}}}
+		if len(g.methodPage(r.Context(), s, "").Options) > 1 {
+			d.Back = k + "/back"
+		}
 		if m := g.method(s.Method); m != nil {
 			d.Kind = m.Kind()
 			if g.opt.Policy.Disclosure == config.DisclosureDescriptive && s.User != nil {

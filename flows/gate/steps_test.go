@@ -459,3 +459,27 @@ func TestReturnTo(t *testing.T) {
 		t.Fatalf("a foreign return_to was kept:\n%s", p.Body)
 	}
 }
+
+// TestBackToMethodChoice: from the code page a user may go back and choose
+// another method, when there is one; the gate is not passed by going back.
+func TestBackToMethodChoice(t *testing.T) {
+	env := flowtest.New(t)
+	env.AddUser("alice")
+	env.Methods = append(env.Methods, env.TextMethod())
+	env.Reset(config.Reset{})
+	b := env.Browser()
+	p := env.ChooseEmail(b, "reset", env.Identify(b, "reset", "alice"))
+	env.Expect(p, 200, "reset.verify.title", "reset.verify.other_method")
+	p = b.Submit(p, "reset/back")
+	env.Expect(p, 200, "reset.method.email", "reset.method.sms")
+	if step := env.Step(b, "reset"); step != "method" {
+		t.Fatalf("after back the flow is at %q", step)
+	}
+	env.Expect(b.Submit(p, "reset/method", "method", "sms"), 200, "reset.verify.sent")
+
+	// With one method there is nothing to go back to.
+	_, _, one := atVerify(t, config.Reset{})
+	if one.HasForm("reset/back") {
+		t.Error("the code page offers another method when there is none")
+	}
+}

@@ -80,6 +80,26 @@ func (g *Gate) resend(w http.ResponseWriter, r *http.Request) error {
 	return g.send(w, r, fl, &s, m)
 }
 
+// back returns from the code page to the choice of method, for a user who
+// would rather use another one. The gate is not passed: the next method
+// starts its own challenge, under the same send and failure limits.
+func (g *Gate) back(w http.ResponseWriter, r *http.Request) error {
+	var s State
+	fl, ok, err := g.LoadPost(w, r, &s)
+	if !ok || err != nil {
+		return err
+	}
+	err = flows.Advance(r.Context(), g.Engine, fl.ID, []string{StepVerify}, func(st *State) (string, error) {
+		st.Method = ""
+		return StepMethod, nil
+	})
+	if err != nil {
+		return g.StepError(w, r, err)
+	}
+	http.Redirect(w, r, g.StepURL(), http.StatusSeeOther)
+	return nil
+}
+
 // methodGone sends a flow whose method is no longer configured (a rolling
 // deploy changed the configuration) back to the choice of method.
 func (g *Gate) methodGone(w http.ResponseWriter, r *http.Request, fl store.Flow) error {
