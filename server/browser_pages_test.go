@@ -44,7 +44,8 @@ func evaluate[T any](h *headless, expr string) T {
 
 // checkWidths looks at the page shown at each width: nothing may scroll
 // sideways, and with $FRONTDOOR_SCREENSHOTS set (make screenshots) a
-// screenshot named NAME-WIDTH.png goes there. The viewport is left at
+// screenshot named NAME-WIDTH.png goes there. The footer must follow the
+// card, not sit at the window's bottom edge. The viewport is left at
 // 1280.
 func (h *headless) checkWidths(name string) { h.widths(name, true) }
 
@@ -57,6 +58,10 @@ func (h *headless) widths(name string, own bool) {
 		h.do(chromedp.EmulateViewport(w.width, w.height))
 		if own && evaluate[bool](h, `document.documentElement.scrollWidth > document.documentElement.clientWidth`) {
 			h.t.Errorf("%s at %s px: the page scrolls sideways", name, w.name)
+		}
+		if own && !evaluate[bool](h, `(() => { const f = document.querySelector("footer.site"), m = document.querySelector("main");
+			return !f || f.getBoundingClientRect().top - m.getBoundingClientRect().bottom < 48 })()`) {
+			h.t.Errorf("%s at %s px: the footer is not under the card", name, w.name)
 		}
 		if dir != "" {
 			png, err := chromedp.Run(h.ctx, chromedp.FullScreenshot(100))
