@@ -116,28 +116,31 @@ func mailSteps(s config.SMTP) string {
 	return strings.Join(steps, ", ")
 }
 
-// SignInPage returns the address of the upstream's sign-in page to fetch:
-// upstream.sign_in_url, else the first sign-in path that is not a pattern,
-// else the upstream's root.
-func SignInPage(u config.Upstream) string {
+// SignInPage returns the address of the upstream's sign-in page to fetch,
+// and whether it shows the sign-in form: upstream.sign_in_url, else the
+// first sign-in path that is neither a pattern nor a page the preset knows
+// needs its query (SimpleSAMLphp's without AuthState), else the upstream's
+// root, which is only reachable, not a form.
+func SignInPage(u config.Upstream) (page string, form bool) {
 	base := strings.TrimSuffix(u.URL, "/")
 	if u.SignInURL != "" {
 		if p, err := url.Parse(u.SignInURL); err == nil && p.IsAbs() {
 			// On the public origin: fetched from the upstream at the same path.
-			return base + p.RequestURI()
+			return base + p.RequestURI(), true
 		}
-		return base + u.SignInURL
+		return base + u.SignInURL, true
 	}
+	needs := config.Presets[u.Preset].ReturnNeeds
 	for _, p := range u.SignInPaths {
-		if !strings.ContainsAny(p, "{*") {
-			return base + p
+		if _, ok := needs[p]; !ok && !strings.ContainsAny(p, "{*") {
+			return base + p, true
 		}
 	}
-	return base + "/"
+	return base + "/", false
 }
 
 func connectUpstream(ctx context.Context, u config.Upstream) Connection {
-	page := SignInPage(u)
+	page, form := SignInPage(u)
 	c := Connection{Part: "upstream", Detail: "GET " + page}
 	ctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
@@ -169,6 +172,8 @@ func connectUpstream(ctx context.Context, u config.Upstream) Connection {
 	switch {
 	case resp.StatusCode >= 400:
 		c.Err = fmt.Errorf("the upstream answered %s", resp.Status)
+	case !form:
+		c.Detail += " (reachable; set upstream.sign_in_url to check its sign-in form)"
 	case resp.StatusCode != http.StatusOK:
 		c.Detail += " (not the page itself: set upstream.sign_in_url to a page that shows the sign-in form)"
 	case !proxy.HasAnchor(body, u.InjectAfter):

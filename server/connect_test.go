@@ -167,3 +167,22 @@ func portOf(t *testing.T, addr string) int {
 	n, _ := strconv.Atoi(p)
 	return n
 }
+
+// TestServeLogsConnections: at start serve logs one line per server, an
+// error for one that is down, and goes on serving.
+func TestServeLogsConnections(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Email.SMTP.Port = portOf(t, idptest.ClosedAddr(t))
+	var logs syncBuffer
+	fd := startFrontdoorLogging(t, cfg, &logs)
+	fd.srv.LogConnections(context.Background())
+	got := logs.String()
+	for _, want := range []string{`"msg":"directory ok"`, `"msg":"upstream ok"`, `"msg":"store ok"`, `"level":"ERROR","msg":"cannot use mail server"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the log lacks %s:\n%s", want, got)
+		}
+	}
+	if resp, err := http.Get(fd.URL + "/.frontdoor/reset"); err != nil || resp.StatusCode != 200 {
+		t.Errorf("not serving with the mail server down: %v %v", resp, err)
+	}
+}
