@@ -4,7 +4,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 BIN      := bin/frontdoor
 
-.PHONY: build test unit vet demo bench bench-proxy loadreset fuzz up down clean prompts
+.PHONY: build test unit vet demo screenshots bench bench-proxy loadreset fuzz up down clean prompts
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/frontdoor
@@ -24,8 +24,16 @@ vet:
 	$(GO) vet ./...
 
 ## demo: frontdoor in front of a real SimpleSAMLphp sign-in page and OpenLDAP, with mail in mailpit.
-demo: build
+demo:
+	@echo "demo [0/5] building bin/frontdoor"
+	@$(MAKE) --no-print-directory build
 	testenv/demo.sh
+
+## screenshots: every page at 1280 and 360 px into docs/screenshots, from the browser test
+## TestBrowserPagesAtEveryWidth (headless Chromium from testenv).
+screenshots:
+	testenv/up.sh slapd simplesamlphp mailpit chromium
+	FRONTDOOR_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run TestBrowserPagesAtEveryWidth ./server/
 
 bench:
 	$(GO) test -run XXX -bench . -benchmem -count 6 ./proxy/ ./policy/... ./store/...

@@ -10,8 +10,13 @@ import (
 	dchest "github.com/dchest/captcha"
 )
 
-// Length is the number of digits in a challenge.
-const Length = 6
+// Length is the number of digits in a challenge unless the configuration
+// says otherwise (captcha.length, MinLength to MaxLength).
+const (
+	Length    = 6
+	MinLength = 4
+	MaxLength = 10
+)
 
 // Image size in pixels.
 const (
@@ -26,9 +31,16 @@ type Challenge struct {
 	Answer string `json:"answer"`
 }
 
-// New returns a fresh challenge.
-func New() Challenge {
-	digits := dchest.RandomDigits(Length)
+// New returns a fresh challenge of Length digits.
+func New() Challenge { return NewOfLength(Length) }
+
+// NewOfLength returns a fresh challenge of n digits (Length when n is out of
+// MinLength to MaxLength).
+func NewOfLength(n int) Challenge {
+	if n < MinLength || n > MaxLength {
+		n = Length
+	}
+	digits := dchest.RandomDigits(n)
 	var b strings.Builder
 	for _, d := range digits {
 		b.WriteByte('0' + d)
@@ -38,6 +50,9 @@ func New() Challenge {
 	c := Challenge{Seed: base64.RawURLEncoding.EncodeToString(seed), Answer: b.String()}
 	return c
 }
+
+// Len is the number of digits to type, which the page says.
+func (c Challenge) Len() int { return len(c.Answer) }
 
 func (c Challenge) digits() []byte {
 	d := make([]byte, len(c.Answer))

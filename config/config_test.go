@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -239,5 +240,157 @@ email:
 	_, err = read(t, email+"    connections: 65\n", nil, nil)
 	if got := problemPaths(t, err); len(got) != 1 || got[0] != "email.smtp.connections" {
 		t.Errorf("65 connections: problems at %v", got)
+	}
+}
+
+func TestProblemsNameLineColumnAndSuggestion(t *testing.T) {
+	yml := minimal + `directory:
+  type: openldap
+  urls: ["ldaps://127.0.0.1:636"]
+  bind_dn: "cn=frontdoor,ou=services,dc=example,dc=test"
+  bind_pasword: x
+  base_dn: "dc=example,dc=test"
+  pool_size: many
+reset:
+  disclosre: generic
+log:
+  levle: debug
+  format: jsn
+`
+	tests := []struct {
+		path      string
+		line, col int
+		message   string
+	}{
+		{"directory.bind_pasword", 14, 3, `did you mean "bind_password"?`},
+		{"directory.pool_size", 16, 3, "cannot unmarshal"},
+		{"reset.disclosre", 18, 3, `did you mean "disclosure"?`},
+		{"log.levle", 20, 3, `did you mean "level"?`},
+	}
+	_, err := decode("site.yaml", strings.NewReader(yml), func(string) (string, bool) { return "", false }, os.ReadFile)
+	var ps Problems
+	if !errors.As(err, &ps) {
+		t.Fatalf("want Problems, got %v", err)
+	}
+	if len(ps) != len(tests) {
+		t.Errorf("got %d problems, want %d: %v", len(ps), len(tests), ps)
+	}
+	for _, tt := range tests {
+		found := false
+		for _, p := range ps {
+			if p.Path != tt.path {
+				continue
+			}
+			found = true
+			if p.File != "site.yaml" || p.Line != tt.line || p.Column != tt.col || !strings.Contains(p.Message, tt.message) {
+				t.Errorf("%s: got %q, want site.yaml:%d:%d and %q", tt.path, p, tt.line, tt.col, tt.message)
+			}
+		}
+		if !found {
+			t.Errorf("no problem at %s in %v", tt.path, ps)
+		}
+	}
+}
+
+func TestValidationProblemsHaveLines(t *testing.T) {
+	yml := minimal + "log:\n  format: jsn\n"
+	_, err := decode("site.yaml", strings.NewReader(yml), nil, nil)
+	var ps Problems
+	if !errors.As(err, &ps) || len(ps) != 1 {
+		t.Fatalf("want one problem, got %v", err)
+	}
+	if got, want := ps[0].String(), `site.yaml:11:3: log.format: "jsn" is not one of json, text`; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	// A required key that is missing is reported at its section.
+	_, err = decode("site.yaml", strings.NewReader(strings.Replace(minimal, "  driver: sqlite\n  dsn: \"frontdoor.db\"\n", "  driver: postgres\n", 1)), nil, nil)
+	if !errors.As(err, &ps) || len(ps) != 1 || ps[0].Path != "store.dsn" || ps[0].Line != 7 {
+		t.Errorf("missing store.dsn: %v", err)
+	}
+}
+
+func TestSecretFileProblemAtItsLine(t *testing.T) {
+	_, err := decode("site.yaml", strings.NewReader(withDirectory), nil, func(string) ([]byte, error) { return nil, os.ErrNotExist })
+	var ps Problems
+	if !errors.As(err, &ps) || len(ps) != 1 {
+		t.Fatalf("want one problem, got %v", err)
+	}
+	if p := ps[0]; p.Path != "directory.bind_password_file" || p.Line != 15 || p.Column != 3 {
+		t.Errorf("got %q, want directory.bind_password_file at 15:3", p)
+	}
+}
+
+func TestSyntaxErrorNamesFileAndLine(t *testing.T) {
+	_, err := decode("site.yaml", strings.NewReader("server:\n  listen: [\n"), nil, nil)
+	var ps Problems
+	if !errors.As(err, &ps) || len(ps) != 1 {
+		t.Fatalf("want one problem, got %v", err)
+	}
+	if got := ps[0].String(); !strings.HasPrefix(got, "site.yaml:") || !strings.Contains(got, "not valid YAML") || ps[0].Line == 0 {
+		t.Errorf("syntax error reads %q", got)
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	keys := structKeys(reflect.TypeFor[SMTP]())
+	for key, want := range map[string]string{
+		"hots":          "host",
+		"usernmae":      "username",
+		"passwrod_file": "password_file",
+		"conections":    "connections",
+		"colour":        "",
+		"x":             "",
+	} {
+		if got := suggest(key, keys); got != want {
+			t.Errorf("suggest(%q) = %q, want %q", key, got, want)
+		}
+	}
+}
+
+func TestLocateLaterProblems(t *testing.T) {
+	c, err := decode("site.yaml", strings.NewReader(withDirectory), nil, func(string) ([]byte, error) { return []byte("pw"), nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := c.Locate(Problems{{Path: "directory.bind_password", Message: "x"}, {Path: "reset.methods[0]", Message: "y"}})
+	if ps[0].Line != 15 || ps[1].Line != 0 || ps[1].File != "site.yaml" {
+		t.Errorf("located: %v", ps)
+	}
+}
+
+func TestSignInURL(t *testing.T) {
+	for _, tt := range []struct {
+		value string
+		ok    bool
+	}{
+		{"/simplesaml/module.php/core/authenticate.php?as=ldap", true},
+		{"https://app.example.test/login", true},
+		{"//evil.example/", false},
+		{"login", false},
+		{"ftp://x/", false},
+		{"/.frontdoor/reset", false},
+	} {
+		yml := strings.Replace(minimal, `url: "http://127.0.0.1:8081"`, `url: "http://127.0.0.1:8081"
+  sign_in_url: "`+tt.value+`"`, 1)
+		_, err := read(t, yml, nil, nil)
+		if tt.ok && err != nil {
+			t.Errorf("%s refused: %v", tt.value, err)
+		}
+		if !tt.ok {
+			if got := problemPaths(t, err); len(got) != 1 || got[0] != "upstream.sign_in_url" {
+				t.Errorf("%s: problems at %v", tt.value, got)
+			}
+		}
+	}
+}
+
+func TestCaptchaLength(t *testing.T) {
+	c, err := read(t, minimal, nil, nil)
+	if err != nil || c.Captcha.Length != 6 {
+		t.Fatalf("default captcha.length %v, %v", c.Captcha.Length, err)
+	}
+	_, err = read(t, minimal+"captcha:\n  length: 3\n", nil, nil)
+	if got := problemPaths(t, err); len(got) != 1 || got[0] != "captcha.length" {
+		t.Errorf("length 3: problems at %v", got)
 	}
 }

@@ -57,9 +57,18 @@ func (c *Config) ApplyDefaults() {
 		def(&c.Store.DSN, "frontdoor.db")
 	}
 	def(&c.Captcha.Provider, "image")
+	if c.Captcha.Length == 0 {
+		c.Captcha.Length = 6
+	}
 	def(&c.Log.Level, "info")
 	def(&c.Log.Format, "json")
 	def(&c.PasswordPolicy.Mode, "entra")
+	if c.Health.Ready == nil {
+		c.Health.Ready = []string{"store", "directory", "email"}
+	}
+	if c.Health.CacheFor == 0 {
+		c.Health.CacheFor = Duration(10 * time.Second)
+	}
 
 	if r := c.Reset; r != nil {
 		def(&r.Enabled, EnabledAll)

@@ -1,11 +1,7 @@
 package config
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
-	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -43,44 +39,8 @@ func (d *Directory) UnmarshalYAML(n *yaml.Node) error {
 		return nil // Validate names the type
 	}
 	d.Backend = b
-	return strictDecode(rest, b)
-}
-
-var unknownField = regexp.MustCompile(`^line \d+: field (\S+) not found in type (\S+)$`)
-
-// strictDecode decodes n into out refusing unknown keys, reporting each
-// unknown key at its line in the file as written.
-func strictDecode(n *yaml.Node, out any) error {
-	raw, err := yaml.Marshal(n)
-	if err != nil {
-		return err
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(raw))
-	dec.KnownFields(true)
-	err = dec.Decode(out)
-	var te *yaml.TypeError
-	if err == nil || errors.Is(err, io.EOF) || !errors.As(err, &te) {
-		return err
-	}
-	for i, e := range te.Errors {
-		if m := unknownField.FindStringSubmatch(e); m != nil {
-			te.Errors[i] = fmt.Sprintf("line %d: field %s not found in section directory", keyLine(n, m[1]), m[1])
-		}
-	}
-	return te
-}
-
-// keyLine finds the line of the first key named key in n, at any depth.
-func keyLine(n *yaml.Node, key string) int {
-	for i, c := range n.Content {
-		if n.Kind == yaml.MappingNode && i%2 == 0 && c.Value == key {
-			return c.Line
-		}
-		if l := keyLine(c, key); l > 0 {
-			return l
-		}
-	}
-	return 0
+	// Unknown keys were reported by checkKeys, with the backend's own keys.
+	return rest.Decode(b)
 }
 
 func (d *Directory) validate(p *Problems) {

@@ -1,11 +1,11 @@
 package config
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"regexp"
 	"strings"
 	"time"
@@ -29,49 +29,56 @@ var secretKeys = map[string]bool{
 // envRef matches ${NAME} and ${NAME:-default}.
 var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}`)
 
-// Load reads, decodes, fills defaults and validates the file at path.
+// Load reads, decodes, fills defaults and validates the file at path. Its
+// problems name the file, and the line and column of the key as written.
 func Load(path string) (*Config, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	defer f.Close()
-	return Read(f, os.LookupEnv, os.ReadFile)
+	return decode(path, f, os.LookupEnv, os.ReadFile)
 }
 
 // Read decodes a configuration from r. lookupEnv resolves ${NAME} references and
 // readFile resolves *_file secrets; both are injected so tests stay hermetic.
 func Read(r io.Reader, lookupEnv func(string) (string, bool), readFile func(string) ([]byte, error)) (*Config, error) {
+	return decode("", r, lookupEnv, readFile)
+}
+
+func decode(name string, r io.Reader, lookupEnv func(string) (string, bool), readFile func(string) ([]byte, error)) (*Config, error) {
 	raw, err := io.ReadAll(io.LimitReader(r, 1<<20))
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
+	src := &source{file: name}
 	var root yaml.Node
 	if err := yaml.Unmarshal(raw, &root); err != nil {
-		return nil, fmt.Errorf("config: %w", err)
+		p := src.fromYAML(err.Error())
+		p.Message = "not valid YAML: " + p.Message
+		return nil, src.locate(Problems{p})
 	}
+	src = index(name, &root)
 	var problems Problems
 	resolve(&root, "", lookupEnv, readFile, &problems)
 	if len(problems) > 0 {
-		return nil, problems
+		return nil, src.locate(problems)
 	}
-	// Re-encode the resolved tree, then decode strictly: yaml.Node.Decode does
-	// not reject unknown keys, a Decoder with KnownFields does.
-	resolved, err := yaml.Marshal(&root)
-	if err != nil {
-		return nil, fmt.Errorf("config: %w", err)
-	}
-	cfg := &Config{}
+	// The tree is decoded as written, so that every error keeps the line of
+	// the file; yaml.Node.Decode does not refuse unknown keys, checkKeys does.
+	cfg := &Config{src: src}
+	checkKeys(&root, reflect.TypeFor[Config](), "", &problems)
 	if len(root.Content) > 0 {
-		dec := yaml.NewDecoder(bytes.NewReader(resolved))
-		dec.KnownFields(true)
-		if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
-			return nil, decodeProblems(err)
+		if err := root.Decode(cfg); err != nil {
+			problems = append(problems, decodeProblems(src, err)...)
 		}
+	}
+	if len(problems) > 0 {
+		return nil, src.locate(problems)
 	}
 	cfg.ApplyDefaults()
 	if p := cfg.Validate(); len(p) > 0 {
-		return cfg, p
+		return cfg, src.locate(p)
 	}
 	return cfg, nil
 }
@@ -151,16 +158,16 @@ func join(path, key string) string {
 	return path + "." + key
 }
 
-// decodeProblems turns yaml's type errors ("line 3: field foo not found in type
-// config.Server") into problems; yaml reports them all at once.
-func decodeProblems(err error) error {
+// decodeProblems turns yaml's type errors ("line 3: cannot unmarshal !!str
+// `x` into int") into problems at their key paths; yaml reports them all.
+func decodeProblems(src *source, err error) Problems {
 	var te *yaml.TypeError
 	if !errors.As(err, &te) {
-		return fmt.Errorf("config: %w", err)
+		return Problems{src.fromYAML(err.Error())}
 	}
 	var p Problems
 	for _, e := range te.Errors {
-		p = append(p, Problem{Path: "", Message: strings.Replace(e, " in type config.", " in section ", 1)})
+		p = append(p, src.fromYAML(e))
 	}
 	return p
 }
@@ -168,13 +175,13 @@ func decodeProblems(err error) error {
 // UnmarshalYAML reads "90s", "15m" or a number of seconds.
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.ScalarNode {
-		return fmt.Errorf("line %d: a duration must be a string such as \"30s\"", n.Line)
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: a duration must be a string such as \"30s\"", n.Line)}}
 	}
 	v, err := time.ParseDuration(n.Value)
 	if err != nil {
 		var secs int64
 		if _, err2 := fmt.Sscanf(n.Value, "%d", &secs); err2 != nil || fmt.Sprint(secs) != n.Value {
-			return fmt.Errorf("line %d: %q is not a duration such as \"30s\"", n.Line, n.Value)
+			return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: %q is not a duration such as \"30s\"", n.Line, n.Value)}}
 		}
 		v = time.Duration(secs) * time.Second
 	}

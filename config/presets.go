@@ -7,6 +7,10 @@ type Preset struct {
 	SignInPaths []string
 	InjectAfter string
 	Intercept   Intercept
+	// ReturnNeeds lists the product's sign-in pages (exact, or with {name}
+	// segments) that cannot be shown again without some query keys: a flow
+	// that started from one without them returns to upstream.sign_in_url.
+	ReturnNeeds map[string][]string
 }
 
 // Presets by upstream.preset name. Any field set in the file wins over these.
@@ -26,17 +30,28 @@ var Presets = map[string]Preset{
 		},
 		InjectAfter: "#kc-form-login",
 		Intercept:   Intercept{Reset: []string{"/realms/{realm}/login-actions/reset-credentials"}},
+		ReturnNeeds: map[string][]string{
+			"/realms/{realm}/protocol/openid-connect/auth": {"client_id"},
+			"/realms/{realm}/login-actions/authenticate":   {"client_id"},
+		},
 	},
 	// Dex shows the password connector's form at /auth/{connector}/login (below its
 	// issuer path); it has no reset of its own.
 	"dex": {
 		SignInPaths: []string{"/auth/{connector}/login", "/dex/auth/{connector}/login"},
 		InjectAfter: "#submit-login",
+		ReturnNeeds: map[string][]string{"/auth/{connector}/login": {"state"}, "/dex/auth/{connector}/login": {"state"}},
 	},
 	// SimpleSAMLphp's core username/password page; it has no reset of its own.
+	// After a failed sign-in the page's address has lost its AuthState (it
+	// came in the POST), and without it the page answers 400.
 	"simplesamlphp": {
 		SignInPaths: []string{"/simplesaml/module.php/core/loginuserpass.php", "/simplesaml/module.php/core/loginuserpass"},
 		InjectAfter: "form",
+		ReturnNeeds: map[string][]string{
+			"/simplesaml/module.php/core/loginuserpass.php": {"AuthState"},
+			"/simplesaml/module.php/core/loginuserpass":     {"AuthState"},
+		},
 	},
 	// Authentik renders its flows in the ak-flow-executor element of /if/flow/{slug}/;
 	// the default recovery flow is the product's own reset. The page runs the flow

@@ -8,6 +8,7 @@ type Config struct {
 	Upstream       Upstream       `yaml:"upstream"`
 	Store          Store          `yaml:"store"`
 	Organization   string         `yaml:"organization"`
+	ProductName    string         `yaml:"product_name"`
 	Directory      *Directory     `yaml:"directory"`
 	PasswordPolicy PasswordPolicy `yaml:"password_policy"`
 	Reset          *Reset         `yaml:"reset"`
@@ -28,6 +29,9 @@ type Config struct {
 	SecurityQuestions SecurityQuestions `yaml:"security_questions"`
 	// AppNotification configures the app_notification method (appnotify.go).
 	AppNotification *AppNotification `yaml:"app_notification"`
+	Health          Health           `yaml:"health"`
+
+	src *source // where each key is in the file, for Locate
 }
 
 // Server is frontdoor's own listener.
@@ -76,6 +80,11 @@ type Upstream struct {
 	// gzip or br: cheaper than decoding the upstream's compression and
 	// encoding again. Off, a sign-in page keeps the upstream's encoding.
 	CompressSignIn bool `yaml:"compress_sign_in"`
+	// SignInURL is where a flow sends the user back when the page it started
+	// from is unknown or cannot be shown again (a SimpleSAMLphp page without
+	// its AuthState): a path on the public origin or an absolute URL. The
+	// preset gives the default, else "/". check-config --connect fetches it.
+	SignInURL string `yaml:"sign_in_url"`
 }
 
 // Intercept lists upstream paths that frontdoor answers itself. An entry is an
@@ -166,6 +175,8 @@ const (
 type Captcha struct {
 	Provider string `yaml:"provider"` // image | none
 	Insecure bool   `yaml:"insecure"`
+	// Length is the number of digits to type (4 to 10, default 6).
+	Length int `yaml:"length"`
 }
 
 // Email configures outgoing mail.

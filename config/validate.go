@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -44,6 +45,10 @@ func (c *Config) Validate() Problems {
 	}
 	oneOf(&p, "log.level", c.Log.Level, "debug", "info", "warn", "error")
 	oneOf(&p, "log.format", c.Log.Format, "json", "text")
+	c.Health.validate(&p)
+	if n := utf8.RuneCountInString(c.ProductName); n > 64 || strings.ContainsFunc(c.ProductName, unicode.IsControl) {
+		p.add("product_name", "must be at most 64 characters on one line")
+	}
 	return p
 }
 
@@ -106,6 +111,19 @@ func (c *Config) validateUpstream(p *Problems) {
 	}
 	if u.Timeout.D() <= 0 {
 		p.add("upstream.timeout", "must be positive")
+	}
+	if s := u.SignInURL; s != "" {
+		pu, err := url.Parse(s)
+		switch {
+		case err != nil || strings.ContainsAny(s, " \\"):
+			p.add("upstream.sign_in_url", "%q is not a URL", s)
+		case pu.IsAbs() && (pu.Scheme != "https" && pu.Scheme != "http" || pu.Host == ""):
+			p.add("upstream.sign_in_url", "must be a path such as /login or an absolute http(s) URL")
+		case !pu.IsAbs() && (!strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//")):
+			p.add("upstream.sign_in_url", "must be a path such as /login or an absolute http(s) URL")
+		case !pu.IsAbs() && strings.HasPrefix(pu.Path, c.Server.Prefix):
+			p.add("upstream.sign_in_url", "is under server.prefix: it must be the upstream's sign-in page")
+		}
 	}
 }
 
@@ -187,6 +205,9 @@ func (c *Config) validateFlows(p *Problems) {
 		}
 	}
 	oneOf(p, "captcha.provider", c.Captcha.Provider, "image", "none")
+	if c.Captcha.Length < 4 || c.Captcha.Length > 10 {
+		p.add("captcha.length", "must be between 4 and 10 digits")
+	}
 	if c.Captcha.Provider == "none" && !c.Captcha.Insecure {
 		p.add("captcha.provider", "none leaves the identify step open to bots; allowed only with captcha.insecure: true (tests and benchmarks)")
 	}

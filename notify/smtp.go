@@ -101,14 +101,27 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	return nil
 }
 
-// setFrom uses the configured address, with name as its display name when given.
+// setFrom uses email.from as the operator wrote it when it has a display
+// name; else the address with name (the product on behalf of the
+// organisation) as its display name.
 func (s *SMTP) setFrom(msg *mail.Msg, name string) error {
-	if name == "" {
-		return msg.From(s.from)
-	}
 	addr, err := netmail.ParseAddress(s.from)
 	if err != nil {
 		return err
 	}
+	if name == "" || addr.Name != "" {
+		return msg.From(s.from)
+	}
 	return msg.FromFormat(name, addr.Address)
+}
+
+// Ping opens a session with the relay as Send would (EHLO, STARTTLS or TLS,
+// AUTH when a username is set) and closes it without sending anything.
+func (s *SMTP) Ping(ctx context.Context) error {
+	c, err := s.client.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return fmt.Errorf("notify: smtp: %w", err)
+	}
+	_ = s.client.CloseWithSMTPClient(c)
+	return nil
 }

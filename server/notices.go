@@ -62,12 +62,32 @@ func (s *Server) sendHelpdesk(to []string, req helpdesk.Request) {
 	}
 }
 
+// doneMail is the data of the confirmations (reset_done, unlock_done).
+type doneMail struct {
+	Login, Time string
+	// Contact is whom to tell when the user did not do this: the helpdesk's
+	// address or page, or empty (the administrator, unnamed).
+	Contact string
+}
+
+// contact is the helpdesk's address or page for the confirmations, when
+// the configuration names one (a group has no address to give).
+func (s *Server) contact() string {
+	if h := s.cfg.Helpdesk; h != nil {
+		if h.Email != "" {
+			return h.Email
+		}
+		return h.URL
+	}
+	return ""
+}
+
 // confirmUnlock tells the user their account was unlocked, at every address
 // on the account, and alerts the helpdesk when the account is privileged.
 func (s *Server) confirmUnlock(r *http.Request, u idp.User) {
 	lang := s.templates.Lang(r)
 	for _, to := range s.userAddresses(r.Context(), u) {
-		s.sendMail(to, "unlock_done", lang, struct{ Login, Time string }{u.Login, mailTime(time.Now())})
+		s.sendMail(to, "unlock_done", lang, doneMail{u.Login, mailTime(time.Now()), s.contact()})
 	}
 	s.alertAdmins(r, "unlock", u)
 }

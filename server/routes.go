@@ -57,23 +57,23 @@ func (s *Server) routes() {
 
 	if s.resetAvailable() {
 		reset.New(reset.Options{
-			Reset: *cfg.Reset, PublicURL: cfg.Server.PublicURL, Prefix: prefix,
-			Captcha: cfg.Captcha.Provider != "none",
+			Reset: *cfg.Reset, PublicURL: cfg.Server.PublicURL, Prefix: prefix, SignIn: signIn(cfg.Upstream),
+			Captcha: cfg.Captcha.Provider != "none", CaptchaLength: cfg.Captcha.Length,
 		}, reset.Deps{Deps: gates, Policy: s.policy, Confirm: s.confirmReset}).Register(s.own)
 	} else {
 		s.own.Handle("GET "+prefix+"reset", s.notice("not_configured"))
 	}
 	if s.unlockAvailable() {
 		unlock.New(unlock.Options{
-			Unlock: *cfg.Unlock, Reset: *cfg.Reset, PublicURL: cfg.Server.PublicURL, Prefix: prefix,
-			Captcha: cfg.Captcha.Provider != "none",
+			Unlock: *cfg.Unlock, Reset: *cfg.Reset, PublicURL: cfg.Server.PublicURL, Prefix: prefix, SignIn: signIn(cfg.Upstream),
+			Captcha: cfg.Captcha.Provider != "none", CaptchaLength: cfg.Captcha.Length,
 		}, unlock.Deps{Deps: gates, Unlocked: s.confirmUnlock}).Register(s.own)
 	} else {
 		s.own.Handle("GET "+prefix+"unlock", s.notice("not_configured"))
 	}
 	if h := cfg.Helpdesk; h != nil {
 		helpdesk.New(helpdesk.Options{
-			Prefix: prefix, PublicURL: cfg.Server.PublicURL, URL: h.URL, Captcha: cfg.Captcha.Provider != "none",
+			Prefix: prefix, PublicURL: cfg.Server.PublicURL, SignIn: signIn(cfg.Upstream), URL: h.URL, Captcha: cfg.Captcha.Provider != "none", CaptchaLength: cfg.Captcha.Length,
 		}, helpdesk.Deps{
 			Engine: engine, CSRF: s.csrf, Pages: s.pages, Limits: s.store.Limits(), Audit: auditLog,
 			ClientIP: s.clientIP, Recipients: s.helpdeskRecipients, Send: s.sendHelpdesk, Secret: s.secret,
@@ -103,7 +103,7 @@ func (s *Server) unlockAvailable() bool {
 // notice renders a page that only says something (not set up yet, coming).
 func (s *Server) notice(page string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.pages.Render(w, r, http.StatusOK, page, templates.View{Data: templates.Notice{Back: s.cfg.Server.PublicURL + "/"}})
+		s.pages.Render(w, r, http.StatusOK, page, templates.View{Data: templates.Notice{Back: s.home()}})
 	})
 }
 
@@ -149,7 +149,7 @@ func (s *Server) sendCode(m methods.EmailMessage) {
 func (s *Server) confirmReset(r *http.Request, u idp.User) {
 	lang := s.templates.Lang(r)
 	for _, to := range s.userAddresses(r.Context(), u) {
-		s.sendMail(to, "reset_done", lang, struct{ Login, Time string }{u.Login, time.Now().UTC().Format("2006-01-02 15:04 MST")})
+		s.sendMail(to, "reset_done", lang, doneMail{u.Login, time.Now().UTC().Format("2006-01-02 15:04 MST"), s.contact()})
 	}
 	s.alertAdmins(r, "reset", u)
 }

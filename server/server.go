@@ -52,6 +52,7 @@ type Server struct {
 	mail         *notify.Queue
 	phone        *phoneParts
 	reg          registrationParts
+	readiness    readiness
 	closers      []func() error
 }
 
@@ -81,10 +82,9 @@ func (s *Server) build(ctx context.Context) error {
 	if len(s.secret) == 0 {
 		s.secret = make([]byte, 32)
 		_, _ = rand.Read(s.secret)
-		s.log.Warn("server.secret_key is not set: using a random key, so flows do not survive a restart and replicas cannot share them")
 	}
-	if !isHTTPS(cfg.Server.PublicURL) && !isLoopback(cfg.Server.PublicURL) {
-		s.log.Warn("server.public_url is not https: cookies are not marked Secure and links in emails are http; use https outside a test setup", "public_url", cfg.Server.PublicURL)
+	for _, w := range Warnings(cfg) {
+		s.log.Warn(w)
 	}
 	st, err := OpenStore(ctx, cfg.Store)
 	if err != nil {
@@ -96,11 +96,11 @@ func (s *Server) build(ctx context.Context) error {
 		return err
 	}
 
-	if s.templates, err = templates.New(templates.Options{Dir: cfg.Server.TemplatesDir, Organization: cfg.Organization, Prefix: cfg.Server.Prefix}); err != nil {
+	if s.templates, err = templates.New(templates.Options{Dir: cfg.Server.TemplatesDir, Organization: cfg.Organization, Product: cfg.ProductName, Prefix: cfg.Server.Prefix}); err != nil {
 		return err
 	}
 	publicURL := cfg.Server.PublicURL
-	s.pages = &web.Pages{Templates: s.templates, Home: publicURL + "/", Secure: isHTTPS(cfg.Server.PublicURL)}
+	s.pages = &web.Pages{Templates: s.templates, Home: s.home(), Secure: isHTTPS(cfg.Server.PublicURL)}
 	if s.csrf, err = web.NewCSRF(s.secret, isHTTPS(publicURL)); err != nil {
 		return err
 	}
@@ -118,6 +118,7 @@ func (s *Server) build(ctx context.Context) error {
 			senders = 2 // a configuration that did not go through ApplyDefaults
 		}
 		s.mail = notify.NewQueue(mailer, s.log, senders)
+		s.readiness.smtp = mailer
 		s.closers = append(s.closers, func() error { s.mail.Close(); return nil })
 	}
 	if err := s.buildPhone(); err != nil {
@@ -175,7 +176,7 @@ func (s *Server) buildProxy() error {
 		BodyTimeout:    cfg.Server.ReadTimeout.D(),
 		HSTS:           hstsValue(cfg.Server),
 		Timeout:        cfg.Upstream.Timeout.D(),
-		ErrorPage:      s.pages.Error,
+		ErrorPage:      s.upstreamError,
 		Observe:        s.metrics.Observe,
 		SignInDone:     s.requiredAfter(),
 		AfterSignIn:    s.afterSignIn,
@@ -188,6 +189,15 @@ func (s *Server) buildProxy() error {
 	return nil
 }
 
+// upstreamError renders the proxy's errors; a failed upstream is named as
+// the sign-in page, in the user's words.
+func (s *Server) upstreamError(w http.ResponseWriter, r *http.Request, status int, err error) {
+	if status >= http.StatusBadGateway && status <= http.StatusGatewayTimeout {
+		err = &web.StatusError{Status: status, Err: err, Part: "sign_in"}
+	}
+	s.pages.Error(w, r, status, err)
+}
+
 // Handler is the front door: every request gets an ID and a logger, then
 // goes to the proxy.
 func (s *Server) Handler() http.Handler {
@@ -196,9 +206,6 @@ func (s *Server) Handler() http.Handler {
 
 // clientIP is the request's client address as the proxy believes it.
 func (s *Server) clientIP(r *http.Request) string { return s.proxy.ClientIP(r).String() }
-
-// ready reports whether frontdoor can serve flows: the store answers.
-func (s *Server) ready(ctx context.Context) error { return s.store.Ping(ctx) }
 
 // collectGarbage removes expired flows, codes and limit windows every minute.
 func (s *Server) collectGarbage(ctx context.Context) {

@@ -2,8 +2,10 @@ package telemetry
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -63,6 +65,12 @@ func statusText(status int) string {
 	return strconv.Itoa(status)
 }
 
+// NotReady names the parts that are down, such as "directory": /readyz
+// shows their names, never the errors, which stay in the log.
+type NotReady []string
+
+func (n NotReady) Error() string { return "not ready: " + strings.Join(n, ", ") }
+
 // Handler serves /metrics, /healthz (the process is up) and /readyz (ready
 // reports nil: the store and whatever else serving needs answer).
 func (m *Metrics) Handler(ready func(context.Context) error) http.Handler {
@@ -75,7 +83,12 @@ func (m *Metrics) Handler(ready func(context.Context) error) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := ready(ctx); err != nil {
-			http.Error(w, "not ready", http.StatusServiceUnavailable)
+			msg := "not ready"
+			var nr NotReady
+			if errors.As(err, &nr) {
+				msg += ": " + strings.Join(nr, ", ")
+			}
+			http.Error(w, msg, http.StatusServiceUnavailable)
 			return
 		}
 		w.Write([]byte("ok\n"))

@@ -18,6 +18,9 @@ type challengePage struct {
 	Challenge any
 	// Ask is set on an Asker's question (the full phone number).
 	Ask string
+	// TriesLeft and Back as the gate sets them.
+	TriesLeft int
+	Back      string
 }
 
 type question struct{ MessageID, Text string }

@@ -123,11 +123,11 @@ func (s *Set) RenderEmail(name string, lang language.Tag, data any) (subject, te
 	if !ok {
 		return "", "", "", fmt.Errorf("templates: no email named %q", name)
 	}
-	m := &Mail{Product: Product, Organization: s.opt.Organization, Data: data, set: s, lang: s.cat.index(lang)}
+	m := &Mail{Product: s.opt.Product, Organization: s.opt.Organization, Data: data, set: s, lang: s.cat.index(lang)}
 	tag := s.cat.tags[m.lang]
 	m.Lang, m.Dir = tag.String(), direction(tag)
 	subject, err = s.cat.localize(m.lang, "email."+name+".subject", map[string]any{
-		"Product": Product, "Organization": s.opt.Organization, "Data": data,
+		"Product": s.opt.Product, "Organization": s.opt.Organization, "Data": data,
 	})
 	if err != nil {
 		return "", "", "", fmt.Errorf("templates: email %s: %w", name, err)
@@ -150,9 +150,9 @@ func (s *Set) FromName(lang language.Tag) string {
 	if s.opt.Organization == "" {
 		id = "email.from_name_plain"
 	}
-	name, err := s.cat.localize(s.cat.index(lang), id, map[string]any{"Product": Product, "Organization": s.opt.Organization})
+	name, err := s.cat.localize(s.cat.index(lang), id, map[string]any{"Product": s.opt.Product, "Organization": s.opt.Organization})
 	if err != nil || strings.TrimSpace(name) == "" {
-		return Product
+		return s.opt.Product
 	}
 	return headerSafe(name)
 }

@@ -239,3 +239,25 @@ func TestCatalogsComplete(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpdeskLinkOnce: a page never links to itself, and no page shows
+// the helpdesk link twice.
+func TestHelpdeskLinkOnce(t *testing.T) {
+	set, err := New(Options{Organization: "Acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := map[string]map[string]any{
+		"helpdesk_form": {"MaxMessage": 2000, "CaptchaLength": 6}, "placeholder": nil, "reset_identify": {},
+		"reset_stopped": {"Message": "reset.stopped.ok", "Back": "/"},
+	}
+	for name, want := range map[string]int{"helpdesk_form": 0, "placeholder": 1, "reset_identify": 1, "reset_stopped": 1} {
+		var b strings.Builder
+		if err := set.Render(&b, name, View{Lang: language.English, Data: data[name]}); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Count(b.String(), `href="/.frontdoor/helpdesk"`); got != want {
+			t.Errorf("%s links to the helpdesk %d times, want %d", name, got, want)
+		}
+	}
+}

@@ -11,7 +11,7 @@ import (
 // into the sign-in page, the verdict of the check-password command. Further
 // arguments are name, value pairs the message may use, as for Page.T.
 func (s *Set) Message(lang language.Tag, id string, args ...any) (string, error) {
-	data, err := messageData(Product, s.opt.Organization, args)
+	data, err := messageData(s.opt.Product, s.opt.Organization, args)
 	if err != nil {
 		return "", fmt.Errorf("templates: message %q: %w", id, err)
 	}

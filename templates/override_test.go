@@ -50,7 +50,7 @@ func TestOverridePage(t *testing.T) {
 	if !strings.Contains(got, "<p>Call 555-0100.</p>") || !strings.Contains(got, "<h1>Custom title</h1>") {
 		t.Errorf("the override page was not used:\n%s", got)
 	}
-	if !strings.Contains(got, "Contact your administrator") {
+	if !strings.Contains(got, "Skip to main content") {
 		t.Error("the embedded layout was lost")
 	}
 	if other := render(t, s, "not_configured", language.English); !strings.Contains(other, "Self-service is not set up yet") {

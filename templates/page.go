@@ -23,6 +23,8 @@ type Page struct {
 	// Data is the page's own data; in a block called through With, the value
 	// given to With.
 	Data any
+	// Name is the page's name, such as "helpdesk_form".
+	Name string
 
 	set  *Set
 	lang int
@@ -34,11 +36,22 @@ func (s *Set) newPage(v View) *Page {
 	tag := s.cat.tags[i]
 	return &Page{
 		Lang: tag.String(), Dir: direction(tag),
-		Product: Product, Organization: s.opt.Organization, Prefix: s.opt.Prefix,
+		Product: s.opt.Product, Organization: s.opt.Organization, Prefix: s.opt.Prefix,
 		RequestID: v.RequestID, CSRFField: CSRFField, CSRFToken: v.CSRFToken,
 		Data: v.Data, set: s, lang: i, here: v.Here,
 	}
 }
+
+// ownHelpdeskLink lists the pages that are the helpdesk's, or show its link
+// in their content already: their footer does not repeat it.
+var ownHelpdeskLink = map[string]bool{
+	"helpdesk_form": true, "helpdesk_sent": true, "helpdesk_none": true,
+	"reset_stopped": true, "unlock_stopped": true, "placeholder": true,
+}
+
+// HelpdeskInFooter tells whether the footer links to the helpdesk: not on
+// a page that is the helpdesk's or links to it already.
+func (p *Page) HelpdeskInFooter() bool { return !ownHelpdeskLink[p.Name] }
 
 // T returns the message id in the page's language. Further arguments are
 // name, value pairs the message may use: {{.T "error.status" "Status" 404}}.
@@ -50,6 +63,10 @@ func (p *Page) T(id string, args ...any) (string, error) {
 	}
 	return p.set.cat.localize(p.lang, id, data)
 }
+
+// TArgs is T with the name, value pairs in a slice, for the message IDs
+// that data carries along with their values (Field.HintArgs).
+func (p *Page) TArgs(id string, args []any) (string, error) { return p.T(id, args...) }
 
 // Path returns the URL path of one of frontdoor's own pages: {{.Path "helpdesk"}}.
 func (p *Page) Path(page string) string {
@@ -124,6 +141,9 @@ type Form struct {
 	// Error is a message about the whole form, shown above it.
 	Error  string
 	Fields []Field
+	// Cancel, when set, is the way out of the flow beside the button: back
+	// to the sign-in page.
+	Cancel string
 }
 
 // Field is one labelled input of a Form.
@@ -131,9 +151,11 @@ type Field struct {
 	// Name is the input's name; its id is "f-" + Name.
 	Name string
 	// Type is the input type; "text" when empty.
-	Type         string
-	Label        string
-	Hint         string
+	Type  string
+	Label string
+	Hint  string
+	// HintArgs are the name, value pairs the hint takes, as for Page.T.
+	HintArgs     []any
 	Error        string
 	Value        string
 	Autocomplete string

@@ -129,15 +129,10 @@ func (s *source) check(p string) error {
 		}
 		return fmt.Errorf("%w: there is no embedded %s%s to replace (new partials start with \"_\")", errUnknownFile, dir, base)
 	case "static/":
-		if strings.EqualFold(ext, ".js") {
-			// Script files run under the pages' policy: only frontdoor's own
-			// may be replaced, none added.
-			if _, ok := s.files[p]; ok {
-				return nil
-			}
-			return fmt.Errorf("%w: only frontdoor's own script files (passkey.js) may be replaced", errUnknownFile)
-		}
-		if _, ok := contentTypes[strings.ToLower(ext)]; ok {
+		// A script may replace frontdoor's own, never be added: the pages
+		// allow scripts of this origin (script-src 'self').
+		_, embedded := s.files[p]
+		if _, ok := contentTypes[strings.ToLower(ext)]; ok && (ext != ".js" || embedded) {
 			return nil
 		}
 		return fmt.Errorf("%w: static files must be one of css, png, svg, ico, jpg, jpeg, webp, gif, woff, woff2", errUnknownFile)

@@ -46,10 +46,9 @@ func newStatic(files []file, prefix string) *static {
 // contentTypes is fixed rather than taken from the system's MIME table, so
 // that every machine serves the same types.
 var contentTypes = map[string]string{
-	".css": "text/css; charset=utf-8", ".png": "image/png", ".svg": "image/svg+xml",
+	".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".png": "image/png", ".svg": "image/svg+xml",
 	".ico": "image/x-icon", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp",
 	".gif": "image/gif", ".woff": "font/woff", ".woff2": "font/woff2",
-	".js": "text/javascript; charset=utf-8",
 }
 
 func (st *static) url(name string) (string, error) {

@@ -14,7 +14,8 @@ import (
 	"golang.org/x/text/language"
 )
 
-// Product is the product name shown on every page and email.
+// Product is the product name shown on every page and email unless
+// Options.Product names it otherwise.
 const Product = "frontdoor"
 
 // CSRFField is the name of the hidden form field that carries the CSRF token.
@@ -26,6 +27,9 @@ type Options struct {
 	Dir string
 	// Organization is shown beside the product name when set.
 	Organization string
+	// Product is the name users see for the service (product_name); Product
+	// when empty.
+	Product string
 	// Prefix is where frontdoor's own pages live; "/.frontdoor/" when empty.
 	Prefix string
 }
@@ -53,6 +57,9 @@ func New(opt Options) (*Set, error) {
 func newSet(base fs.FS, opt Options) (*Set, error) {
 	if opt.Prefix == "" {
 		opt.Prefix = "/.frontdoor/"
+	}
+	if strings.TrimSpace(opt.Product) == "" {
+		opt.Product = Product
 	}
 	if !strings.HasPrefix(opt.Prefix, "/") || !strings.HasSuffix(opt.Prefix, "/") {
 		return nil, fmt.Errorf("templates: prefix %q must start and end with a slash", opt.Prefix)
@@ -194,7 +201,9 @@ func (s *Set) Render(w io.Writer, name string, v View) error {
 		buf.Reset()
 		bufPool.Put(buf)
 	}()
-	if err := t.ExecuteTemplate(buf, "layout", s.newPage(v)); err != nil {
+	page := s.newPage(v)
+	page.Name = name
+	if err := t.ExecuteTemplate(buf, "layout", page); err != nil {
 		return fmt.Errorf("templates: page %s: %w", name, err)
 	}
 	_, err := w.Write(buf.Bytes())

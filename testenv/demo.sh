@@ -5,9 +5,13 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
+step() { printf '\ndemo [%s/5] %s\n' "$1" "$2"; }
+step 1 "starting OpenLDAP (slapd), SimpleSAMLphp, mailpit and Kannel on loopback
+        (the first time this installs their Debian packages: a few minutes)"
 "$here/up.sh" slapd simplesamlphp mailpit kannel
 eval "$("$here/env.sh")"
-dir="$FRONTDOOR_TESTENV_DIR/demo"
+dir=${FRONTDOOR_DEMO_DIR:-$FRONTDOOR_TESTENV_DIR/demo}
+step 2 "setting the demo users back to their known passwords"
 # The demo user starts each demo with its known password and no lockout,
 # whatever an earlier demo did to it (the tests never use it).
 while IFS=$'\t' read -r login password _ _ _ _ _ flags; do
@@ -18,17 +22,22 @@ while IFS=$'\t' read -r login password _ _ _ _ _ flags; do
 		ldapmodify -x -H "$SLAPD_URL" -D "$SLAPD_ROOT_DN" -w "$SLAPD_ROOT_PASSWORD" >/dev/null
 	echo "demo: $login has its password from testenv/fixtures/users.tsv again"
 done <"$here/fixtures/users.tsv"
+step 3 "writing the configuration"
 mkdir -p "$dir"
+# The service account's password in a file of its own, so that the
+# configuration works as printed for every command, from any shell.
+(umask 077 && printf '%s\n' "$SLAPD_BIND_PASSWORD" >"$dir/ldap-password")
 listen=${FRONTDOOR_DEMO_LISTEN:-127.0.0.1:8080}
 cat >"$dir/config.yaml" <<YAML
 server:
   listen: "$listen"
   public_url: "http://$listen"
-  metrics_listen: "127.0.0.1:9090"
+  metrics_listen: "${FRONTDOOR_DEMO_METRICS:-127.0.0.1:9090}"
   secret_key: "$(head -c 32 /dev/urandom | base64)"
 upstream:
   url: "$SIMPLESAMLPHP_URL"
   preset: simplesamlphp
+  sign_in_url: "$SIMPLESAMLPHP_LOGIN_START"
 store:
   driver: sqlite
   dsn: "$dir/frontdoor.db"
@@ -38,7 +47,7 @@ directory:
   urls: ["$SLAPD_LDAPS_URL"]
   ca_file: "$SLAPD_CA_FILE"
   bind_dn: "$SLAPD_BIND_DN"
-  bind_password: "\${SLAPD_BIND_PASSWORD}"
+  bind_password_file: "$dir/ldap-password"
   base_dn: "$SLAPD_BASE_DN"
   root_dn: "$SLAPD_ROOT_DN"
 reset:
@@ -60,15 +69,21 @@ text:
 log:
   format: text
 YAML
+echo "  $dir/config.yaml"
+step 4 "checking it against the servers (frontdoor check-config --connect)"
+"$root/bin/frontdoor" check-config --connect --config "$dir/config.yaml"
+step 5 "starting frontdoor"
 cat <<MSG
 
   frontdoor demo
-  sign-in page:  http://$listen$SIMPLESAMLPHP_LOGIN_START
-  reset:         http://$listen/.frontdoor/reset
+  open:          http://$listen$SIMPLESAMLPHP_LOGIN_START
+                 (the sign-in page, with "Forgot my password" and "Unlock my account")
   demo user:     demo / Demo-Start-2026!   (reset it; each make demo sets it back)
-  mail:          $MAILPIT_API_URL
+  codes arrive:  $MAILPIT_API_URL (mailpit)
   texts:         $KANNEL_MESSAGES   (the demo user's mobile: (415) 555-0107)
   config:        $dir/config.yaml
+  try also:      bin/frontdoor check-config --connect --config $dir/config.yaml
+                 bin/frontdoor audit --config $dir/config.yaml
   Ctrl-C stops frontdoor; 'make down' stops the servers.
 
 MSG

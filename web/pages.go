@@ -101,6 +101,9 @@ func (p *Pages) Error(w http.ResponseWriter, r *http.Request, status int, err er
 	}
 	p.logger(r, id).Log(r.Context(), level, "request failed", "status", status, "method", r.Method, "path", r.URL.Path, "err", errText(err))
 	kind := errorKind(status)
+	if part := partDown(err); part != "" && kind == "unavailable" {
+		kind += "_" + part
+	}
 	home := p.Home
 	if home == "" {
 		home = "/"
@@ -141,6 +144,8 @@ func (p *Pages) Handle(h HandlerFunc) http.Handler {
 type StatusError struct {
 	Status int
 	Err    error
+	// Part names what is down for a 503 (see Down), or is empty.
+	Part string
 }
 
 func (e *StatusError) Error() string {
@@ -151,6 +156,21 @@ func (e *StatusError) Error() string {
 }
 
 func (e *StatusError) Unwrap() error { return e.Err }
+
+// Down wraps err, the failure of a part frontdoor depends on, as a 503 whose
+// page names that part in the user's words: part is "directory" (the
+// account directory) or "sign_in" (the sign-in page, the upstream).
+func Down(part string, err error) error {
+	return &StatusError{Status: http.StatusServiceUnavailable, Err: err, Part: part}
+}
+
+func partDown(err error) string {
+	var se *StatusError
+	if errors.As(err, &se) {
+		return se.Part
+	}
+	return ""
+}
 
 // WithStatus wraps err with an HTTP status.
 func WithStatus(status int, err error) error {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -133,42 +134,11 @@ func TestCSPAllowsNoInlineScript(t *testing.T) {
 			t.Errorf("the CSP allows %s", bad)
 		}
 	}
-	want := map[string]string{"default-src": "'none'", "style-src": "'self'", "form-action": "'self'",
+	want := map[string]string{"default-src": "'none'", "script-src": "'self'", "style-src": "'self'", "form-action": "'self'",
 		"frame-ancestors": "'none'", "base-uri": "'none'"}
 	for name, value := range want {
 		if directives[name] != value {
 			t.Errorf("%s = %q, want %q", name, directives[name], value)
-		}
-	}
-	if _, ok := directives["script-src"]; ok {
-		t.Error("the CSP names script sources; frontdoor pages have no script")
-	}
-	// The passkey page's policy adds script files of frontdoor's origin only.
-	if ScriptContentSecurityPolicy != ContentSecurityPolicy+"; script-src 'self'" {
-		t.Errorf("the script policy is %q", ScriptContentSecurityPolicy)
-	}
-}
-
-// A page whose handler allowed scripts keeps that policy through Render;
-// others get the default.
-func TestRenderKeepsScriptPolicy(t *testing.T) {
-	set, err := templates.New(templates.Options{Organization: "Acme"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pages := &Pages{Templates: set, Home: "/login"}
-	for _, scripts := range []bool{false, true} {
-		rec := httptest.NewRecorder()
-		if scripts {
-			AllowScripts(rec.Header())
-		}
-		pages.Render(rec, httptest.NewRequest("GET", "/.frontdoor/x", nil), 200, "placeholder", templates.View{})
-		want := ContentSecurityPolicy
-		if scripts {
-			want = ScriptContentSecurityPolicy
-		}
-		if got := rec.Header().Get("Content-Security-Policy"); got != want {
-			t.Errorf("scripts %v: CSP %q", scripts, got)
 		}
 	}
 }
@@ -344,5 +314,39 @@ func TestRenderFailure(t *testing.T) {
 	(&Pages{Templates: set, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Render(rec, r, 200, "no_such_page", templates.View{})
 	if rec.Code != 500 || !strings.Contains(rec.Body.String(), "rid-1") {
 		t.Errorf("a page that fails to render gave %d %q", rec.Code, rec.Body.String())
+	}
+}
+
+// TestErrorNamesThePartDown: a 503 or 502 that knows which part failed says
+// so in the user's words and language, never the error's text.
+func TestErrorNamesThePartDown(t *testing.T) {
+	set, err := templates.New(templates.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := &Pages{Templates: set, Logger: slog.New(slog.DiscardHandler)}
+	tests := []struct {
+		status     int
+		err        error
+		lang, want string
+	}{
+		{0, Down("directory", errors.New("ldap: cn=frontdoor refused")), "en", "The account directory, where user IDs and passwords are kept, is not answering."},
+		{0, Down("directory", errors.New("ldap: cn=frontdoor refused")), "de", "Das Kontenverzeichnis"},
+		{502, &StatusError{Status: 502, Err: errors.New("dial tcp"), Part: "sign_in"}, "en", "The sign-in page cannot be reached right now."},
+		{502, &StatusError{Status: 502, Err: errors.New("dial tcp"), Part: "sign_in"}, "es", "No se puede acceder a la página de inicio de sesión"},
+		{503, errors.New("deadline"), "en", "Part of this service is not answering right now."},
+	}
+	for _, tt := range tests {
+		rec := httptest.NewRecorder()
+		r := httptest.NewRequest("GET", "/.frontdoor/reset", nil)
+		r.Header.Set("Accept-Language", tt.lang)
+		pages.Error(rec, r, tt.status, tt.err)
+		body := html.UnescapeString(rec.Body.String())
+		if rec.Code < 502 || !strings.Contains(body, tt.want) {
+			t.Errorf("%v in %s: %d, page lacks %q", tt.err, tt.lang, rec.Code, tt.want)
+		}
+		if strings.Contains(body, "cn=frontdoor") || strings.Contains(body, "dial tcp") {
+			t.Errorf("%v: the page shows the error's text", tt.err)
+		}
 	}
 }

@@ -2,7 +2,7 @@
 // front of an existing sign-in page.
 //
 //	frontdoor serve --config FILE
-//	frontdoor check-config --config FILE
+//	frontdoor check-config --config FILE [--connect]
 //	frontdoor check-password --config FILE [--user LOGIN] [--name "Display Name"]
 //	frontdoor audit --config FILE [--since 24h] [--user-key KEY] [--type TYPE]
 //	frontdoor version
@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 	"time"
 
@@ -34,7 +35,10 @@ const usage = `usage: frontdoor <command> [flags]
 
 commands:
   serve           --config FILE   run the proxy and the self-service pages
-  check-config    --config FILE   validate a configuration file, listing every problem
+  check-config    --config FILE [--connect]
+                                  validate a configuration file, listing every problem and
+                                  warning; with --connect, also try the directory, the mail
+                                  server, the upstream's sign-in page and the store
   check-password  --config FILE [--user LOGIN] [--name NAME]
                                   check one password (read from standard input) against the policy
   audit           --config FILE [--since 24h] [--user-key KEY] [--type TYPE] [--limit N]
@@ -61,6 +65,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	auditUser := fs.String("user-key", "", "only events of this user key, such as dn:uid=alice,ou=people,dc=example,dc=test (audit)")
 	auditType := fs.String("type", "", "only events of this type, such as password.reset (audit)")
 	limit := fs.Int("limit", 1000, "at most this many events, the newest (audit)")
+	connect := fs.Bool("connect", false, "also connect to every server the file names (check-config)")
 	switch cmd {
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "frontdoor", version)
@@ -82,16 +87,22 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	cfg, err := config.Load(*path)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", *path, err)
+		printConfigError(stderr, cfg, *path, err)
 		return 1
 	}
 	switch cmd {
 	case "check-config":
 		if err := server.Check(cfg); err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", *path, err)
+			printConfigError(stderr, cfg, *path, err)
 			return 1
 		}
+		for _, w := range server.Warnings(cfg) {
+			fmt.Fprintf(stdout, "%s: warning: %s\n", *path, w)
+		}
 		fmt.Fprintf(stdout, "%s: valid\n", *path)
+		if *connect {
+			return connectAll(cfg, stdout)
+		}
 		return 0
 	case "check-password":
 		return checkPassword(cfg, *user, *name, stdin, stdout, stderr)
@@ -105,11 +116,54 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
 		return 1
 	}
+	go srv.LogConnections(ctx)
 	if err := srv.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
 		return 1
 	}
 	return 0
+}
+
+// connectAll prints one line per server tried; it fails when one failed.
+func connectAll(cfg *config.Config, stdout io.Writer) int {
+	code := 0
+	for _, c := range server.Connect(context.Background(), cfg) {
+		fmt.Fprintln(stdout, c)
+		if c.Err != nil {
+			code = 1
+		}
+	}
+	return code
+}
+
+// printConfigError prints each problem of a configuration on a line of its
+// own, as "file:line:column: key.path: message", or any other error after
+// the file's name.
+func printConfigError(w io.Writer, cfg *config.Config, path string, err error) {
+	var ps config.Problems
+	if !errors.As(err, &ps) {
+		fmt.Fprintf(w, "%s: %v\n", path, err)
+		return
+	}
+	ps = cfg.Locate(ps)
+	// In the file's order, as a compiler lists them; those without a line last.
+	slices.SortStableFunc(ps, func(a, b config.Problem) int {
+		if (a.Line == 0) != (b.Line == 0) {
+			return b.Line - a.Line
+		}
+		return a.Line - b.Line
+	})
+	noun := "problems"
+	if len(ps) == 1 {
+		noun = "problem"
+	}
+	fmt.Fprintf(w, "%s: %d %s:\n", path, len(ps), noun)
+	for _, p := range ps {
+		if p.File == "" {
+			p.File = path
+		}
+		fmt.Fprintf(w, "%s\n", p)
+	}
 }
 
 func checkPassword(cfg *config.Config, user, name string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -120,7 +174,7 @@ func checkPassword(cfg *config.Config, user, name string, stdin io.Reader, stdou
 	}
 	defer p.Close()
 	// The verdict is worded from the pages' catalogues, the operator's included.
-	pages, err := templates.New(templates.Options{Dir: cfg.Server.TemplatesDir, Organization: cfg.Organization, Prefix: cfg.Server.Prefix})
+	pages, err := templates.New(templates.Options{Dir: cfg.Server.TemplatesDir, Organization: cfg.Organization, Product: cfg.ProductName, Prefix: cfg.Server.Prefix})
 	if err != nil {
 		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
 		return 1

@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/frontdoor-sspr/frontdoor/testenv"
 )
 
 const base = `
@@ -75,6 +78,13 @@ directory:
 		{"banned term too short", base + "password_policy:\n  banned_terms: [abc]\n", 1, []string{"password_policy.banned_terms[0]"}},
 		{"unknown key", base + "surprise: true\n", 1, []string{"surprise"}},
 		{"unknown key in the backend's section", base + ldapDir + "  bind_password_fiel: x\n", 1, []string{"bind_password_fiel", "section directory"}},
+		{"misspelt key: file, line, column, path and suggestion", base + ldapDir + "  bind_password_fiel: x\n", 1,
+			[]string{`config.yaml:14:3: directory.bind_password_fiel: unknown key "bind_password_fiel" in section directory; did you mean "bind_password_file"?`}},
+		{"misspelt top-level section", base + "emial: {}\n", 1, []string{`config.yaml:8:1: emial: unknown key "emial"; did you mean "email"?`}},
+		{"type error at its line", base + "unlock:\n  daily_cap: three\n", 1, []string{"config.yaml:9:3: unlock.daily_cap: cannot unmarshal"}},
+		{"YAML syntax error names the file", base + "reset: [\n", 1, []string{"config.yaml:", "not valid YAML"}},
+		{"check of the server at its line", base + ldapDir + mail + "reset:\n  methods: [email, sms]\n", 1,
+			[]string{"config.yaml:18:20: reset.methods[1]: \"sms\" is not a method this build has"}},
 		{"directory type not in this build", base + strings.Replace(ldapDir, "openldap", "novell", 1), 1, []string{"directory.type", "novell"}},
 		{"method not in this build", base + ldapDir + mail + "reset:\n  methods: [email, sms]\n", 1, []string{"reset.methods[1]", "not a method this build has"}},
 		{"email method without email", base + ldapDir + "reset:\n  methods: [email]\n", 1, []string{"email: is required"}},
@@ -206,5 +216,62 @@ func TestAudit(t *testing.T) {
 	}
 	if code, _, errOut := runCmd(t, "", "audit", "--config", path, "--since", "soon"); code != 2 || !strings.Contains(errOut, "since") {
 		t.Errorf("bad --since: exit %d %s", code, errOut)
+	}
+}
+
+// TestCheckConfigConnect runs check-config --connect against the real
+// servers of testenv: one line per server, exit 0; with the directory's
+// password wrong, its line fails and so does the command.
+func TestCheckConfigConnect(t *testing.T) {
+	ssp := testenv.Require(t, "simplesamlphp", "SIMPLESAMLPHP_URL", "SIMPLESAMLPHP_LOGIN_START")
+	d := testenv.Require(t, "slapd", "SLAPD_LDAPS_URL", "SLAPD_CA_FILE", "SLAPD_BIND_DN", "SLAPD_BIND_PASSWORD", "SLAPD_BASE_DN")
+	m := testenv.Require(t, "mailpit", "MAILPIT_SMTP_HOST", "MAILPIT_SMTP_PORT")
+	yml := func(password string) string {
+		return fmt.Sprintf(`server:
+  public_url: "https://sso.example.test"
+  secret_key: %q
+upstream:
+  url: %q
+  preset: simplesamlphp
+  sign_in_url: %q
+store:
+  dsn: %q
+directory:
+  type: openldap
+  urls: [%q]
+  ca_file: %q
+  bind_dn: %q
+  bind_password: %q
+  base_dn: %q
+email:
+  from: "frontdoor <no-reply@example.test>"
+  smtp: {host: %q, port: %s, tls: none}
+`, strings.Repeat("s", 32), ssp[0], ssp[1], filepath.Join(t.TempDir(), "fd.db"), d[0], d[1], d[2], password, d[4], m[0], m[1])
+	}
+	code, out, errOut := runCmd(t, "", "check-config", "--connect", "--config", writeConfig(t, yml(d[3])))
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{"valid", "ok   directory", "ok   mail server", "ok   upstream", "form found", "ok   store"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, errOut = runCmd(t, "", "check-config", "--connect", "--config", writeConfig(t, yml("wrong")))
+	if code != 1 || !strings.Contains(out, "FAIL directory") || !strings.Contains(out, "ok   mail server") {
+		t.Errorf("wrong directory password: exit %d\n%s%s", code, out, errOut)
+	}
+	// Without --connect nothing is tried.
+	code, out, _ = runCmd(t, "", "check-config", "--config", writeConfig(t, yml("wrong")))
+	if code != 0 || strings.Contains(out, "directory") {
+		t.Errorf("without --connect: exit %d\n%s", code, out)
+	}
+}
+
+func TestCheckConfigWarnings(t *testing.T) {
+	yml := base + "captcha: {provider: none, insecure: true}\n"
+	code, out, errOut := runCmd(t, "", "check-config", "--config", writeConfig(t, yml))
+	if code != 0 || !strings.Contains(out, "warning: captcha.provider is none") || !strings.Contains(out, "valid") {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
 	}
 }

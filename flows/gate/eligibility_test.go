@@ -149,7 +149,7 @@ func TestGroupsNeedGroupMember(t *testing.T) {
 		env.Directory = env.Dir.Without("groups")
 		env.Reset(rc)
 		b := env.Browser()
-		env.Expect(env.Identify(b, "reset", "alice"), 503, "error.unavailable.title")
+		env.Expect(env.Identify(b, "reset", "alice"), 503, "error.unavailable_directory.title")
 		if len(env.Mail()) != 0 {
 			t.Fatal("a code went out")
 		}
@@ -165,7 +165,7 @@ func TestIdentifyDirectoryDown(t *testing.T) {
 	env.Dir.FailLookups(idp.ErrUnavailable)
 	b := env.Browser()
 	p := env.Identify(b, "reset", "alice")
-	env.Expect(p, 503, "error.unavailable.title")
+	env.Expect(p, 503, "error.unavailable_directory.title")
 	env.ExpectNot(p, "reset.stopped.not_found")
 	if step := env.Step(b, "reset"); step != "identify" {
 		t.Fatalf("the flow moved on to %q", step)
@@ -179,7 +179,7 @@ func TestIdentifyNeedsStableID(t *testing.T) {
 	env.Directory = noID{env.Dir}
 	env.AddUser("alice")
 	env.Reset(config.Reset{})
-	env.Expect(env.Identify(env.Browser(), "reset", "alice"), 503, "error.unavailable.title")
+	env.Expect(env.Identify(env.Browser(), "reset", "alice"), 503, "error.unavailable_directory.title")
 }
 
 // noID is a directory that loses its users' stable IDs.

@@ -11,6 +11,7 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/flows"
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
 	"github.com/frontdoor-sspr/frontdoor/idp"
+	"github.com/frontdoor-sspr/frontdoor/returnto"
 	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/web"
 )
@@ -66,6 +67,9 @@ type State struct {
 	// Counted means the owner's last step has counted the flow against its
 	// limit (unlock's daily cap), so that a retry does not count it again.
 	Counted bool `json:"counted,omitempty"`
+	// TriesLeft, after a wrong answer, is how many more the account may
+	// give before the gated flows are blocked; shown, never stored.
+	TriesLeft int `json:"-"`
 }
 
 // Deps are the parts the gates work with.
@@ -111,8 +115,12 @@ type Options struct {
 	After     string
 	PublicURL string
 	Prefix    string
+	// SignIn says which sign-in pages can be returned to, and the fallback.
+	SignIn returnto.Targets
 	// Captcha is false only when the configuration allows no CAPTCHA (tests).
 	Captcha bool
+	// CaptchaLength is the number of digits to type (captcha.length; 0: the default).
+	CaptchaLength int
 	// IdentifyFloor is the least time identify takes, so that its duration does
 	// not tell known accounts from unknown ones.
 	IdentifyFloor time.Duration
@@ -157,6 +165,7 @@ func (g *Gate) Register(mux *http.ServeMux) {
 	mux.Handle("POST "+p+"/ask", h(LimitForm(g.answer)))
 	mux.Handle("POST "+p+"/verify", h(LimitForm(g.verify)))
 	mux.Handle("POST "+p+"/resend", h(LimitForm(g.resend)))
+	mux.Handle("POST "+p+"/back", h(LimitForm(g.back)))
 }
 
 // LimitForm bounds the form body and parses it before the step runs.

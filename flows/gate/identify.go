@@ -19,15 +19,14 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows"
 	"github.com/frontdoor-sspr/frontdoor/idp"
-	"github.com/frontdoor-sspr/frontdoor/returnto"
 	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/web"
 )
 
 // start begins a new flow, remembering the sign-in page to return to.
 func (g *Gate) start(w http.ResponseWriter, r *http.Request) error {
-	s := State{Captcha: captcha.New()}
-	if rt, ok := returnto.Validate(r.URL.Query().Get("return_to"), g.opt.Prefix); ok {
+	s := State{Captcha: captcha.NewOfLength(g.opt.CaptchaLength)}
+	if rt, ok := g.opt.SignIn.Keep(r.URL.Query().Get("return_to"), g.opt.Prefix); ok {
 		s.ReturnTo = rt
 	}
 	fl, err := g.Engine.Start(r.Context(), w, g.opt.Kind, StepIdentify, &s)
@@ -104,7 +103,7 @@ func (g *Gate) identify(w http.ResponseWriter, r *http.Request) error {
 	passed := false
 	err = flows.Advance(ctx, g.Engine, fl.ID, []string{StepIdentify}, func(st *State) (string, error) {
 		passed = !g.opt.Captcha || st.Captcha.Check(answer)
-		st.Captcha, st.CaptchaOK = captcha.New(), passed
+		st.Captcha, st.CaptchaOK = captcha.NewOfLength(g.opt.CaptchaLength), passed
 		return StepIdentify, nil
 	})
 	if err != nil {
@@ -120,7 +119,7 @@ func (g *Gate) identify(w http.ResponseWriter, r *http.Request) error {
 	floor := time.Now().Add(g.opt.IdentifyFloor)
 	user, key, outcome, err := g.eligibility(ctx, login)
 	if err != nil {
-		return web.WithStatus(http.StatusServiceUnavailable, err)
+		return web.Down("directory", err)
 	}
 	next := StepMethod
 	if outcome != "" {

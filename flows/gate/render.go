@@ -11,7 +11,6 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows"
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
-	"github.com/frontdoor-sspr/frontdoor/returnto"
 	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/templates"
 	"github.com/frontdoor-sspr/frontdoor/web"
@@ -37,6 +36,8 @@ type MethodPage struct {
 	Gate    int
 	Of      int
 	Options []MethodOption
+	// Cancel leaves the flow for the sign-in page.
+	Cancel string
 }
 
 // MethodOption is one method the user may pick.
@@ -62,6 +63,12 @@ type VerifyPage struct {
 	// Challenge is what a methods.Presenter shows on the page (the
 	// questions to answer); nil for other methods.
 	Challenge any
+	// TriesLeft, after a wrong answer, is how many more may be given before
+	// self-service is blocked for the account; 0 otherwise.
+	TriesLeft int
+	// Back, when another method could be chosen instead, is the page that
+	// returns to the choice, such as "reset/back".
+	Back string
 }
 
 // EndPage is the data of the pages that end a flow (KIND_stopped, ...).
@@ -96,22 +103,34 @@ func (g *Gate) RenderStep(w http.ResponseWriter, r *http.Request, fl store.Flow,
 	var data any
 	switch step {
 	case StepIdentify:
-		d := IdentifyPage{Reset: g.resetURL(s), Restart: g.startURL(k, s), Form: templates.Form{Action: k + "/identify", Submit: "reset.identify.submit", Error: msg,
+		d := IdentifyPage{Reset: g.resetURL(s), Restart: g.startURL(k, s), Form: templates.Form{Action: k + "/identify", Submit: "reset.identify.submit", Error: msg, Cancel: g.Back(s),
 			Fields: []templates.Field{{Name: "login", Label: "reset.identify.login", Hint: "reset.identify.login_hint",
 				Autocomplete: "username", Required: true, Autofocus: true}}}}
+		// Shown again after a refusal (a wrong CAPTCHA), the form keeps the
+		// user ID as typed, and the cursor goes to what is left to do.
+		login := ""
+		if r.Method == http.MethodPost {
+			login = NormalizeLogin(r.PostFormValue("login"))
+		}
+		d.Form.Fields[0].Value = login
 		if g.opt.Captcha {
 			p, v := g.opt.Prefix+k+"/", "?v="+strconv.FormatInt(fl.Version, 10)
 			d.CaptchaImage, d.CaptchaAudio = p+"captcha.png"+v, p+"captcha.wav"+v
 			d.Form.Fields = append(d.Form.Fields, templates.Field{Name: "captcha", Label: "reset.identify.captcha",
-				Hint: "reset.identify.captcha_hint", Autocomplete: "off", Required: true})
+				Hint: "reset.identify.captcha_hint", HintArgs: []any{"Length", s.Captcha.Len()}, Autocomplete: "off", Required: true,
+				Autofocus: login != ""})
+			d.Form.Fields[0].Autofocus = login == ""
 		}
 		data = d
 	case StepMethod:
 		data = g.methodPage(r.Context(), s, msg)
 	case StepVerify:
-		d := VerifyPage{Method: s.Method, Resend: k + "/resend", Form: templates.Form{Action: k + "/verify", Submit: "reset.verify.submit", Error: msg,
+		d := VerifyPage{Method: s.Method, Resend: k + "/resend", TriesLeft: s.TriesLeft, Form: templates.Form{Action: k + "/verify", Submit: "reset.verify.submit", Error: msg, Cancel: g.Back(s),
 			Fields: []templates.Field{{Name: "code", Label: "reset.verify.code", Hint: "reset.verify.code_hint." + s.Method,
 				Autocomplete: "one-time-code", Required: true, Autofocus: true}}}}
+		if len(g.methodPage(r.Context(), s, "").Options) > 1 {
+			d.Back = k + "/back"
+		}
 		if m := g.method(s.Method); m != nil {
 			d.Kind = m.Kind()
 			if p, ok := m.(methods.Presenter); ok {
@@ -182,7 +201,7 @@ func (g *Gate) startURL(kind string, s *State) string {
 }
 
 func (g *Gate) methodPage(ctx context.Context, s *State, msg string) MethodPage {
-	d := MethodPage{Action: g.opt.Kind + "/method", Error: msg, Gate: len(s.Passed) + 1, Of: g.opt.Policy.MethodsRequired}
+	d := MethodPage{Action: g.opt.Kind + "/method", Error: msg, Gate: len(s.Passed) + 1, Of: g.opt.Policy.MethodsRequired, Cancel: g.Back(s)}
 	// Before the first gate is passed, generic mode must not tell a
 	// privileged account (two gates) from any other.
 	if len(s.Passed) > 0 || g.opt.Policy.Disclosure == config.DisclosureDescriptive {
@@ -205,12 +224,11 @@ func (g *Gate) methodPage(ctx context.Context, s *State, msg string) MethodPage 
 	return d
 }
 
-// Back is the sign-in page the flow started from, on the public origin.
+// Back is the sign-in page the flow started from, on the public origin, or
+// the configured sign-in page when that one is unknown or cannot be shown
+// again.
 func (g *Gate) Back(s *State) string {
-	if s.ReturnTo == "" {
-		return returnto.Absolute(g.opt.PublicURL, "/")
-	}
-	return returnto.Absolute(g.opt.PublicURL, s.ReturnTo)
+	return g.opt.SignIn.URL(g.opt.PublicURL, s.ReturnTo)
 }
 
 // StepError answers a request for a step the flow is not at (skipped,

@@ -1,6 +1,7 @@
 package gate_test
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -79,8 +80,15 @@ func TestCaptcha(t *testing.T) {
 		}
 	}
 	answer := captchaAnswer(env, b)
-	p = b.Submit(p, "reset/identify", "login", "alice", "captcha", wrong(answer))
+	if !strings.Contains(p.Body, "Enter the 6 digits you see") {
+		t.Errorf("the page does not say how many digits to type:\n%s", p.Body)
+	}
+	p = b.Submit(p, "reset/identify", "login", " alice ", "captcha", wrong(answer))
 	env.Expect(p, 422, "reset.error.captcha")
+	// The user ID stays as typed; the cursor waits in the CAPTCHA's field.
+	if !strings.Contains(p.Body, `name="login" type="text" dir="auto" value="alice"`) || !strings.Contains(p.Body, `name="captcha" type="text" dir="auto" autocomplete="off" required aria-required="true" aria-describedby="f-captcha-hint" autofocus>`) {
+		t.Errorf("after a wrong CAPTCHA the user ID is lost or the focus is not on the CAPTCHA:\n%s", p.Body)
+	}
 	// The right answer to the old picture no longer works.
 	p = b.Submit(p, "reset/identify", "login", "alice", "captcha", answer)
 	env.Expect(p, 422, "reset.error.captcha")
@@ -181,6 +189,9 @@ func TestVerify(t *testing.T) {
 		code := env.LastCode(aliceMail)
 		p = b.Submit(p, "reset/verify", "code", wrong(code))
 		env.Expect(p, 422, "reset.error.code", "reset.verify.code")
+		if !strings.Contains(p.Body, "5 tries left. After that, self-service is blocked for this account for 24 hours.") {
+			t.Errorf("the tries left are not shown:\n%s", p.Body)
+		}
 		env.Expect(b.Submit(p, "reset/verify", "code", code[:4]+" "+code[4:]), 200, "reset.password.new")
 	})
 	t.Run("expired code", func(t *testing.T) {
@@ -191,12 +202,18 @@ func TestVerify(t *testing.T) {
 	t.Run("code used up", func(t *testing.T) {
 		env, b, p := atVerify(t, config.Reset{})
 		code := env.LastCode(aliceMail)
-		for range 4 {
+		for i := range 4 {
 			p = b.Submit(p, "reset/verify", "code", wrong(code))
 			env.Expect(p, 422, "reset.error.code")
+			if want := fmt.Sprintf("%d tries left.", 5-i); !strings.Contains(p.Body, want) {
+				t.Errorf("wrong code %d: the page lacks %q", i+1, want)
+			}
 		}
-		// The fifth wrong answer uses the code up: the right one is too late.
-		env.Expect(b.Submit(p, "reset/verify", "code", wrong(code)), 422, "reset.error.code_gone")
+		// The fifth wrong answer uses the code up, and says what comes next:
+		// a new code, and one more wrong one blocks self-service.
+		p = b.Submit(p, "reset/verify", "code", wrong(code))
+		env.Expect(p, 422, "reset.error.code_exhausted", "reset.verify.last_try")
+		env.ExpectNot(p, "reset.error.code_gone")
 	})
 	t.Run("verify before a method is chosen", func(t *testing.T) {
 		env := flowtest.New(t)
@@ -440,5 +457,29 @@ func TestReturnTo(t *testing.T) {
 	p = b.Submit(p, "reset/identify", "login", "nobody")
 	if strings.Contains(p.Body, "evil.example") || !strings.Contains(p.Body, `href="http://frontdoor.test/"`) {
 		t.Fatalf("a foreign return_to was kept:\n%s", p.Body)
+	}
+}
+
+// TestBackToMethodChoice: from the code page a user may go back and choose
+// another method, when there is one; the gate is not passed by going back.
+func TestBackToMethodChoice(t *testing.T) {
+	env := flowtest.New(t)
+	env.AddUser("alice")
+	env.Methods = append(env.Methods, env.TextMethod())
+	env.Reset(config.Reset{})
+	b := env.Browser()
+	p := env.ChooseEmail(b, "reset", env.Identify(b, "reset", "alice"))
+	env.Expect(p, 200, "reset.verify.title", "reset.verify.other_method")
+	p = b.Submit(p, "reset/back")
+	env.Expect(p, 200, "reset.method.email", "reset.method.sms")
+	if step := env.Step(b, "reset"); step != "method" {
+		t.Fatalf("after back the flow is at %q", step)
+	}
+	env.Expect(b.Submit(p, "reset/method", "method", "sms"), 200, "reset.verify.sent")
+
+	// With one method there is nothing to go back to.
+	_, _, one := atVerify(t, config.Reset{})
+	if one.HasForm("reset/back") {
+		t.Error("the code page offers another method when there is none")
 	}
 }

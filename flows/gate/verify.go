@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/config"
@@ -117,6 +116,26 @@ func (g *Gate) resend(w http.ResponseWriter, r *http.Request) error {
 	return g.send(w, r, fl, &s, m, "")
 }
 
+// back returns from the code page to the choice of method, for a user who
+// would rather use another one. The gate is not passed: the next method
+// starts its own challenge, under the same send and failure limits.
+func (g *Gate) back(w http.ResponseWriter, r *http.Request) error {
+	var s State
+	fl, ok, err := g.LoadPost(w, r, &s)
+	if !ok || err != nil {
+		return err
+	}
+	err = flows.Advance(r.Context(), g.Engine, fl.ID, []string{StepVerify}, func(st *State) (string, error) {
+		st.Method = ""
+		return StepMethod, nil
+	})
+	if err != nil {
+		return g.StepError(w, r, err)
+	}
+	http.Redirect(w, r, g.StepURL(), http.StatusSeeOther)
+	return nil
+}
+
 // methodGone sends a flow whose method is no longer configured (a rolling
 // deploy changed the configuration) back to the choice of method.
 func (g *Gate) methodGone(w http.ResponseWriter, r *http.Request, fl store.Flow) error {
@@ -225,7 +244,7 @@ func (g *Gate) verify(w http.ResponseWriter, r *http.Request) error {
 func (g *Gate) failedGate(w http.ResponseWriter, r *http.Request, fl store.Flow, s *State, verr error) error {
 	ctx := r.Context()
 	g.Audit.Record(r, store.Event{Type: audit.MethodFailed, Flow: fl.ID, User: s.Key, Outcome: "failed", Detail: map[string]string{"method": s.Method}})
-	allowed, _, _, err := g.Limits.Hit(ctx, "reset-fail:"+s.Key, failWindow, failMax)
+	allowed, count, _, err := g.Limits.Hit(ctx, "reset-fail:"+s.Key, failWindow, failMax)
 	if err != nil {
 		return err
 	}
@@ -245,16 +264,21 @@ func (g *Gate) failedGate(w http.ResponseWriter, r *http.Request, fl store.Flow,
 		return nil
 	}
 	msg := "reset.error.code"
-	switch m := g.method(s.Method); {
-	case m != nil && m.Kind() == methods.KindKeypress:
-		msg = "reset.verify.call.refused"
-	case !errors.Is(verr, methods.ErrMismatch):
+	switch {
+	case errors.Is(verr, methods.ErrExhausted):
+		msg = "reset.error.code_exhausted"
+	case errors.Is(verr, methods.ErrExpired):
 		msg = "reset.error.code_gone"
 	}
 	if m := g.method(s.Method); m != nil {
 		switch m.Kind() {
+		case methods.KindKeypress:
+			msg = "reset.verify.call.refused"
 		case methods.KindQuestions:
-			msg = strings.Replace(msg, ".code", ".answers", 1)
+			msg = "reset.error.answers"
+			if !errors.Is(verr, methods.ErrMismatch) {
+				msg = "reset.error.answers_gone"
+			}
 		case methods.KindPasskey:
 			msg = "reset.error.passkey"
 		case methods.KindApproval:
@@ -264,6 +288,9 @@ func (g *Gate) failedGate(w http.ResponseWriter, r *http.Request, fl store.Flow,
 			}
 		}
 	}
+	// The failure that blocks is the one after failMax: until then the page
+	// says how many are left, the same for every account and user ID.
+	s.TriesLeft = failMax + 1 - count
 	g.RenderStep(w, r, fl, s, StepVerify, http.StatusUnprocessableEntity, msg)
 	return nil
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/captcha"
 	"github.com/frontdoor-sspr/frontdoor/flows"
 	"github.com/frontdoor-sspr/frontdoor/flows/gate"
-	"github.com/frontdoor-sspr/frontdoor/returnto"
 	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/templates"
 	"github.com/frontdoor-sspr/frontdoor/web"
@@ -28,6 +27,10 @@ type FormPage struct {
 	MaxMessage     int
 	// CaptchaImage and CaptchaAudio are the challenge's URLs; empty without CAPTCHA.
 	CaptchaImage, CaptchaAudio string
+	// Back leaves the form for the sign-in page.
+	Back string
+	// CaptchaLength is the number of digits the picture has.
+	CaptchaLength int
 }
 
 // SentPage is the data of the helpdesk_sent page.
@@ -42,8 +45,8 @@ func (f *Flow) start(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, f.opt.URL, http.StatusSeeOther)
 		return nil
 	}
-	s := state{Captcha: captcha.New()}
-	if rt, ok := returnto.Validate(r.URL.Query().Get("return_to"), f.opt.Prefix); ok {
+	s := state{Captcha: captcha.NewOfLength(f.opt.CaptchaLength)}
+	if rt, ok := f.opt.SignIn.Keep(r.URL.Query().Get("return_to"), f.opt.Prefix); ok {
 		s.ReturnTo = rt
 	}
 	fl, err := f.Engine.Start(r.Context(), w, store.KindHelpdesk, stepForm, &s)
@@ -104,7 +107,7 @@ func (f *Flow) send(w http.ResponseWriter, r *http.Request) error {
 	answer, passed := r.PostFormValue("captcha"), false
 	err = flows.Advance(ctx, f.Engine, fl.ID, []string{stepForm}, func(st *state) (string, error) {
 		passed = !f.opt.Captcha || st.Captcha.Check(answer)
-		st.Captcha = captcha.New()
+		st.Captcha = captcha.NewOfLength(f.opt.CaptchaLength)
 		return stepForm, nil
 	})
 	if err != nil {
@@ -165,10 +168,7 @@ func (f *Flow) sent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	back := returnto.Absolute(f.opt.PublicURL, "/")
-	if s.ReturnTo != "" {
-		back = returnto.Absolute(f.opt.PublicURL, s.ReturnTo)
-	}
+	back := f.opt.SignIn.URL(f.opt.PublicURL, s.ReturnTo)
 	f.Pages.Render(w, r, http.StatusOK, "helpdesk_sent", templates.View{Data: SentPage{Reference: s.Reference, Back: back}})
 	return nil
 }
@@ -184,8 +184,10 @@ func (f *Flow) reshow(w http.ResponseWriter, r *http.Request, status int, page F
 	return nil
 }
 
-func (f *Flow) render(w http.ResponseWriter, r *http.Request, fl store.Flow, _ *state, status int, page FormPage) {
+func (f *Flow) render(w http.ResponseWriter, r *http.Request, fl store.Flow, s *state, status int, page FormPage) {
 	page.MaxMessage = MaxMessage
+	page.Back = f.opt.SignIn.URL(f.opt.PublicURL, s.ReturnTo)
+	page.CaptchaLength = s.Captcha.Len()
 	if f.opt.Captcha {
 		p, v := f.opt.Prefix+"helpdesk/", "?v="+strconv.FormatInt(fl.Version, 10)
 		page.CaptchaImage, page.CaptchaAudio = p+"captcha.png"+v, p+"captcha.wav"+v

@@ -9,6 +9,7 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/captcha"
 	"github.com/frontdoor-sspr/frontdoor/flows"
+	"github.com/frontdoor-sspr/frontdoor/returnto"
 	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/web"
 )
@@ -71,11 +72,15 @@ type Deps struct {
 type Options struct {
 	Prefix    string
 	PublicURL string
+	// SignIn says which sign-in pages can be returned to, and the fallback.
+	SignIn returnto.Targets
 	// URL, when set, is a helpdesk portal: the page redirects there and no
 	// form is shown.
 	URL string
 	// Captcha is false only when the configuration allows no CAPTCHA (tests).
 	Captcha bool
+	// CaptchaLength is the number of digits to type (captcha.length; 0: the default).
+	CaptchaLength int
 }
 
 // Flow serves the helpdesk pages.

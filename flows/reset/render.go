@@ -31,8 +31,8 @@ func (f *Flow) renderStep(w http.ResponseWriter, r *http.Request, fl store.Flow,
 	return true
 }
 
-func (f *Flow) renderPassword(w http.ResponseWriter, r *http.Request, fl store.Flow, _ *gate.State, status int, msg string, reasons []policy.Reason) {
-	d := PasswordPage{Rules: f.Policy.Rules(), Reasons: reasons, Form: templates.Form{Action: "reset/password", Submit: "reset.password.submit", Error: msg,
+func (f *Flow) renderPassword(w http.ResponseWriter, r *http.Request, fl store.Flow, s *gate.State, status int, msg string, reasons []policy.Reason) {
+	d := PasswordPage{Rules: f.Policy.Rules(), Reasons: reasons, Form: templates.Form{Action: "reset/password", Submit: "reset.password.submit", Error: msg, Cancel: f.gate.Back(s),
 		Fields: []templates.Field{
 			{Name: "password", Type: "password", Label: "reset.password.new", Autocomplete: "new-password", Required: true, Autofocus: true},
 			{Name: "confirm", Type: "password", Label: "reset.password.confirm", Autocomplete: "new-password", Required: true},

@@ -8,6 +8,7 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/flows/gate"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/policy"
+	"github.com/frontdoor-sspr/frontdoor/returnto"
 	"github.com/frontdoor-sspr/frontdoor/store"
 )
 
@@ -32,8 +33,12 @@ type Options struct {
 	Reset     config.Reset
 	PublicURL string
 	Prefix    string
+	// SignIn says which sign-in pages can be returned to, and the fallback.
+	SignIn returnto.Targets
 	// Captcha is false only when the configuration allows no CAPTCHA (tests).
 	Captcha bool
+	// CaptchaLength is the number of digits to type (captcha.length; 0: the default).
+	CaptchaLength int
 	// IdentifyFloor is the least time identify takes, so that its duration does
 	// not tell known accounts from unknown ones.
 	IdentifyFloor time.Duration
@@ -51,8 +56,8 @@ func New(opt Options, d Deps) *Flow {
 	f := &Flow{Deps: d, opt: opt}
 	rc := opt.Reset
 	f.gate = gate.New(gate.Options{
-		Kind: store.KindReset, After: stepPassword, PublicURL: opt.PublicURL, Prefix: opt.Prefix,
-		Captcha: opt.Captcha, IdentifyFloor: opt.IdentifyFloor, Render: f.renderStep, Verdict: verdict,
+		Kind: store.KindReset, After: stepPassword, PublicURL: opt.PublicURL, Prefix: opt.Prefix, SignIn: opt.SignIn,
+		Captcha: opt.Captcha, CaptchaLength: opt.CaptchaLength, IdentifyFloor: opt.IdentifyFloor, Render: f.renderStep, Verdict: verdict,
 		Policy: gate.Policy{Enabled: rc.Enabled, Groups: rc.Groups, Disclosure: rc.Disclosure,
 			MethodsRequired: rc.MethodsRequired, ManagedElsewhere: rc.ManagedElsewhere},
 	}, d.Deps)

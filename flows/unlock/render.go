@@ -22,7 +22,7 @@ func (f *Flow) renderStep(w http.ResponseWriter, r *http.Request, fl store.Flow,
 	case stepConfirm, stepUnlocking:
 		end := f.gate.End(s, "")
 		f.gate.Show(w, r, fl, status, "unlock_confirm", ConfirmPage{Reset: end.Reset, Back: end.Back,
-			Form: templates.Form{Action: "unlock/confirm", Submit: "unlock.confirm.submit", Error: msg}})
+			Form: templates.Form{Action: "unlock/confirm", Submit: "unlock.confirm.submit", Error: msg, Cancel: end.Back}})
 	case stepDone:
 		msg := "unlock.done.generic"
 		if f.gate.Disclosure() == config.DisclosureDescriptive && s.Outcome == doneNotLocked {

@@ -7,6 +7,7 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows/gate"
 	"github.com/frontdoor-sspr/frontdoor/idp"
+	"github.com/frontdoor-sspr/frontdoor/returnto"
 	"github.com/frontdoor-sspr/frontdoor/store"
 )
 
@@ -44,8 +45,12 @@ type Options struct {
 	Reset     config.Reset
 	PublicURL string
 	Prefix    string
+	// SignIn says which sign-in pages can be returned to, and the fallback.
+	SignIn returnto.Targets
 	// Captcha is false only when the configuration allows no CAPTCHA (tests).
 	Captcha bool
+	// CaptchaLength is the number of digits to type (captcha.length; 0: the default).
+	CaptchaLength int
 	// IdentifyFloor is the least time identify takes (see gate.Options).
 	IdentifyFloor time.Duration
 }
@@ -65,8 +70,8 @@ func New(opt Options, d Deps) *Flow {
 	f := &Flow{Deps: d, opt: opt}
 	rc := opt.Reset
 	f.gate = gate.New(gate.Options{
-		Kind: store.KindUnlock, After: stepConfirm, PublicURL: opt.PublicURL, Prefix: opt.Prefix,
-		Captcha: opt.Captcha, IdentifyFloor: opt.IdentifyFloor, Render: f.renderStep, Verdict: verdict,
+		Kind: store.KindUnlock, After: stepConfirm, PublicURL: opt.PublicURL, Prefix: opt.Prefix, SignIn: opt.SignIn,
+		Captcha: opt.Captcha, CaptchaLength: opt.CaptchaLength, IdentifyFloor: opt.IdentifyFloor, Render: f.renderStep, Verdict: verdict,
 		Policy: gate.Policy{Enabled: opt.Unlock.Enabled, Groups: opt.Unlock.Groups, Disclosure: rc.Disclosure,
 			MethodsRequired: rc.MethodsRequired, ManagedElsewhere: rc.ManagedElsewhere},
 	}, d.Deps)
