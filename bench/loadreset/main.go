@@ -126,6 +126,7 @@ func run(o options) error {
 
 	var hosts []string
 	var procs []*exec.Cmd
+	var idle []idleMemory
 	defer func() {
 		for _, p := range procs {
 			p.Process.Signal(os.Interrupt)
@@ -136,7 +137,8 @@ func run(o options) error {
 		listen := fmt.Sprintf("127.0.0.1:%d", o.portBase+1+2*i)
 		cfgPath := filepath.Join(dir, fmt.Sprintf("frontdoor-%d.yaml", i))
 		public := fmt.Sprintf("http://127.0.0.1:%d", o.portBase+1)
-		cfg := frontdoorConfig(listen, fmt.Sprintf("127.0.0.1:%d", o.portBase+2+2*i), public, o.store, dsn, smtpAddr, d)
+		metrics := fmt.Sprintf("127.0.0.1:%d", o.portBase+2+2*i)
+		cfg := frontdoorConfig(listen, metrics, public, o.store, dsn, smtpAddr, d)
 		if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 			return err
 		}
@@ -163,6 +165,7 @@ func run(o options) error {
 			b, _ := os.ReadFile(logf.Name())
 			return fmt.Errorf("frontdoor %d: %w\n%s", i, err, b)
 		}
+		idle = append(idle, measureIdle(cmd.Process.Pid, metrics))
 		hosts = append(hosts, listen)
 	}
 
@@ -194,6 +197,9 @@ func run(o options) error {
 	wg.Wait()
 	close(stopSampling)
 	report(o, st, start, deadline, rss, maxInFlight.Load(), mb)
+	for i, m := range idle {
+		fmt.Printf("frontdoor %d idle, 1 s after start: %s\n", i, m)
+	}
 	return nil
 }
 
