@@ -21,3 +21,9 @@ func strength(pw string, u Context, org []string) int {
 	inputs := append(u.words(), org...)
 	return zxcvbn.PasswordStrength(pw, inputs).Score
 }
+
+// ReleaseStrength frees, for the rest of the process, the word lists of the
+// strength estimate (1.5 MB of heap), when no estimate has run: the binary
+// calls it at start when password_policy.min_strength is off. A policy with
+// min_strength made after it fails (New returns an error).
+func ReleaseStrength() { zxtables.Release() }

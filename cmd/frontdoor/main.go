@@ -102,6 +102,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer stop()
 	logger := server.NewLogger(cfg.Log, stderr)
 	server.SetMemoryLimit(cfg.Server, logger)
+	if cfg.PasswordPolicy.MinScore == 0 {
+		policy.ReleaseStrength() // this process never estimates strength
+	}
 	srv, err := server.New(ctx, cfg, logger, version)
 	if err != nil {
 		fmt.Fprintf(stderr, "frontdoor: %v\n", err)

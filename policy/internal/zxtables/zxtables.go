@@ -48,12 +48,41 @@ var dictionaries struct {
 //go:linkname buildRankedDict github.com/trustelem/zxcvbn/matching.buildRankedDict
 func buildRankedDict(list []string) map[string]int
 
-var once sync.Once
+var (
+	once     sync.Once
+	mu       sync.Mutex
+	released bool
+)
+
+// Release lets the word lists go (1.5 MB of heap) for the rest of the
+// process, unless Load has run; it reports whether they went. After it, Load
+// panics: a process calls it once it knows that it will never estimate.
+func Release() bool {
+	mu.Lock()
+	defer mu.Unlock()
+	if len(dictionaries.ranked) > 0 {
+		return false
+	}
+	released, held = true, nil
+	return true
+}
+
+// Released tells whether Release let the word lists go.
+func Released() bool {
+	mu.Lock()
+	defer mu.Unlock()
+	return released
+}
 
 // Load builds zxcvbn's dictionaries, once; it must return before any zxcvbn
 // estimate starts. It also puts frequency.FrequencyLists back.
 func Load() {
 	once.Do(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if released {
+			panic("zxtables: strength estimate after Release")
+		}
 		ranked := make(map[string]map[string]int, len(held))
 		for name, list := range held {
 			ranked[name] = buildRankedDict(list)

@@ -90,3 +90,32 @@ func TestLoadMatchesEagerScores(t *testing.T) {
 		t.Errorf(`"password" scores %d after Load, want 0 (first of the passwords list)`, r.Score)
 	}
 }
+
+// TestRelease runs in a process of its own (this test binary again), since
+// Release is for the rest of the process.
+func TestRelease(t *testing.T) {
+	if os.Getenv("ZXTABLES_RELEASE_CHILD") == "1" {
+		if !zxtables.Release() || !zxtables.Released() {
+			fmt.Println("Release did not release")
+			return
+		}
+		defer func() {
+			if recover() != nil {
+				fmt.Println("Load panicked after Release")
+			}
+		}()
+		zxtables.Load()
+		fmt.Println("Load ran after Release")
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestRelease$")
+	cmd.Env = append(os.Environ(), "ZXTABLES_RELEASE_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "Load panicked after Release") {
+		t.Errorf("child: %v\n%s", err, out)
+	}
+	zxtables.Load()
+	if zxtables.Release() || zxtables.Released() {
+		t.Error("Release after Load released")
+	}
+}
