@@ -82,8 +82,11 @@ func New(cfg config.PasswordPolicy, org string) (*Policy, error) {
 		return nil, errors.Join(errs...)
 	}
 	p := &Policy{s: resolve(cfg), orgWords: orgWords(org)}
-	if p.s.minScore > 0 && zxtables.Released() {
-		return nil, errors.New("policy: min_strength is on, but the strength estimate's word lists were released at start")
+	if p.s.minScore > 0 {
+		if zxtables.Released() {
+			return nil, errors.New("policy: min_strength is on, but the strength estimate's word lists were released at start")
+		}
+		zxtables.Load() // at start rather than in the first user's request
 	}
 	if p.s.global {
 		ix, err := global()
