@@ -12,6 +12,7 @@ func (c *Config) ApplyDefaults() {
 	def(&s.Listen, "127.0.0.1:8080")
 	def(&s.MetricsListen, "127.0.0.1:9090")
 	def(&s.Prefix, "/.frontdoor/")
+	def(&s.MemoryLimit, "auto")
 	if s.MaxBodyBytes == 0 {
 		s.MaxBodyBytes = 10 << 20
 	}

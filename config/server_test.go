@@ -34,3 +34,23 @@ func TestServerReadTimeoutAndHSTS(t *testing.T) {
 		t.Errorf("problems at %v", got)
 	}
 }
+
+func TestServerMemoryLimit(t *testing.T) {
+	c, err := read(t, minimal, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Server.MemoryLimit != "auto" {
+		t.Errorf("default memory_limit %q, want auto", c.Server.MemoryLimit)
+	}
+	for in, want := range map[string]int64{"48MiB": 48 << 20, "64MB": 64e6, "1GiB": 1 << 30, "20000000": 20e6, "off": 0, "512 KiB": -1, "lots": -1, "-5MiB": -1, "0": -1} {
+		got, auto, err := ParseMemoryLimit(in)
+		if auto || (err != nil) != (want < 0) || (err == nil && got != want) {
+			t.Errorf("%q: %d %v %v, want %d", in, got, auto, err, want)
+		}
+	}
+	_, err = read(t, withServer("  memory_limit: 10MiB\n"), nil, nil)
+	if got := problemPaths(t, err); !slices.Equal(got, []string{"server.memory_limit"}) {
+		t.Errorf("problems at %v", got)
+	}
+}

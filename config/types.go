@@ -54,6 +54,9 @@ type Server struct {
 	SecretKey string `yaml:"secret_key"`
 	// TemplatesDir overrides embedded templates, text and CSS file by file.
 	TemplatesDir string `yaml:"templates_dir"`
+	// MemoryLimit is the Go runtime's soft memory limit: auto, off or a
+	// size (ParseMemoryLimit). The GOMEMLIMIT environment variable wins.
+	MemoryLimit string `yaml:"memory_limit"`
 }
 
 // HSTS configures the Strict-Transport-Security header of every response.

@@ -78,6 +78,9 @@ func (c *Config) validateServer(p *Problems) {
 	if s.HSTS.MaxAge.D() < time.Second {
 		p.add("server.hsts.max_age", "must be at least 1s, such as 8760h (turn HSTS off with enabled: false)")
 	}
+	if _, _, err := ParseMemoryLimit(s.MemoryLimit); err != nil {
+		p.add("server.memory_limit", "%v", err)
+	}
 	if s.SecretKey != "" && len(s.SecretKey) < 32 {
 		p.add("server.secret_key", "must be at least 32 characters (use secret_key_file with 32 random bytes)")
 	}

@@ -90,8 +90,8 @@ func TestGlobalListMemory(t *testing.T) {
 		return ix
 	})
 	t.Logf("global list: %d terms, %d bytes of heap", GlobalTerms(), kept)
-	if kept > 8<<20 {
-		t.Errorf("the global list keeps %d bytes of heap, want under 8 MiB", kept)
+	if kept > 4<<20 {
+		t.Errorf("the global list keeps %d bytes of heap, want under 4 MiB", kept)
 	}
 	terms := make([]string, MaxBannedTerms)
 	for i := range terms {

@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"math/bits"
+	"unicode/utf8"
 
 	"github.com/frontdoor-sspr/frontdoor/policy/internal/fold"
 )
@@ -28,17 +29,35 @@ const hashBase = 0x9E3779B97F4A7C15
 // open-addressing table; a stretch of the password is looked up by its own
 // hash and its deletions' hashes, and every candidate is verified exactly, so
 // hash collisions cost time, never correctness.
+//
+// A slot is 32 bits: the term's number plus one in the low idBits, and the
+// top bits of the hash (a fingerprint that skips most wrong candidates
+// without comparing runes) above. For the global list (29,781 terms, 15 bits
+// of term) that leaves a 17-bit fingerprint, and half the table of 64-bit
+// slots.
 type index struct {
-	runes []rune   // all terms, concatenated
-	ends  []uint32 // ends[i] is where term i stops in runes
-	slots []uint64 // fingerprint<<32 | term+1; 0 is empty
-	mask  uint64
+	runes  []rune   // all terms, concatenated
+	ends   []uint32 // ends[i] is where term i stops in runes
+	slots  []uint32 // fingerprint<<idBits | term+1; 0 is empty
+	mask   uint64
+	idBits uint
 }
+
+// maxTerms bounds the terms of one index, so that a slot keeps at least
+// 8 bits of fingerprint.
+const maxTerms = 1<<24 - 1
 
 // newIndex builds an index over folded terms of MinTermLength to
 // MaxTermLength characters; it reports the first term outside those bounds.
 func newIndex(terms []string) (*index, error) {
-	ix := &index{ends: make([]uint32, 0, len(terms))}
+	if len(terms) > maxTerms {
+		return nil, fmt.Errorf("%d terms, want at most %d", len(terms), maxTerms)
+	}
+	total := 0
+	for _, t := range terms {
+		total += utf8.RuneCountInString(t)
+	}
+	ix := &index{runes: make([]rune, 0, total), ends: make([]uint32, 0, len(terms)), idBits: uint(bits.Len(uint(len(terms))))}
 	entries := 0
 	for _, t := range terms {
 		n := 0
@@ -54,7 +73,7 @@ func newIndex(terms []string) (*index, error) {
 	}
 	// A power of two at least 4/3 of the entries keeps the load under 3/4.
 	size := 1 << bits.Len(uint(entries*4/3))
-	ix.slots = make([]uint64, size)
+	ix.slots = make([]uint32, size)
 	ix.mask = uint64(size - 1)
 	var h hasher
 	for id := range ix.ends {
@@ -71,6 +90,12 @@ func newIndex(terms []string) (*index, error) {
 	return ix, nil
 }
 
+// fingerprint is the top bits of h that a slot keeps.
+func (ix *index) fingerprint(h uint64) uint32 { return uint32(h >> (32 + ix.idBits)) }
+
+// slotID is the term of a slot, or -1 for an empty one.
+func (ix *index) slotID(v uint32) int { return int(v&(1<<ix.idBits-1)) - 1 }
+
 // len reports the number of terms.
 func (ix *index) len() int { return len(ix.ends) }
 
@@ -83,14 +108,14 @@ func (ix *index) term(id int) []rune {
 }
 
 func (ix *index) insert(h uint64, id int) {
-	fp := h >> 32
+	fp := ix.fingerprint(h)
 	for i := h & ix.mask; ; i = (i + 1) & ix.mask {
 		v := ix.slots[i]
 		if v == 0 {
-			ix.slots[i] = fp<<32 | uint64(id+1)
+			ix.slots[i] = fp<<ix.idBits | uint32(id+1)
 			return
 		}
-		if v>>32 == fp && int(uint32(v))-1 == id {
+		if v>>ix.idBits == fp && ix.slotID(v) == id {
 			return
 		}
 	}
@@ -99,17 +124,16 @@ func (ix *index) insert(h uint64, id int) {
 // near reports a term within edit distance 1 of s among the entries whose
 // hash is h, or -1.
 func (ix *index) near(h uint64, s []rune) int {
-	fp := h >> 32
+	fp := ix.fingerprint(h)
 	for i := h & ix.mask; ; i = (i + 1) & ix.mask {
 		v := ix.slots[i]
 		if v == 0 {
 			return -1
 		}
-		if v>>32 != fp {
+		if v>>ix.idBits != fp {
 			continue
 		}
-		id := int(uint32(v)) - 1
-		if nearTerm(s, ix.term(id)) {
+		if id := ix.slotID(v); nearTerm(s, ix.term(id)) {
 			return id
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/policy/breached"
 	"github.com/frontdoor-sspr/frontdoor/policy/internal/fold"
+	"github.com/frontdoor-sspr/frontdoor/policy/internal/zxtables"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -81,6 +82,12 @@ func New(cfg config.PasswordPolicy, org string) (*Policy, error) {
 		return nil, errors.Join(errs...)
 	}
 	p := &Policy{s: resolve(cfg), orgWords: orgWords(org)}
+	if p.s.minScore > 0 {
+		if zxtables.Released() {
+			return nil, errors.New("policy: min_strength is on, but the strength estimate's word lists were released at start")
+		}
+		zxtables.Load() // at start rather than in the first user's request
+	}
 	if p.s.global {
 		ix, err := global()
 		if err != nil {

@@ -8,12 +8,14 @@ import (
 	"testing"
 
 	"github.com/frontdoor-sspr/frontdoor/config"
+	"github.com/frontdoor-sspr/frontdoor/policy/internal/zxtables"
 	"github.com/trustelem/zxcvbn/frequency"
 )
 
 // The global list must refuse what attackers try first and leave alone what
 // a person with a password manager or a few unrelated words would choose.
 func TestGlobalListQuality(t *testing.T) {
+	zxtables.Load() // puts frequency.FrequencyLists back (see zxtables)
 	p := mustNew(t, config.PasswordPolicy{MinLength: 1, MinClasses: 1}, "")
 	rng := rand.New(rand.NewPCG(2026, 5))
 	refused := func(pws []string) float64 {

@@ -57,22 +57,7 @@ func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
 		pr.Out.Host = in.Host
 	}
 	fromTrusted := p.trusted.contains(peer(in))
-	if fromTrusted {
-		if v := in.Header.Values("X-Forwarded-For"); len(v) > 0 {
-			pr.Out.Header["X-Forwarded-For"] = v
-		}
-	}
-	pr.SetXForwarded()
-	if fromTrusted {
-		if v := in.Header.Get("X-Forwarded-Host"); v != "" {
-			pr.Out.Header.Set("X-Forwarded-Host", v)
-		}
-		if v := in.Header.Get("X-Forwarded-Proto"); v == "http" || v == "https" {
-			pr.Out.Header.Set("X-Forwarded-Proto", v)
-		}
-	}
-	// X-Real-IP is the client address frontdoor believes, never the client's word.
-	pr.Out.Header.Set("X-Real-IP", p.trusted.ClientIP(in).String())
+	p.setForwarded(pr.Out, in, fromTrusted)
 	dropRoutingHeaders(pr.Out.Header, in.Header, fromTrusted)
 	if len(p.opt.OwnCookies) > 0 {
 		dropCookies(pr.Out.Header, p.opt.OwnCookies)
@@ -173,7 +158,11 @@ func (bufferPool) Put(b []byte) { buffers.Put(&b) }
 // incomingPath returns the path the client asked for, given the request
 // forwarded for it (SetURL put the upstream's base path in front).
 func (p *Proxy) incomingPath(out *http.Request) string {
-	return "/" + strings.TrimPrefix(strings.TrimPrefix(out.URL.Path, strings.TrimSuffix(p.opt.Upstream.Path, "/")), "/")
+	path := strings.TrimPrefix(out.URL.Path, strings.TrimSuffix(p.opt.Upstream.Path, "/"))
+	if strings.HasPrefix(path, "/") {
+		return path // the usual case, without building a string
+	}
+	return "/" + path
 }
 
 // statusRecorder remembers the status written, for metrics. It passes Flush
@@ -181,6 +170,23 @@ func (p *Proxy) incomingPath(out *http.Request) string {
 type statusRecorder struct {
 	http.ResponseWriter
 	code int
+}
+
+// recorders reuses the statusRecorders of forwarded requests: the reverse
+// proxy keeps no reference to its writer once ServeHTTP has returned (its
+// delayed flushes are stopped before), so one can serve the next request.
+var recorders = sync.Pool{New: func() any { return new(statusRecorder) }}
+
+func newStatusRecorder(w http.ResponseWriter) *statusRecorder {
+	s := recorders.Get().(*statusRecorder)
+	s.ResponseWriter = w
+	return s
+}
+
+// release returns s to the pool; s must not be used after.
+func (s *statusRecorder) release() {
+	*s = statusRecorder{}
+	recorders.Put(s)
 }
 
 func (s *statusRecorder) WriteHeader(code int) {

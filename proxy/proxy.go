@@ -153,10 +153,11 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if p.signIn.match(r.URL.Path) {
 		class = ClassSignIn
 	}
-	rec := &statusRecorder{ResponseWriter: w}
+	rec := newStatusRecorder(w)
 	start := time.Now()
 	p.rp.ServeHTTP(rec, r)
 	p.observe(class, rec.status(), time.Since(start))
+	rec.release()
 }
 
 func (p *Proxy) serveOwn(w http.ResponseWriter, r *http.Request, class string) {
@@ -182,10 +183,19 @@ func refuse(r *http.Request) (int, string) {
 		return http.StatusMethodNotAllowed, "TRACE"
 	case !strings.HasPrefix(r.RequestURI, "/"):
 		return http.StatusBadRequest, "request target is not a path"
-	case hasToken(r.Header, "Upgrade", "h2c") || r.Header.Get("HTTP2-Settings") != "":
+	case hasToken(r.Header, "Upgrade", "h2c") || firstValue(r.Header, "Http2-Settings") != "":
 		return http.StatusBadRequest, "h2c upgrade"
 	}
 	return 0, ""
+}
+
+// firstValue is h.Get(key) for a key already in canonical form, which
+// Header.Get would otherwise build again on every request.
+func firstValue(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // hasToken tells whether a comma-separated header lists token (any case).

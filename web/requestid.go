@@ -27,6 +27,9 @@ type scope struct {
 	id   string
 	base *slog.Logger
 	log  atomic.Pointer[slog.Logger]
+	// header is the X-Request-Id value of the request and the response, in
+	// the same allocation as the scope.
+	header [1]string
 }
 
 func (s *scope) logger() *slog.Logger {
@@ -68,10 +71,11 @@ func (o RequestIDs) Handler(next http.Handler) http.Handler {
 		if id == "" {
 			id = NewRequestID()
 		}
-		v := []string{id} // one slice for both: neither is appended to in place
+		s := &scope{id: id, base: base, header: [1]string{id}}
+		v := s.header[:] // one slice for both: neither is appended to in place (capacity 1)
 		r.Header[RequestIDHeader] = v
 		w.Header()[RequestIDHeader] = v
-		ctx := context.WithValue(r.Context(), scopeKey, &scope{id: id, base: base})
+		ctx := context.WithValue(r.Context(), scopeKey, s)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

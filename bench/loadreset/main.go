@@ -44,6 +44,7 @@ type options struct {
 	portBase      int
 	profile       string
 	think         time.Duration
+	memoryLimit   string
 	keep          bool
 }
 
@@ -59,6 +60,7 @@ func main() {
 	flag.DurationVar(&o.think, "think", 0, "pause of a virtual user before each step, as a person reads and types (0: none, the most load)")
 	flag.IntVar(&o.portBase, "port-base", 28181, "first loopback port (SMTP, then replicas and their metrics)")
 	flag.StringVar(&o.profile, "profile", "", "run frontdoor in this process and write cpu.pprof and heap.pprof to this folder (one replica; no RSS figure)")
+	flag.StringVar(&o.memoryLimit, "memory-limit", "", "frontdoor's server.memory_limit (auto, off or a size such as 48MiB; empty: not in the configuration, so its default)")
 	flag.Parse()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "loadreset:", err)
@@ -126,6 +128,7 @@ func run(o options) error {
 
 	var hosts []string
 	var procs []*exec.Cmd
+	var idle []idleMemory
 	defer func() {
 		for _, p := range procs {
 			p.Process.Signal(os.Interrupt)
@@ -136,7 +139,11 @@ func run(o options) error {
 		listen := fmt.Sprintf("127.0.0.1:%d", o.portBase+1+2*i)
 		cfgPath := filepath.Join(dir, fmt.Sprintf("frontdoor-%d.yaml", i))
 		public := fmt.Sprintf("http://127.0.0.1:%d", o.portBase+1)
-		cfg := frontdoorConfig(listen, fmt.Sprintf("127.0.0.1:%d", o.portBase+2+2*i), public, o.store, dsn, smtpAddr, d)
+		metrics := fmt.Sprintf("127.0.0.1:%d", o.portBase+2+2*i)
+		cfg := frontdoorConfig(listen, metrics, public, o.store, dsn, smtpAddr, d)
+		if o.memoryLimit != "" {
+			cfg = strings.Replace(cfg, "server:\n", fmt.Sprintf("server:\n  memory_limit: %q\n", o.memoryLimit), 1)
+		}
 		if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 			return err
 		}
@@ -163,6 +170,7 @@ func run(o options) error {
 			b, _ := os.ReadFile(logf.Name())
 			return fmt.Errorf("frontdoor %d: %w\n%s", i, err, b)
 		}
+		idle = append(idle, measureIdle(cmd.Process.Pid, metrics))
 		hosts = append(hosts, listen)
 	}
 
@@ -194,6 +202,9 @@ func run(o options) error {
 	wg.Wait()
 	close(stopSampling)
 	report(o, st, start, deadline, rss, maxInFlight.Load(), mb)
+	for i, m := range idle {
+		fmt.Printf("frontdoor %d idle, 1 s after start: %s\n", i, m)
+	}
 	return nil
 }
 

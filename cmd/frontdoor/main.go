@@ -111,7 +111,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	srv, err := server.New(ctx, cfg, server.NewLogger(cfg.Log, stderr), version)
+	logger := server.NewLogger(cfg.Log, stderr)
+	server.SetMemoryLimit(cfg.Server, logger)
+	if cfg.PasswordPolicy.MinScore == 0 {
+		policy.ReleaseStrength() // this process never estimates strength
+	}
+	srv, err := server.New(ctx, cfg, logger, version)
 	if err != nil {
 		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
 		return 1
