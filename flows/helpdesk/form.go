@@ -14,6 +14,7 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/captcha"
 	"github.com/frontdoor-sspr/frontdoor/flows"
 	"github.com/frontdoor-sspr/frontdoor/flows/gate"
+	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/returnto"
 	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/templates"
@@ -123,7 +124,7 @@ func (f *Flow) send(w http.ResponseWriter, r *http.Request) error {
 	if page.Error != "" {
 		return f.reshow(w, r, http.StatusUnprocessableEntity, page)
 	}
-	key := gate.UnknownKey(f.Secret, login)
+	key := f.userKey(r, login)
 	if ok, _, _, err := f.Limits.Hit(ctx, "helpdesk:"+key, loginWindow, loginMax); err != nil {
 		return err
 	} else if !ok {
@@ -152,6 +153,24 @@ func (f *Flow) send(w http.ResponseWriter, r *http.Request) error {
 		Detail: map[string]string{"reference": req.Reference, "recipients": strconv.Itoa(len(to))}})
 	http.Redirect(w, r, f.opt.Prefix+"helpdesk/sent", http.StatusSeeOther)
 	return nil
+}
+
+// userKey names the account login finds in the per-user limit and the
+// audit: the account itself when the directory knows it, whatever way it was
+// typed, else a keyed digest of the normalised text. A directory that cannot
+// answer leaves the digest: the request still reaches the helpdesk.
+func (f *Flow) userKey(r *http.Request, login string) string {
+	if f.Directory == nil {
+		return gate.UnknownKey(f.Secret, login)
+	}
+	u, err := f.Directory.Lookup(r.Context(), login)
+	switch {
+	case err == nil && u.ID != "":
+		return gate.AccountKey(u)
+	case err != nil && !errors.Is(err, idp.ErrNotFound) && !errors.Is(err, idp.ErrAmbiguous):
+		web.Logger(r.Context()).Warn("the helpdesk could not look the user ID up", "err", err, "request_id", web.RequestID(r.Context()))
+	}
+	return gate.UnknownKey(f.Secret, login)
 }
 
 // sent shows the reference of the request just sent.

@@ -211,7 +211,7 @@ func (e *Env) Helpdesk(opt helpdesk.Options, recipients func(context.Context) ([
 	}
 	opt.Prefix, opt.PublicURL, opt.Captcha = Prefix, PublicURL, e.Captcha
 	f := helpdesk.New(opt, helpdesk.Deps{Engine: e.Engine, CSRF: e.csrf, Pages: e.pages, Limits: e.Store.Limits(),
-		Audit: e.audit, ClientIP: ClientIP, Recipients: recipients,
+		Audit: e.audit, ClientIP: ClientIP, Recipients: recipients, Directory: e.Directory,
 		Send: func(to []string, req helpdesk.Request) {
 			e.mu.Lock()
 			defer e.mu.Unlock()
