@@ -53,6 +53,7 @@ func (c *Config) ApplyDefaults() {
 	if c.Store.Driver == "sqlite" {
 		def(&c.Store.DSN, "frontdoor.db")
 	}
+	c.applyRetentionDefaults()
 	def(&c.Captcha.Provider, "image")
 	def(&c.Log.Level, "info")
 	def(&c.Log.Format, "json")

@@ -16,6 +16,7 @@ type Config struct {
 	Captcha        Captcha        `yaml:"captcha"`
 	Email          *Email         `yaml:"email"`
 	Log            Log            `yaml:"log"`
+	Audit          Audit          `yaml:"audit"`
 }
 
 // Server is frontdoor's own listener.
@@ -81,6 +82,9 @@ type Intercept struct {
 type Store struct {
 	Driver string `yaml:"driver"`
 	DSN    string `yaml:"dsn"`
+	// FinishedFlows is how long a flow is kept once it has ended (its last
+	// page can be shown again meanwhile); see config/audit.go.
+	FinishedFlows Duration `yaml:"finished_flows"`
 }
 
 // PasswordPolicy configures the password rules (package policy).

@@ -20,6 +20,7 @@ func (c *Config) Validate() Problems {
 	c.validateServer(&p)
 	c.validateUpstream(&p)
 	c.validateStore(&p)
+	c.validateRetention(&p)
 	if c.Directory != nil {
 		c.Directory.validate(&p)
 	}

@@ -16,6 +16,15 @@ import (
 // TTL is how long a flow lives after it starts.
 const TTL = 15 * time.Minute
 
+// Finished is how long, by default, a flow is kept once it reached one of
+// FinalSteps: long enough to show its last page again, no longer.
+const Finished = 5 * time.Minute
+
+// FinalSteps are the steps at which the flows end: the gates' "stopped",
+// reset's and unlock's "done", the helpdesk's "sent". Nothing moves a flow on
+// from them, so the store need not keep it for its whole TTL.
+var FinalSteps = []string{"stopped", "done", "sent"}
+
 // Errors of the engine.
 var (
 	// ErrNoFlow means the request carries no live flow of the kind asked for:
@@ -28,11 +37,12 @@ var (
 
 // Engine starts, loads and advances flows.
 type Engine struct {
-	flows  store.Flows
-	path   string
-	secure bool
-	ttl    time.Duration
-	now    func() time.Time
+	flows    store.Flows
+	path     string
+	secure   bool
+	ttl      time.Duration
+	finished time.Duration
+	now      func() time.Time
 }
 
 // Options configures an Engine.
@@ -43,7 +53,10 @@ type Options struct {
 	// Secure marks cookies Secure (public_url is https).
 	Secure bool
 	TTL    time.Duration
-	Now    func() time.Time
+	// Finished is how long a flow is kept once at one of FinalSteps
+	// (default Finished); the store's GC then removes it.
+	Finished time.Duration
+	Now      func() time.Time
 }
 
 // NewEngine returns an Engine.
@@ -51,10 +64,13 @@ func NewEngine(o Options) *Engine {
 	if o.TTL == 0 {
 		o.TTL = TTL
 	}
+	if o.Finished == 0 {
+		o.Finished = Finished
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Engine{flows: o.Flows, path: o.Prefix, secure: o.Secure, ttl: o.TTL, now: o.Now}
+	return &Engine{flows: o.Flows, path: o.Prefix, secure: o.Secure, ttl: o.TTL, finished: o.Finished, now: o.Now}
 }
 
 // Now returns the engine's clock reading.
@@ -154,7 +170,9 @@ func (e *Engine) Load(r *http.Request, kind string, s any) (store.Flow, error) {
 // Advance moves flow id on from one of the steps in from: fn changes the
 // decoded state and returns the next step. The save is a compare-and-swap, so
 // when two requests race for the same step, one gets ErrWrongStep. An error
-// from fn aborts the step and nothing is saved.
+// from fn aborts the step and nothing is saved. A flow moved to one of
+// FinalSteps expires the engine's Finished time later (or at its own
+// expiry, when sooner).
 func Advance[S any](ctx context.Context, e *Engine, id string, from []string, fn func(s *S) (next string, err error)) error {
 	err := e.flows.Update(ctx, id, func(f *store.Flow) error {
 		if !slices.Contains(from, f.Step) {
@@ -173,6 +191,9 @@ func Advance[S any](ctx context.Context, e *Engine, id string, from []string, fn
 			return fmt.Errorf("flows: encode state: %w", err)
 		}
 		f.Step, f.Data = next, data
+		if end := e.now().Add(e.finished); slices.Contains(FinalSteps, next) && end.Before(f.ExpiresAt) {
+			f.ExpiresAt = end
+		}
 		return nil
 	})
 	if errors.Is(err, store.ErrNotFound) {

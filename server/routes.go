@@ -37,7 +37,8 @@ func (s *Server) ownCookies() []string {
 
 // routes mounts frontdoor's own pages under the prefix.
 func (s *Server) routes() {
-	s.engine = flows.NewEngine(flows.Options{Flows: s.store.Flows(), Prefix: s.cfg.Server.Prefix, Secure: isHTTPS(s.cfg.Server.PublicURL)})
+	s.engine = flows.NewEngine(flows.Options{Flows: s.store.Flows(), Prefix: s.cfg.Server.Prefix, Secure: isHTTPS(s.cfg.Server.PublicURL),
+		Finished: s.cfg.Store.FinishedFlows.D()})
 	cfg, prefix := s.cfg, s.cfg.Server.Prefix
 	s.own.Handle("GET "+prefix+"static/", s.templates.StaticHandler())
 	engine := s.engine

@@ -180,7 +180,8 @@ func (s *Server) clientIP(r *http.Request) string { return s.proxy.ClientIP(r).S
 // ready reports whether frontdoor can serve flows: the store answers.
 func (s *Server) ready(ctx context.Context) error { return s.store.Ping(ctx) }
 
-// collectGarbage removes expired flows, codes and limit windows every minute.
+// collectGarbage removes expired flows, codes and limit windows, and audit
+// events past audit.retention, every minute.
 func (s *Server) collectGarbage(ctx context.Context) {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
@@ -189,7 +190,7 @@ func (s *Server) collectGarbage(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
-			if _, err := s.store.GC(ctx, now); err != nil && !errors.Is(err, context.Canceled) {
+			if _, err := s.store.GC(ctx, now, store.Retention{Audit: s.cfg.Audit.Retention.D()}); err != nil && !errors.Is(err, context.Canceled) {
 				s.log.Error("store garbage collection failed", "err", err)
 			}
 		}
