@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -43,6 +44,8 @@ type Engine struct {
 	ttl      time.Duration
 	finished time.Duration
 	now      func() time.Time
+	secret   []byte
+	limits   store.Limits
 }
 
 // Options configures an Engine.
@@ -57,6 +60,11 @@ type Options struct {
 	// (default Finished); the store's GC then removes it.
 	Finished time.Duration
 	Now      func() time.Time
+	// Secret keys the seal of offered flows (see Offer); empty means a
+	// random key, good for this process only.
+	Secret []byte
+	// Limits records the offers kept, so that each is kept once.
+	Limits store.Limits
 }
 
 // NewEngine returns an Engine.
@@ -70,7 +78,12 @@ func NewEngine(o Options) *Engine {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Engine{flows: o.Flows, path: o.Prefix, secure: o.Secure, ttl: o.TTL, finished: o.Finished, now: o.Now}
+	if len(o.Secret) == 0 {
+		o.Secret = make([]byte, 32)
+		_, _ = rand.Read(o.Secret)
+	}
+	return &Engine{flows: o.Flows, path: o.Prefix, secure: o.Secure, ttl: o.TTL, finished: o.Finished, now: o.Now,
+		secret: o.Secret, limits: o.Limits}
 }
 
 // Now returns the engine's clock reading.
@@ -147,24 +160,14 @@ func (e *Engine) End(w http.ResponseWriter, kind string) {
 	http.SetCookie(w, e.cookie(kind, "", time.Time{}))
 }
 
-// Load returns the flow of kind that r's cookie names, with its state decoded
-// into s.
+// Load returns the flow of kind that r's cookie names, stored or offered
+// (see Offer), with its state decoded into s.
 func (e *Engine) Load(r *http.Request, kind string, s any) (store.Flow, error) {
 	c, err := r.Cookie(e.CookieName(kind))
-	if err != nil || c.Value == "" || len(c.Value) > 64 {
-		return store.Flow{}, ErrNoFlow
-	}
-	f, err := e.flows.Get(r.Context(), c.Value)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && f.Kind != kind) {
-		return store.Flow{}, ErrNoFlow
-	}
 	if err != nil {
-		return store.Flow{}, fmt.Errorf("flows: load: %w", err)
+		return store.Flow{}, ErrNoFlow
 	}
-	if err := json.Unmarshal(f.Data, s); err != nil {
-		return store.Flow{}, fmt.Errorf("flows: decode state: %w", err)
-	}
-	return f, nil
+	return e.Peek(r.Context(), kind, c.Value, s)
 }
 
 // Advance moves flow id on from one of the steps in from: fn changes the

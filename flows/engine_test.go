@@ -27,7 +27,7 @@ func newEngine(t *testing.T) (*Engine, *time.Time) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	return NewEngine(Options{Flows: st.Flows(), Prefix: "/.frontdoor/", Now: clock}), &now
+	return NewEngine(Options{Flows: st.Flows(), Limits: st.Limits(), Prefix: "/.frontdoor/", Now: clock}), &now
 }
 
 // started starts a flow and returns a request that carries its cookie.

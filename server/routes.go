@@ -38,7 +38,7 @@ func (s *Server) ownCookies() []string {
 // routes mounts frontdoor's own pages under the prefix.
 func (s *Server) routes() {
 	s.engine = flows.NewEngine(flows.Options{Flows: s.store.Flows(), Prefix: s.cfg.Server.Prefix, Secure: isHTTPS(s.cfg.Server.PublicURL),
-		Finished: s.cfg.Store.FinishedFlows.D()})
+		Finished: s.cfg.Store.FinishedFlows.D(), Secret: s.secret, Limits: s.store.Limits()})
 	cfg, prefix := s.cfg, s.cfg.Server.Prefix
 	s.own.Handle("GET "+prefix+"static/", s.templates.StaticHandler())
 	engine := s.engine

@@ -24,17 +24,17 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/web"
 )
 
-// start begins a new flow, remembering the sign-in page to return to.
+// start offers a new flow, remembering the sign-in page to return to.
 func (g *Gate) start(w http.ResponseWriter, r *http.Request) error {
 	s := State{Captcha: captcha.New()}
 	if rt, ok := returnto.Validate(r.URL.Query().Get("return_to"), g.opt.Prefix); ok {
 		s.ReturnTo = rt
 	}
-	fl, err := g.Engine.Start(r.Context(), w, g.opt.Kind, StepIdentify, &s)
+	// Offered, not stored: a bare GET leaves nothing behind (see keep).
+	fl, err := g.Engine.Offer(w, g.opt.Kind, StepIdentify, &s)
 	if err != nil {
 		return err
 	}
-	g.Audit.Record(r, store.Event{Type: audit.FlowStarted, Flow: fl.ID, Outcome: "ok", Detail: map[string]string{"kind": g.opt.Kind}})
 	g.Render(w, r, fl, &s, http.StatusOK, "")
 	return nil
 }
@@ -98,6 +98,9 @@ func (g *Gate) identify(w http.ResponseWriter, r *http.Request) error {
 		g.Render(w, r, fl, &s, http.StatusTooManyRequests, "reset.error.too_many")
 		return nil
 	}
+	if fl, err = g.keep(w, r, fl); err != nil {
+		return g.StepError(w, r, err)
+	}
 	login := NormalizeLogin(r.PostFormValue("login"))
 	// The CAPTCHA is used once, right or wrong: a new one replaces it first.
 	answer := r.PostFormValue("captcha")
@@ -112,9 +115,9 @@ func (g *Gate) identify(w http.ResponseWriter, r *http.Request) error {
 	}
 	switch {
 	case login == "" || utf8.RuneCountInString(login) > maxLoginLen:
-		return g.reshow(w, r, "reset.error.login")
+		return g.reshow(w, r, fl.ID, "reset.error.login")
 	case !passed:
-		return g.reshow(w, r, "reset.error.captcha")
+		return g.reshow(w, r, fl.ID, "reset.error.captcha")
 	}
 
 	floor := time.Now().Add(g.opt.IdentifyFloor)
@@ -145,10 +148,10 @@ func (g *Gate) identify(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// reshow renders the identify page again with an error message.
-func (g *Gate) reshow(w http.ResponseWriter, r *http.Request, msg string) error {
+// reshow renders the identify page of flow id again with an error message.
+func (g *Gate) reshow(w http.ResponseWriter, r *http.Request, id, msg string) error {
 	var s State
-	fl, err := g.Engine.Load(r, g.opt.Kind, &s)
+	fl, err := g.Engine.Peek(r.Context(), g.opt.Kind, id, &s)
 	if err != nil {
 		return err
 	}

@@ -47,7 +47,8 @@ func (f *Flow) start(w http.ResponseWriter, r *http.Request) error {
 	if rt, ok := returnto.Validate(r.URL.Query().Get("return_to"), f.opt.Prefix); ok {
 		s.ReturnTo = rt
 	}
-	fl, err := f.Engine.Start(r.Context(), w, store.KindHelpdesk, stepForm, &s)
+	// Offered, not stored: a bare GET leaves nothing behind.
+	fl, err := f.Engine.Offer(w, store.KindHelpdesk, stepForm, &s)
 	if err != nil {
 		return err
 	}
@@ -99,7 +100,16 @@ func (f *Flow) send(w http.ResponseWriter, r *http.Request) error {
 	} else if !ok {
 		f.Audit.Record(r, store.Event{Type: audit.Blocked, Flow: fl.ID, Outcome: "rate_limited", Detail: map[string]string{"limit": "helpdesk_ip"}})
 		page.Error = "helpdesk.error.too_many"
-		return f.reshow(w, r, http.StatusTooManyRequests, page)
+		f.render(w, r, fl, &s, http.StatusTooManyRequests, page)
+		return nil
+	}
+	// Stored now, the form having come back within the client's limit.
+	if fl, err = f.Engine.Keep(ctx, w, fl); err != nil {
+		if errors.Is(err, flows.ErrNoFlow) {
+			http.Redirect(w, r, f.opt.Prefix+"helpdesk", http.StatusSeeOther)
+			return nil
+		}
+		return err
 	}
 	// The CAPTCHA is used once, right or wrong: a new one replaces it first.
 	answer, passed := r.PostFormValue("captcha"), false
@@ -122,7 +132,7 @@ func (f *Flow) send(w http.ResponseWriter, r *http.Request) error {
 		page.Error = "helpdesk.error.captcha"
 	}
 	if page.Error != "" {
-		return f.reshow(w, r, http.StatusUnprocessableEntity, page)
+		return f.reshow(w, r, fl.ID, http.StatusUnprocessableEntity, page)
 	}
 	key := f.userKey(r, login)
 	if ok, _, _, err := f.Limits.Hit(ctx, "helpdesk:"+key, loginWindow, loginMax); err != nil {
@@ -130,14 +140,14 @@ func (f *Flow) send(w http.ResponseWriter, r *http.Request) error {
 	} else if !ok {
 		f.Audit.Record(r, store.Event{Type: audit.Blocked, Flow: fl.ID, User: key, Outcome: "rate_limited", Detail: map[string]string{"limit": "helpdesk_login"}})
 		page.Error = "helpdesk.error.too_many_login"
-		return f.reshow(w, r, http.StatusTooManyRequests, page)
+		return f.reshow(w, r, fl.ID, http.StatusTooManyRequests, page)
 	}
 	to, err := f.Recipients(ctx)
 	if err != nil || len(to) == 0 {
 		web.Logger(ctx).Error("the helpdesk has no address to write to", "err", err, "request_id", web.RequestID(ctx))
 		f.Audit.Record(r, store.Event{Type: audit.HelpdeskRequest, Flow: fl.ID, User: key, Outcome: "unavailable"})
 		page.Error = "helpdesk.error.unavailable"
-		return f.reshow(w, r, http.StatusServiceUnavailable, page)
+		return f.reshow(w, r, fl.ID, http.StatusServiceUnavailable, page)
 	}
 	req := Request{Reference: NewReference(), Login: login, Message: message, IP: ip,
 		RequestID: web.RequestID(ctx), Time: f.Engine.Now()}
@@ -193,9 +203,9 @@ func (f *Flow) sent(w http.ResponseWriter, r *http.Request) error {
 }
 
 // reshow renders the form again, with a fresh CAPTCHA, keeping what was typed.
-func (f *Flow) reshow(w http.ResponseWriter, r *http.Request, status int, page FormPage) error {
+func (f *Flow) reshow(w http.ResponseWriter, r *http.Request, id string, status int, page FormPage) error {
 	var s state
-	fl, err := f.Engine.Load(r, store.KindHelpdesk, &s)
+	fl, err := f.Engine.Peek(r.Context(), store.KindHelpdesk, id, &s)
 	if err != nil {
 		return err
 	}

@@ -110,7 +110,8 @@ func New(t testing.TB) *Env {
 	}
 	e := &Env{
 		t: t, Dir: idptest.NewMemory(), Clock: clock, Store: st, Templates: tpl, Policy: pol,
-		Engine: flows.NewEngine(flows.Options{Flows: st.Flows(), Prefix: Prefix, Now: clock.Now}),
+		Engine: flows.NewEngine(flows.Options{Flows: st.Flows(), Prefix: Prefix, Now: clock.Now, Limits: st.Limits(),
+			Secret: []byte(strings.Repeat("e", 32))}),
 		Codes:  &methods.CodeService{Codes: st.Codes(), Limits: st.Limits(), Secret: []byte(strings.Repeat("s", 32)), Now: clock.Now},
 		csrf:   csrf, log: log,
 		pages: &web.Pages{Templates: tpl, Home: PublicURL + "/", Logger: log},
@@ -320,7 +321,8 @@ func (e *Env) Step(b *Browser, kind string) string {
 	if id == "" {
 		e.t.Fatalf("the browser has no %s flow", kind)
 	}
-	f, err := e.Store.Flows().Get(context.Background(), id)
+	var s json.RawMessage
+	f, err := e.Engine.Peek(context.Background(), kind, id, &s)
 	if err != nil {
 		e.t.Fatalf("the %s flow: %v", kind, err)
 	}
@@ -331,12 +333,8 @@ func (e *Env) Step(b *Browser, kind string) string {
 func (e *Env) State(b *Browser, kind string, v any) {
 	e.t.Helper()
 	id := b.Cookie(flows.CookieName(kind))
-	f, err := e.Store.Flows().Get(context.Background(), id)
-	if err != nil {
+	if _, err := e.Engine.Peek(context.Background(), kind, id, v); err != nil {
 		e.t.Fatalf("the %s flow: %v", kind, err)
-	}
-	if err := json.Unmarshal(f.Data, v); err != nil {
-		e.t.Fatal(err)
 	}
 }
 
