@@ -112,8 +112,8 @@ func New(t testing.TB) *Env {
 		t: t, Dir: idptest.NewMemory(), Clock: clock, Store: st, Templates: tpl, Policy: pol,
 		Engine: flows.NewEngine(flows.Options{Flows: st.Flows(), Prefix: Prefix, Now: clock.Now, Limits: st.Limits(),
 			Secret: []byte(strings.Repeat("e", 32))}),
-		Codes:  &methods.CodeService{Codes: st.Codes(), Limits: st.Limits(), Secret: []byte(strings.Repeat("s", 32)), Now: clock.Now},
-		csrf:   csrf, log: log,
+		Codes: &methods.CodeService{Codes: st.Codes(), Limits: st.Limits(), Secret: []byte(strings.Repeat("s", 32)), Now: clock.Now},
+		csrf:  csrf, log: log,
 		pages: &web.Pages{Templates: tpl, Home: PublicURL + "/", Logger: log},
 		audit: &audit.Log{Store: st.Audit(), ClientIP: ClientIP},
 	}
