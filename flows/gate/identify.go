@@ -63,19 +63,22 @@ func (g *Gate) LoadPost(w http.ResponseWriter, r *http.Request, s *State) (store
 }
 
 func (g *Gate) captchaImage(w http.ResponseWriter, r *http.Request) error {
-	return g.writeCaptcha(w, r, "image/png", func(c captcha.Challenge) error { return c.WriteImage(w) })
+	return g.writeCaptcha(w, r, "image", "image/png", func(c captcha.Challenge) error { return c.WriteImage(w) })
 }
 
 func (g *Gate) captchaAudio(w http.ResponseWriter, r *http.Request) error {
 	base, _ := g.Pages.Templates.Lang(r).Base()
-	return g.writeCaptcha(w, r, "audio/wav", func(c captcha.Challenge) error { return c.WriteAudio(w, base.String()) })
+	return g.writeCaptcha(w, r, "audio", "audio/wav", func(c captcha.Challenge) error { return c.WriteAudio(w, base.String()) })
 }
 
-func (g *Gate) writeCaptcha(w http.ResponseWriter, r *http.Request, ctype string, write func(captcha.Challenge) error) error {
+func (g *Gate) writeCaptcha(w http.ResponseWriter, r *http.Request, kind, ctype string, write func(captcha.Challenge) error) error {
 	var s State
 	fl, err := g.Engine.Load(r, g.opt.Kind, &s)
 	if err != nil || fl.Step != StepIdentify {
 		return web.WithStatus(http.StatusNotFound, errors.New("no CAPTCHA for this request"))
+	}
+	if err := AllowCaptcha(r.Context(), w, g.Limits, g.ClientIP(r), kind, s.Captcha); err != nil {
+		return err
 	}
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Cache-Control", "no-store")

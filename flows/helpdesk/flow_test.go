@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
+	"github.com/frontdoor-sspr/frontdoor/flows/gate"
 	"github.com/frontdoor-sspr/frontdoor/flows/helpdesk"
 	"github.com/frontdoor-sspr/frontdoor/flows/internal/flowtest"
 	"github.com/frontdoor-sspr/frontdoor/idp"
@@ -213,6 +214,24 @@ func TestHelpdeskCaptcha(t *testing.T) {
 	env.Expect(p, 200, "helpdesk.sent.title")
 	if img := b.Get(flowtest.Prefix + "helpdesk/captcha.png"); img.Status != 404 {
 		t.Fatalf("a CAPTCHA after sending: status %d", img.Status)
+	}
+}
+
+// TestHelpdeskCaptchaLimit: the helpdesk's challenge is drawn a few times
+// only, then 429 with Retry-After.
+func TestHelpdeskCaptchaLimit(t *testing.T) {
+	env := flowtest.New(t)
+	env.Captcha = true
+	env.Helpdesk(helpdesk.Options{}, nil)
+	b := env.Browser()
+	b.Get("/.frontdoor/helpdesk")
+	for range gate.CaptchaRenders {
+		if p := b.Get(flowtest.Prefix + "helpdesk/captcha.wav"); p.Status != 200 {
+			t.Fatalf("status %d", p.Status)
+		}
+	}
+	if p := b.Get(flowtest.Prefix + "helpdesk/captcha.wav"); p.Status != 429 || p.Header.Get("Retry-After") == "" {
+		t.Fatalf("past the limit: status %d, Retry-After %q", p.Status, p.Header.Get("Retry-After"))
 	}
 }
 

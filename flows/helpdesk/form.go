@@ -57,19 +57,22 @@ func (f *Flow) start(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (f *Flow) captchaImage(w http.ResponseWriter, r *http.Request) error {
-	return f.writeCaptcha(w, r, "image/png", func(c captcha.Challenge) error { return c.WriteImage(w) })
+	return f.writeCaptcha(w, r, "image", "image/png", func(c captcha.Challenge) error { return c.WriteImage(w) })
 }
 
 func (f *Flow) captchaAudio(w http.ResponseWriter, r *http.Request) error {
 	base, _ := f.Pages.Templates.Lang(r).Base()
-	return f.writeCaptcha(w, r, "audio/wav", func(c captcha.Challenge) error { return c.WriteAudio(w, base.String()) })
+	return f.writeCaptcha(w, r, "audio", "audio/wav", func(c captcha.Challenge) error { return c.WriteAudio(w, base.String()) })
 }
 
-func (f *Flow) writeCaptcha(w http.ResponseWriter, r *http.Request, ctype string, write func(captcha.Challenge) error) error {
+func (f *Flow) writeCaptcha(w http.ResponseWriter, r *http.Request, kind, ctype string, write func(captcha.Challenge) error) error {
 	var s state
 	fl, err := f.Engine.Load(r, store.KindHelpdesk, &s)
 	if err != nil || fl.Step != stepForm {
 		return web.WithStatus(http.StatusNotFound, errors.New("no CAPTCHA for this request"))
+	}
+	if err := gate.AllowCaptcha(r.Context(), w, f.Limits, f.ClientIP(r), kind, s.Captcha); err != nil {
+		return err
 	}
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Cache-Control", "no-store")
