@@ -70,6 +70,9 @@ func (q *Queue) Close() {
 func (q *Queue) work() {
 	defer q.wg.Done()
 	for m := range q.ch {
+		if len(m.To) == 0 {
+			continue // a decoy: queued as a message is, sent to nobody
+		}
 		err := q.send(m)
 		if q.OnResult != nil {
 			q.OnResult(m, err)

@@ -117,7 +117,8 @@ func (s *Server) methods() []methods.Method {
 	return ms
 }
 
-// sendCode queues the verification-code email.
+// sendCode queues the verification-code email; a decoy (no To) is rendered
+// and queued alike, and the queue sends it to nobody.
 func (s *Server) sendCode(m methods.EmailMessage) {
 	s.sendMail(m.To, "code", language.Make(m.Lang), struct {
 		Code    string
@@ -141,7 +142,11 @@ func (s *Server) sendMail(to, name string, lang language.Tag, data any) {
 		s.log.Error("rendering an email failed", "email", name, "err", err)
 		return
 	}
-	s.mail.Enqueue(notify.Message{To: []string{to}, Subject: subject, Text: text, HTML: htmlBody,
+	var rcpt []string
+	if to != "" {
+		rcpt = []string{to}
+	}
+	s.mail.Enqueue(notify.Message{To: rcpt, Subject: subject, Text: text, HTML: htmlBody,
 		FromName: s.templates.FromName(lang), Kind: name})
 }
 

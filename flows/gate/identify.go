@@ -123,7 +123,7 @@ func (g *Gate) identify(w http.ResponseWriter, r *http.Request) error {
 		return g.reshow(w, r, fl.ID, "reset.error.captcha")
 	}
 
-	floor := time.Now().Add(g.opt.IdentifyFloor)
+	began := time.Now()
 	user, key, outcome, err := g.eligibility(ctx, login)
 	if err != nil {
 		return web.WithStatus(http.StatusServiceUnavailable, err)
@@ -146,7 +146,7 @@ func (g *Gate) identify(w http.ResponseWriter, r *http.Request) error {
 		return g.StepError(w, r, err)
 	}
 	g.Audit.Record(r, store.Event{Type: audit.Identified, Flow: fl.ID, User: key, Outcome: OrOK(outcome)})
-	time.Sleep(time.Until(floor))
+	g.identifyFloor.Wait(began)
 	http.Redirect(w, r, g.StepURL(), http.StatusSeeOther)
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/config"
@@ -42,6 +43,9 @@ func (g *Gate) chooseMethod(w http.ResponseWriter, r *http.Request) error {
 	fl, ok, err := g.LoadPost(w, r, &s)
 	if !ok || err != nil {
 		return err
+	}
+	if fl.Step != StepMethod {
+		return g.StepError(w, r, flows.ErrWrongStep)
 	}
 	name := r.PostFormValue("method")
 	m := g.method(name)
@@ -100,7 +104,12 @@ func (g *Gate) methodGone(w http.ResponseWriter, r *http.Request, fl store.Flow)
 	return nil
 }
 
+// send starts method m for the current gate. It does the same work, in the
+// same order, whoever the account: the method's Start costs the same for a
+// target or none (a decoy for nobody), and one audit event is written in
+// every case; Floor hides what still differs.
 func (g *Gate) send(w http.ResponseWriter, r *http.Request, fl store.Flow, s *State, m methods.Method) error {
+	began := time.Now()
 	t := g.target(r, fl, s, m)
 	err := m.Start(r.Context(), t)
 	switch {
@@ -113,11 +122,21 @@ func (g *Gate) send(w http.ResponseWriter, r *http.Request, fl store.Flow, s *St
 		}
 	case err != nil:
 		return err
-	case t.User != nil:
-		g.Audit.Record(r, store.Event{Type: audit.MethodSent, Flow: fl.ID, User: s.Key, Outcome: "ok", Detail: map[string]string{"method": m.Name()}})
+	default:
+		g.Audit.Record(r, store.Event{Type: audit.MethodSent, Flow: fl.ID, User: s.Key, Outcome: sentOutcome(t), Detail: map[string]string{"method": m.Name()}})
 	}
+	g.sendFloor.Wait(began)
 	http.Redirect(w, r, g.StepURL(), http.StatusSeeOther)
 	return nil
+}
+
+// sentOutcome is the outcome of a send in the audit: "ok", or "nobody" when
+// the account was unknown, not eligible or without the method's destination.
+func sentOutcome(t methods.Target) string {
+	if t.User == nil {
+		return "nobody"
+	}
+	return "ok"
 }
 
 // verify checks the code of the current gate.

@@ -72,6 +72,7 @@ type Env struct {
 	confirmed []idp.User
 	unlocked  []idp.User
 	requests  []HelpdeskMail
+	decoys    int
 }
 
 // HelpdeskMail is one request the helpdesk flow handed over for sending.
@@ -83,10 +84,22 @@ type HelpdeskMail struct {
 // New returns an Env with an empty directory and no flow mounted.
 func New(t testing.TB) *Env {
 	t.Helper()
+	return newEnv(t, filepath.Join(t.TempDir(), "frontdoor.db"))
+}
+
+// NewInMemory is New with the SQLite store in memory: no file, no fsync,
+// for the tests that measure time and must not measure the disk.
+func NewInMemory(t testing.TB) *Env {
+	t.Helper()
+	return newEnv(t, ":memory:")
+}
+
+func newEnv(t testing.TB, dsn string) *Env {
+	t.Helper()
 	// The clock starts now: the browser's cookie jar expires flow cookies by
 	// the real time.
 	clock := &Clock{now: time.Now().UTC().Truncate(time.Second)}
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "frontdoor.db"), sqlite.WithNow(clock.Now))
+	st, err := sqlite.Open(context.Background(), dsn, sqlite.WithNow(clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,10 +235,22 @@ func (e *Env) Helpdesk(opt helpdesk.Options, recipients func(context.Context) ([
 	return f
 }
 
+// sendCode keeps a code email, and counts a decoy (no To) apart.
 func (e *Env) sendCode(m methods.EmailMessage) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if m.To == "" {
+		e.decoys++
+		return
+	}
 	e.mail = append(e.mail, m)
+}
+
+// Decoys is the number of decoy code emails (for nobody) handed over.
+func (e *Env) Decoys() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.decoys
 }
 
 // Mail returns the code emails sent so far.

@@ -1,0 +1,100 @@
+package gate_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/frontdoor-sspr/frontdoor/config"
+	"github.com/frontdoor-sspr/frontdoor/flows/internal/flowtest"
+	"github.com/frontdoor-sspr/frontdoor/flows/internal/timingtest"
+)
+
+// Samples of the timing tests: 200 per kind of user ID, as SECURITY-TESTS
+// A-4 asks, after 30 pairs to warm up (and fill the adaptive floor).
+const (
+	timingSamples = 200
+	timingWarmup  = 30
+)
+
+// TestTimingKnownVsUnknown (SECURITY-TESTS ): identify and the
+// sending of a code take as long for a known account as for an unknown user
+// ID, by the Kolmogorov–Smirnov test on interleaved samples, with the
+// directory answering at once and with a slow directory, where a known
+// account costs a second round trip (its group membership) that an
+// unknown ID does not.
+func TestTimingKnownVsUnknown(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the timing test takes a few seconds")
+	}
+	for _, tc := range []struct {
+		name    string
+		latency time.Duration
+		groups  bool
+	}{
+		{"directory at once", 0, false},
+		{"slow directory, group policy", 4 * time.Millisecond, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := flowtest.NewInMemory(t)
+			rc := config.Reset{}
+			if tc.groups {
+				rc = config.Reset{Enabled: config.EnabledGroups, Groups: []string{"staff"}}
+			}
+			n := 2 * (timingSamples + timingWarmup)
+			for i := range n {
+				u := env.AddUser(fmt.Sprintf("k%d", i))
+				env.Dir.AddToGroup("staff", u.ID)
+			}
+			// One known account has used up its sends: the refusal costs
+			// what a send does.
+			busy := env.AddUser("busy")
+			env.Dir.AddToGroup("staff", busy.ID)
+			env.Dir.SetLatency(tc.latency)
+			env.Reset(rc)
+
+			run := func(kind string, i int) (identify, send time.Duration) {
+				b := env.Browser()
+				b.IP = fmt.Sprintf("198.51.%d.%d", i/250, i%250)
+				b.NoRedirects()
+				p := b.Get(flowtest.Prefix + "reset")
+				login := map[string]string{"known": fmt.Sprintf("k%d", i/2), "unknown": fmt.Sprintf("nobody%d", i), "over its limit": "busy"}[kind]
+				began := time.Now()
+				q := b.Submit(p, "reset/identify", "login", login)
+				identify = time.Since(began)
+				if q.Status != 303 {
+					t.Fatalf("identify %s: status %d", login, q.Status)
+				}
+				m := b.Get(flowtest.Prefix + "reset/step")
+				began = time.Now()
+				q = b.Submit(m, "reset/method", "method", "email")
+				send = time.Since(began)
+				if q.Status != 303 {
+					t.Fatalf("send for %s: status %d", login, q.Status)
+				}
+				return identify, send
+			}
+			for range 10 {
+				run("over its limit", 0)
+			}
+			timingtest.Compare(t, "identify", timingWarmup, timingSamples, [2]string{"known", "unknown"}, func(kind string, i int) time.Duration {
+				d, _ := run(kind, i)
+				return d
+			})
+			if len(env.Mail()) == 0 || env.Decoys() == 0 {
+				t.Fatalf("%d codes sent, %d decoys: the test did not walk both paths", len(env.Mail()), env.Decoys())
+			}
+			if tc.groups {
+				return // the directory is not asked again when the code is sent
+			}
+			timingtest.Compare(t, "code send", timingWarmup, timingSamples, [2]string{"known", "unknown"}, func(kind string, i int) time.Duration {
+				_, s := run(kind, i+n)
+				return s
+			})
+			timingtest.Compare(t, "code send over the limit", timingWarmup, timingSamples/2, [2]string{"over its limit", "unknown"}, func(kind string, i int) time.Duration {
+				_, s := run(kind, i+2*n)
+				return s
+			})
+		})
+	}
+}
