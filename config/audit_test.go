@@ -33,3 +33,19 @@ func TestRetention(t *testing.T) {
 		}
 	}
 }
+
+func TestIdentifyFloor(t *testing.T) {
+	c := &Config{Reset: &Reset{}}
+	c.applyTimingDefaults()
+	if c.Reset.IdentifyFloor.D() != 300*time.Millisecond {
+		t.Errorf("default reset.identify_floor %v", c.Reset.IdentifyFloor.D())
+	}
+	for floor, ok := range map[time.Duration]bool{50 * time.Millisecond: true, 5 * time.Second: true, time.Minute: false, -time.Second: false} {
+		c.Reset.IdentifyFloor = Duration(floor)
+		var p Problems
+		c.validateTiming(&p)
+		if got := len(p) == 0; got != ok || (!ok && p[0].Path != "reset.identify_floor") {
+			t.Errorf("reset.identify_floor %v: problems %v", floor, p)
+		}
+	}
+}

@@ -54,6 +54,7 @@ func (c *Config) ApplyDefaults() {
 		def(&c.Store.DSN, "frontdoor.db")
 	}
 	c.applyRetentionDefaults()
+	c.applyTimingDefaults()
 	def(&c.Captcha.Provider, "image")
 	def(&c.Log.Level, "info")
 	def(&c.Log.Format, "json")

@@ -110,6 +110,9 @@ type Reset struct {
 	Methods          []string         `yaml:"methods"`
 	ManagedElsewhere ManagedElsewhere `yaml:"managed_elsewhere"`
 	UnlockOnReset    bool             `yaml:"unlock_on_reset"`
+	// IdentifyFloor is the least time the user ID step takes (see
+	// config/timing.go).
+	IdentifyFloor Duration `yaml:"identify_floor"`
 }
 
 // ManagedElsewhere marks accounts sent to the administrator instead.

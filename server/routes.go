@@ -52,7 +52,7 @@ func (s *Server) routes() {
 	if s.resetAvailable() {
 		reset.New(reset.Options{
 			Reset: *cfg.Reset, PublicURL: cfg.Server.PublicURL, Prefix: prefix,
-			Captcha: cfg.Captcha.Provider != "none",
+			Captcha: cfg.Captcha.Provider != "none", IdentifyFloor: cfg.Reset.IdentifyFloor.D(),
 		}, reset.Deps{Deps: gates, Policy: s.policy, Confirm: s.confirmReset}).Register(s.own)
 	} else {
 		s.own.Handle("GET "+prefix+"reset", s.notice("not_configured"))
@@ -60,7 +60,7 @@ func (s *Server) routes() {
 	if s.unlockAvailable() {
 		unlock.New(unlock.Options{
 			Unlock: *cfg.Unlock, Reset: *cfg.Reset, PublicURL: cfg.Server.PublicURL, Prefix: prefix,
-			Captcha: cfg.Captcha.Provider != "none",
+			Captcha: cfg.Captcha.Provider != "none", IdentifyFloor: cfg.Reset.IdentifyFloor.D(),
 		}, unlock.Deps{Deps: gates, Unlocked: s.confirmUnlock}).Register(s.own)
 	} else {
 		s.own.Handle("GET "+prefix+"unlock", s.notice("not_configured"))

@@ -7,7 +7,7 @@ import (
 
 	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows/internal/flowtest"
-	"github.com/frontdoor-sspr/frontdoor/flows/internal/timingtest"
+	"github.com/frontdoor-sspr/frontdoor/internal/timingtest"
 )
 
 // Samples of the timing tests: 200 per kind of user ID, as SECURITY-TESTS

@@ -52,29 +52,53 @@ func Median(ds []time.Duration) time.Duration {
 // by chance; a real difference is above it every time).
 func Compare(t *testing.T, name string, warmup, n int, kinds [2]string, step func(kind string, i int) time.Duration) {
 	t.Helper()
-	crit := Critical01(n, n)
-	var d float64
-	var samples [2][]time.Duration
 	i := 0
-	for trial := 1; trial <= 2; trial++ {
-		samples = [2][]time.Duration{}
+	CompareSteps(t, []string{name}, warmup, n, kinds, func(kind string) []time.Duration {
+		i++
+		return []time.Duration{step(kind, i-1)}
+	})
+}
+
+// CompareSteps is Compare for a walk through several steps, each timed:
+// walk returns the duration of each step named in steps, and each step is
+// compared on its own.
+func CompareSteps(t *testing.T, steps []string, warmup, n int, kinds [2]string, walk func(kind string) []time.Duration) {
+	t.Helper()
+	crit := Critical01(n, n)
+	failed := map[string]bool{}
+	for _, s := range steps {
+		failed[s] = true
+	}
+	for trial := 1; trial <= 2 && len(failed) > 0; trial++ {
+		samples := map[string]*[2][]time.Duration{}
+		for _, s := range steps {
+			samples[s] = &[2][]time.Duration{}
+		}
 		for pair := range warmup + n {
-			order := rand.Perm(2)
-			for _, k := range order {
-				took := step(kinds[k], i)
-				i++
-				if pair >= warmup {
-					samples[k] = append(samples[k], took)
+			for _, k := range rand.Perm(2) {
+				took := walk(kinds[k])
+				if pair < warmup {
+					continue
+				}
+				for j, s := range steps {
+					samples[s][k] = append(samples[s][k], took[j])
 				}
 			}
 		}
-		d = KS(samples[0], samples[1])
-		t.Logf("%s, trial %d: %s median %v, %s median %v; D = %.3f, 1%% critical %.3f (n = %d each)",
-			name, trial, kinds[0], Median(samples[0]), kinds[1], Median(samples[1]), d, crit, n)
-		if d <= crit {
-			return
+		for _, s := range steps {
+			if !failed[s] {
+				continue
+			}
+			a, b := samples[s][0], samples[s][1]
+			d := KS(a, b)
+			t.Logf("%s, trial %d: %s median %v, %s median %v; D = %.3f, 1%% critical %.3f (n = %d each)",
+				s, trial, kinds[0], Median(a), kinds[1], Median(b), d, crit, n)
+			if d <= crit {
+				delete(failed, s)
+			} else if trial == 2 {
+				t.Errorf("%s: %s and %s are told apart by time: D = %.3f > %.3f twice running (medians %v and %v)",
+					s, kinds[0], kinds[1], d, crit, Median(a), Median(b))
+			}
 		}
 	}
-	t.Errorf("%s: %s and %s are told apart by time: D = %.3f > %.3f twice running (medians %v and %v)",
-		name, kinds[0], kinds[1], d, crit, Median(samples[0]), Median(samples[1]))
 }
