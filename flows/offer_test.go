@@ -94,3 +94,31 @@ func TestOfferSealed(t *testing.T) {
 		t.Fatalf("an expired offer loaded: %v", err)
 	}
 }
+
+// TestHostPrefixOverHTTPS: over https the flow's cookie, offered or stored,
+// is __Host- prefixed (Secure, Path=/, no Domain), so a sibling subdomain
+// cannot plant one.
+func TestHostPrefixOverHTTPS(t *testing.T) {
+	plain, _ := newEngine(t)
+	e := NewEngine(Options{Flows: plain.flows, Limits: plain.limits, Prefix: "/.frontdoor/", Secure: true, Now: plain.now})
+	rec := httptest.NewRecorder()
+	f, err := e.Offer(rec, "reset", "one", &testState{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := httptest.NewRecorder()
+	if _, err := e.Keep(context.Background(), kept, f); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range append(rec.Result().Cookies(), kept.Result().Cookies()...) {
+		if c.Name != "__Host-frontdoor_reset" || !c.Secure || c.Path != "/" || c.Domain != "" {
+			t.Errorf("cookie %+v", c)
+		}
+	}
+	// A cookie of the unprefixed name is not read over https.
+	r := httptest.NewRequest("GET", "/.frontdoor/reset", nil)
+	r.AddCookie(&http.Cookie{Name: CookieName("reset"), Value: rec.Result().Cookies()[0].Value})
+	if _, err := e.Load(r, "reset", &testState{}); !errors.Is(err, ErrNoFlow) {
+		t.Fatalf("an unprefixed cookie loaded over https: %v", err)
+	}
+}
