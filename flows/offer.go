@@ -28,8 +28,13 @@ import (
 // offerPrefix marks a cookie value that carries an offer, not a flow's handle.
 const offerPrefix = "o."
 
-// maxOfferCookie bounds a sealed offer read from a cookie.
-const maxOfferCookie = 3072
+// maxOfferCookie bounds a sealed offer: browsers keep a cookie's name and
+// value up to 4096 bytes.
+const maxOfferCookie = 4000
+
+// ErrOfferTooLarge means an offer's state does not fit in a cookie; the
+// caller offers less (a shorter page to return to).
+var ErrOfferTooLarge = errors.New("flows: the offered state does not fit in a cookie")
 
 // offer is what an offer's cookie carries.
 type offer struct {
@@ -54,6 +59,9 @@ func (e *Engine) Offer(w http.ResponseWriter, kind, step string, s any) (store.F
 	value, err := e.seal(o)
 	if err != nil {
 		return store.Flow{}, err
+	}
+	if len(value) > maxOfferCookie {
+		return store.Flow{}, ErrOfferTooLarge
 	}
 	http.SetCookie(w, e.cookie(kind, value, o.Expires))
 	return o.flow(), nil

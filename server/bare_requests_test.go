@@ -86,3 +86,41 @@ func TestBareRequestsStoreNothing(t *testing.T) {
 		t.Errorf("the offer sent again: status %d at %s, %d flows (want %d)", status, u.Path, n, kept["flows"])
 	}
 }
+
+// TestRepeatedFormsStoreBounded: one client sending the identify form 200
+// times with one offer (as a script would) stores one flow and a bounded
+// number of rows: the per-client limit's window, and one refusal event, not
+// one per request.
+func TestRepeatedFormsStoreBounded(t *testing.T) {
+	cfg := testConfig(t)
+	fd := startFrontdoor(t, cfg)
+	b := browser(t)
+	_, _, body := page(t, b, "GET", fd.URL+"/.frontdoor/reset", nil)
+	form := url.Values{"csrf_token": {csrf(t, body)}, "login": {"nobody-repeated"}, "captcha": {fd.captchaAnswer(t, b, "reset")}}
+	base, _ := url.Parse(fd.URL + "/.frontdoor/")
+	offered := b.Jar.Cookies(base)
+	before := storeRows(t, cfg.Store.DSN)
+	refused := 0
+	for range 200 {
+		c := browser(t)
+		c.Jar.SetCookies(base, offered)
+		c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		status, _, _ := page(t, c, "POST", fd.URL+"/.frontdoor/reset/identify", form)
+		if status == http.StatusTooManyRequests {
+			refused++
+		}
+	}
+	after := storeRows(t, cfg.Store.DSN)
+	if refused != 170 {
+		t.Errorf("%d of 200 forms refused by the per-client limit, want 170", refused)
+	}
+	grew := func(table string) int { return after[table] - before[table] }
+	// One flow, kept once; flow.started, flow.identified and one refusal.
+	if grew("flows") != 1 || grew("audit_events") != 3 {
+		t.Errorf("200 forms stored %d flows and %d events, want 1 and 3", grew("flows"), grew("audit_events"))
+	}
+	// The 30 hits of the window, the offer kept once, the refusal noted once.
+	if grew("limit_hits") > 32 {
+		t.Errorf("200 forms stored %d limit rows, want at most 32", grew("limit_hits"))
+	}
+}

@@ -32,6 +32,10 @@ func (g *Gate) start(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Offered, not stored: a bare GET leaves nothing behind (see keep).
 	fl, err := g.Engine.Offer(w, g.opt.Kind, StepIdentify, &s)
+	if errors.Is(err, flows.ErrOfferTooLarge) {
+		s.ReturnTo = "" // too long to carry: the end page links to the site's root
+		fl, err = g.Engine.Offer(w, g.opt.Kind, StepIdentify, &s)
+	}
 	if err != nil {
 		return err
 	}
@@ -96,7 +100,8 @@ func (g *Gate) identify(w http.ResponseWriter, r *http.Request) error {
 	if ok, _, retry, err := g.Limits.Hit(ctx, "identify:ip:"+g.ClientIP(r), identifyWind, identifyMax); err != nil {
 		return err
 	} else if !ok {
-		g.Audit.Record(r, store.Event{Type: audit.Blocked, Flow: fl.ID, Outcome: "rate_limited", Detail: map[string]string{"limit": "identify_ip"}})
+		RecordRefusal(r, g.Limits, g.Audit, "identify:ip:"+g.ClientIP(r), identifyWind,
+			store.Event{Type: audit.Blocked, Flow: fl.ID, Outcome: "rate_limited", Detail: map[string]string{"limit": "identify_ip"}})
 		w.Header().Set("Retry-After", strconv.Itoa(int(retry.Seconds())+1))
 		g.Render(w, r, fl, &s, http.StatusTooManyRequests, "reset.error.too_many")
 		return nil

@@ -49,6 +49,10 @@ func (f *Flow) start(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Offered, not stored: a bare GET leaves nothing behind.
 	fl, err := f.Engine.Offer(w, store.KindHelpdesk, stepForm, &s)
+	if errors.Is(err, flows.ErrOfferTooLarge) {
+		s.ReturnTo = "" // too long to carry: the sent page links to the site's root
+		fl, err = f.Engine.Offer(w, store.KindHelpdesk, stepForm, &s)
+	}
 	if err != nil {
 		return err
 	}
@@ -101,7 +105,8 @@ func (f *Flow) send(w http.ResponseWriter, r *http.Request) error {
 	if ok, _, _, err := f.Limits.Hit(ctx, "helpdesk:ip:"+ip, ipWindow, ipMax); err != nil {
 		return err
 	} else if !ok {
-		f.Audit.Record(r, store.Event{Type: audit.Blocked, Flow: fl.ID, Outcome: "rate_limited", Detail: map[string]string{"limit": "helpdesk_ip"}})
+		gate.RecordRefusal(r, f.Limits, f.Audit, "helpdesk:ip:"+ip, ipWindow,
+			store.Event{Type: audit.Blocked, Flow: fl.ID, Outcome: "rate_limited", Detail: map[string]string{"limit": "helpdesk_ip"}})
 		page.Error = "helpdesk.error.too_many"
 		f.render(w, r, fl, &s, http.StatusTooManyRequests, page)
 		return nil
