@@ -7,6 +7,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -38,7 +39,7 @@ func TestTimingAgainstSlapd(t *testing.T) {
 		known = append(known, login)
 	}
 
-	seq := 0
+	var next atomic.Int64
 	post := func(c *http.Client, ip, path string, form url.Values) (time.Duration, int) {
 		req, _ := http.NewRequest(http.MethodPost, fd.URL+"/.frontdoor/"+path, nil)
 		req.Body = io.NopCloser(strings.NewReader(form.Encode()))
@@ -65,15 +66,15 @@ func TestTimingAgainstSlapd(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return string(b)
 	}
-	// One connection, kept open, as the catalogue asks.
-	transport := &http.Transport{MaxIdleConnsPerHost: 1}
+	// Kept-open connections, one per lane of timingtest.
+	transport := &http.Transport{MaxIdleConnsPerHost: timingtest.Lanes}
 	t.Cleanup(transport.CloseIdleConnections)
 	walk := func(kind string) []time.Duration {
-		seq++
+		seq := next.Add(1)
 		ip := fmt.Sprintf("198.%d.%d.%d", 18+seq/62500, seq/250%250, seq%250)
 		login := fmt.Sprintf("fd-nobody-%d", seq)
 		if kind == "known" {
-			login = known[seq%len(known)]
+			login = known[int(seq)%len(known)]
 		}
 		jar, _ := cookiejar.New(nil)
 		c := &http.Client{Jar: jar, Transport: transport,

@@ -2,6 +2,7 @@ package gate_test
 
 import (
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -51,9 +52,9 @@ func TestTimingKnownVsUnknown(t *testing.T) {
 			// Each sample is a new browser from an address of its own (the
 			// per-client limits stay out of the way) and, for a known
 			// account, an account of its own (so do its send limits).
-			seq := 0
-			run := func(kind string, _ int) (identify, send time.Duration) {
-				seq++
+			var next atomic.Int64
+			run := func(kind string) (identify, send time.Duration) {
+				seq := next.Add(1)
 				b := env.Browser()
 				b.IP = fmt.Sprintf("198.%d.%d.%d", 18+seq/62500, seq/250%250, seq%250)
 				b.NoRedirects()
@@ -82,10 +83,10 @@ func TestTimingKnownVsUnknown(t *testing.T) {
 				return identify, send
 			}
 			for range 10 {
-				run("over its limit", 0)
+				run("over its limit")
 			}
-			timingtest.Compare(t, "identify", timingWarmup, timingSamples, [2]string{"known", "unknown"}, func(kind string, i int) time.Duration {
-				d, _ := run(kind, i)
+			timingtest.Compare(t, "identify", timingWarmup, timingSamples, [2]string{"known", "unknown"}, func(kind string) time.Duration {
+				d, _ := run(kind)
 				return d
 			})
 			if len(env.Mail()) == 0 || env.Decoys() == 0 {
@@ -94,12 +95,12 @@ func TestTimingKnownVsUnknown(t *testing.T) {
 			if tc.groups {
 				return // the directory is not asked again when the code is sent
 			}
-			timingtest.Compare(t, "code send", timingWarmup, timingSamples, [2]string{"known", "unknown"}, func(kind string, i int) time.Duration {
-				_, s := run(kind, i)
+			timingtest.Compare(t, "code send", timingWarmup, timingSamples, [2]string{"known", "unknown"}, func(kind string) time.Duration {
+				_, s := run(kind)
 				return s
 			})
-			timingtest.Compare(t, "code send over the limit", timingWarmup, timingSamples/2, [2]string{"over its limit", "unknown"}, func(kind string, i int) time.Duration {
-				_, s := run(kind, i)
+			timingtest.Compare(t, "code send over the limit", timingWarmup, timingSamples/2, [2]string{"over its limit", "unknown"}, func(kind string) time.Duration {
+				_, s := run(kind)
 				return s
 			})
 		})

@@ -9,6 +9,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -45,23 +47,28 @@ func Median(ds []time.Duration) time.Duration {
 	return s[len(s)/2]
 }
 
+// Lanes is how many walks run at once. The steps measured are padded
+// (most of their time is a sleep), so walks in parallel lanes finish the
+// samples sooner; each lane interleaves the kinds in random order, so
+// whatever one lane does to another's timing falls on both kinds alike.
+const Lanes = 4
+
 // Compare measures step for each kind, interleaved in random order pair by
 // pair: warmup pairs first, not kept, then n pairs. It fails the test when
 // the Kolmogorov–Smirnov statistic is above the 1 % critical value in two
 // trials running (under no difference, one trial in a hundred is above it
-// by chance; a real difference is above it every time).
-func Compare(t *testing.T, name string, warmup, n int, kinds [2]string, step func(kind string, i int) time.Duration) {
+// by chance; a real difference is above it every time). step may be called
+// from several goroutines at once.
+func Compare(t *testing.T, name string, warmup, n int, kinds [2]string, step func(kind string) time.Duration) {
 	t.Helper()
-	i := 0
 	CompareSteps(t, []string{name}, warmup, n, kinds, func(kind string) []time.Duration {
-		i++
-		return []time.Duration{step(kind, i-1)}
+		return []time.Duration{step(kind)}
 	})
 }
 
 // CompareSteps is Compare for a walk through several steps, each timed:
 // walk returns the duration of each step named in steps, and each step is
-// compared on its own.
+// compared on its own. walk may be called from several goroutines at once.
 func CompareSteps(t *testing.T, steps []string, warmup, n int, kinds [2]string, walk func(kind string) []time.Duration) {
 	t.Helper()
 	crit := Critical01(n, n)
@@ -70,21 +77,7 @@ func CompareSteps(t *testing.T, steps []string, warmup, n int, kinds [2]string, 
 		failed[s] = true
 	}
 	for trial := 1; trial <= 2 && len(failed) > 0; trial++ {
-		samples := map[string]*[2][]time.Duration{}
-		for _, s := range steps {
-			samples[s] = &[2][]time.Duration{}
-		}
-		for pair := range warmup + n {
-			for _, k := range rand.Perm(2) {
-				took := walk(kinds[k])
-				if pair < warmup {
-					continue
-				}
-				for j, s := range steps {
-					samples[s][k] = append(samples[s][k], took[j])
-				}
-			}
-		}
+		samples := pairs(steps, warmup, n, kinds, walk)
 		for _, s := range steps {
 			if !failed[s] {
 				continue
@@ -101,4 +94,39 @@ func CompareSteps(t *testing.T, steps []string, warmup, n int, kinds [2]string, 
 			}
 		}
 	}
+}
+
+// pairs walks warmup+n pairs over Lanes lanes and returns the samples of
+// the last n pairs, by step and kind.
+func pairs(steps []string, warmup, n int, kinds [2]string, walk func(kind string) []time.Duration) map[string]*[2][]time.Duration {
+	samples := map[string]*[2][]time.Duration{}
+	for _, s := range steps {
+		samples[s] = &[2][]time.Duration{}
+	}
+	var mu sync.Mutex
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range Lanes {
+		wg.Go(func() {
+			for {
+				pair := int(next.Add(1)) - 1
+				if pair >= warmup+n {
+					return
+				}
+				for _, k := range rand.Perm(2) {
+					took := walk(kinds[k])
+					if pair < warmup {
+						continue
+					}
+					mu.Lock()
+					for j, s := range steps {
+						samples[s][k] = append(samples[s][k], took[j])
+					}
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return samples
 }
