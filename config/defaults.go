@@ -57,6 +57,8 @@ func (c *Config) ApplyDefaults() {
 	if c.Store.Driver == "sqlite" {
 		def(&c.Store.DSN, "frontdoor.db")
 	}
+	c.applyRetentionDefaults()
+	c.applyTimingDefaults()
 	def(&c.Captcha.Provider, "image")
 	if c.Captcha.Length == 0 {
 		c.Captcha.Length = 6

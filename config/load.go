@@ -172,10 +172,18 @@ func decodeProblems(src *source, err error) Problems {
 	return p
 }
 
-// UnmarshalYAML reads "90s", "15m" or a number of seconds.
+// UnmarshalYAML reads "90s", "15m", "400d" (days) or a number of seconds.
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.ScalarNode {
 		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: a duration must be a string such as \"30s\"", n.Line)}}
+	}
+	if days, ok := strings.CutSuffix(n.Value, "d"); ok {
+		var k int64
+		if _, err := fmt.Sscanf(days, "%d", &k); err != nil || fmt.Sprint(k) != days || k < 0 || k > 100*366 {
+			return fmt.Errorf("line %d: %q is not a number of days such as \"400d\"", n.Line, n.Value)
+		}
+		*d = Duration(time.Duration(k) * 24 * time.Hour)
+		return nil
 	}
 	v, err := time.ParseDuration(n.Value)
 	if err != nil {

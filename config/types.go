@@ -32,6 +32,7 @@ type Config struct {
 	Health          Health           `yaml:"health"`
 
 	src *source // where each key is in the file, for Locate
+	Audit          Audit          `yaml:"audit"`
 }
 
 // Server is frontdoor's own listener.
@@ -105,6 +106,9 @@ type Intercept struct {
 type Store struct {
 	Driver string `yaml:"driver"`
 	DSN    string `yaml:"dsn"`
+	// FinishedFlows is how long a flow is kept once it has ended (its last
+	// page can be shown again meanwhile); see config/audit.go.
+	FinishedFlows Duration `yaml:"finished_flows"`
 }
 
 // PasswordPolicy configures the password rules (package policy).
@@ -130,6 +134,9 @@ type Reset struct {
 	Methods          []string         `yaml:"methods"`
 	ManagedElsewhere ManagedElsewhere `yaml:"managed_elsewhere"`
 	UnlockOnReset    bool             `yaml:"unlock_on_reset"`
+	// IdentifyFloor is the least time the user ID step takes (see
+	// config/timing.go).
+	IdentifyFloor Duration `yaml:"identify_floor"`
 }
 
 // ManagedElsewhere marks accounts sent to the administrator instead.

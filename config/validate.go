@@ -21,6 +21,8 @@ func (c *Config) Validate() Problems {
 	c.validateServer(&p)
 	c.validateUpstream(&p)
 	c.validateStore(&p)
+	c.validateRetention(&p)
+	c.validateTiming(&p)
 	if c.Directory != nil {
 		c.Directory.validate(&p)
 	}

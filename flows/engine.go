@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +17,15 @@ import (
 // TTL is how long a flow lives after it starts.
 const TTL = 15 * time.Minute
 
+// Finished is how long, by default, a flow is kept once it reached one of
+// FinalSteps: long enough to show its last page again, no longer.
+const Finished = 5 * time.Minute
+
+// FinalSteps are the steps at which the flows end: the gates' "stopped",
+// reset's and unlock's "done", the helpdesk's "sent". Nothing moves a flow on
+// from them, so the store need not keep it for its whole TTL.
+var FinalSteps = []string{"stopped", "done", "sent"}
+
 // Errors of the engine.
 var (
 	// ErrNoFlow means the request carries no live flow of the kind asked for:
@@ -28,11 +38,14 @@ var (
 
 // Engine starts, loads and advances flows.
 type Engine struct {
-	flows  store.Flows
-	path   string
-	secure bool
-	ttl    time.Duration
-	now    func() time.Time
+	flows    store.Flows
+	path     string
+	secure   bool
+	ttl      time.Duration
+	finished time.Duration
+	now      func() time.Time
+	secret   []byte
+	limits   store.Limits
 }
 
 // Options configures an Engine.
@@ -43,7 +56,15 @@ type Options struct {
 	// Secure marks cookies Secure (public_url is https).
 	Secure bool
 	TTL    time.Duration
-	Now    func() time.Time
+	// Finished is how long a flow is kept once at one of FinalSteps
+	// (default Finished); the store's GC then removes it.
+	Finished time.Duration
+	Now      func() time.Time
+	// Secret keys the seal of offered flows (see Offer); empty means a
+	// random key, good for this process only.
+	Secret []byte
+	// Limits records the offers kept, so that each is kept once.
+	Limits store.Limits
 }
 
 // NewEngine returns an Engine.
@@ -51,10 +72,18 @@ func NewEngine(o Options) *Engine {
 	if o.TTL == 0 {
 		o.TTL = TTL
 	}
+	if o.Finished == 0 {
+		o.Finished = Finished
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Engine{flows: o.Flows, path: o.Prefix, secure: o.Secure, ttl: o.TTL, now: o.Now}
+	if len(o.Secret) == 0 {
+		o.Secret = make([]byte, 32)
+		_, _ = rand.Read(o.Secret)
+	}
+	return &Engine{flows: o.Flows, path: o.Prefix, secure: o.Secure, ttl: o.TTL, finished: o.Finished, now: o.Now,
+		secret: o.Secret, limits: o.Limits}
 }
 
 // Now returns the engine's clock reading.
@@ -131,30 +160,22 @@ func (e *Engine) End(w http.ResponseWriter, kind string) {
 	http.SetCookie(w, e.cookie(kind, "", time.Time{}))
 }
 
-// Load returns the flow of kind that r's cookie names, with its state decoded
-// into s.
+// Load returns the flow of kind that r's cookie names, stored or offered
+// (see Offer), with its state decoded into s.
 func (e *Engine) Load(r *http.Request, kind string, s any) (store.Flow, error) {
 	c, err := r.Cookie(e.CookieName(kind))
-	if err != nil || c.Value == "" || len(c.Value) > 64 {
-		return store.Flow{}, ErrNoFlow
-	}
-	f, err := e.flows.Get(r.Context(), c.Value)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && f.Kind != kind) {
-		return store.Flow{}, ErrNoFlow
-	}
 	if err != nil {
-		return store.Flow{}, fmt.Errorf("flows: load: %w", err)
+		return store.Flow{}, ErrNoFlow
 	}
-	if err := json.Unmarshal(f.Data, s); err != nil {
-		return store.Flow{}, fmt.Errorf("flows: decode state: %w", err)
-	}
-	return f, nil
+	return e.Peek(r.Context(), kind, c.Value, s)
 }
 
 // Advance moves flow id on from one of the steps in from: fn changes the
 // decoded state and returns the next step. The save is a compare-and-swap, so
 // when two requests race for the same step, one gets ErrWrongStep. An error
-// from fn aborts the step and nothing is saved.
+// from fn aborts the step and nothing is saved. A flow moved to one of
+// FinalSteps expires the engine's Finished time later (or at its own
+// expiry, when sooner).
 func Advance[S any](ctx context.Context, e *Engine, id string, from []string, fn func(s *S) (next string, err error)) error {
 	err := e.flows.Update(ctx, id, func(f *store.Flow) error {
 		if !slices.Contains(from, f.Step) {
@@ -173,6 +194,9 @@ func Advance[S any](ctx context.Context, e *Engine, id string, from []string, fn
 			return fmt.Errorf("flows: encode state: %w", err)
 		}
 		f.Step, f.Data = next, data
+		if end := e.now().Add(e.finished); slices.Contains(FinalSteps, next) && end.Before(f.ExpiresAt) {
+			f.ExpiresAt = end
+		}
 		return nil
 	})
 	if errors.Is(err, store.ErrNotFound) {

@@ -27,7 +27,7 @@ func newEngine(t *testing.T) (*Engine, *time.Time) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	return NewEngine(Options{Flows: st.Flows(), Prefix: "/.frontdoor/", Now: clock}), &now
+	return NewEngine(Options{Flows: st.Flows(), Limits: st.Limits(), Prefix: "/.frontdoor/", Now: clock}), &now
 }
 
 // started starts a flow and returns a request that carries its cookie.
@@ -116,6 +116,34 @@ func TestFlowExpires(t *testing.T) {
 	}
 	if err := Advance(context.Background(), e, f.ID, []string{"one"}, func(*testState) (string, error) { return "two", nil }); !errors.Is(err, ErrNoFlow) {
 		t.Fatalf("expired flow advanced: %v", err)
+	}
+}
+
+// TestFinishedFlowKeptBriefly: a flow that reached its last step is kept
+// Finished more, not the rest of its TTL; one still going keeps its TTL.
+func TestFinishedFlowKeptBriefly(t *testing.T) {
+	e, now := newEngine(t)
+	ctx := context.Background()
+	var s testState
+	going, _ := e.Load(started(t, e, "reset"), "reset", &s)
+	for _, final := range FinalSteps {
+		r := started(t, e, "reset")
+		f, err := e.Load(r, "reset", &s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := Advance(ctx, e, f.ID, []string{"one"}, func(*testState) (string, error) { return final, nil }); err != nil {
+			t.Fatal(err)
+		}
+		if f, err = e.Load(r, "reset", &s); err != nil || !f.ExpiresAt.Equal(now.Add(Finished)) {
+			t.Fatalf("a flow at %q expires at %v (%v), want %v", final, f.ExpiresAt, err, now.Add(Finished))
+		}
+	}
+	if err := Advance(ctx, e, going.ID, []string{"one"}, func(*testState) (string, error) { return "two", nil }); err != nil {
+		t.Fatal(err)
+	}
+	if f, err := e.flows.Get(ctx, going.ID); err != nil || !f.ExpiresAt.Equal(now.Add(TTL)) {
+		t.Fatalf("a flow going on expires at %v (%v), want %v", f.ExpiresAt, err, now.Add(TTL))
 	}
 }
 

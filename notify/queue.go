@@ -37,7 +37,9 @@ func NewQueue(mailer Mailer, log *slog.Logger, workers int) *Queue {
 }
 
 // Enqueue queues m; when the queue is full or closed the message is
-// dropped and logged.
+// dropped and logged. A message without recipients is a decoy (the same
+// work as a real one on the request's path, see methods.Email): queued, and
+// then skipped without a send.
 func (q *Queue) Enqueue(m Message) {
 	q.mu.RLock()
 	defer q.mu.RUnlock()
@@ -48,7 +50,9 @@ func (q *Queue) Enqueue(m Message) {
 	select {
 	case q.ch <- m:
 	default:
-		q.log.Error("mail queue full, message dropped", "kind", m.Kind)
+		if len(m.To) > 0 { // a decoy is dropped as quietly as it is skipped
+			q.log.Error("mail queue full, message dropped", "kind", m.Kind)
+		}
 	}
 }
 
@@ -70,6 +74,9 @@ func (q *Queue) Close() {
 func (q *Queue) work() {
 	defer q.wg.Done()
 	for m := range q.ch {
+		if len(m.To) == 0 {
+			continue // a decoy: queued as a message is, sent to nobody
+		}
 		err := q.send(m)
 		if q.OnResult != nil {
 			q.OnResult(m, err)

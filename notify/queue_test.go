@@ -93,3 +93,21 @@ func TestQueueEnqueueAfterClose(t *testing.T) {
 		t.Errorf("%d messages sent, more than were queued", len(m.sent))
 	}
 }
+
+// TestQueueSkipsDecoys: a message without recipients is queued and never
+// sent; the one after it is.
+func TestQueueSkipsDecoys(t *testing.T) {
+	m := &flakyMailer{}
+	q := NewQueue(m, quiet(), 1)
+	done := make(chan Message, 2)
+	q.OnResult = func(msg Message, _ error) { done <- msg }
+	q.Enqueue(Message{Kind: "code"})
+	q.Enqueue(Message{To: []string{"a@example.test"}, Kind: "code"})
+	if got := <-done; len(got.To) != 1 {
+		t.Fatalf("result for %+v", got)
+	}
+	q.Close()
+	if m.tries != 1 || len(m.sent) != 1 {
+		t.Errorf("tries %d, sent %d; want the real message only", m.tries, len(m.sent))
+	}
+}

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -255,14 +254,12 @@ func (fd *frontdoor) returnTo(t *testing.T, c *http.Client) string {
 	u, _ := url.Parse(fd.URL + "/.frontdoor/")
 	for _, ck := range c.Jar.Cookies(u) {
 		if ck.Name == "frontdoor_reset" {
-			f, err := fd.srv.store.Flows().Get(context.Background(), ck.Value)
-			if err != nil {
-				t.Fatal(err)
-			}
 			var s struct {
 				ReturnTo string `json:"return_to"`
 			}
-			json.Unmarshal(f.Data, &s)
+			if _, err := fd.srv.engine.Peek(context.Background(), "reset", ck.Value, &s); err != nil {
+				t.Fatal(err)
+			}
 			return s.ReturnTo
 		}
 	}

@@ -37,7 +37,8 @@ func (s *Server) ownCookies() []string {
 
 // routes mounts frontdoor's own pages under the prefix.
 func (s *Server) routes() {
-	s.engine = flows.NewEngine(flows.Options{Flows: s.store.Flows(), Prefix: s.cfg.Server.Prefix, Secure: isHTTPS(s.cfg.Server.PublicURL)})
+	s.engine = flows.NewEngine(flows.Options{Flows: s.store.Flows(), Prefix: s.cfg.Server.Prefix, Secure: isHTTPS(s.cfg.Server.PublicURL),
+		Finished: s.cfg.Store.FinishedFlows.D(), Secret: s.secret, Limits: s.store.Limits()})
 	cfg, prefix := s.cfg, s.cfg.Server.Prefix
 	s.own.Handle("GET "+prefix+"static/", s.templates.StaticHandler())
 	engine := s.engine
@@ -59,6 +60,7 @@ func (s *Server) routes() {
 		reset.New(reset.Options{
 			Reset: *cfg.Reset, PublicURL: cfg.Server.PublicURL, Prefix: prefix, SignIn: signIn(cfg.Upstream),
 			Captcha: cfg.Captcha.Provider != "none", CaptchaLength: cfg.Captcha.Length,
+			IdentifyFloor: cfg.Reset.IdentifyFloor.D(),
 		}, reset.Deps{Deps: gates, Policy: s.policy, Confirm: s.confirmReset}).Register(s.own)
 	} else {
 		s.own.Handle("GET "+prefix+"reset", s.notice("not_configured"))
@@ -67,6 +69,7 @@ func (s *Server) routes() {
 		unlock.New(unlock.Options{
 			Unlock: *cfg.Unlock, Reset: *cfg.Reset, PublicURL: cfg.Server.PublicURL, Prefix: prefix, SignIn: signIn(cfg.Upstream),
 			Captcha: cfg.Captcha.Provider != "none", CaptchaLength: cfg.Captcha.Length,
+			IdentifyFloor: cfg.Reset.IdentifyFloor.D(),
 		}, unlock.Deps{Deps: gates, Unlocked: s.confirmUnlock}).Register(s.own)
 	} else {
 		s.own.Handle("GET "+prefix+"unlock", s.notice("not_configured"))
@@ -77,6 +80,7 @@ func (s *Server) routes() {
 		}, helpdesk.Deps{
 			Engine: engine, CSRF: s.csrf, Pages: s.pages, Limits: s.store.Limits(), Audit: auditLog,
 			ClientIP: s.clientIP, Recipients: s.helpdeskRecipients, Send: s.sendHelpdesk, Secret: s.secret,
+			Directory: s.directory,
 		}).Register(s.own)
 	} else {
 		s.own.Handle("GET "+prefix+"helpdesk", s.notice("helpdesk_none"))
@@ -136,7 +140,8 @@ func (s *Server) methods() []methods.Method {
 	return ms
 }
 
-// sendCode queues the verification-code email.
+// sendCode queues the verification-code email; a decoy (no To) is rendered
+// and queued alike, and the queue sends it to nobody.
 func (s *Server) sendCode(m methods.EmailMessage) {
 	s.sendMail(m.To, "code", language.Make(m.Lang), struct {
 		Code    string
@@ -160,7 +165,11 @@ func (s *Server) sendMail(to, name string, lang language.Tag, data any) {
 		s.log.Error("rendering an email failed", "email", name, "err", err)
 		return
 	}
-	s.mail.Enqueue(notify.Message{To: []string{to}, Subject: subject, Text: text, HTML: htmlBody,
+	var rcpt []string
+	if to != "" {
+		rcpt = []string{to}
+	}
+	s.mail.Enqueue(notify.Message{To: rcpt, Subject: subject, Text: text, HTML: htmlBody,
 		FromName: s.templates.FromName(lang), Kind: name})
 }
 

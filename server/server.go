@@ -207,7 +207,8 @@ func (s *Server) Handler() http.Handler {
 // clientIP is the request's client address as the proxy believes it.
 func (s *Server) clientIP(r *http.Request) string { return s.proxy.ClientIP(r).String() }
 
-// collectGarbage removes expired flows, codes and limit windows every minute.
+// collectGarbage removes expired flows, codes and limit windows, and audit
+// events past audit.retention, every minute.
 func (s *Server) collectGarbage(ctx context.Context) {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
@@ -216,7 +217,7 @@ func (s *Server) collectGarbage(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
-			if _, err := s.store.GC(ctx, now); err != nil && !errors.Is(err, context.Canceled) {
+			if _, err := s.store.GC(ctx, now, store.Retention{Audit: s.cfg.Audit.Retention.D()}); err != nil && !errors.Is(err, context.Canceled) {
 				s.log.Error("store garbage collection failed", "err", err)
 			}
 		}

@@ -15,9 +15,9 @@ type Store interface {
 	Registrations() Registrations
 
 	// GC removes what has expired by now: flows (with their codes), codes,
-	// rate-limit hits that left their window and blocks that ended. Audit
-	// events are kept.
-	GC(ctx context.Context, now time.Time) (GCStats, error)
+	// rate-limit hits that left their window and blocks that ended, and the
+	// audit events older than keep.Audit (all are kept when it is 0).
+	GC(ctx context.Context, now time.Time, keep Retention) (GCStats, error)
 	// Ping reports whether the store can answer queries, for /readyz.
 	Ping(ctx context.Context) error
 	// Close releases the store. It is safe to call more than once.

@@ -99,4 +99,20 @@ type GCStats struct {
 	Codes  int64
 	Hits   int64
 	Blocks int64
+	Events int64
+}
+
+// Retention says how long GC keeps records that do not expire by themselves.
+type Retention struct {
+	// Audit is how long audit events are kept; 0 keeps them for ever.
+	Audit time.Duration
+}
+
+// AuditBefore is the time before which GC at now removes audit events; the
+// zero time when they are kept for ever.
+func (k Retention) AuditBefore(now time.Time) time.Time {
+	if k.Audit <= 0 {
+		return time.Time{}
+	}
+	return now.Add(-k.Audit)
 }

@@ -122,7 +122,8 @@ type Options struct {
 	// CaptchaLength is the number of digits to type (captcha.length; 0: the default).
 	CaptchaLength int
 	// IdentifyFloor is the least time identify takes, so that its duration does
-	// not tell known accounts from unknown ones.
+	// not tell known accounts from unknown ones; identify also takes as long
+	// as its slowest recent runs (Floor).
 	IdentifyFloor time.Duration
 	// Render shows the steps after the gates.
 	Render Renderer
@@ -136,6 +137,9 @@ type Options struct {
 type Gate struct {
 	Deps
 	opt Options
+	// identifyFloor and sendFloor pad identify and the sending of a
+	// challenge (floor.go).
+	identifyFloor, sendFloor *Floor
 }
 
 // New returns the gates of a flow.
@@ -143,7 +147,7 @@ func New(opt Options, d Deps) *Gate {
 	if opt.IdentifyFloor == 0 {
 		opt.IdentifyFloor = 300 * time.Millisecond
 	}
-	return &Gate{Deps: d, opt: opt}
+	return &Gate{Deps: d, opt: opt, identifyFloor: NewFloor(opt.IdentifyFloor), sendFloor: NewFloor(0)}
 }
 
 // Kind is the flow's kind.

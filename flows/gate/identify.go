@@ -23,17 +23,21 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/web"
 )
 
-// start begins a new flow, remembering the sign-in page to return to.
+// start offers a new flow, remembering the sign-in page to return to.
 func (g *Gate) start(w http.ResponseWriter, r *http.Request) error {
 	s := State{Captcha: captcha.NewOfLength(g.opt.CaptchaLength)}
 	if rt, ok := g.opt.SignIn.Keep(r.URL.Query().Get("return_to"), g.opt.Prefix); ok {
 		s.ReturnTo = rt
 	}
-	fl, err := g.Engine.Start(r.Context(), w, g.opt.Kind, StepIdentify, &s)
+	// Offered, not stored: a bare GET leaves nothing behind (see keep).
+	fl, err := g.Engine.Offer(w, g.opt.Kind, StepIdentify, &s)
+	if errors.Is(err, flows.ErrOfferTooLarge) {
+		s.ReturnTo = "" // too long to carry: the end page links to the site's root
+		fl, err = g.Engine.Offer(w, g.opt.Kind, StepIdentify, &s)
+	}
 	if err != nil {
 		return err
 	}
-	g.Audit.Record(r, store.Event{Type: audit.FlowStarted, Flow: fl.ID, Outcome: "ok", Detail: map[string]string{"kind": g.opt.Kind}})
 	g.Render(w, r, fl, &s, http.StatusOK, "")
 	return nil
 }
@@ -62,19 +66,22 @@ func (g *Gate) LoadPost(w http.ResponseWriter, r *http.Request, s *State) (store
 }
 
 func (g *Gate) captchaImage(w http.ResponseWriter, r *http.Request) error {
-	return g.writeCaptcha(w, r, "image/png", func(c captcha.Challenge) error { return c.WriteImage(w) })
+	return g.writeCaptcha(w, r, "image", "image/png", func(c captcha.Challenge) error { return c.WriteImage(w) })
 }
 
 func (g *Gate) captchaAudio(w http.ResponseWriter, r *http.Request) error {
 	base, _ := g.Pages.Templates.Lang(r).Base()
-	return g.writeCaptcha(w, r, "audio/wav", func(c captcha.Challenge) error { return c.WriteAudio(w, base.String()) })
+	return g.writeCaptcha(w, r, "audio", "audio/wav", func(c captcha.Challenge) error { return c.WriteAudio(w, base.String()) })
 }
 
-func (g *Gate) writeCaptcha(w http.ResponseWriter, r *http.Request, ctype string, write func(captcha.Challenge) error) error {
+func (g *Gate) writeCaptcha(w http.ResponseWriter, r *http.Request, kind, ctype string, write func(captcha.Challenge) error) error {
 	var s State
 	fl, err := g.Engine.Load(r, g.opt.Kind, &s)
 	if err != nil || fl.Step != StepIdentify {
 		return web.WithStatus(http.StatusNotFound, errors.New("no CAPTCHA for this request"))
+	}
+	if err := AllowCaptcha(r.Context(), w, g.Limits, g.ClientIP(r), kind, s.Captcha); err != nil {
+		return err
 	}
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Cache-Control", "no-store")
@@ -92,10 +99,14 @@ func (g *Gate) identify(w http.ResponseWriter, r *http.Request) error {
 	if ok, _, retry, err := g.Limits.Hit(ctx, "identify:ip:"+g.ClientIP(r), identifyWind, identifyMax); err != nil {
 		return err
 	} else if !ok {
-		g.Audit.Record(r, store.Event{Type: audit.Blocked, Flow: fl.ID, Outcome: "rate_limited", Detail: map[string]string{"limit": "identify_ip"}})
+		RecordRefusal(r, g.Limits, g.Audit, "identify:ip:"+g.ClientIP(r), identifyWind,
+			store.Event{Type: audit.Blocked, Flow: fl.ID, Outcome: "rate_limited", Detail: map[string]string{"limit": "identify_ip"}})
 		w.Header().Set("Retry-After", strconv.Itoa(int(retry.Seconds())+1))
 		g.Render(w, r, fl, &s, http.StatusTooManyRequests, "reset.error.too_many")
 		return nil
+	}
+	if fl, err = g.keep(w, r, fl); err != nil {
+		return g.StepError(w, r, err)
 	}
 	login := NormalizeLogin(r.PostFormValue("login"))
 	// The CAPTCHA is used once, right or wrong: a new one replaces it first.
@@ -111,12 +122,12 @@ func (g *Gate) identify(w http.ResponseWriter, r *http.Request) error {
 	}
 	switch {
 	case login == "" || utf8.RuneCountInString(login) > maxLoginLen:
-		return g.reshow(w, r, "reset.error.login")
+		return g.reshow(w, r, fl.ID, "reset.error.login")
 	case !passed:
-		return g.reshow(w, r, "reset.error.captcha")
+		return g.reshow(w, r, fl.ID, "reset.error.captcha")
 	}
 
-	floor := time.Now().Add(g.opt.IdentifyFloor)
+	began := time.Now()
 	user, key, outcome, err := g.eligibility(ctx, login)
 	if err != nil {
 		return web.Down("directory", err)
@@ -139,15 +150,15 @@ func (g *Gate) identify(w http.ResponseWriter, r *http.Request) error {
 		return g.StepError(w, r, err)
 	}
 	g.Audit.Record(r, store.Event{Type: audit.Identified, Flow: fl.ID, User: key, Outcome: OrOK(outcome)})
-	time.Sleep(time.Until(floor))
+	g.identifyFloor.Wait(began)
 	http.Redirect(w, r, g.StepURL(), http.StatusSeeOther)
 	return nil
 }
 
-// reshow renders the identify page again with an error message.
-func (g *Gate) reshow(w http.ResponseWriter, r *http.Request, msg string) error {
+// reshow renders the identify page of flow id again with an error message.
+func (g *Gate) reshow(w http.ResponseWriter, r *http.Request, id, msg string) error {
 	var s State
-	fl, err := g.Engine.Load(r, g.opt.Kind, &s)
+	fl, err := g.Engine.Peek(r.Context(), g.opt.Kind, id, &s)
 	if err != nil {
 		return err
 	}

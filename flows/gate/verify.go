@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/config"
@@ -61,6 +62,9 @@ func (g *Gate) chooseMethod(w http.ResponseWriter, r *http.Request) error {
 	fl, ok, err := g.LoadPost(w, r, &s)
 	if !ok || err != nil {
 		return err
+	}
+	if fl.Step != StepMethod {
+		return g.StepError(w, r, flows.ErrWrongStep)
 	}
 	name := r.PostFormValue("method")
 	m := g.method(name)
@@ -156,11 +160,17 @@ func (g *Gate) methodGone(w http.ResponseWriter, r *http.Request, fl store.Flow)
 	return nil
 }
 
+// send starts method m for the current gate. It does the same work, in the
+// same order, whoever the account: the method's Start costs the same for a
+// target or none (a decoy for nobody), and one audit event is written in
+// every case; Floor hides what still differs.
 func (g *Gate) send(w http.ResponseWriter, r *http.Request, fl store.Flow, s *State, m methods.Method, confirm string) error {
+	began := time.Now()
 	t := g.target(r, fl, s, m)
 	t.Confirm = confirm
 	err := m.Start(r.Context(), t)
-	if reason, ok := methods.IsNotSent(err); ok {
+	reason, notSent := methods.IsNotSent(err)
+	if notSent {
 		// The same page as after a send: only the audit log tells.
 		g.Audit.Record(r, store.Event{Type: audit.MethodSent, Flow: fl.ID, User: s.Key, Outcome: "not_sent",
 			Detail: map[string]string{"method": m.Name(), "reason": reason, "to": g.hint(r, t, m)}})
@@ -177,12 +187,27 @@ func (g *Gate) send(w http.ResponseWriter, r *http.Request, fl store.Flow, s *St
 		}
 	case err != nil:
 		return err
-	case t.User != nil:
-		g.Audit.Record(r, store.Event{Type: audit.MethodSent, Flow: fl.ID, User: s.Key, Outcome: "ok",
-			Detail: map[string]string{"method": m.Name(), "to": g.hint(r, t, m)}})
+	case notSent:
+		// audited above
+	default:
+		d := map[string]string{"method": m.Name()}
+		if t.User != nil {
+			d["to"] = g.hint(r, t, m)
+		}
+		g.Audit.Record(r, store.Event{Type: audit.MethodSent, Flow: fl.ID, User: s.Key, Outcome: sentOutcome(t), Detail: d})
 	}
+	g.sendFloor.Wait(began)
 	http.Redirect(w, r, g.StepURL(), http.StatusSeeOther)
 	return nil
+}
+
+// sentOutcome is the outcome of a send in the audit: "ok", or "nobody" when
+// the account was unknown, not eligible or without the method's destination.
+func sentOutcome(t methods.Target) string {
+	if t.User == nil {
+		return "nobody"
+	}
+	return "ok"
 }
 
 // verify checks the code of the current gate.

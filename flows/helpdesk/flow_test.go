@@ -5,12 +5,16 @@ import (
 	"errors"
 	"net/url"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
+	"github.com/frontdoor-sspr/frontdoor/flows/gate"
 	"github.com/frontdoor-sspr/frontdoor/flows/helpdesk"
 	"github.com/frontdoor-sspr/frontdoor/flows/internal/flowtest"
+	"github.com/frontdoor-sspr/frontdoor/idp"
 )
 
 var referenceRE = regexp.MustCompile(`\b[A-Z2-9]{4}-[A-Z2-9]{4}\b`)
@@ -108,6 +112,34 @@ func TestHelpdeskLimits(t *testing.T) {
 			t.Fatalf("%d requests sent", n)
 		}
 	})
+	t.Run("per account, however it is spelt", func(t *testing.T) {
+		env := flowtest.New(t)
+		env.Dir.Add(idp.User{ID: "u-dave", Login: "dave", Emails: []string{"dave@example.com"}}, "")
+		env.Helpdesk(helpdesk.Options{}, nil)
+		for i, login := range []string{"dave", "DAVE@example.com", "\uff44\uff41\uff56\uff45", "dave@example.com", "nobody", "NOBODY"} {
+			b := env.Browser()
+			b.IP = "192.0.2." + strconv.Itoa(i+1)
+			p := send(b, b.Get("/.frontdoor/helpdesk"), login, "help")
+			if i == 3 {
+				env.Expect(p, 429, "helpdesk.error.too_many_login")
+				continue
+			}
+			env.Expect(p, 200, "helpdesk.sent.title")
+		}
+		evs := env.Events(audit.HelpdeskRequest)
+		slices.Reverse(evs) // oldest first
+		if len(evs) != 5 {
+			t.Fatalf("%d requests recorded: %+v", len(evs), evs)
+		}
+		for i, want := range []string{"id:u-dave", "id:u-dave", "id:u-dave"} {
+			if evs[i].User != want {
+				t.Errorf("request %d recorded for %q, want %q", i, evs[i].User, want)
+			}
+		}
+		if evs[3].User != evs[4].User || !strings.HasPrefix(evs[3].User, "login:") {
+			t.Errorf("an unknown ID in two cases recorded as %q and %q", evs[3].User, evs[4].User)
+		}
+	})
 	t.Run("per address", func(t *testing.T) {
 		env := flowtest.New(t)
 		env.Helpdesk(helpdesk.Options{}, nil)
@@ -182,6 +214,24 @@ func TestHelpdeskCaptcha(t *testing.T) {
 	env.Expect(p, 200, "helpdesk.sent.title")
 	if img := b.Get(flowtest.Prefix + "helpdesk/captcha.png"); img.Status != 404 {
 		t.Fatalf("a CAPTCHA after sending: status %d", img.Status)
+	}
+}
+
+// TestHelpdeskCaptchaLimit: the helpdesk's challenge is drawn a few times
+// only, then 429 with Retry-After.
+func TestHelpdeskCaptchaLimit(t *testing.T) {
+	env := flowtest.New(t)
+	env.Captcha = true
+	env.Helpdesk(helpdesk.Options{}, nil)
+	b := env.Browser()
+	b.Get("/.frontdoor/helpdesk")
+	for range gate.CaptchaRenders {
+		if p := b.Get(flowtest.Prefix + "helpdesk/captcha.wav"); p.Status != 200 {
+			t.Fatalf("status %d", p.Status)
+		}
+	}
+	if p := b.Get(flowtest.Prefix + "helpdesk/captcha.wav"); p.Status != 429 || p.Header.Get("Retry-After") == "" {
+		t.Fatalf("past the limit: status %d, Retry-After %q", p.Status, p.Header.Get("Retry-After"))
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/captcha"
 	"github.com/frontdoor-sspr/frontdoor/flows"
 	"github.com/frontdoor-sspr/frontdoor/flows/gate"
+	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/templates"
 	"github.com/frontdoor-sspr/frontdoor/web"
@@ -49,7 +50,12 @@ func (f *Flow) start(w http.ResponseWriter, r *http.Request) error {
 	if rt, ok := f.opt.SignIn.Keep(r.URL.Query().Get("return_to"), f.opt.Prefix); ok {
 		s.ReturnTo = rt
 	}
-	fl, err := f.Engine.Start(r.Context(), w, store.KindHelpdesk, stepForm, &s)
+	// Offered, not stored: a bare GET leaves nothing behind.
+	fl, err := f.Engine.Offer(w, store.KindHelpdesk, stepForm, &s)
+	if errors.Is(err, flows.ErrOfferTooLarge) {
+		s.ReturnTo = "" // too long to carry: the sent page links to the site's root
+		fl, err = f.Engine.Offer(w, store.KindHelpdesk, stepForm, &s)
+	}
 	if err != nil {
 		return err
 	}
@@ -58,19 +64,22 @@ func (f *Flow) start(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (f *Flow) captchaImage(w http.ResponseWriter, r *http.Request) error {
-	return f.writeCaptcha(w, r, "image/png", func(c captcha.Challenge) error { return c.WriteImage(w) })
+	return f.writeCaptcha(w, r, "image", "image/png", func(c captcha.Challenge) error { return c.WriteImage(w) })
 }
 
 func (f *Flow) captchaAudio(w http.ResponseWriter, r *http.Request) error {
 	base, _ := f.Pages.Templates.Lang(r).Base()
-	return f.writeCaptcha(w, r, "audio/wav", func(c captcha.Challenge) error { return c.WriteAudio(w, base.String()) })
+	return f.writeCaptcha(w, r, "audio", "audio/wav", func(c captcha.Challenge) error { return c.WriteAudio(w, base.String()) })
 }
 
-func (f *Flow) writeCaptcha(w http.ResponseWriter, r *http.Request, ctype string, write func(captcha.Challenge) error) error {
+func (f *Flow) writeCaptcha(w http.ResponseWriter, r *http.Request, kind, ctype string, write func(captcha.Challenge) error) error {
 	var s state
 	fl, err := f.Engine.Load(r, store.KindHelpdesk, &s)
 	if err != nil || fl.Step != stepForm {
 		return web.WithStatus(http.StatusNotFound, errors.New("no CAPTCHA for this request"))
+	}
+	if err := gate.AllowCaptcha(r.Context(), w, f.Limits, f.ClientIP(r), kind, s.Captcha); err != nil {
+		return err
 	}
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Cache-Control", "no-store")
@@ -99,9 +108,19 @@ func (f *Flow) send(w http.ResponseWriter, r *http.Request) error {
 	if ok, _, _, err := f.Limits.Hit(ctx, "helpdesk:ip:"+ip, ipWindow, ipMax); err != nil {
 		return err
 	} else if !ok {
-		f.Audit.Record(r, store.Event{Type: audit.Blocked, Flow: fl.ID, Outcome: "rate_limited", Detail: map[string]string{"limit": "helpdesk_ip"}})
+		gate.RecordRefusal(r, f.Limits, f.Audit, "helpdesk:ip:"+ip, ipWindow,
+			store.Event{Type: audit.Blocked, Flow: fl.ID, Outcome: "rate_limited", Detail: map[string]string{"limit": "helpdesk_ip"}})
 		page.Error = "helpdesk.error.too_many"
-		return f.reshow(w, r, http.StatusTooManyRequests, page)
+		f.render(w, r, fl, &s, http.StatusTooManyRequests, page)
+		return nil
+	}
+	// Stored now, the form having come back within the client's limit.
+	if fl, err = f.Engine.Keep(ctx, w, fl); err != nil {
+		if errors.Is(err, flows.ErrNoFlow) {
+			http.Redirect(w, r, f.opt.Prefix+"helpdesk", http.StatusSeeOther)
+			return nil
+		}
+		return err
 	}
 	// The CAPTCHA is used once, right or wrong: a new one replaces it first.
 	answer, passed := r.PostFormValue("captcha"), false
@@ -124,22 +143,22 @@ func (f *Flow) send(w http.ResponseWriter, r *http.Request) error {
 		page.Error = "helpdesk.error.captcha"
 	}
 	if page.Error != "" {
-		return f.reshow(w, r, http.StatusUnprocessableEntity, page)
+		return f.reshow(w, r, fl.ID, http.StatusUnprocessableEntity, page)
 	}
-	key := gate.UnknownKey(f.Secret, login)
+	key := f.userKey(r, login)
 	if ok, _, _, err := f.Limits.Hit(ctx, "helpdesk:"+key, loginWindow, loginMax); err != nil {
 		return err
 	} else if !ok {
 		f.Audit.Record(r, store.Event{Type: audit.Blocked, Flow: fl.ID, User: key, Outcome: "rate_limited", Detail: map[string]string{"limit": "helpdesk_login"}})
 		page.Error = "helpdesk.error.too_many_login"
-		return f.reshow(w, r, http.StatusTooManyRequests, page)
+		return f.reshow(w, r, fl.ID, http.StatusTooManyRequests, page)
 	}
 	to, err := f.Recipients(ctx)
 	if err != nil || len(to) == 0 {
 		web.Logger(ctx).Error("the helpdesk has no address to write to", "err", err, "request_id", web.RequestID(ctx))
 		f.Audit.Record(r, store.Event{Type: audit.HelpdeskRequest, Flow: fl.ID, User: key, Outcome: "unavailable"})
 		page.Error = "helpdesk.error.unavailable"
-		return f.reshow(w, r, http.StatusServiceUnavailable, page)
+		return f.reshow(w, r, fl.ID, http.StatusServiceUnavailable, page)
 	}
 	req := Request{Reference: NewReference(), Login: login, Message: message, IP: ip,
 		RequestID: web.RequestID(ctx), Time: f.Engine.Now()}
@@ -155,6 +174,24 @@ func (f *Flow) send(w http.ResponseWriter, r *http.Request) error {
 		Detail: map[string]string{"reference": req.Reference, "recipients": strconv.Itoa(len(to))}})
 	http.Redirect(w, r, f.opt.Prefix+"helpdesk/sent", http.StatusSeeOther)
 	return nil
+}
+
+// userKey names the account login finds in the per-user limit and the
+// audit: the account itself when the directory knows it, whatever way it was
+// typed, else a keyed digest of the normalised text. A directory that cannot
+// answer leaves the digest: the request still reaches the helpdesk.
+func (f *Flow) userKey(r *http.Request, login string) string {
+	if f.Directory == nil {
+		return gate.UnknownKey(f.Secret, login)
+	}
+	u, err := f.Directory.Lookup(r.Context(), login)
+	switch {
+	case err == nil && u.ID != "":
+		return gate.AccountKey(u)
+	case err != nil && !errors.Is(err, idp.ErrNotFound) && !errors.Is(err, idp.ErrAmbiguous):
+		web.Logger(r.Context()).Warn("the helpdesk could not look the user ID up", "err", err, "request_id", web.RequestID(r.Context()))
+	}
+	return gate.UnknownKey(f.Secret, login)
 }
 
 // sent shows the reference of the request just sent.
@@ -174,9 +211,9 @@ func (f *Flow) sent(w http.ResponseWriter, r *http.Request) error {
 }
 
 // reshow renders the form again, with a fresh CAPTCHA, keeping what was typed.
-func (f *Flow) reshow(w http.ResponseWriter, r *http.Request, status int, page FormPage) error {
+func (f *Flow) reshow(w http.ResponseWriter, r *http.Request, id string, status int, page FormPage) error {
 	var s state
-	fl, err := f.Engine.Load(r, store.KindHelpdesk, &s)
+	fl, err := f.Engine.Peek(r.Context(), store.KindHelpdesk, id, &s)
 	if err != nil {
 		return err
 	}

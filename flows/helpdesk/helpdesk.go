@@ -9,6 +9,7 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/captcha"
 	"github.com/frontdoor-sspr/frontdoor/flows"
+	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/returnto"
 	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/web"
@@ -63,9 +64,13 @@ type Deps struct {
 	Recipients func(ctx context.Context) ([]string, error)
 	// Send queues req for the addresses; it must not block on the mail server.
 	Send func(to []string, req Request)
-	// Secret keys the digest that stands for the typed user ID in limits
-	// and audit events.
+	// Secret keys the digest that stands for a typed user ID that matches
+	// no account in limits and audit events.
 	Secret []byte
+	// Directory, when set, finds the account a typed user ID names, so that
+	// every spelling of one account ("dave", "dave@example.com") shares its
+	// per-user limit. Without it the limit is per typed ID.
+	Directory idp.Directory
 }
 
 // Options are the flow's settings.

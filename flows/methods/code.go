@@ -71,17 +71,21 @@ func (s *CodeService) Issue(ctx context.Context, t Target, method string, digits
 	} else {
 		to = ""
 	}
+	// Both limits are counted every time, reached or not: a reached limit
+	// must not make the step shorter.
+	allowed := true
 	for _, key := range keys {
 		ok, _, _, err := s.Limits.Hit(ctx, key, window, perAccount)
 		if err != nil {
 			return "", fmt.Errorf("methods: rate limit: %w", err)
 		}
-		if !ok && to != "" {
-			return "", ErrTooMany
-		}
+		allowed = allowed && ok
 	}
-	if to == "" {
+	switch {
+	case to == "":
 		return "", nil
+	case !allowed:
+		return "", ErrTooMany
 	}
 	return code, nil
 }

@@ -2,6 +2,7 @@ package methods
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 )
 
 // EmailMessage is what the email method asks its Sender to deliver.
+// A message without To is a decoy (see Email.Start): render it, send nothing.
 type EmailMessage struct {
 	To   string
 	Lang string
@@ -71,19 +73,27 @@ func (m *Email) digits() int {
 	return m.Digits
 }
 
-// Start implements Method. A code is stored (hashed) for every target, so
-// unknown users cost the same; only a real address receives it.
+// Start implements Method. A code is stored (hashed) for every target, and a
+// message is handed to Send for every target, so unknown users cost the
+// same; only a real address receives one. When there is nobody to send to,
+// or the account's limit is reached, the message is a decoy: no To, a code
+// that was never stored; Send renders it as any other and delivers it to
+// nobody.
 func (m *Email) Start(ctx context.Context, t Target) error {
 	to := ""
 	if t.User != nil {
 		to = m.address(ctx, *t.User)
 	}
 	code, err := m.Issue(ctx, t, m.Name(), m.digits(), to)
-	if err != nil || code == "" {
+	switch {
+	case err == nil && code != "":
+		m.Send(EmailMessage{To: to, Lang: t.Lang, Code: code, TTL: m.codeTTL(), User: *t.User})
+		return nil
+	case err != nil && !errors.Is(err, ErrTooMany):
 		return err
 	}
-	m.Send(EmailMessage{To: to, Lang: t.Lang, Code: code, TTL: m.codeTTL(), User: *t.User})
-	return nil
+	m.Send(EmailMessage{Lang: t.Lang, Code: randomDigits(m.digits()), TTL: m.codeTTL()})
+	return err
 }
 
 // Verify implements Method: the answer is the form's code field.

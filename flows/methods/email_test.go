@@ -19,16 +19,28 @@ type clock struct {
 	now time.Time
 }
 
-func (c *clock) Now() time.Time         { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Add(d time.Duration)    { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
-func newClock() *clock                  { return &clock{now: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)} }
-func (m *outbox) last() EmailMessage    { m.mu.Lock(); defer m.mu.Unlock(); return m.sent[len(m.sent)-1] }
-func (m *outbox) count() int            { m.mu.Lock(); defer m.mu.Unlock(); return len(m.sent) }
-func (m *outbox) send(msg EmailMessage) { m.mu.Lock(); m.sent = append(m.sent, msg); m.mu.Unlock() }
+func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
+func newClock() *clock               { return &clock{now: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)} }
+func (m *outbox) last() EmailMessage { m.mu.Lock(); defer m.mu.Unlock(); return m.sent[len(m.sent)-1] }
+func (m *outbox) count() int         { m.mu.Lock(); defer m.mu.Unlock(); return len(m.sent) }
+func (m *outbox) decoyCount() int    { m.mu.Lock(); defer m.mu.Unlock(); return len(m.decoys) }
+
+// send keeps a message; a decoy (no To) apart.
+func (m *outbox) send(msg EmailMessage) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if msg.To == "" {
+		m.decoys = append(m.decoys, msg)
+		return
+	}
+	m.sent = append(m.sent, msg)
+}
 
 type outbox struct {
-	mu   sync.Mutex
-	sent []EmailMessage
+	mu     sync.Mutex
+	sent   []EmailMessage
+	decoys []EmailMessage
 }
 
 // setup returns an Email method on a real SQLite store with a flow to bind
@@ -159,6 +171,14 @@ func TestEmailSendsNothingToUnknownUsersButDoesTheSameWork(t *testing.T) {
 	if box.count() != 0 {
 		t.Fatal("a code was sent for an unknown user")
 	}
+	// The same work: a message rendered all the same, for nobody, with a
+	// code that was never stored.
+	if box.decoyCount() != 1 || len(box.decoys[0].Code) != 8 {
+		t.Fatalf("decoys %+v, want one with an 8-digit code", box.decoys)
+	}
+	if err := m.Verify(ctx, tg, form(box.decoys[0].Code)); !errors.Is(err, ErrMismatch) {
+		t.Fatalf("the decoy's code: %v (want a mismatch)", err)
+	}
 	if err := m.Verify(ctx, tg, form("12345678")); !errors.Is(err, ErrMismatch) {
 		t.Fatalf("unknown user's code check: %v (want the same answer as a wrong code)", err)
 	}
@@ -175,8 +195,8 @@ func TestEmailSendLimit(t *testing.T) {
 	if err := m.Start(ctx, tg); !errors.Is(err, ErrTooMany) {
 		t.Fatalf("11th send in 10 minutes: %v", err)
 	}
-	if box.count() != 10 {
-		t.Fatalf("%d messages sent", box.count())
+	if box.count() != 10 || box.decoyCount() != 1 {
+		t.Fatalf("%d messages sent, %d decoys (want 10 and 1: the refused send costs what a send does)", box.count(), box.decoyCount())
 	}
 	clk.Add(11 * time.Minute)
 	if err := m.Start(ctx, tg); err != nil {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/frontdoor-sspr/frontdoor/idp"
 )
@@ -28,6 +29,7 @@ type Memory struct {
 	lookupErr  error
 	writeErr   error
 	calls      Calls
+	latency    time.Duration
 }
 
 type memUser struct {
@@ -139,6 +141,22 @@ func (m *Memory) PutIn(container string, ids ...string) {
 	}
 }
 
+// SetLatency makes every Lookup and IsMember take d longer, as a slow or
+// distant directory does (each is one round trip to a real one).
+func (m *Memory) SetLatency(d time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.latency = d
+}
+
+// wait sleeps for the latency, outside the lock.
+func (m *Memory) wait() {
+	m.mu.Lock()
+	d := m.latency
+	m.mu.Unlock()
+	time.Sleep(d)
+}
+
 // FailLookups makes every Lookup fail with err from now on; nil mends it.
 // Pass idp.ErrUnavailable for a directory that cannot be reached.
 func (m *Memory) FailLookups(err error) {
@@ -166,6 +184,7 @@ func (m *Memory) Calls() Calls {
 // Lookup implements idp.Directory: login matches a user's login or any of
 // its mail addresses, ignoring case.
 func (m *Memory) Lookup(_ context.Context, login string) (idp.User, error) {
+	m.wait()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.calls.Lookups++
@@ -257,6 +276,7 @@ func (m *Memory) Unlock(_ context.Context, u idp.User) error {
 
 // IsMember implements idp.GroupMember.
 func (m *Memory) IsMember(_ context.Context, u idp.User, group string) (bool, error) {
+	m.wait()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.lookupErr != nil {

@@ -91,7 +91,7 @@ func (s *Store) Close() error {
 }
 
 // GC deletes everything that expired by now.
-func (s *Store) GC(ctx context.Context, now time.Time) (store.GCStats, error) {
+func (s *Store) GC(ctx context.Context, now time.Time, keep store.Retention) (store.GCStats, error) {
 	var st store.GCStats
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		steps := []struct {
@@ -110,6 +110,13 @@ func (s *Store) GC(ctx context.Context, now time.Time) (store.GCStats, error) {
 				return err
 			}
 			*step.count = tag.RowsAffected()
+		}
+		if before := keep.AuditBefore(now); !before.IsZero() {
+			tag, err := tx.Exec(ctx, "DELETE FROM audit_events WHERE time < $1", before)
+			if err != nil {
+				return err
+			}
+			st.Events = tag.RowsAffected()
 		}
 		return nil
 	})

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -215,9 +216,15 @@ func (s *Store) Close() error {
 }
 
 // GC deletes everything that expired by now.
-func (s *Store) GC(ctx context.Context, now time.Time) (store.GCStats, error) {
+func (s *Store) GC(ctx context.Context, now time.Time, keep store.Retention) (store.GCStats, error) {
 	var st store.GCStats
 	n := nanos(now)
+	// Events at or after the cut are kept; without retention the cut is
+	// before every event.
+	cut := int64(math.MinInt64)
+	if before := keep.AuditBefore(now); !before.IsZero() {
+		cut = nanos(before)
+	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		steps := []struct {
 			query string
@@ -229,6 +236,7 @@ func (s *Store) GC(ctx context.Context, now time.Time) (store.GCStats, error) {
 			{"DELETE FROM flows WHERE expires_at <= ?", []any{n}, &st.Flows},
 			{"DELETE FROM limit_hits WHERE expires_at <= ?", []any{n}, &st.Hits},
 			{"DELETE FROM limit_blocks WHERE until <= ?", []any{n}, &st.Blocks},
+			{"DELETE FROM audit_events WHERE time < ?", []any{cut}, &st.Events},
 		}
 		for _, step := range steps {
 			res, err := tx.ExecContext(ctx, step.query, step.args...)

@@ -51,7 +51,7 @@ func Run(t *testing.T, open func(t *testing.T, now func() time.Time) store.Store
 	tests = append(tests, limitTests...)
 	tests = append(tests, auditTests...)
 	tests = append(tests, registrationTests...)
-	tests = append(tests, suiteTest{"GC", testGC}, suiteTest{"PingClose", testPingClose})
+	tests = append(tests, suiteTest{"GC", testGC}, suiteTest{"Retention", testRetention}, suiteTest{"PingClose", testPingClose})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := NewClock(Start)
@@ -131,7 +131,7 @@ func testGC(t *testing.T, s store.Store, c *Clock) {
 	}
 
 	c.Advance(10 * time.Minute)
-	st, err := s.GC(ctx, c.Now())
+	st, err := s.GC(ctx, c.Now(), store.Retention{})
 	if err != nil {
 		t.Fatalf("GC() = %v", err)
 	}
@@ -152,7 +152,7 @@ func testGC(t *testing.T, s store.Store, c *Clock) {
 	if err != nil || !res.OK {
 		t.Errorf("Verify(live code) after GC = %+v, %v; want OK", res, err)
 	}
-	if st, err := s.GC(ctx, c.Now()); err != nil || st != (store.GCStats{}) {
+	if st, err := s.GC(ctx, c.Now(), store.Retention{}); err != nil || st != (store.GCStats{}) {
 		t.Errorf("second GC() = %+v, %v; want nothing removed", st, err)
 	}
 }
