@@ -1,6 +1,8 @@
 package server
 
 import (
+	"crypto/rand"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -49,5 +51,46 @@ func TestRegisterOverSAML(t *testing.T) {
 	body = fd.emailGate(t, rc, body, alt)
 	if !strings.Contains(body, `name="confirm"`) {
 		t.Fatalf("the code mailed to the address registered over SAML did not pass:\n%s", body)
+	}
+}
+
+// An assertion that SimpleSAMLphp issued for another service provider (its
+// audience another entity ID) is refused, although everything else in it
+// fits: it answers this browser's request, at this ACS, signed by the IdP.
+// The other SP is frontdoor itself at the same address under another entity
+// ID and the same keys, so that only the audience differs.
+func TestSAMLOtherAudienceRefused(t *testing.T) {
+	login, _, pw := slapdUser(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	suffix := strings.ToLower(rand.Text()[:8])
+
+	other, register := samlConfig(t)
+	other.SignIn.SAML.EntityID = "urn:frontdoor:test:other-" + suffix
+	fdOther, stop := serveFrontdoorAt(t, other, nil, addr)
+	register(fdOther)
+	c := browser(t)
+	acs, form := samlAnswer(t, fdOther, c, login, pw)
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+
+	cfg, register := samlConfig(t)
+	cfg.SignIn.SAML.EntityID = "urn:frontdoor:test:this-" + suffix
+	cfg.SignIn.SAML.KeyFile, cfg.SignIn.SAML.CertFile = other.SignIn.SAML.KeyFile, other.SignIn.SAML.CertFile
+	var logs syncBuffer
+	fd, stop := serveFrontdoorAt(t, cfg, &logs, addr)
+	t.Cleanup(func() { stop() })
+	register(fd)
+	status, _, body := page(t, c, "POST", acs, form)
+	if status != http.StatusForbidden || strings.Contains(body, login) {
+		t.Fatalf("another SP's assertion: %d, want 403\n%.1500s", status, body)
+	}
+	if !strings.Contains(logs.String(), "AudienceRestriction does not contain") {
+		t.Errorf("the refusal was not for the audience:\n%s", logs.String())
 	}
 }
