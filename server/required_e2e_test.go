@@ -72,7 +72,8 @@ func TestRequiredAfterUpstreamSignIn(t *testing.T) {
 // in at the upstream for an application: frontdoor shows "More information
 // required", the user sets up their security info ("Looks good" on the
 // Security info page) and then goes on to the application with its code;
-// signing in again later goes straight to the application.
+// signing in again later goes straight to the application. Another user
+// chooses "Remind me later" and goes on, not asked again the next time.
 func TestRequiredRegisterThenApp(t *testing.T) {
 	rp := rpTestenv(t)
 	kcHTTP := testenv.Require(t, "keycloak", "KEYCLOAK_HTTP_URL")[0]
@@ -88,14 +89,14 @@ func TestRequiredRegisterThenApp(t *testing.T) {
 	cfg.SignIn.OIDC.Issuer = "http://" + addr + "/realms/frontdoor-ldap"
 	cfg.SignIn.RequiredAfter = []string{"/realms/{realm}/login-actions/authenticate"}
 	cfg.Registration = registrationSection("email")
-	cfg.Registration.Required = true
+	cfg.Registration.Required, cfg.Registration.RemindLater = true, true
 	fd, stop := serveFrontdoorAt(t, cfg, nil, addr)
 	t.Cleanup(func() { stop() })
 
 	const app = "http://127.0.0.1:9/app"
 	// landed is where the browser reached the application, if it did.
 	var landed *url.URL
-	signIn := func(state string) (*http.Client, string) {
+	signIn := func(login, password, state string) (*http.Client, string) {
 		c := browser(t)
 		landed = nil
 		c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
@@ -106,10 +107,10 @@ func TestRequiredRegisterThenApp(t *testing.T) {
 			return nil
 		}
 		_, _, body := page(t, c, "GET", appSignIn(fd.URL, rp.clientID, app, state), nil)
-		_, _, body = kcLogin(t, c, body, login, pw)
+		_, _, body = kcLogin(t, c, body, login, password)
 		return c, body
 	}
-	c, body := signIn("first")
+	c, body := signIn(login, pw, "first")
 	if landed != nil || !strings.Contains(body, "More information required") {
 		t.Fatalf("a user who must register went on to %v without the page:\n%.1500s", landed, body)
 	}
@@ -132,8 +133,23 @@ func TestRequiredRegisterThenApp(t *testing.T) {
 	}
 
 	// Registered now: the next sign-in goes straight on.
-	if _, body = signIn("second"); landed == nil || landed.Query().Get("state") != "second" {
+	if _, body = signIn(login, pw, "second"); landed == nil || landed.Query().Get("state") != "second" {
 		t.Fatalf("a registered user did not go straight on: %v\n%.1500s", landed, body)
+	}
+
+	// Another user who must register presses "Remind me later": on to the
+	// application, and not asked again at the next sign-in.
+	later, _, laterPW := slapdUser(t)
+	c, body = signIn(later, laterPW, "later")
+	if landed != nil || !strings.Contains(body, "Remind me later") {
+		t.Fatalf("no \"Remind me later\" (at %v):\n%.1500s", landed, body)
+	}
+	page(t, c, "POST", fd.URL+"/.frontdoor/required", url.Values{"csrf_token": {csrf(t, body)}})
+	if landed == nil || landed.Query().Get("state") != "later" || landed.Query().Get("code") == "" {
+		t.Fatalf("\"Remind me later\" did not go on to the application: %v", landed)
+	}
+	if _, body = signIn(later, laterPW, "again"); landed == nil || landed.Query().Get("state") != "again" {
+		t.Fatalf("reminded later, the user met the page again: %v\n%.1500s", landed, body)
 	}
 }
 
