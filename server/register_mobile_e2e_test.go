@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -116,7 +117,8 @@ func TestRegisterMobileThenResetEndToEnd(t *testing.T) {
 		t.Fatalf("the text fakesmsc received: %+v", sms)
 	}
 	// A wrong code is refused and saves nothing.
-	wrong := fmt.Sprintf("%06d", (atoi(m[1])+1)%1000000)
+	n, _ := strconv.Atoi(m[1])
+	wrong := fmt.Sprintf("%06d", (n+1)%1000000)
 	status, _, body := page(t, c, "POST", fd.URL+"/.frontdoor/register/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {wrong}})
 	if status != http.StatusUnprocessableEntity || strings.Contains(body, "Your mobile phone is saved.") {
 		t.Fatalf("a wrong texted code: %d\n%s", status, body)
@@ -190,12 +192,4 @@ func TestRegisterMobileThenResetEndToEnd(t *testing.T) {
 			t.Error("a reset code went to the directory's address, not the registered one")
 		}
 	}
-}
-
-func atoi(s string) int {
-	n := 0
-	for _, r := range s {
-		n = n*10 + int(r-'0')
-	}
-	return n
 }
