@@ -72,3 +72,37 @@ func TestExpiredByMaxAge(t *testing.T) {
 		t.Errorf("bind with the new password: %v", err)
 	}
 }
+
+// With Samba AD as the directory, a user whose password must be changed
+// (pwdLastSet=0, as an administrator's reset leaves it) cannot bind, and
+// changes it on the expired-password page without signing in; the domain
+// controller then takes the new password and no longer asks for a change.
+func TestExpiredPasswordChangeActiveDirectory(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Directory = adDirectory(t)
+	cfg.Change = &config.Change{Expired: true}
+	fd := startFrontdoor(t, cfg)
+	login, _, _ := adUser(t)
+	pw := setMustChange(t, fd, login)
+	if conn, err := adConn(t, login+"@example.test", pw); err == nil {
+		conn.Close()
+		t.Fatal("a must-change account binds with its password")
+	}
+
+	c := browser(t)
+	_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/change/expired", nil)
+	newPW := "Domain-Renew-" + rand.Text()[:8] + "!"
+	status, _, body := page(t, c, "POST", fd.URL+"/.frontdoor/change/expired", url.Values{"csrf_token": {csrf(t, body)},
+		"login": {login}, "old": {pw}, "password": {newPW}, "confirm": {newPW}})
+	if status != http.StatusOK || !strings.Contains(body, "Your password has been changed") {
+		t.Fatalf("expired change: %d\n%.1500s", status, body)
+	}
+	conn, err := adConn(t, login+"@example.test", newPW)
+	if err != nil {
+		t.Fatalf("bind at the domain controller with the new password: %v", err)
+	}
+	conn.Close()
+	if u, err := fd.srv.directory.Lookup(context.Background(), login); err != nil || u.MustChange {
+		t.Errorf("after the change: MustChange=%v, %v", u.MustChange, err)
+	}
+}

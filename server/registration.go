@@ -144,6 +144,7 @@ func (s *Server) mountRegister(current func(*http.Request) (idp.User, bool), req
 		Email:     offers("email") && s.mail != nil,
 		Mobile:    offers("mobile_text", "mobile_call"),
 		Office:    offers("office_call"),
+		Required:  s.cfg.Server.Prefix + "required",
 	}, register.Deps{
 		Engine: s.engine, CSRF: s.csrf, Pages: s.pages,
 		Audit:         &audit.Log{Store: s.store.Audit(), ClientIP: s.clientIP},

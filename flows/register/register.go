@@ -94,6 +94,11 @@ type Options struct {
 	// Email, Mobile and Office say what may be registered (from
 	// registration.methods: email; mobile_text or mobile_call; office_call).
 	Email, Mobile, Office bool
+	// Required is the sign-in's "more information required" page (prefix +
+	// "required"). return_to may name it although it is frontdoor's own
+	// page: after a sign-in at the upstream, it holds the application's
+	// address (in its cookie) and sends the user on there.
+	Required string
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
@@ -221,7 +226,7 @@ func (f *Flow) show(w http.ResponseWriter, r *http.Request) error {
 	if !ok || u.ID == "" {
 		return errNotSignedIn
 	}
-	rt, hasRT := returnto.Validate(r.URL.Query().Get("return_to"), f.opt.Prefix)
+	rt, hasRT := f.returnTo(r.URL.Query().Get("return_to"))
 	var s State
 	fl, err := f.Engine.Load(r, store.KindRegister, &s)
 	if err == nil && s.UserID == u.ID && hasRT && s.ReturnTo != rt {
@@ -260,6 +265,15 @@ func (f *Flow) show(w http.ResponseWriter, r *http.Request) error {
 		s.Flash = flash
 	}
 	return f.render(w, r, u, fl, &s, http.StatusOK, "")
+}
+
+// returnTo validates the page to go on to: one of the upstream's origin,
+// or exactly the "more information required" page.
+func (f *Flow) returnTo(raw string) (string, bool) {
+	if raw != "" && raw == f.opt.Required {
+		return raw, true
+	}
+	return returnto.Validate(raw, f.opt.Prefix)
 }
 
 // stepError answers a step that lost a race or came at the wrong time: the

@@ -342,3 +342,25 @@ func TestContinueToTheApplication(t *testing.T) {
 		e.ExpectNot(other.Get(flowtest.Prefix+"register?return_to="+url.QueryEscape(evil)), "register.continue")
 	}
 }
+
+// TestContinueThroughTheRequiredPage: after a sign-in at the upstream, the
+// "more information required" page holds the application's address and
+// sends the user here with return_to naming itself, frontdoor's own page:
+// that exact page is kept, no other of frontdoor's.
+func TestContinueThroughTheRequiredPage(t *testing.T) {
+	e := flowtest.New(t)
+	re := e.Register(register.Options{Email: true, Required: flowtest.Prefix + "required"})
+	alice := e.AddUser("alice")
+	b := e.Browser()
+	re.Sessions.SignIn(b, alice)
+	p := b.Get(flowtest.Prefix + "register?return_to=" + url.QueryEscape(flowtest.Prefix+"required"))
+	e.Expect(p, 200, "register.continue")
+	if !strings.Contains(p.Body, `href="`+flowtest.PublicURL+flowtest.Prefix+`required"`) {
+		t.Errorf("no link back to the required page:\n%s", p.Body)
+	}
+	for _, other := range []string{flowtest.Prefix + "required?continue=https://evil.test/", flowtest.Prefix + "required/", flowtest.Prefix + "change"} {
+		ob := e.Browser()
+		re.Sessions.SignIn(ob, alice)
+		e.ExpectNot(ob.Get(flowtest.Prefix+"register?return_to="+url.QueryEscape(other)), "register.continue")
+	}
+}
