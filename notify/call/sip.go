@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -30,11 +32,14 @@ type SIP struct {
 	timeout  time.Duration
 	log      *slog.Logger
 
-	dg     *diago.Diago
-	ua     *sipgo.UserAgent
-	stop   context.CancelFunc
-	mu     sync.Mutex
-	served bool
+	dg *diago.Diago
+	ua *sipgo.UserAgent
+	// network and bind are the listener's transport and address, for
+	// waitListener.
+	network, bind string
+	stop          context.CancelFunc
+	mu            sync.Mutex
+	served        bool
 }
 
 var _ Caller = (*SIP)(nil)
@@ -66,6 +71,7 @@ func NewSIP(c config.CallSIP, log *slog.Logger) (*SIP, error) {
 	if bind == "" {
 		bind = "0.0.0.0"
 	}
+	s.network, s.bind = transport, bind
 	// The SIP stack logs URIs, hence numbers: it gets a logger that masks
 	// them and keeps only warnings and errors.
 	quiet := newRedactedLogger(log.With("component", "sip"))
@@ -97,7 +103,32 @@ func (s *SIP) serve() error {
 		return fmt.Errorf("call: sip listen: %w", err)
 	}
 	s.stop, s.served = stop, true
+	s.waitListener()
 	return nil
+}
+
+// waitListener waits, briefly, until the SIP stack's pool holds the
+// listening socket. diago reports the listener ready before sipgo adds it
+// to the pool, and a call placed in between would bind the same address a
+// second time and fail ("address already in use"), as seen under load. On a
+// wildcard bind the calls use sockets of their own and need no wait.
+func (s *SIP) waitListener() {
+	if s.network != "udp" {
+		return
+	}
+	ip := net.ParseIP(s.bind)
+	if ip == nil || ip.IsUnspecified() {
+		return
+	}
+	tl := s.ua.TransportLayer()
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		for _, port := range tl.ListenPorts(s.network) {
+			if c, err := tl.GetConnection(s.network, net.JoinHostPort(s.bind, strconv.Itoa(port))); err == nil && c != nil {
+				c.TryClose() // gives back the reference the lookup took; a listener stays open
+				return
+			}
+		}
+	}
 }
 
 // Close stops the listener; calls in progress end.
