@@ -1,0 +1,180 @@
+package register
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/frontdoor-sspr/frontdoor/audit"
+	"github.com/frontdoor-sspr/frontdoor/flows/methods"
+	"github.com/frontdoor-sspr/frontdoor/flows/methods/appcode"
+	"github.com/frontdoor-sspr/frontdoor/flows/methods/appnotify"
+	"github.com/frontdoor-sspr/frontdoor/flows/methods/passkey"
+	"github.com/frontdoor-sspr/frontdoor/flows/methods/questions"
+	"github.com/frontdoor-sspr/frontdoor/idp"
+	"github.com/frontdoor-sspr/frontdoor/store"
+	"github.com/frontdoor-sspr/frontdoor/web"
+)
+
+// Enrolments are the enrolment APIs of the methods the page offers
+// (registration.methods): a nil one is not offered. They are the same
+// instances the reset's gates use (the questions' Hasher bounds memory
+// per instance).
+type Enrolments struct {
+	Questions *questions.Questions
+	AppCode   *appcode.AppCode
+	Passkey   *passkey.Passkey
+	AppNotify *appnotify.AppNotify
+}
+
+// MethodsView is the overview's part about the methods: what is
+// registered (never a secret), one section per offered method.
+type MethodsView struct {
+	Questions *QuestionsStatus
+	AppCode   *Registered
+	Passkey   *PasskeyStatus
+	AppNotify *Registered
+}
+
+// Registered says whether a method is registered, and since when
+// (YYYY-MM-DD, "" when unknown).
+type Registered struct {
+	On    bool
+	Since string
+}
+
+// mountMethods mounts the routes of the offered methods' sections.
+func (f *Flow) mountMethods(mux *http.ServeMux, post func(postFunc) http.Handler) {
+	p := f.url()
+	if f.Methods.Questions != nil {
+		mux.Handle("POST "+p+"/security_questions/edit", post(f.questionsEdit))
+		mux.Handle("POST "+p+"/security_questions", post(f.questionsSave))
+	}
+	if f.Methods.AppCode != nil {
+		mux.Handle("POST "+p+"/app_code/begin", post(f.appCodeBegin))
+		mux.Handle("POST "+p+"/app_code", post(f.appCodeConfirm))
+	}
+	if f.Methods.Passkey != nil {
+		mux.Handle("POST "+p+"/passkey/begin", post(f.passkeyBegin))
+		mux.Handle("POST "+p+"/passkey", post(f.passkeyFinish))
+	}
+	if f.Methods.AppNotify != nil {
+		mux.Handle("POST "+p+"/app_notification", post(f.appNotifyEnroll))
+	}
+	mux.Handle("POST "+p+"/method/remove", post(f.removeMethod))
+}
+
+// postFunc is a POST handler of the page, after the flow checks.
+type postFunc = func(w http.ResponseWriter, r *http.Request, u idp.User, fl store.Flow, s *State) error
+
+// methodsView reads what u has registered of the offered methods.
+func (f *Flow) methodsView(r *http.Request, u idp.User) (MethodsView, error) {
+	var v MethodsView
+	ctx := r.Context()
+	if m := f.Methods.Questions; m != nil && !u.Privileged {
+		qs, err := m.Registered(ctx, u)
+		if err != nil {
+			return v, err
+		}
+		v.Questions = &QuestionsStatus{Count: len(qs), Need: m.Count()}
+	}
+	if m := f.Methods.AppCode; m != nil {
+		on, at, err := m.Registered(ctx, u)
+		if err != nil {
+			return v, err
+		}
+		v.AppCode = &Registered{On: on, Since: day(at)}
+	}
+	if m := f.Methods.Passkey; m != nil {
+		n, err := m.Count(ctx, u)
+		if err != nil {
+			return v, err
+		}
+		v.Passkey = &PasskeyStatus{Count: n}
+	}
+	if m := f.Methods.AppNotify; m != nil {
+		on, at, err := m.Registered(ctx, u)
+		if err != nil {
+			return v, err
+		}
+		v.AppNotify = &Registered{On: on, Since: day(at)}
+	}
+	return v, nil
+}
+
+// removeMethod removes the registration of the method the form names.
+func (f *Flow) removeMethod(w http.ResponseWriter, r *http.Request, u idp.User, fl store.Flow, s *State) error {
+	var (
+		ch  methods.Change
+		ok  bool
+		err error
+	)
+	ctx := r.Context()
+	switch m := f.Methods; r.PostFormValue("method") {
+	case questions.Name:
+		if m.Questions != nil {
+			ch, ok, err = m.Questions.Remove(ctx, u)
+		}
+	case appcode.Name:
+		if m.AppCode != nil {
+			ch, ok, err = m.AppCode.Remove(ctx, u)
+		}
+	case passkey.Name:
+		if m.Passkey != nil {
+			ch, ok, err = m.Passkey.Remove(ctx, u)
+		}
+	case appnotify.Name:
+		if m.AppNotify != nil {
+			ch, ok, err = m.AppNotify.Remove(ctx, u)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return f.render(w, r, u, fl, s, http.StatusUnprocessableEntity, "register.error.gone")
+	}
+	if err := f.methodChanged(r, u, fl, ch); err != nil {
+		return err
+	}
+	return f.done(w, r, fl, []string{stepOverview, stepVerify}, "register.saved.removed")
+}
+
+// methodChanged records a method's change and mails it to the account's
+// addresses (a method's change leaves the contact alone: the addresses
+// before it are the current ones). The notice names the method; it
+// carries no value.
+func (f *Flow) methodChanged(r *http.Request, u idp.User, fl store.Flow, ch methods.Change) error {
+	c, err := f.contact(r, u)
+	if err != nil {
+		return err
+	}
+	f.changed(r, u, fl, c, Change{What: ch.Method, Action: ch.Action})
+	return nil
+}
+
+// methodFailed records a refused enrolment step, without what was typed.
+func (f *Flow) methodFailed(r *http.Request, u idp.User, fl store.Flow, method, outcome string) {
+	f.Audit.Record(r, store.Event{Type: audit.MethodFailed, Flow: fl.ID, User: u.ID, Outcome: outcome,
+		Detail: map[string]string{"method": method, "purpose": codePurpose}})
+}
+
+// page renders one of the methods' own pages with the flow's CSRF token.
+func (f *Flow) page(w http.ResponseWriter, r *http.Request, fl store.Flow, status int, name string, data any) error {
+	f.Pages.Render(w, r, status, name, f.view(w, r, fl, data))
+	return nil
+}
+
+// scripted is page for a page that runs passkey.js: its policy allows
+// frontdoor's own scripts (still no inline script).
+func (f *Flow) scripted(w http.ResponseWriter, r *http.Request, fl store.Flow, status int, name string, data any) error {
+	web.AllowScripts(w.Header())
+	return f.page(w, r, fl, status, name, data)
+}
+
+// day writes a time as YYYY-MM-DD (UTC), "" for the zero time.
+func day(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02")
+}
