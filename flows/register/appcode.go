@@ -6,7 +6,6 @@ import (
 	"net/http"
 
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
-	"github.com/frontdoor-sspr/frontdoor/flows/methods/appcode"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/templates"
@@ -27,14 +26,14 @@ type AppCodePage struct {
 // appCodeBegin makes a new key and shows it; it counts only once a code
 // from the app confirms it.
 func (f *Flow) appCodeBegin(w http.ResponseWriter, r *http.Request, u idp.User, fl store.Flow, s *State) error {
-	setup, err := f.Methods.AppCode.Begin(r.Context(), u)
+	qr, key, err := f.Methods.AppCode.Begin(r.Context(), u)
 	if err != nil {
 		return err
 	}
 	// The page holds the key: no cache may keep it.
 	w.Header().Set("Cache-Control", "no-store")
 	return f.page(w, r, fl, http.StatusOK, "register_app_code", AppCodePage{
-		QR: template.URL(setup.DataURL), Key: setup.Key, Form: appCodeForm("")})
+		QR: template.URL(qr), Key: key, Form: appCodeForm("")})
 }
 
 // appCodeConfirm checks the first code of the key being set up.
@@ -42,12 +41,12 @@ func (f *Flow) appCodeConfirm(w http.ResponseWriter, r *http.Request, u idp.User
 	ch, err := f.Methods.AppCode.Confirm(r.Context(), u, r.PostFormValue("code"))
 	switch {
 	case errors.Is(err, methods.ErrMismatch):
-		f.methodFailed(r, u, fl, appcode.Name, "mismatch")
+		f.methodFailed(r, u, fl, "app_code", "mismatch")
 		return f.page(w, r, fl, http.StatusUnprocessableEntity, "register_app_code", AppCodePage{Form: appCodeForm("reset.error.code")})
-	case errors.Is(err, appcode.ErrTooMany):
-		f.methodFailed(r, u, fl, appcode.Name, "too_many")
+	case errors.Is(err, ErrTooManyCodes):
+		f.methodFailed(r, u, fl, "app_code", "too_many")
 		return f.render(w, r, u, fl, s, http.StatusTooManyRequests, "register.error.app_code_too_many")
-	case errors.Is(err, appcode.ErrNoPending):
+	case errors.Is(err, ErrNoPending):
 		return f.render(w, r, u, fl, s, http.StatusUnprocessableEntity, "register.error.app_code_expired")
 	case err != nil:
 		return err

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/frontdoor-sspr/frontdoor/flows/methods/appnotify"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/store"
 )
@@ -20,9 +19,9 @@ type AppNotifyPage struct {
 // the account must already be enrolled in Duo with push; with ntfy a new
 // topic is made and shown once.
 func (f *Flow) appNotifyEnroll(w http.ResponseWriter, r *http.Request, u idp.User, fl store.Flow, s *State) error {
-	setup, ch, err := f.Methods.AppNotify.Enroll(r.Context(), u)
-	if errors.Is(err, appnotify.ErrNotReady) {
-		f.methodFailed(r, u, fl, appnotify.Name, "not_ready")
+	topic, subscribe, ch, err := f.Methods.AppNotify.Enroll(r.Context(), u)
+	if errors.Is(err, ErrNotReady) {
+		f.methodFailed(r, u, fl, "app_notification", "not_ready")
 		return f.render(w, r, u, fl, s, http.StatusUnprocessableEntity, "register.error.app_notification_not_ready")
 	}
 	if err != nil {
@@ -31,9 +30,9 @@ func (f *Flow) appNotifyEnroll(w http.ResponseWriter, r *http.Request, u idp.Use
 	if err := f.methodChanged(r, u, fl, ch); err != nil {
 		return err
 	}
-	if setup.Topic == "" {
+	if topic == "" {
 		return f.done(w, r, fl, []string{stepOverview, stepVerify}, "register.saved.app_notification")
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	return f.page(w, r, fl, http.StatusOK, "register_app_notification", AppNotifyPage{Topic: setup.Topic, SubscribeURL: setup.SubscribeURL})
+	return f.page(w, r, fl, http.StatusOK, "register_app_notification", AppNotifyPage{Topic: topic, SubscribeURL: subscribe})
 }

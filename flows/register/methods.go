@@ -1,29 +1,105 @@
 package register
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"time"
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
-	"github.com/frontdoor-sspr/frontdoor/flows/methods/appcode"
-	"github.com/frontdoor-sspr/frontdoor/flows/methods/appnotify"
-	"github.com/frontdoor-sspr/frontdoor/flows/methods/passkey"
-	"github.com/frontdoor-sspr/frontdoor/flows/methods/questions"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/web"
 )
 
 // Enrolments are the enrolment APIs of the methods the page offers
-// (registration.methods): a nil one is not offered. They are the same
-// instances the reset's gates use (the questions' Hasher bounds memory
-// per instance).
+// (registration.methods): a nil one is not offered. Package
+// flows/register/enrolment adapts the method packages to them (this
+// package cannot import those: their tests mount this page); the server
+// passes the same instances the reset's gates use.
 type Enrolments struct {
-	Questions *questions.Questions
-	AppCode   *appcode.AppCode
-	Passkey   *passkey.Passkey
-	AppNotify *appnotify.AppNotify
+	Questions QuestionsEnrolment
+	AppCode   AppCodeEnrolment
+	Passkey   PasskeyEnrolment
+	AppNotify AppNotifyEnrolment
+}
+
+// Errors the enrolment adapters return for the page to explain.
+var (
+	// ErrTooManyCodes: too many wrong first codes of an authenticator app.
+	ErrTooManyCodes = errors.New("register: too many wrong codes")
+	// ErrNoPending: no authenticator key waiting for its first code.
+	ErrNoPending = errors.New("register: nothing to confirm")
+	// ErrRefused: the browser's passkey did not verify (or no ceremony).
+	ErrRefused = errors.New("register: the passkey was refused")
+	// ErrNotReady: the notification provider cannot push to the account.
+	ErrNotReady = errors.New("register: the account cannot receive notifications")
+)
+
+// Remover removes a method's registration; ok is false when there was
+// none (nothing to notify).
+type Remover interface {
+	Remove(ctx context.Context, u idp.User) (methods.Change, bool, error)
+}
+
+// QuestionsEnrolment registers security questions.
+type QuestionsEnrolment interface {
+	Remover
+	// Choices are the questions offered; Count how many to answer.
+	Choices() []Choice
+	Count() int
+	// Registered is how many of u's questions are still offered.
+	Registered(ctx context.Context, u idp.User) (int, error)
+	// Enroll stores answers; a refused set is an *AnswerError.
+	Enroll(ctx context.Context, u idp.User, answers []Answer) (methods.Change, error)
+}
+
+// Choice is one question to pick: a built-in one's catalogue message, or
+// a custom one's text.
+type Choice struct{ ID, MessageID, Text string }
+
+// Answer is one typed answer to the question ID Question.
+type Answer struct{ Question, Text string }
+
+// AnswerError is a refused set of answers: a catalogue message, and the
+// answer it is about (-1 for the whole set).
+type AnswerError struct {
+	MessageID string
+	Index     int
+}
+
+func (e *AnswerError) Error() string { return "register: answers refused: " + e.MessageID }
+
+// AppCodeEnrolment registers an authenticator app (TOTP).
+type AppCodeEnrolment interface {
+	Remover
+	// Begin makes a key, pending until Confirm: the QR code as a data:
+	// URL of a PNG, and the key as text.
+	Begin(ctx context.Context, u idp.User) (qrDataURL, key string, err error)
+	// Confirm takes the first code: methods.ErrMismatch, ErrTooManyCodes,
+	// ErrNoPending.
+	Confirm(ctx context.Context, u idp.User, code string) (methods.Change, error)
+	Registered(ctx context.Context, u idp.User) (bool, time.Time, error)
+}
+
+// PasskeyEnrolment registers passkeys (WebAuthn).
+type PasskeyEnrolment interface {
+	Remover
+	// BeginRegistration returns the creation options, JSON.
+	BeginRegistration(ctx context.Context, u idp.User) ([]byte, error)
+	// FinishRegistration checks the browser's answer: ErrRefused.
+	FinishRegistration(ctx context.Context, u idp.User, credential []byte) (methods.Change, error)
+	Count(ctx context.Context, u idp.User) (int, error)
+}
+
+// AppNotifyEnrolment registers a phone for push notifications.
+type AppNotifyEnrolment interface {
+	Remover
+	// Enroll registers u: with a provider that needs one, the topic to
+	// subscribe to and its address ("" otherwise); ErrNotReady.
+	Enroll(ctx context.Context, u idp.User) (topic, subscribeURL string, ch methods.Change, err error)
+	Registered(ctx context.Context, u idp.User) (bool, time.Time, error)
 }
 
 // MethodsView is the overview's part about the methods: what is
@@ -71,11 +147,11 @@ func (f *Flow) methodsView(r *http.Request, u idp.User) (MethodsView, error) {
 	var v MethodsView
 	ctx := r.Context()
 	if m := f.Methods.Questions; m != nil && !u.Privileged {
-		qs, err := m.Registered(ctx, u)
+		n, err := m.Registered(ctx, u)
 		if err != nil {
 			return v, err
 		}
-		v.Questions = &QuestionsStatus{Count: len(qs), Need: m.Count()}
+		v.Questions = &QuestionsStatus{Count: n, Need: m.Count()}
 	}
 	if m := f.Methods.AppCode; m != nil {
 		on, at, err := m.Registered(ctx, u)
@@ -108,24 +184,19 @@ func (f *Flow) removeMethod(w http.ResponseWriter, r *http.Request, u idp.User, 
 		ok  bool
 		err error
 	)
-	ctx := r.Context()
+	var rm Remover
 	switch m := f.Methods; r.PostFormValue("method") {
-	case questions.Name:
-		if m.Questions != nil {
-			ch, ok, err = m.Questions.Remove(ctx, u)
-		}
-	case appcode.Name:
-		if m.AppCode != nil {
-			ch, ok, err = m.AppCode.Remove(ctx, u)
-		}
-	case passkey.Name:
-		if m.Passkey != nil {
-			ch, ok, err = m.Passkey.Remove(ctx, u)
-		}
-	case appnotify.Name:
-		if m.AppNotify != nil {
-			ch, ok, err = m.AppNotify.Remove(ctx, u)
-		}
+	case "security_questions":
+		rm = m.Questions
+	case "app_code":
+		rm = m.AppCode
+	case "passkey":
+		rm = m.Passkey
+	case "app_notification":
+		rm = m.AppNotify
+	}
+	if rm != nil {
+		ch, ok, err = rm.Remove(r.Context(), u)
 	}
 	if err != nil {
 		return err

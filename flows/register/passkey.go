@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/frontdoor-sspr/frontdoor/flows/methods/passkey"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/store"
 )
@@ -40,8 +39,8 @@ func (f *Flow) passkeyFinish(w http.ResponseWriter, r *http.Request, u idp.User,
 	}
 	ch, err := f.Methods.Passkey.FinishRegistration(r.Context(), u, []byte(cred))
 	switch {
-	case errors.Is(err, passkey.ErrRefused), errors.Is(err, passkey.ErrNoCeremony):
-		f.methodFailed(r, u, fl, passkey.Name, "refused")
+	case errors.Is(err, ErrRefused):
+		f.methodFailed(r, u, fl, "passkey", "refused")
 		return f.render(w, r, u, fl, s, http.StatusUnprocessableEntity, "register.error.passkey")
 	case err != nil:
 		return err

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/frontdoor-sspr/frontdoor/flows/methods/questions"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/store"
 )
@@ -24,7 +23,7 @@ type QuestionsStatus struct {
 // QuestionsPage is the data of "register_questions": Need rows, each a
 // question to pick and an answer to type.
 type QuestionsPage struct {
-	Choices []questions.Question
+	Choices []Choice
 	Rows    []QuestionRow
 	Error   string
 }
@@ -40,7 +39,7 @@ type QuestionRow struct {
 // questionsEdit shows the form that registers (or replaces) the questions.
 func (f *Flow) questionsEdit(w http.ResponseWriter, r *http.Request, u idp.User, fl store.Flow, s *State) error {
 	if u.Privileged {
-		return f.render(w, r, u, fl, s, http.StatusUnprocessableEntity, questions.ErrPrivileged)
+		return f.render(w, r, u, fl, s, http.StatusUnprocessableEntity, "question.error.privileged")
 	}
 	q := f.Methods.Questions
 	p := QuestionsPage{Choices: q.Choices()}
@@ -55,20 +54,20 @@ func (f *Flow) questionsEdit(w http.ResponseWriter, r *http.Request, u idp.User,
 func (f *Flow) questionsSave(w http.ResponseWriter, r *http.Request, u idp.User, fl store.Flow, s *State) error {
 	q := f.Methods.Questions
 	p := QuestionsPage{Choices: q.Choices()}
-	answers := make([]questions.Answer, q.Count())
+	answers := make([]Answer, q.Count())
 	for i := range answers {
 		n := strconv.Itoa(i + 1)
 		row := QuestionRow{N: i + 1, Question: r.PostFormValue("question" + n), Answer: r.PostFormValue("answer" + n)}
 		if len(row.Answer) > maxAnswerField {
 			row.Answer = row.Answer[:maxAnswerField]
 		}
-		answers[i] = questions.Answer{Question: row.Question, Text: strings.TrimSpace(row.Answer)}
+		answers[i] = Answer{Question: row.Question, Text: strings.TrimSpace(row.Answer)}
 		p.Rows = append(p.Rows, row)
 	}
 	ch, err := q.Enroll(r.Context(), u, answers)
-	var ee *questions.EnrolError
+	var ee *AnswerError
 	if errors.As(err, &ee) {
-		f.methodFailed(r, u, fl, questions.Name, "refused")
+		f.methodFailed(r, u, fl, "security_questions", "refused")
 		p.Error = ee.MessageID
 		if ee.Index >= 0 && ee.Index < len(p.Rows) {
 			p.Rows[ee.Index].Error = ee.MessageID
