@@ -10,6 +10,7 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
 	"github.com/frontdoor-sspr/frontdoor/flows/register"
+	"github.com/frontdoor-sspr/frontdoor/flows/register/enrolment"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/notify/budget"
 	"github.com/frontdoor-sspr/frontdoor/phone"
@@ -154,6 +155,7 @@ func (s *Server) mountRegister(current func(*http.Request) (idp.User, bool), req
 		SendText:       s.registerTextSender(),
 		NormalizePhone: s.reg.normalizePhone,
 		Notify:         s.notifyRegistration,
+		Methods:        enrolment.From(s.registrationMethods(rc.Methods), rc.Methods),
 	}).Register(s.own)
 }
 
