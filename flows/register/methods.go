@@ -211,11 +211,22 @@ func (f *Flow) removeMethod(w http.ResponseWriter, r *http.Request, u idp.User, 
 }
 
 // methodChanged records a method's change and mails it to the account's
-// addresses (a method's change leaves the contact alone: the addresses
-// before it are the current ones). The notice names the method; it
-// carries no value.
+// addresses (a method's change leaves the addresses alone: those before it
+// are the current ones). The notice names the method; it carries no value.
+// A registration also confirms the security info.
 func (f *Flow) methodChanged(r *http.Request, u idp.User, fl store.Flow, ch methods.Change) error {
-	c, err := f.contact(r, u)
+	var c methods.Contact
+	var err error
+	if ch.Action == methods.ChangeRemoved {
+		c, err = f.contact(r, u)
+	} else {
+		// Registering a method is checking one's security info, as
+		// verifying an address is (the re-confirmation policy).
+		c, err = f.update(r, u, func(c *methods.Contact) error {
+			c.ConfirmedAt = f.opt.Now().UTC().Truncate(1e9)
+			return nil
+		})
+	}
 	if err != nil {
 		return err
 	}

@@ -156,6 +156,9 @@ func TestAppCodeCountsAfterOneRightCode(t *testing.T) {
 		t.Error("the overview shows the key")
 	}
 	expectNotice(t, re, 1, "app_code", methods.ChangeRegistered)
+	if c := contact(t, re, alice); !c.ConfirmedAt.Equal(e.Clock.Now().Truncate(1e9)) {
+		t.Errorf("registering the app did not confirm the security info: %v", c.ConfirmedAt)
+	}
 
 	p = b.Submit(p, "register/method/remove", "method", "app_code")
 	e.Expect(p, 200, "register.saved.removed", "register.app_code.add")
@@ -228,5 +231,28 @@ func TestMethodPostsNeedRecentSignInAndToken(t *testing.T) {
 			}
 			_ = e
 		})
+	}
+}
+
+// duoDouble is a stand-in for the Duo provider whose preauth says the
+// account cannot take pushes (not enrolled in Duo).
+type duoDouble struct{}
+
+func (duoDouble) Send(context.Context, appnotify.Push) (string, error) {
+	return "", appnotify.ErrNotReady
+}
+func (duoDouble) Status(context.Context, string) (appnotify.Outcome, error) {
+	return 0, appnotify.ErrNotReady
+}
+func (duoDouble) Ready(context.Context, string) error { return appnotify.ErrNotReady }
+func (duoDouble) CallsBack() bool                     { return false }
+
+func TestAppNotificationNotReadyAtProvider(t *testing.T) {
+	e, re, b, alice := setupMethods(t)
+	re.Flow.Methods.AppNotify.(enrolment.AppNotify).Provider = duoDouble{}
+	p := b.Submit(b.Get(flowtest.Prefix+"register"), "register/app_notification")
+	e.Expect(p, 422, "register.error.app_notification_not_ready")
+	if on, _, _ := re.Flow.Methods.AppNotify.Registered(context.Background(), alice); on || len(re.Notices()) != 0 {
+		t.Fatalf("registered %v, notices %+v, after the provider refused", on, re.Notices())
 	}
 }

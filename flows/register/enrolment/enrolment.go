@@ -132,3 +132,25 @@ func (m AppNotify) Enroll(ctx context.Context, u idp.User) (string, string, meth
 func (m AppNotify) Registered(ctx context.Context, u idp.User) (bool, time.Time, error) {
 	return m.AppNotify.Registered(ctx, u)
 }
+
+// Has tells whether u has a usable registration of the method name among
+// e (for registration.Policy.Enrolled): a confirmed app, at least one
+// passkey or one registered phone, the questions to ask (Count of them,
+// still offered). known is false for a method e has no section for.
+func Has(ctx context.Context, e register.Enrolments, u idp.User, name string) (has, known bool, err error) {
+	switch {
+	case name == questions.Name && e.Questions != nil:
+		n, err := e.Questions.Registered(ctx, u)
+		return n >= e.Questions.Count(), true, err
+	case name == appcode.Name && e.AppCode != nil:
+		on, _, err := e.AppCode.Registered(ctx, u)
+		return on, true, err
+	case name == passkey.Name && e.Passkey != nil:
+		n, err := e.Passkey.Count(ctx, u)
+		return n > 0, true, err
+	case name == appnotify.Name && e.AppNotify != nil:
+		on, _, err := e.AppNotify.Registered(ctx, u)
+		return on, true, err
+	}
+	return false, false, nil
+}
