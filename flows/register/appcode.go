@@ -30,8 +30,8 @@ func (f *Flow) appCodeBegin(w http.ResponseWriter, r *http.Request, u idp.User, 
 	if err != nil {
 		return err
 	}
-	// The page holds the key: no cache may keep it.
-	w.Header().Set("Cache-Control", "no-store")
+	// The page holds the key: the pages' Cache-Control: no-store keeps it
+	// out of caches.
 	return f.page(w, r, fl, http.StatusOK, "register_app_code", AppCodePage{
 		QR: template.URL(qr), Key: key, Form: appCodeForm("")})
 }

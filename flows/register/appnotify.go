@@ -33,6 +33,5 @@ func (f *Flow) appNotifyEnroll(w http.ResponseWriter, r *http.Request, u idp.Use
 	if topic == "" {
 		return f.done(w, r, fl, []string{stepOverview, stepVerify}, "register.saved.app_notification")
 	}
-	w.Header().Set("Cache-Control", "no-store")
 	return f.page(w, r, fl, http.StatusOK, "register_app_notification", AppNotifyPage{Topic: topic, SubscribeURL: subscribe})
 }
