@@ -133,6 +133,10 @@ func TestAppCodeCountsAfterOneRightCode(t *testing.T) {
 		t.Fatalf("no key shown:\n%s", p.Body)
 	}
 	key := strings.ReplaceAll(m[1], " ", "")
+	// A key shown but not confirmed is no registration for the policy.
+	if has, known, err := enrolment.Has(context.Background(), re.Flow.Methods, alice, "app_code"); has || !known || err != nil {
+		t.Errorf("Has(app_code) before the first code = %v, %v, %v; want false, true", has, known, err)
+	}
 	right, err := totp.GenerateCode(key, e.Clock.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -151,6 +155,9 @@ func TestAppCodeCountsAfterOneRightCode(t *testing.T) {
 	e.Expect(p, 200, "register.saved.app_code", "register.app_code.replace")
 	if on, _, _ := app.Registered(context.Background(), alice); !on {
 		t.Fatal("the right code did not register the app")
+	}
+	if has, _, _ := enrolment.Has(context.Background(), re.Flow.Methods, alice, "app_code"); !has {
+		t.Error("Has(app_code) after the first code = false")
 	}
 	if strings.Contains(p.Body, m[1]) {
 		t.Error("the overview shows the key")
@@ -188,6 +195,9 @@ func TestPasskeyPageRunsItsScriptOnly(t *testing.T) {
 	// notified, and the ceremony is used up.
 	p = b.Submit(p, "register/passkey", "credential", `{"id":"x","type":"public-key"}`)
 	e.Expect(p, 422, "register.error.passkey")
+	if has, known, _ := enrolment.Has(context.Background(), re.Flow.Methods, alice, "passkey"); has || !known {
+		t.Errorf("Has(passkey) after a ceremony that failed = %v, %v", has, known)
+	}
 	if n, _ := re.Flow.Methods.Passkey.Count(context.Background(), alice); n != 0 || len(re.Notices()) != 0 {
 		t.Fatalf("passkeys %d, notices %+v after a refused answer", n, re.Notices())
 	}
