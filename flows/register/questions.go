@@ -10,8 +10,8 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/store"
 )
 
-// maxAnswerField bounds what is read of one typed answer (Enroll refuses
-// more than 40 characters once normalised).
+// maxAnswerField bounds, in characters, what is kept of one typed answer
+// (Enroll refuses more than 40 once normalised; the form is bounded too).
 const maxAnswerField = 200
 
 // QuestionsStatus is the overview's security questions section: how many
@@ -58,8 +58,8 @@ func (f *Flow) questionsSave(w http.ResponseWriter, r *http.Request, u idp.User,
 	for i := range answers {
 		n := strconv.Itoa(i + 1)
 		row := QuestionRow{N: i + 1, Question: r.PostFormValue("question" + n), Answer: r.PostFormValue("answer" + n)}
-		if len(row.Answer) > maxAnswerField {
-			row.Answer = row.Answer[:maxAnswerField]
+		if r := []rune(row.Answer); len(r) > maxAnswerField {
+			row.Answer = string(r[:maxAnswerField])
 		}
 		answers[i] = Answer{Question: row.Question, Text: strings.TrimSpace(row.Answer)}
 		p.Rows = append(p.Rows, row)
