@@ -21,6 +21,13 @@ type Policy struct {
 	MethodsRequired int
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// Enrolled, when set, tells whether u has a usable registration of a
+	// method with enrolment data (known false for a method it cannot
+	// tell): a key set up but never confirmed, a passkey ceremony begun,
+	// or answers to questions no longer offered leave a section that is
+	// not a registration. Without it, or for an unknown method, the
+	// section's presence counts.
+	Enrolled func(ctx context.Context, u idp.User, method string) (has, known bool, err error)
 }
 
 // Registered reports whether u meets the registration policy well enough
@@ -89,6 +96,15 @@ func (p *Policy) count(ctx context.Context, u idp.User) (int, time.Time, error) 
 		case "office_call":
 			has = c.Office != "" || directory && u.Phone != ""
 		default: // a method with enrolment data of its own, in its section
+			if p.Enrolled != nil {
+				var known bool
+				if has, known, err = p.Enrolled(ctx, u, m); err != nil {
+					return 0, time.Time{}, err
+				}
+				if known {
+					break
+				}
+			}
 			if p.Regs != nil {
 				var raw json.RawMessage
 				if has, err = p.Regs.Section(ctx, u.ID, m, &raw); err != nil {

@@ -25,6 +25,8 @@ func TestPolicy(t *testing.T) {
 		user     idp.User
 		contact  *methods.Contact
 		sections []string
+		// enrolled is Policy.Enrolled's answer for the methods it knows.
+		enrolled map[string]bool
 		// registered: Registered(); must: MustRegister().
 		registered, must bool
 	}{
@@ -47,6 +49,10 @@ func TestPolicy(t *testing.T) {
 			contact: &methods.Contact{Mobile: "+447700900123", ConfirmedAt: now}, registered: true},
 		{name: "two needed, questions registered", cfg: req(0, "email", "security_questions"), need: 2, user: withMail,
 			contact: &methods.Contact{ConfirmedAt: now}, sections: []string{"security_questions"}, registered: true},
+		{name: "an app set up but never confirmed", cfg: req(0, "email", "app_code"), need: 2, user: withMail,
+			contact: &methods.Contact{ConfirmedAt: now}, sections: []string{"app_code"}, enrolled: map[string]bool{"app_code": false}, must: true},
+		{name: "an app confirmed", cfg: req(0, "email", "app_code"), need: 2, user: withMail,
+			contact: &methods.Contact{ConfirmedAt: now}, sections: []string{"app_code"}, enrolled: map[string]bool{"app_code": true}, registered: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -68,6 +74,12 @@ func TestPolicy(t *testing.T) {
 				}
 			}
 			p := &registration.Policy{Config: tt.cfg, Regs: rs, MethodsRequired: tt.need, Now: func() time.Time { return now }}
+			if tt.enrolled != nil {
+				p.Enrolled = func(_ context.Context, _ idp.User, m string) (bool, bool, error) {
+					has, known := tt.enrolled[m]
+					return has, known, nil
+				}
+			}
 			if got, err := p.Registered(ctx, tt.user); got != tt.registered || err != nil {
 				t.Errorf("Registered() = %v, %v; want %v", got, err, tt.registered)
 			}

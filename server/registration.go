@@ -10,6 +10,7 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
 	"github.com/frontdoor-sspr/frontdoor/flows/register"
+	"github.com/frontdoor-sspr/frontdoor/flows/register/enrolment"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/notify/budget"
 	"github.com/frontdoor-sspr/frontdoor/phone"
@@ -138,6 +139,12 @@ func (s *Server) mountRegister(current func(*http.Request) (idp.User, bool), req
 	offers := func(names ...string) bool {
 		return slices.ContainsFunc(rc.Methods, func(m string) bool { return slices.Contains(names, m) })
 	}
+	enrolments := enrolment.From(s.registrationMethods(rc.Methods), rc.Methods)
+	if s.reg.policy != nil {
+		s.reg.policy.Enrolled = func(ctx context.Context, u idp.User, name string) (bool, bool, error) {
+			return enrolment.Has(ctx, enrolments, u, name)
+		}
+	}
 	register.New(register.Options{
 		Prefix:    s.cfg.Server.Prefix,
 		PublicURL: s.cfg.Server.PublicURL,
@@ -155,6 +162,7 @@ func (s *Server) mountRegister(current func(*http.Request) (idp.User, bool), req
 		SendText:       s.registerTextSender(),
 		NormalizePhone: s.reg.normalizePhone,
 		Notify:         s.notifyRegistration,
+		Methods:        enrolments,
 	}).Register(s.own)
 }
 

@@ -114,28 +114,10 @@ func (s *Server) notice(page string) http.Handler {
 // methods builds the configured verification methods, in the configured
 // order; check has refused any this build does not have.
 func (s *Server) methods() []methods.Method {
-	env := methods.Env{
-		Codes:         &methods.CodeService{Codes: s.store.Codes(), Limits: s.store.Limits(), Secret: s.secret, Now: time.Now},
-		SendEmail:     s.sendCode,
-		Config:        s.cfg,
-		Budget:        s.phone.budget,
-		Registrations: s.methodRegistrations(),
-		Audit:         s.store.Audit(),
-		Message: func(lang, id string, args ...any) string {
-			msg, err := s.templates.Message(language.Make(lang), id, args...)
-			if err != nil {
-				return id
-			}
-			return msg
-		},
-	}
-	if s.phone.sender != nil {
-		env.SendText = s.sendText
-	}
+	env := s.methodEnv()
 	var ms []methods.Method
 	for _, name := range s.cfg.Reset.Methods {
-		spec, _ := methods.Lookup(name)
-		ms = append(ms, spec.New(env))
+		ms = append(ms, s.method(name, env))
 	}
 	return ms
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows"
+	"github.com/frontdoor-sspr/frontdoor/flows/methods"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/notify"
 	"github.com/frontdoor-sspr/frontdoor/policy"
@@ -53,7 +54,9 @@ type Server struct {
 	phone        *phoneParts
 	reg          registrationParts
 	readiness    readiness
-	closers      []func() error
+	// built are the methods built so far, by name (method_env.go).
+	built   map[string]methods.Method
+	closers []func() error
 }
 
 // New builds every part; nothing listens until Run or Serve.

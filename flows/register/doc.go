@@ -7,6 +7,13 @@
 // value masked. The data goes to the user's registration, section
 // "contact" (methods.Contact), encrypted by package registration.
 //
+// The methods that keep enrolment data have a section each (methods.go and
+// a file per method): security questions, an authenticator app (QR code,
+// one right code), passkeys (the one page that runs passkey.js) and app
+// notifications. They work through Deps.Methods (Enrolments), adapted from
+// the method packages by flows/register/enrolment; each change is mailed
+// like the contact's, naming the method.
+//
 // Who is signed in comes from Deps.Current, and every route demands a
 // recent sign-in through Deps.RequireRecent: both are the sign-in
 // package's, and test doubles in the tests. The page runs as a flow (kind

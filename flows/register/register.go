@@ -85,6 +85,8 @@ type Deps struct {
 	// Notify tells the addresses to (those the account had before the
 	// change) about c; it must not block on the mail server.
 	Notify func(r *http.Request, u idp.User, to []string, c Change)
+	// Methods are the offered methods' enrolment APIs (methods.go).
+	Methods Enrolments
 }
 
 // Options are the page's settings.
@@ -139,6 +141,7 @@ func (f *Flow) Register(mux *http.ServeMux) {
 	mux.Handle("POST "+p+"/confirm", post(f.confirm))
 	mux.Handle("POST "+p+"/verify", post(f.verify))
 	mux.Handle("POST "+p+"/cancel", post(f.cancel))
+	f.mountMethods(mux, post)
 }
 
 // State is what the page keeps between requests.

@@ -31,6 +31,8 @@ type Overview struct {
 	AddEmail  templates.Form
 	AddMobile templates.Form
 	SetOffice templates.Form
+	// Methods are the sections of the offered methods (methods.go).
+	Methods MethodsView
 }
 
 // Item is one registered value, masked. Label is a message ID; Ref names
@@ -102,7 +104,15 @@ func (f *Flow) render(w http.ResponseWriter, r *http.Request, u idp.User, fl sto
 		Name: "mobile", Type: "tel", Label: "register.mobile.new", Hint: "register.phone.hint", Autocomplete: "tel", Required: true}}}
 	o.SetOffice = templates.Form{Action: "register/office", Submit: "register.office.save", Fields: []templates.Field{{
 		Name: "office", Type: "tel", Label: "register.office.new", Hint: "register.office.hint", Autocomplete: "tel", Required: true}}}
+	if o.Methods, err = f.methodsView(r, u); err != nil {
+		return err
+	}
 	view.Data = o
 	f.Pages.Render(w, r, status, "register", view)
 	return nil
+}
+
+// view is a page's view with the flow's CSRF token, for the methods' pages.
+func (f *Flow) view(w http.ResponseWriter, r *http.Request, fl store.Flow, data any) templates.View {
+	return templates.View{CSRFToken: f.CSRF.Token(w, r, flows.Binding(fl)), Here: f.url(), Data: data}
 }

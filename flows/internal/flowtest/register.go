@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
 	"github.com/frontdoor-sspr/frontdoor/flows/register"
 	"github.com/frontdoor-sspr/frontdoor/idp"
@@ -104,6 +105,12 @@ type RegisterEnv struct {
 // the real encrypted registrations on the Env's store, Sessions as the
 // sign-in, and texts and notices captured.
 func (e *Env) Register(opt register.Options) *RegisterEnv {
+	return e.registerWith(opt, nil)
+}
+
+// registerWith is Register with the methods' sections that enrol builds
+// (nil for none) on the page's registrations (enrol.go).
+func (e *Env) registerWith(opt register.Options, enrol func(methods.Env) register.Enrolments) *RegisterEnv {
 	keys, err := registration.NewKeyring(registration.Key{ID: "test", Key: bytes.Repeat([]byte{7}, 32)})
 	if err != nil {
 		e.t.Fatal(err)
@@ -136,6 +143,10 @@ func (e *Env) Register(opt register.Options) *RegisterEnv {
 			re.notices = append(re.notices, Notice{To: to, Change: c})
 		},
 	})
+	if enrol != nil {
+		re.Flow.Methods = enrol(methods.Env{Codes: e.Codes, Registrations: re.Registrations, Config: &config.Config{
+			Server: config.Server{PublicURL: PublicURL, Prefix: Prefix}}})
+	}
 	re.Flow.Register(e.Mux)
 	return re
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/base32"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
 	"github.com/frontdoor-sspr/frontdoor/idp"
@@ -66,4 +67,13 @@ func (m *AppNotify) Remove(ctx context.Context, u idp.User) (methods.Change, boo
 		return methods.Change{}, false, fmt.Errorf("appnotify: remove registration: %w", err)
 	}
 	return methods.Change{Method: Name, UserID: u.ID, Action: methods.ChangeRemoved, At: m.Now().UTC()}, true, nil
+}
+
+// Registered tells whether u has a phone registered, and since when.
+func (m *AppNotify) Registered(ctx context.Context, u idp.User) (bool, time.Time, error) {
+	reg, err := m.registration(ctx, u.ID)
+	if err != nil {
+		return false, time.Time{}, fmt.Errorf("appnotify: read registration: %w", err)
+	}
+	return reg.Ref != "", reg.At, nil
 }
