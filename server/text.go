@@ -9,10 +9,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/text/language"
 
+	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
 	"github.com/frontdoor-sspr/frontdoor/notify"
 	"github.com/frontdoor-sspr/frontdoor/notify/budget"
 	"github.com/frontdoor-sspr/frontdoor/notify/text"
+	"github.com/frontdoor-sspr/frontdoor/phone"
+	"github.com/frontdoor-sspr/frontdoor/store"
 )
 
 // textSendTimeout bounds one text's delivery to the gateway.
@@ -73,6 +76,7 @@ func (s *Server) sendText(m methods.TextMessage) {
 	case p.slots <- struct{}{}:
 	default:
 		s.log.Error("too many text messages in flight, message dropped", "to", m.To)
+		s.textFailed(m, "dropped")
 		return
 	}
 	p.wg.Add(1)
@@ -82,10 +86,28 @@ func (s *Server) sendText(m methods.TextMessage) {
 		defer cancel()
 		if err := p.sender.Send(ctx, m.To, body); err != nil {
 			s.log.Error("sending a text message failed", "to", m.To, "provider", s.cfg.Text.Provider, "err", err)
+			s.textFailed(m, "gateway")
 			return
 		}
 		s.log.Info("text message sent", "to", m.To, "provider", s.cfg.Text.Provider)
 	}()
+}
+
+// textFailed audits a code text that did not go out: the number masked,
+// never the code. reason is "gateway" (refused or unreachable) or
+// "dropped" (too many in flight).
+func (s *Server) textFailed(m methods.TextMessage, reason string) {
+	flow := m.Flow
+	if len(flow) > 8 {
+		flow = flow[:8] // enough to correlate, not the flow's handle
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), alertTimeout)
+	defer cancel()
+	e := store.Event{Type: audit.SendFailed, Flow: flow, User: m.User, Outcome: "failed",
+		Detail: map[string]string{"method": "mobile_text", "reason": reason, "provider": s.cfg.Text.Provider, "to": phone.Mask(m.To)}}
+	if err := s.store.Audit().Append(ctx, e); err != nil {
+		s.log.Error("audit event not stored", "type", e.Type, "err", err)
+	}
 }
 
 // budgetTripped logs a refused send (the number masked), counts it, and

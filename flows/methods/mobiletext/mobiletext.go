@@ -155,7 +155,7 @@ func (m *Method) Start(ctx context.Context, t methods.Target) error {
 	if m.Send == nil {
 		return errors.New("mobiletext: no text gateway (check-config requires the text section)")
 	}
-	m.Send(methods.TextMessage{To: to, Lang: t.Lang, Code: code, TTL: m.Lifetime()})
+	m.Send(methods.TextMessage{To: to, Lang: t.Lang, Code: code, TTL: m.Lifetime(), Flow: t.FlowID, User: t.Key})
 	return nil
 }
 
