@@ -1,8 +1,10 @@
 package call
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -23,6 +25,7 @@ type phone struct {
 	script  []notifycall.Outcome
 	calls   []string // numbers dialled, with the language
 	release chan notifycall.Outcome
+	err     error // the gateway's error, for every call
 }
 
 func (p *phone) Call(ctx context.Context, to, lang string) (notifycall.Outcome, error) {
@@ -33,6 +36,9 @@ func (p *phone) Call(ctx context.Context, to, lang string) (notifycall.Outcome, 
 		next, p.script = p.script[0], p.script[1:]
 	}
 	p.mu.Unlock()
+	if p.err != nil {
+		return "", p.err
+	}
 	if next != "" {
 		return next, nil
 	}
@@ -117,6 +123,34 @@ func TestOtherOutcomesFail(t *testing.T) {
 				t.Errorf("the audit event holds the full number or flow handle: %+v", e)
 			}
 		})
+	}
+}
+
+// TestGatewayErrorAudited: a call the gateway could not place fails the
+// gate and is audited and logged as an error, the number masked in both
+// (also where the gateway's error names it).
+func TestGatewayErrorAudited(t *testing.T) {
+	ctx := context.Background()
+	m, p, st, tg := setup(t)
+	p.err = errors.New("sip: INVITE sip:+14155550101@trunk.example: 503 Service Unavailable")
+	var logs bytes.Buffer
+	m.Log = slog.New(slog.NewTextHandler(&logs, nil))
+	if err := m.Start(ctx, tg); err != nil {
+		t.Fatal(err)
+	}
+	m.Wait()
+	if err := m.Verify(ctx, tg, nil); !errors.Is(err, methods.ErrExhausted) {
+		t.Fatalf("Verify after a gateway error: %v, want ErrExhausted", err)
+	}
+	evs, err := st.Audit().List(ctx, store.Filter{Type: "method.call_outcome"})
+	if err != nil || len(evs) != 1 {
+		t.Fatalf("audit events %v, %v; want one", evs, err)
+	}
+	if e := evs[0]; e.Outcome != "failed" || e.Detail["call"] != "error" || e.Detail["number"] != "+*********01" {
+		t.Errorf("audit event %+v", e)
+	}
+	if !strings.Contains(logs.String(), "verification call failed") || strings.Contains(logs.String(), "4155550101") {
+		t.Errorf("log:\n%s", logs.String())
 	}
 }
 
