@@ -190,3 +190,33 @@ func TestCallWrongNumberTyped(t *testing.T) {
 		t.Fatal("a call never placed passed the gate")
 	}
 }
+
+// TestGenericMethodListSameWithCalls: with email, mobile_text,
+// mobile_call and office_call, the method page is the same for an account
+// with a mobile and an office number, one with a mobile only, one without
+// any number, and a user ID that matches nobody.
+func TestGenericMethodListSameWithCalls(t *testing.T) {
+	cfg := textConfig(t, []string{"email", "mobile_text", "mobile_call", "office_call"}, 2)
+	cfg.Call = &config.Call{Provider: "sip", SIP: &config.CallSIP{Trunk: "sip:127.0.0.1:9",
+		From: "sip:frontdoor@127.0.0.1", Bind: "127.0.0.1", Timeout: config.Duration(5 * time.Second)}}
+	fd := startFrontdoor(t, cfg)
+	both, _, _, _ := phoneUser(t)
+	slapdSet(t, both, "telephoneNumber", "+14155550102")
+	mobileOnly, _, _, _ := phoneUser(t)
+	without, _, _ := slapdUser(t)
+	var first string
+	for _, login := range []string{both, mobileOnly, without, "fd-nobody-" + both} {
+		c := browser(t)
+		body := csrfInput.ReplaceAllString(fd.identify(t, c, login), "")
+		for _, m := range cfg.Reset.Methods {
+			if !strings.Contains(body, `value="`+m+`"`) {
+				t.Fatalf("%s: the method page lacks %s:\n%s", login, m, body)
+			}
+		}
+		if first == "" {
+			first = body
+		} else if body != first {
+			t.Fatalf("%s sees another method page:\n%s\n---\n%s", login, body, first)
+		}
+	}
+}
