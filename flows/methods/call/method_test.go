@@ -337,3 +337,52 @@ func TestWrongNumberTyped(t *testing.T) {
 		t.Fatalf("right number typed, %d calls placed, want 1", n)
 	}
 }
+
+// countingBudget allows every call and counts AllowCall and Idle.
+type countingBudget struct {
+	mu           sync.Mutex
+	spent, idled int
+}
+
+func (b *countingBudget) AllowCall(context.Context, string, string) (bool, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.spent++
+	return true, nil
+}
+
+func (b *countingBudget) Idle(context.Context, string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.idled++
+	return nil
+}
+
+// TestBudgetWorkForEveryTarget: a call placed spends from the budget; a
+// wrong number and an unknown user ID do the budget's store work without
+// spending, as the text method does, so that their time does not differ.
+func TestBudgetWorkForEveryTarget(t *testing.T) {
+	ctx := context.Background()
+	m, _, _, tg := setup(t, notifycall.Confirmed)
+	b := &countingBudget{}
+	m.Budget = b
+	m.Match = func(typed, e164 string) bool { return typed == e164 }
+
+	tg.Confirm = "+10000000000"
+	if _, ok := methods.IsNotSent(m.Start(ctx, tg)); !ok {
+		t.Fatal("wrong number: sent")
+	}
+	unknown := tg
+	unknown.User = nil
+	if err := m.Start(ctx, unknown); err != nil {
+		t.Fatal(err)
+	}
+	tg.Confirm = m.number(ctx, *tg.User)
+	if err := m.Start(ctx, tg); err != nil {
+		t.Fatal(err)
+	}
+	m.Wait()
+	if b.spent != 1 || b.idled != 2 {
+		t.Fatalf("spent %d, idled %d; want the right number's spend and two idles", b.spent, b.idled)
+	}
+}

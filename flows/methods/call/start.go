@@ -43,13 +43,20 @@ func (m *Method) Start(ctx context.Context, t methods.Target) error {
 			return methods.ErrTooMany
 		}
 	}
-	if number != "" && m.Budget != nil {
+	switch idle, _ := m.Budget.(Idler); {
+	case number != "" && m.Budget != nil:
 		ok, err := m.Budget.AllowCall(ctx, t.User.ID, number)
 		if err != nil {
 			return err
 		}
 		if !ok {
 			number, reason = "", "budget"
+		}
+	case idle != nil:
+		// The budget's store work without spending, so that a wrong number
+		// or an unknown user ID takes as long as a call placed.
+		if err := idle.Idle(ctx, t.FlowID); err != nil {
+			return err
 		}
 	}
 	if err := m.record(ctx, t, statePending, pendingLooks); err != nil {
