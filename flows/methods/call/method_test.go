@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -384,5 +385,42 @@ func TestBudgetWorkForEveryTarget(t *testing.T) {
 	m.Wait()
 	if b.spent != 1 || b.idled != 2 {
 		t.Fatalf("spent %d, idled %d; want the right number's spend and two idles", b.spent, b.idled)
+	}
+}
+
+// TestNumberNotStoredInFull: after a call, the store's files do not hold
+// the number: the per-number limit keys on a keyed digest of it.
+func TestNumberNotStoredInFull(t *testing.T) {
+	dir := t.TempDir()
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	fl := store.Flow{ID: store.NewID(), Kind: store.KindReset, Step: "verify", ExpiresAt: time.Now().Add(15 * time.Minute)}
+	if err := st.Flows().Create(context.Background(), fl); err != nil {
+		t.Fatal(err)
+	}
+	m := New("mobile_call")
+	p := &phone{script: []notifycall.Outcome{notifycall.Confirmed}}
+	m.Caller, m.Codes, m.Limits, m.Audit = p, st.Codes(), st.Limits(), st.Audit()
+	m.Secret, m.Now, m.Timeout = []byte("0123456789abcdef0123456789abcdef"), time.Now, 50*time.Millisecond
+	u := &idp.User{ID: "7f3c2a9e-alice", Login: "alice", Mobile: "+14155550101"}
+	if err := m.Start(context.Background(), methods.Target{FlowID: fl.ID, Purpose: "gate1", Lang: "en", User: u}); err != nil {
+		t.Fatal(err)
+	}
+	m.Wait()
+	if len(p.dialled()) != 1 {
+		t.Fatal("no call placed")
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "s.db*"))
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(b, []byte("4155550101")) {
+			t.Errorf("%s holds the number in full", filepath.Base(name))
+		}
 	}
 }

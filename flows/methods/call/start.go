@@ -2,6 +2,9 @@ package call
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"time"
@@ -32,7 +35,7 @@ func (m *Method) Start(ctx context.Context, t methods.Target) error {
 	}
 	keys := []string{"call:account:flow:" + t.FlowID, "call:number:flow:" + t.FlowID}
 	if number != "" {
-		keys = []string{"call:account:" + t.User.ID, "call:number:" + number}
+		keys = []string{"call:account:" + t.User.ID, "call:number:" + m.numberKey(number)}
 	}
 	for _, key := range keys {
 		ok, _, _, err := m.Limits.Hit(ctx, key, window, per)
@@ -108,6 +111,14 @@ func (m *Method) Start(ctx context.Context, t methods.Target) error {
 		return &methods.NotSent{Reason: reason}
 	}
 	return nil
+}
+
+// numberKey stands for number in the per-number limit's key: a keyed
+// digest, so that the store never holds the number in full.
+func (m *Method) numberKey(number string) string {
+	h := hmac.New(sha256.New, m.Secret)
+	h.Write([]byte("call number\x00" + number))
+	return hex.EncodeToString(h.Sum(nil)[:12])
 }
 
 // finish records a call's outcome, and audits it for a real account.
