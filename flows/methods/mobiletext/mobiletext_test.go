@@ -240,3 +240,31 @@ func TestNumberNotStoredInFull(t *testing.T) {
 		}
 	}
 }
+
+// TestTriesAndLength: text.code_digits sets the code's length, and the
+// fifth wrong code spends it: the right one no longer passes.
+func TestTriesAndLength(t *testing.T) {
+	f := setup(t, big)
+	f.m.Digits = 8
+	ctx := context.Background()
+	tg := f.target(t, alice, "+14155550101")
+	if err := f.m.Start(ctx, tg); err != nil {
+		t.Fatal(err)
+	}
+	sent := f.box.all()
+	if len(sent) != 1 || len(sent[0].Code) != 8 {
+		t.Fatalf("sent %+v, want one 8-digit code", sent)
+	}
+	wrong := "00000000"
+	if sent[0].Code == wrong {
+		wrong = "11111111"
+	}
+	for i := range 5 {
+		if err := f.m.Verify(ctx, tg, url.Values{"code": {wrong}}); err == nil {
+			t.Fatalf("wrong code %d passed", i+1)
+		}
+	}
+	if err := f.m.Verify(ctx, tg, url.Values{"code": {sent[0].Code}}); !errors.Is(err, methods.ErrExhausted) {
+		t.Fatalf("right code after five wrong ones: %v, want ErrExhausted", err)
+	}
+}
