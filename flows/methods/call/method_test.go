@@ -79,7 +79,7 @@ func setup(t *testing.T, script ...notifycall.Outcome) (*Method, *phone, store.S
 	m.Secret, m.Now, m.Timeout = []byte("0123456789abcdef0123456789abcdef"), time.Now, 50*time.Millisecond
 	t.Cleanup(m.Wait)
 	u := &idp.User{ID: "7f3c2a9e-alice", Login: "alice", Mobile: "+1 (415) 555-0101", Phone: "+14155550199"}
-	return m, p, st, methods.Target{FlowID: fl.ID, Purpose: "gate1", Lang: "fr", User: u}
+	return m, p, st, methods.Target{FlowID: fl.ID, Purpose: "gate1", Lang: "fr", User: u, Key: "dn:uid=alice,ou=people"}
 }
 
 func TestConfirmedCallPassesOnce(t *testing.T) {
@@ -117,7 +117,7 @@ func TestOtherOutcomesFail(t *testing.T) {
 				t.Fatalf("audit events %v, %v; want one", evs, err)
 			}
 			e := evs[0]
-			if e.Outcome != "failed" || e.Detail["call"] != string(o) || e.Detail["number"] != "+*********01" || e.User != "alice" {
+			if e.Outcome != "failed" || e.Detail["call"] != string(o) || e.Detail["number"] != "+*********01" || e.User != "dn:uid=alice,ou=people" {
 				t.Errorf("audit event %+v", e)
 			}
 			if strings.Contains(e.Flow+e.Detail["number"], "4155550101") || len(e.Flow) > 8 {

@@ -150,7 +150,13 @@ func (m *Method) finish(ctx context.Context, t methods.Target, number string, ou
 		if len(flow) > 8 {
 			flow = flow[:8] // enough to correlate, not the flow's handle
 		}
-		e := store.Event{Type: audit.CallOutcome, Flow: flow, User: t.User.Login, Outcome: ok,
+		// The same user key as the gate's events, so that `frontdoor audit
+		// --user-key` finds the calls too.
+		user := t.Key
+		if user == "" {
+			user = t.User.Login
+		}
+		e := store.Event{Type: audit.CallOutcome, Flow: flow, User: user, Outcome: ok,
 			Detail: map[string]string{"method": m.name, "call": label, "number": Mask(number)}}
 		if err := m.Audit.Append(ctx, e); err != nil && m.Log != nil {
 			m.Log.Error("audit event not stored", "type", e.Type, "err", err)
