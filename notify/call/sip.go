@@ -29,6 +29,8 @@ type SIP struct {
 	password string
 	timeout  time.Duration
 	log      *slog.Logger
+	// transport is the trunk's: udp unless its URI says otherwise.
+	transport string
 
 	dg     *diago.Diago
 	ua     *sipgo.UserAgent
@@ -57,6 +59,7 @@ func NewSIP(c config.CallSIP, log *slog.Logger) (*SIP, error) {
 	if t, ok := s.trunk.UriParams.Get("transport"); ok {
 		transport = strings.ToLower(t)
 	}
+	s.transport = transport
 	ua, err := sipgo.NewUA(sipgo.WithUserAgent("frontdoor"), sipgo.WithUserAgentHostname(s.from.Host))
 	if err != nil {
 		return nil, fmt.Errorf("call: sip user agent: %w", err)
@@ -95,6 +98,14 @@ func (s *SIP) serve() error {
 	if err != nil {
 		stop()
 		return fmt.Errorf("call: sip listen: %w", err)
+	}
+	// sipgo reports the UDP listener ready before it puts the listener's
+	// connection in its pool; an INVITE sent in between binds the same
+	// port again and fails with "address already in use". Wait for it.
+	if pool := s.ua.TransportLayer().Pool(s.transport); s.transport == "udp" && pool != nil {
+		for deadline := time.Now().Add(2 * time.Second); pool.Size() == 0 && time.Now().Before(deadline); {
+			time.Sleep(5 * time.Millisecond)
+		}
 	}
 	s.stop, s.served = stop, true
 	return nil
