@@ -211,8 +211,12 @@ func TestUnknownUser(t *testing.T) {
 	m, p, st, tg := setup(t)
 	for name, u := range map[string]*idp.User{"unknown": nil, "no number": {ID: "x", Login: "bob"}, "bad number": {ID: "y", Mobile: "not a number"}} {
 		tg.User = u
+		// An account without a usable number: nothing placed, and only the
+		// audit log hears why.
 		if err := m.Start(ctx, tg); err != nil {
-			t.Fatalf("%s: %v", name, err)
+			if r, ok := methods.IsNotSent(err); !ok || u == nil || r != "mismatch" {
+				t.Fatalf("%s: %v", name, err)
+			}
 		}
 		if err := m.Verify(ctx, tg, nil); !errors.Is(err, methods.ErrPending) {
 			t.Fatalf("%s: Verify at once: %v, want ErrPending", name, err)
@@ -422,5 +426,23 @@ func TestNumberNotStoredInFull(t *testing.T) {
 		if bytes.Contains(b, []byte("4155550101")) {
 			t.Errorf("%s holds the number in full", filepath.Base(name))
 		}
+	}
+}
+
+// TestAccountWithoutNumber: office_call chosen for an account with no
+// office number places nothing and says so to the audit log alone, as a
+// wrong number does.
+func TestAccountWithoutNumber(t *testing.T) {
+	ctx := context.Background()
+	m, p, _, tg := setup(t, notifycall.Confirmed)
+	m.name, m.kind = "office_call", "office"
+	tg.User = &idp.User{ID: "id-bob", Login: "bob", Mobile: "+14155550101"}
+	tg.Confirm = "+14155550101"
+	if reason, ok := methods.IsNotSent(m.Start(ctx, tg)); !ok || reason != "mismatch" {
+		t.Fatalf("no office number: reason %q, %v; want mismatch", reason, ok)
+	}
+	m.Wait()
+	if n := len(p.dialled()); n != 0 {
+		t.Fatalf("%d calls placed", n)
 	}
 }

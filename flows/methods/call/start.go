@@ -26,11 +26,11 @@ func (m *Method) Start(ctx context.Context, t methods.Target) error {
 	// pages and the store work stay those of a call.
 	number, reason := "", ""
 	if t.User != nil {
-		if n := m.number(ctx, *t.User); n != "" {
-			number = n
-			if m.Match != nil && !m.Match(t.Confirm, n) {
-				number, reason = "", "mismatch"
-			}
+		// An account without a usable number matches no number typed, as
+		// for texts: the audit log must not record a call placed.
+		reason = "mismatch"
+		if n := m.number(ctx, *t.User); n != "" && (m.Match == nil || m.Match(t.Confirm, n)) {
+			number, reason = n, ""
 		}
 	}
 	keys := []string{"call:account:flow:" + t.FlowID, "call:number:flow:" + t.FlowID}
