@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -22,7 +23,7 @@ func TestTextGatewayFailureAudited(t *testing.T) {
 	codes := make(chan string, 1)
 	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
-		case codes <- r.URL.Query().Get("text"):
+		case codes <- string(must(io.ReadAll(r.Body))):
 		default:
 		}
 		http.Error(w, "SMSC down", http.StatusServiceUnavailable)
@@ -108,4 +109,11 @@ func TestTextWarnsWithoutAllowedCountries(t *testing.T) {
 			t.Errorf("allowed_countries %v: warned %v\n%s", allowed, warned, logs.String())
 		}
 	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
