@@ -43,6 +43,8 @@ func (s *Server) buildPhone() error {
 	s.metrics.Registry.MustRegister(p.tripped)
 	p.budget = &budget.Budget{Limits: s.store.Limits(), Config: s.cfg.Budgets, Secret: s.secret, OnTrip: s.budgetTripped}
 	s.phone = p
+	// Texts in flight and budget alerts end before the server does.
+	s.closers = append(s.closers, func() error { p.wg.Wait(); return nil })
 	if s.cfg.Text == nil {
 		return nil
 	}
@@ -58,7 +60,6 @@ func (s *Server) buildPhone() error {
 		return err
 	}
 	p.sender = sender
-	s.closers = append(s.closers, func() error { p.wg.Wait(); return nil })
 	return nil
 }
 
@@ -112,13 +113,24 @@ func (s *Server) textFailed(m methods.TextMessage, reason string) {
 
 // budgetTripped logs a refused send (the number masked), counts it, and
 // alerts the admins by mail at most once an hour per kind and limit, across
-// replicas.
+// replicas. The alert is made in the background: the request that trips a
+// budget must not take longer than one that does not.
 func (s *Server) budgetTripped(ctx context.Context, t budget.Trip) {
 	s.log.Warn("toll-fraud budget reached: nothing sent", "kind", t.Kind, "limit", t.Limit, "country", t.Country, "to", t.To, "user", t.Account)
 	s.phone.tripped.WithLabelValues(string(t.Kind), t.Limit).Inc()
 	if s.mail == nil {
 		return
 	}
+	s.phone.wg.Add(1)
+	go func() {
+		defer s.phone.wg.Done()
+		s.budgetAlert(context.WithoutCancel(ctx), t)
+	}()
+}
+
+// budgetAlert mails the admins of a trip, at most once an hour per kind and
+// limit across replicas.
+func (s *Server) budgetAlert(ctx context.Context, t budget.Trip) {
 	first, _, _, err := s.store.Limits().Hit(ctx, fmt.Sprintf("budget-alert:%s:%s", t.Kind, t.Limit), time.Hour, 1)
 	if err != nil || !first {
 		return
