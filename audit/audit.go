@@ -10,12 +10,15 @@ import (
 
 // Event types.
 const (
-	FlowStarted     = "flow.started"
-	Identified      = "flow.identified"
-	MethodSent      = "method.sent"
-	MethodPassed    = "method.passed"
-	MethodFailed    = "method.failed"
-	CallOutcome     = "method.call_outcome"
+	FlowStarted  = "flow.started"
+	Identified   = "flow.identified"
+	MethodSent   = "method.sent"
+	MethodPassed = "method.passed"
+	MethodFailed = "method.failed"
+	CallOutcome  = "method.call_outcome"
+	// SendFailed: a text the method meant to send did not reach the
+	// gateway (refused, unreachable, or dropped as too many in flight).
+	SendFailed      = "method.send_failed"
 	Blocked         = "flow.blocked"
 	PasswordReset   = "password.reset"
 	PasswordFailed  = "password.reset_failed"

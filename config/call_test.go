@@ -42,6 +42,7 @@ func TestCallProblems(t *testing.T) {
 			[]string{"call.sip.trunk", "call.sip.from", "call.sip.timeout", "call.sip.username"}},
 		{`call: {provider: twilio, twilio: {account_sid: "x", from: "4155550100", base_url: "ftp://x", timeout: 1h}}`,
 			[]string{"call.twilio.account_sid", "call.twilio.auth_token", "call.twilio.from", "call.twilio.base_url", "call.twilio.timeout"}},
+		{`call: {provider: twilio, twilio: {base_url: "http://api.example.com"}}`, []string{"call.twilio.base_url"}},
 	}
 	for _, c := range cases {
 		_, err := read(t, minimal+c.yml+"\n", nil, nil)

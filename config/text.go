@@ -107,7 +107,9 @@ func (c *Config) validateText(p *Problems) {
 			missing("twilio.from")
 		}
 		if t.Twilio.BaseURL != "" {
-			absURL(p, "text.twilio.base_url", t.Twilio.BaseURL, false)
+			// Basic auth carries the auth token: never over plain http but to
+			// a local test double.
+			absURL(p, "text.twilio.base_url", t.Twilio.BaseURL, true)
 		}
 	case "webhook":
 		if t.Webhook == nil {

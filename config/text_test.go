@@ -45,6 +45,7 @@ func TestTextPhoneBudgetsProblems(t *testing.T) {
 		"kannel without section": {"text: {provider: kannel}", []string{"text.kannel"}},
 		"kannel bad url":         {"text: {provider: kannel, kannel: {url: 'ftp://x'}}", []string{"text.kannel.url"}},
 		"twilio missing":         {"text: {provider: twilio, twilio: {}}", []string{"text.twilio.account_sid", "text.twilio.auth_token", "text.twilio.from"}},
+		"twilio http":            {"text: {provider: twilio, twilio: {account_sid: AC1, auth_token: t, from: '+14155550100', base_url: 'http://api.example.com'}}", []string{"text.twilio.base_url"}},
 		"webhook http":           {"text: {provider: webhook, webhook: {url: 'http://sms.example.com/', secret: 0123456789abcdef}}", []string{"text.webhook.url"}},
 		"webhook secret":         {"text: {provider: webhook, webhook: {url: 'https://sms.example.com/', secret: short}}", []string{"text.webhook.secret"}},
 		"gateway no mail":        {"text: {provider: email_gateway, email_gateway: {domain: sms.example.com}}", []string{"email"}},

@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"log/slog"
+	"regexp"
 	"sync"
 	"time"
 )
@@ -107,6 +108,15 @@ func (q *Queue) send(m Message) error {
 }
 
 func (q *Queue) fail(m Message, err error) error {
-	q.log.Error("mail not sent", "kind", m.Kind, "recipients", len(m.To), "err", err)
+	msg := err.Error()
+	if m.Kind == "text" {
+		// An email-to-SMS gateway's recipient is the phone number: a relay's
+		// refusal that quotes it must not put it in the log.
+		msg = digitRun.ReplaceAllString(msg, "***")
+	}
+	q.log.Error("mail not sent", "kind", m.Kind, "recipients", len(m.To), "err", msg)
 	return err
 }
+
+// digitRun matches what may be a phone number: 6 digits or more.
+var digitRun = regexp.MustCompile(`\+?[0-9]{6,}`)

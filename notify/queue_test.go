@@ -1,10 +1,12 @@
 package notify
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -109,5 +111,30 @@ func TestQueueSkipsDecoys(t *testing.T) {
 	q.Close()
 	if m.tries != 1 || len(m.sent) != 1 {
 		t.Errorf("tries %d, sent %d; want the real message only", m.tries, len(m.sent))
+	}
+}
+
+// refusingMailer refuses every message, quoting its recipient as relays do.
+type refusingMailer struct{}
+
+func (refusingMailer) Send(_ context.Context, m Message) error {
+	return errors.New("550 5.1.1 <" + m.To[0] + ">: Recipient address rejected")
+}
+
+// TestQueueFailureHidesTextNumbers: a text for an email-to-SMS gateway that
+// the relay refuses is logged without the number its address holds.
+func TestQueueFailureHidesTextNumbers(t *testing.T) {
+	var logs bytes.Buffer
+	q := NewQueue(refusingMailer{}, slog.New(slog.NewTextHandler(&logs, nil)), 1)
+	q.retries = nil
+	done := make(chan error, 1)
+	q.OnResult = func(_ Message, err error) { done <- err }
+	q.Enqueue(Message{To: []string{"14155550101@sms.example.test"}, Kind: "text"})
+	if err := <-done; err == nil {
+		t.Fatal("refused, but no error")
+	}
+	q.Close()
+	if !strings.Contains(logs.String(), "mail not sent") || strings.Contains(logs.String(), "4155550101") {
+		t.Errorf("log:\n%s", logs.String())
 	}
 }

@@ -178,6 +178,7 @@ func TestCallWrongNumberTyped(t *testing.T) {
 		"csrf_token": {csrf(t, body)}, "login": {login}, "captcha": {fd.captchaAnswer(t, b, "reset")}})
 	_, _, body = page(t, b, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"office_call"}})
 	status, _, body := page(t, b, "POST", fd.URL+"/.frontdoor/reset/ask", url.Values{"csrf_token": {csrf(t, body)}, "answer": {"+1 415 555 0199"}})
+	wrongPage := body
 	if status != 200 || !strings.Contains(body, "I pressed #") {
 		t.Fatalf("wrong number: not the page of a call placed (%d):\n%s", status, body)
 	}
@@ -188,5 +189,51 @@ func TestCallWrongNumberTyped(t *testing.T) {
 	_, _, body = page(t, b, "POST", fd.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {csrf(t, body)}})
 	if strings.Contains(body, `name="confirm"`) {
 		t.Fatal("a call never placed passed the gate")
+	}
+
+	// The right number, in another browser: the same page as the wrong one.
+	b2 := browser(t)
+	_, _, right := page(t, b2, "GET", fd.URL+"/.frontdoor/reset", nil)
+	_, _, right = page(t, b2, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{
+		"csrf_token": {csrf(t, right)}, "login": {login}, "captcha": {fd.captchaAnswer(t, b2, "reset")}})
+	_, _, right = page(t, b2, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, right)}, "method": {"office_call"}})
+	rs, _, right := page(t, b2, "POST", fd.URL+"/.frontdoor/reset/ask", url.Values{"csrf_token": {csrf(t, right)}, "answer": {"+1 415 555 0103"}})
+	if rs != status || csrfInput.ReplaceAllString(right, "") != csrfInput.ReplaceAllString(wrongPage, "") {
+		t.Fatalf("the pages after the right and the wrong number differ (%d, %d):\n%s\n---\n%s", rs, status, right, wrongPage)
+	}
+	for deadline := time.Now().Add(10 * time.Second); tw.LastCall() == nil; time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the right number placed no call")
+		}
+	}
+}
+
+// TestGenericMethodListSameWithCalls: with email, mobile_text,
+// mobile_call and office_call, the method page is the same for an account
+// with a mobile and an office number, one with a mobile only, one without
+// any number, and a user ID that matches nobody.
+func TestGenericMethodListSameWithCalls(t *testing.T) {
+	cfg := textConfig(t, []string{"email", "mobile_text", "mobile_call", "office_call"}, 2)
+	cfg.Call = &config.Call{Provider: "sip", SIP: &config.CallSIP{Trunk: "sip:127.0.0.1:9",
+		From: "sip:frontdoor@127.0.0.1", Bind: "127.0.0.1", Timeout: config.Duration(5 * time.Second)}}
+	fd := startFrontdoor(t, cfg)
+	both, _, _, _ := phoneUser(t)
+	slapdSet(t, both, "telephoneNumber", "+14155550102")
+	mobileOnly, _, _, _ := phoneUser(t)
+	without, _, _ := slapdUser(t)
+	var first string
+	for _, login := range []string{both, mobileOnly, without, "fd-nobody-" + both} {
+		c := browser(t)
+		body := csrfInput.ReplaceAllString(fd.identify(t, c, login), "")
+		for _, m := range cfg.Reset.Methods {
+			if !strings.Contains(body, `value="`+m+`"`) {
+				t.Fatalf("%s: the method page lacks %s:\n%s", login, m, body)
+			}
+		}
+		if first == "" {
+			first = body
+		} else if body != first {
+			t.Fatalf("%s sees another method page:\n%s\n---\n%s", login, body, first)
+		}
 	}
 }

@@ -9,10 +9,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/text/language"
 
+	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
 	"github.com/frontdoor-sspr/frontdoor/notify"
 	"github.com/frontdoor-sspr/frontdoor/notify/budget"
 	"github.com/frontdoor-sspr/frontdoor/notify/text"
+	"github.com/frontdoor-sspr/frontdoor/phone"
+	"github.com/frontdoor-sspr/frontdoor/store"
 )
 
 // textSendTimeout bounds one text's delivery to the gateway.
@@ -40,6 +43,8 @@ func (s *Server) buildPhone() error {
 	s.metrics.Registry.MustRegister(p.tripped)
 	p.budget = &budget.Budget{Limits: s.store.Limits(), Config: s.cfg.Budgets, Secret: s.secret, OnTrip: s.budgetTripped}
 	s.phone = p
+	// Texts in flight and budget alerts end before the server does.
+	s.closers = append(s.closers, func() error { p.wg.Wait(); return nil })
 	if s.cfg.Text == nil {
 		return nil
 	}
@@ -55,7 +60,6 @@ func (s *Server) buildPhone() error {
 		return err
 	}
 	p.sender = sender
-	s.closers = append(s.closers, func() error { p.wg.Wait(); return nil })
 	return nil
 }
 
@@ -73,6 +77,7 @@ func (s *Server) sendText(m methods.TextMessage) {
 	case p.slots <- struct{}{}:
 	default:
 		s.log.Error("too many text messages in flight, message dropped", "to", m.To)
+		s.textFailed(m, "dropped")
 		return
 	}
 	p.wg.Add(1)
@@ -82,21 +87,50 @@ func (s *Server) sendText(m methods.TextMessage) {
 		defer cancel()
 		if err := p.sender.Send(ctx, m.To, body); err != nil {
 			s.log.Error("sending a text message failed", "to", m.To, "provider", s.cfg.Text.Provider, "err", err)
+			s.textFailed(m, "gateway")
 			return
 		}
 		s.log.Info("text message sent", "to", m.To, "provider", s.cfg.Text.Provider)
 	}()
 }
 
+// textFailed audits a code text that did not go out: the number masked,
+// never the code. reason is "gateway" (refused or unreachable) or
+// "dropped" (too many in flight).
+func (s *Server) textFailed(m methods.TextMessage, reason string) {
+	flow := m.Flow
+	if len(flow) > 8 {
+		flow = flow[:8] // enough to correlate, not the flow's handle
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), alertTimeout)
+	defer cancel()
+	e := store.Event{Type: audit.SendFailed, Flow: flow, User: m.User, Outcome: "failed",
+		Detail: map[string]string{"method": "mobile_text", "reason": reason, "provider": s.cfg.Text.Provider, "to": phone.Mask(m.To)}}
+	if err := s.store.Audit().Append(ctx, e); err != nil {
+		s.log.Error("audit event not stored", "type", e.Type, "err", err)
+	}
+}
+
 // budgetTripped logs a refused send (the number masked), counts it, and
 // alerts the admins by mail at most once an hour per kind and limit, across
-// replicas.
+// replicas. The alert is made in the background: the request that trips a
+// budget must not take longer than one that does not.
 func (s *Server) budgetTripped(ctx context.Context, t budget.Trip) {
 	s.log.Warn("toll-fraud budget reached: nothing sent", "kind", t.Kind, "limit", t.Limit, "country", t.Country, "to", t.To, "user", t.Account)
 	s.phone.tripped.WithLabelValues(string(t.Kind), t.Limit).Inc()
 	if s.mail == nil {
 		return
 	}
+	s.phone.wg.Add(1)
+	go func() {
+		defer s.phone.wg.Done()
+		s.budgetAlert(context.WithoutCancel(ctx), t)
+	}()
+}
+
+// budgetAlert mails the admins of a trip, at most once an hour per kind and
+// limit across replicas.
+func (s *Server) budgetAlert(ctx context.Context, t budget.Trip) {
 	first, _, _, err := s.store.Limits().Hit(ctx, fmt.Sprintf("budget-alert:%s:%s", t.Kind, t.Limit), time.Hour, 1)
 	if err != nil || !first {
 		return

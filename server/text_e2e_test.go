@@ -327,3 +327,40 @@ func TestGenericMethodListSameForEveryone(t *testing.T) {
 		}
 	}
 }
+
+// TestGateNotReplayedIntoAnotherFlow: a gate passed in one browser's flow
+// does not count in another flow of the same account, and its code does
+// not pass there.
+func TestGateNotReplayedIntoAnotherFlow(t *testing.T) {
+	fd := startFrontdoor(t, textConfig(t, []string{"email", "mobile_text"}, 2))
+	login, mail, _, _ := phoneUser(t)
+
+	a := browser(t)
+	body := fd.emailGate(t, a, fd.identify(t, a, login), mail)
+	if !strings.Contains(body, "Verification step 2 of 2") {
+		t.Fatalf("flow A did not pass its first gate:\n%s", body)
+	}
+	mp := testenv.Mailpit(t)
+	msg, err := mp.WaitFor(context.Background(), mail, 15*time.Second, func(m testenv.Mail) bool { return codeRE.MatchString(m.Text) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	codeA := codeRE.FindStringSubmatch(msg.Text)[1]
+
+	b := browser(t)
+	body = fd.identify(t, b, login)
+	if !strings.Contains(body, "Verification step 1 of 2") {
+		t.Fatalf("flow B starts past its first gate:\n%s", body)
+	}
+	_, _, body = page(t, b, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
+	if _, err := mp.WaitFor(context.Background(), mail, 15*time.Second, func(m testenv.Mail) bool {
+		c := codeRE.FindStringSubmatch(m.Text)
+		return c != nil && c[1] != codeA
+	}); err != nil {
+		t.Fatal(err)
+	}
+	status, _, body := page(t, b, "POST", fd.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {codeA}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `name="code"`) || strings.Contains(body, "Verification step 2 of 2") {
+		t.Fatalf("flow A's code in flow B: %d\n%s", status, body)
+	}
+}

@@ -15,6 +15,9 @@ type TextMessage struct {
 	Lang string
 	Code string
 	TTL  time.Duration
+	// Flow and User name the flow and the account (Target.Key) for the audit
+	// event of a send that fails after the request has been answered.
+	Flow, User string
 }
 
 // NotSent is Start's result when nothing went out to a real account for a

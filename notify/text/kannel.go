@@ -3,7 +3,7 @@ package text
 import (
 	"context"
 	"net/http"
-	"net/url"
+	"strings"
 
 	"github.com/frontdoor-sspr/frontdoor/phone"
 )
@@ -21,24 +21,25 @@ type Kannel struct {
 
 var _ Sender = (*Kannel)(nil)
 
-// Send implements Sender. Kannel answers 202 "0: Accepted for delivery"
-// (or 200 "Sent.") and 4xx/5xx with a reason when it refuses.
+// Send implements Sender. It POSTs the text as the body, and the
+// credentials and the number in Kannel's X-Kannel-* headers, so that none
+// of them is in the URL Kannel's access log and proxies record. Kannel
+// answers 202 "0: Accepted for delivery" (or 200 "Sent.") and 4xx/5xx with
+// a reason when it refuses.
 func (k *Kannel) Send(ctx context.Context, to phone.Number, body string) error {
-	u, err := url.Parse(k.URL)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, k.URL, strings.NewReader(body))
 	if err != nil {
 		return err
 	}
-	q := url.Values{"username": {k.Username}, "password": {k.Password}, "to": {to.E164}, "text": {body}, "charset": {"UTF-8"}}
+	req.Header.Set("Content-Type", "text/plain; charset=UTF-8")
+	req.Header.Set("X-Kannel-Username", k.Username)
+	req.Header.Set("X-Kannel-Password", k.Password)
+	req.Header.Set("X-Kannel-To", to.E164)
 	if !ascii(body) {
-		q.Set("coding", "2") // UCS-2 on the air: accents and other scripts survive
+		req.Header.Set("X-Kannel-Coding", "2") // UCS-2 on the air: accents and other scripts survive
 	}
 	if k.From != "" {
-		q.Set("from", k.From)
-	}
-	u.RawQuery = q.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return err
+		req.Header.Set("X-Kannel-From", k.From)
 	}
 	_, err = do(k.HTTP, "kannel", req)
 	return err

@@ -30,6 +30,13 @@ type Budget interface {
 	AllowCall(ctx context.Context, account, number string) (bool, error)
 }
 
+// Idler is a Budget that can do the store work of AllowCall without
+// spending, for the calls that are not placed (a wrong number typed, an
+// unknown user ID): their time then does not tell them apart.
+type Idler interface {
+	Idle(ctx context.Context, flowID string) error
+}
+
 // Method is one phone-call method.
 type Method struct {
 	name string

@@ -1,8 +1,11 @@
 package call
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -23,6 +26,7 @@ type phone struct {
 	script  []notifycall.Outcome
 	calls   []string // numbers dialled, with the language
 	release chan notifycall.Outcome
+	err     error // the gateway's error, for every call
 }
 
 func (p *phone) Call(ctx context.Context, to, lang string) (notifycall.Outcome, error) {
@@ -33,6 +37,9 @@ func (p *phone) Call(ctx context.Context, to, lang string) (notifycall.Outcome, 
 		next, p.script = p.script[0], p.script[1:]
 	}
 	p.mu.Unlock()
+	if p.err != nil {
+		return "", p.err
+	}
 	if next != "" {
 		return next, nil
 	}
@@ -72,7 +79,7 @@ func setup(t *testing.T, script ...notifycall.Outcome) (*Method, *phone, store.S
 	m.Secret, m.Now, m.Timeout = []byte("0123456789abcdef0123456789abcdef"), time.Now, 50*time.Millisecond
 	t.Cleanup(m.Wait)
 	u := &idp.User{ID: "7f3c2a9e-alice", Login: "alice", Mobile: "+1 (415) 555-0101", Phone: "+14155550199"}
-	return m, p, st, methods.Target{FlowID: fl.ID, Purpose: "gate1", Lang: "fr", User: u}
+	return m, p, st, methods.Target{FlowID: fl.ID, Purpose: "gate1", Lang: "fr", User: u, Key: "dn:uid=alice,ou=people"}
 }
 
 func TestConfirmedCallPassesOnce(t *testing.T) {
@@ -110,13 +117,41 @@ func TestOtherOutcomesFail(t *testing.T) {
 				t.Fatalf("audit events %v, %v; want one", evs, err)
 			}
 			e := evs[0]
-			if e.Outcome != "failed" || e.Detail["call"] != string(o) || e.Detail["number"] != "+*********01" || e.User != "alice" {
+			if e.Outcome != "failed" || e.Detail["call"] != string(o) || e.Detail["number"] != "+*********01" || e.User != "dn:uid=alice,ou=people" {
 				t.Errorf("audit event %+v", e)
 			}
 			if strings.Contains(e.Flow+e.Detail["number"], "4155550101") || len(e.Flow) > 8 {
 				t.Errorf("the audit event holds the full number or flow handle: %+v", e)
 			}
 		})
+	}
+}
+
+// TestGatewayErrorAudited: a call the gateway could not place fails the
+// gate and is audited and logged as an error, the number masked in both
+// (also where the gateway's error names it).
+func TestGatewayErrorAudited(t *testing.T) {
+	ctx := context.Background()
+	m, p, st, tg := setup(t)
+	p.err = errors.New("sip: INVITE sip:+14155550101@trunk.example: 503 Service Unavailable")
+	var logs bytes.Buffer
+	m.Log = slog.New(slog.NewTextHandler(&logs, nil))
+	if err := m.Start(ctx, tg); err != nil {
+		t.Fatal(err)
+	}
+	m.Wait()
+	if err := m.Verify(ctx, tg, nil); !errors.Is(err, methods.ErrExhausted) {
+		t.Fatalf("Verify after a gateway error: %v, want ErrExhausted", err)
+	}
+	evs, err := st.Audit().List(ctx, store.Filter{Type: "method.call_outcome"})
+	if err != nil || len(evs) != 1 {
+		t.Fatalf("audit events %v, %v; want one", evs, err)
+	}
+	if e := evs[0]; e.Outcome != "failed" || e.Detail["call"] != "error" || e.Detail["number"] != "+*********01" {
+		t.Errorf("audit event %+v", e)
+	}
+	if !strings.Contains(logs.String(), "verification call failed") || strings.Contains(logs.String(), "4155550101") {
+		t.Errorf("log:\n%s", logs.String())
 	}
 }
 
@@ -176,8 +211,12 @@ func TestUnknownUser(t *testing.T) {
 	m, p, st, tg := setup(t)
 	for name, u := range map[string]*idp.User{"unknown": nil, "no number": {ID: "x", Login: "bob"}, "bad number": {ID: "y", Mobile: "not a number"}} {
 		tg.User = u
+		// An account without a usable number: nothing placed, and only the
+		// audit log hears why.
 		if err := m.Start(ctx, tg); err != nil {
-			t.Fatalf("%s: %v", name, err)
+			if r, ok := methods.IsNotSent(err); !ok || u == nil || r != "mismatch" {
+				t.Fatalf("%s: %v", name, err)
+			}
 		}
 		if err := m.Verify(ctx, tg, nil); !errors.Is(err, methods.ErrPending) {
 			t.Fatalf("%s: Verify at once: %v, want ErrPending", name, err)
@@ -301,5 +340,109 @@ func TestWrongNumberTyped(t *testing.T) {
 	m.Wait()
 	if n := len(p.dialled()); n != 1 {
 		t.Fatalf("right number typed, %d calls placed, want 1", n)
+	}
+}
+
+// countingBudget allows every call and counts AllowCall and Idle.
+type countingBudget struct {
+	mu           sync.Mutex
+	spent, idled int
+}
+
+func (b *countingBudget) AllowCall(context.Context, string, string) (bool, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.spent++
+	return true, nil
+}
+
+func (b *countingBudget) Idle(context.Context, string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.idled++
+	return nil
+}
+
+// TestBudgetWorkForEveryTarget: a call placed spends from the budget; a
+// wrong number and an unknown user ID do the budget's store work without
+// spending, as the text method does, so that their time does not differ.
+func TestBudgetWorkForEveryTarget(t *testing.T) {
+	ctx := context.Background()
+	m, _, _, tg := setup(t, notifycall.Confirmed)
+	b := &countingBudget{}
+	m.Budget = b
+	m.Match = func(typed, e164 string) bool { return typed == e164 }
+
+	tg.Confirm = "+10000000000"
+	if _, ok := methods.IsNotSent(m.Start(ctx, tg)); !ok {
+		t.Fatal("wrong number: sent")
+	}
+	unknown := tg
+	unknown.User = nil
+	if err := m.Start(ctx, unknown); err != nil {
+		t.Fatal(err)
+	}
+	tg.Confirm = m.number(ctx, *tg.User)
+	if err := m.Start(ctx, tg); err != nil {
+		t.Fatal(err)
+	}
+	m.Wait()
+	if b.spent != 1 || b.idled != 2 {
+		t.Fatalf("spent %d, idled %d; want the right number's spend and two idles", b.spent, b.idled)
+	}
+}
+
+// TestNumberNotStoredInFull: after a call, the store's files do not hold
+// the number: the per-number limit keys on a keyed digest of it.
+func TestNumberNotStoredInFull(t *testing.T) {
+	dir := t.TempDir()
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	fl := store.Flow{ID: store.NewID(), Kind: store.KindReset, Step: "verify", ExpiresAt: time.Now().Add(15 * time.Minute)}
+	if err := st.Flows().Create(context.Background(), fl); err != nil {
+		t.Fatal(err)
+	}
+	m := New("mobile_call")
+	p := &phone{script: []notifycall.Outcome{notifycall.Confirmed}}
+	m.Caller, m.Codes, m.Limits, m.Audit = p, st.Codes(), st.Limits(), st.Audit()
+	m.Secret, m.Now, m.Timeout = []byte("0123456789abcdef0123456789abcdef"), time.Now, 50*time.Millisecond
+	u := &idp.User{ID: "7f3c2a9e-alice", Login: "alice", Mobile: "+14155550101"}
+	if err := m.Start(context.Background(), methods.Target{FlowID: fl.ID, Purpose: "gate1", Lang: "en", User: u}); err != nil {
+		t.Fatal(err)
+	}
+	m.Wait()
+	if len(p.dialled()) != 1 {
+		t.Fatal("no call placed")
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "s.db*"))
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(b, []byte("4155550101")) {
+			t.Errorf("%s holds the number in full", filepath.Base(name))
+		}
+	}
+}
+
+// TestAccountWithoutNumber: office_call chosen for an account with no
+// office number places nothing and says so to the audit log alone, as a
+// wrong number does.
+func TestAccountWithoutNumber(t *testing.T) {
+	ctx := context.Background()
+	m, p, _, tg := setup(t, notifycall.Confirmed)
+	m.name, m.kind = "office_call", "office"
+	tg.User = &idp.User{ID: "id-bob", Login: "bob", Mobile: "+14155550101"}
+	tg.Confirm = "+14155550101"
+	if reason, ok := methods.IsNotSent(m.Start(ctx, tg)); !ok || reason != "mismatch" {
+		t.Fatalf("no office number: reason %q, %v; want mismatch", reason, ok)
+	}
+	m.Wait()
+	if n := len(p.dialled()); n != 0 {
+		t.Fatalf("%d calls placed", n)
 	}
 }

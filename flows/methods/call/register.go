@@ -106,6 +106,9 @@ func (s spend) AllowCall(ctx context.Context, account, number string) (bool, err
 	return true, nil
 }
 
+// Idle implements Idler.
+func (s spend) Idle(ctx context.Context, flowID string) error { return s.b.Idle(ctx, flowID) }
+
 // broken is a gateway that could not be built; every call fails with why.
 type broken struct{ err error }
 

@@ -2,6 +2,9 @@ package call
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"time"
@@ -23,16 +26,16 @@ func (m *Method) Start(ctx context.Context, t methods.Target) error {
 	// pages and the store work stay those of a call.
 	number, reason := "", ""
 	if t.User != nil {
-		if n := m.number(ctx, *t.User); n != "" {
-			number = n
-			if m.Match != nil && !m.Match(t.Confirm, n) {
-				number, reason = "", "mismatch"
-			}
+		// An account without a usable number matches no number typed, as
+		// for texts: the audit log must not record a call placed.
+		reason = "mismatch"
+		if n := m.number(ctx, *t.User); n != "" && (m.Match == nil || m.Match(t.Confirm, n)) {
+			number, reason = n, ""
 		}
 	}
 	keys := []string{"call:account:flow:" + t.FlowID, "call:number:flow:" + t.FlowID}
 	if number != "" {
-		keys = []string{"call:account:" + t.User.ID, "call:number:" + number}
+		keys = []string{"call:account:" + t.User.ID, "call:number:" + m.numberKey(number)}
 	}
 	for _, key := range keys {
 		ok, _, _, err := m.Limits.Hit(ctx, key, window, per)
@@ -43,13 +46,20 @@ func (m *Method) Start(ctx context.Context, t methods.Target) error {
 			return methods.ErrTooMany
 		}
 	}
-	if number != "" && m.Budget != nil {
+	switch idle, _ := m.Budget.(Idler); {
+	case number != "" && m.Budget != nil:
 		ok, err := m.Budget.AllowCall(ctx, t.User.ID, number)
 		if err != nil {
 			return err
 		}
 		if !ok {
 			number, reason = "", "budget"
+		}
+	case idle != nil:
+		// The budget's store work without spending, so that a wrong number
+		// or an unknown user ID takes as long as a call placed.
+		if err := idle.Idle(ctx, t.FlowID); err != nil {
+			return err
 		}
 	}
 	if err := m.record(ctx, t, statePending, pendingLooks); err != nil {
@@ -103,6 +113,14 @@ func (m *Method) Start(ctx context.Context, t methods.Target) error {
 	return nil
 }
 
+// numberKey stands for number in the per-number limit's key: a keyed
+// digest, so that the store never holds the number in full.
+func (m *Method) numberKey(number string) string {
+	h := hmac.New(sha256.New, m.Secret)
+	h.Write([]byte("call number\x00" + number))
+	return hex.EncodeToString(h.Sum(nil)[:12])
+}
+
 // finish records a call's outcome, and audits it for a real account.
 func (m *Method) finish(ctx context.Context, t methods.Target, number string, outcome notifycall.Outcome, callErr error) {
 	state, label := refusedState(), string(outcome)
@@ -132,7 +150,13 @@ func (m *Method) finish(ctx context.Context, t methods.Target, number string, ou
 		if len(flow) > 8 {
 			flow = flow[:8] // enough to correlate, not the flow's handle
 		}
-		e := store.Event{Type: audit.CallOutcome, Flow: flow, User: t.User.Login, Outcome: ok,
+		// The same user key as the gate's events, so that `frontdoor audit
+		// --user-key` finds the calls too.
+		user := t.Key
+		if user == "" {
+			user = t.User.Login
+		}
+		e := store.Event{Type: audit.CallOutcome, Flow: flow, User: user, Outcome: ok,
 			Detail: map[string]string{"method": m.name, "call": label, "number": Mask(number)}}
 		if err := m.Audit.Append(ctx, e); err != nil && m.Log != nil {
 			m.Log.Error("audit event not stored", "type", e.Type, "err", err)

@@ -12,6 +12,9 @@ package mobiletext
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net/url"
 	"strings"
@@ -128,7 +131,7 @@ func (m *Method) Start(ctx context.Context, t methods.Target) error {
 	}
 	dest := ""
 	if matched {
-		dest = to.E164
+		dest = m.limitKey(to)
 	}
 	code, err := m.Issue(ctx, t, Name, m.Digits, dest)
 	if err != nil {
@@ -155,8 +158,16 @@ func (m *Method) Start(ctx context.Context, t methods.Target) error {
 	if m.Send == nil {
 		return errors.New("mobiletext: no text gateway (check-config requires the text section)")
 	}
-	m.Send(methods.TextMessage{To: to, Lang: t.Lang, Code: code, TTL: m.Lifetime()})
+	m.Send(methods.TextMessage{To: to, Lang: t.Lang, Code: code, TTL: m.Lifetime(), Flow: t.FlowID, User: t.Key})
 	return nil
+}
+
+// limitKey stands for the number in the per-address limit's key: a keyed
+// digest, so that the store never holds the number in full.
+func (m *Method) limitKey(n phone.Number) string {
+	h := hmac.New(sha256.New, m.Secret)
+	h.Write([]byte("mobile_text number\x00" + n.E164))
+	return "tel:" + hex.EncodeToString(h.Sum(nil)[:12])
 }
 
 // Verify implements methods.Method: the answer is the form's code field.

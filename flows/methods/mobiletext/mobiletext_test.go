@@ -1,10 +1,12 @@
 package mobiletext
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"net/url"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -45,6 +47,7 @@ func (c contacts) Section(_ context.Context, id, name string, v any) (bool, erro
 func (c contacts) SetSection(context.Context, string, string, any) error { return nil }
 
 type fixture struct {
+	dir   string
 	m     *Method
 	box   *outbox
 	st    store.Store
@@ -53,12 +56,13 @@ type fixture struct {
 
 func setup(t *testing.T, b config.Budgets) *fixture {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "s.db"))
+	dir := t.TempDir()
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "s.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	f := &fixture{box: &outbox{}, st: st}
+	f := &fixture{dir: dir, box: &outbox{}, st: st}
 	cfg := &config.Config{Phone: &config.Phone{DefaultRegion: "US", AllowedCountries: []string{"US", "CA"}},
 		Text: &config.Text{CodeDigits: 6}, Budgets: b,
 		Registration: &config.Registration{UseForReset: []string{config.SourceDirectory, config.SourceRegistered}}}
@@ -211,5 +215,56 @@ func TestCheckNeedsTheTextSection(t *testing.T) {
 	}
 	if _, ok := methods.Lookup(Name); !ok {
 		t.Fatal("mobile_text is not registered")
+	}
+}
+
+// TestNumberNotStoredInFull: after a text, the store's files (database and
+// write-ahead log) do not hold the number: limits and budgets key on a
+// keyed digest of it.
+func TestNumberNotStoredInFull(t *testing.T) {
+	f := setup(t, big)
+	if err := f.m.Start(context.Background(), f.target(t, alice, "+14155550101")); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.box.all()) != 1 {
+		t.Fatal("no text sent")
+	}
+	files, _ := filepath.Glob(filepath.Join(f.dir, "s.db*"))
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(b, []byte("4155550101")) {
+			t.Errorf("%s holds the number in full", filepath.Base(name))
+		}
+	}
+}
+
+// TestTriesAndLength: text.code_digits sets the code's length, and the
+// fifth wrong code spends it: the right one no longer passes.
+func TestTriesAndLength(t *testing.T) {
+	f := setup(t, big)
+	f.m.Digits = 8
+	ctx := context.Background()
+	tg := f.target(t, alice, "+14155550101")
+	if err := f.m.Start(ctx, tg); err != nil {
+		t.Fatal(err)
+	}
+	sent := f.box.all()
+	if len(sent) != 1 || len(sent[0].Code) != 8 {
+		t.Fatalf("sent %+v, want one 8-digit code", sent)
+	}
+	wrong := "00000000"
+	if sent[0].Code == wrong {
+		wrong = "11111111"
+	}
+	for i := range 5 {
+		if err := f.m.Verify(ctx, tg, url.Values{"code": {wrong}}); err == nil {
+			t.Fatalf("wrong code %d passed", i+1)
+		}
+	}
+	if err := f.m.Verify(ctx, tg, url.Values{"code": {sent[0].Code}}); !errors.Is(err, methods.ErrExhausted) {
+		t.Fatalf("right code after five wrong ones: %v, want ErrExhausted", err)
 	}
 }
