@@ -30,9 +30,9 @@ type Config struct {
 	// AppNotification configures the app_notification method (appnotify.go).
 	AppNotification *AppNotification `yaml:"app_notification"`
 	Health          Health           `yaml:"health"`
+	Audit           Audit            `yaml:"audit"`
 
 	src *source // where each key is in the file, for Locate
-	Audit          Audit          `yaml:"audit"`
 }
 
 // Server is frontdoor's own listener.

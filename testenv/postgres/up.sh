@@ -74,6 +74,9 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 max_connections = 200
+# a test cluster: no autovacuum worker to hold a test database that a test
+# drops WITH (FORCE)
+autovacuum = off
 CONF
 
 touch "$dir/postgres.log"
@@ -84,6 +87,9 @@ head -1 "$dir/data/postmaster.pid" >"$pidfile"
 
 as_pg "$bin/psql" -q -h "$dir/run" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 >/dev/null <<SQL
 CREATE ROLE $user LOGIN CREATEDB PASSWORD '$password';
+-- DROP DATABASE ... WITH (FORCE) ends the sessions still on a test database,
+-- some of which (autovacuum) are not the role's own.
+GRANT pg_signal_backend TO $user;
 CREATE DATABASE frontdoor OWNER $user;
 SQL
 healthy || die "postgres does not answer on 127.0.0.1:$port; see $dir/postgres.log"
