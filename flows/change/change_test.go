@@ -2,6 +2,7 @@ package change_test
 
 import (
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -134,5 +135,40 @@ func TestExpiredChange(t *testing.T) {
 	p = b.Get("/.frontdoor/change/expired")
 	if p = b.Submit(p, "change/expired", "login", "carol", "old", newPW, "password", newPW+"2", "confirm", newPW+"2"); p.Status != http.StatusServiceUnavailable {
 		t.Errorf("directory down: %d", p.Status)
+	}
+}
+
+// TestExpiredPageSameForEveryID: without the current password, the expired
+// page answers an account that must change its password exactly as it
+// answers an unknown user ID, whatever is wrong with the new password, so
+// that it cannot list the accounts awaiting a change.
+func TestExpiredPageSameForEveryID(t *testing.T) {
+	e := flowtest.New(t)
+	e.Change(true, 5*time.Minute)
+	e.AddUser("carol", func(u *idp.User) { u.MustChange = true; u.Surname = "Quennell" })
+	b := e.Browser()
+	for _, form := range [][]string{
+		{"old", "anything", "password", newPW, "confirm", newPW + "x"}, // confirm differs
+		{"old", "", "password", newPW, "confirm", newPW},               // no current password
+		{"old", "anything", "password", "password", "confirm", "password"},
+		{"old", "anything", "password", "Quennell-Harbour-2026!", "confirm", "Quennell-Harbour-2026!"}, // her surname
+	} {
+		var bodies [2]string
+		var codes [2]int
+		for i, login := range []string{"carol", "nobody"} {
+			p := b.Get("/.frontdoor/change/expired")
+			p = b.Submit(p, "change/expired", append([]string{"login", login}, form...)...)
+			codes[i] = p.Status
+			bodies[i] = strings.ReplaceAll(p.Body, `value="`+login+`"`, "")
+			bodies[i] = regexp.MustCompile(`name="csrf_token" value="[^"]+"`).ReplaceAllString(bodies[i], "")
+		}
+		if codes[0] != codes[1] || bodies[0] != bodies[1] {
+			t.Errorf("form %v: carol %d and an unknown ID %d get different pages", form[4:], codes[0], codes[1])
+		}
+	}
+	// The surname is refused by the policy with the account's context,
+	// before the directory is asked.
+	if n := e.Dir.Calls().ChangePassword; n != 0 {
+		t.Errorf("directory changes tried: %d, want 0", n)
 	}
 }

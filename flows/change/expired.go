@@ -7,8 +7,10 @@ import (
 	"time"
 
 	"github.com/frontdoor-sspr/frontdoor/idp"
+	"github.com/frontdoor-sspr/frontdoor/policy"
 	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/templates"
+	"github.com/frontdoor-sspr/frontdoor/web"
 )
 
 // expiredBinding binds the expired form's CSRF token to the browser alone.
@@ -41,6 +43,15 @@ func (f *Flow) postExpired(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	generic := outcome{http.StatusUnprocessableEntity, "change.error.expired_refused", nil}
+	// What can be said about the form without the account is said to every
+	// user ID alike, before the lookup: after it, any refusal but a success
+	// is the generic one, so that the page never tells which accounts must
+	// change their password.
+	if o, ok := f.checkForm(r, login); !ok {
+		wait()
+		f.renderExpired(w, r, login, o)
+		return nil
+	}
 	u, err := f.Directory.Lookup(ctx, login)
 	switch {
 	case errors.Is(err, idp.ErrUnavailable):
@@ -60,7 +71,10 @@ func (f *Flow) postExpired(w http.ResponseWriter, r *http.Request) error {
 	}
 	ok, o := f.change(r, u, r.PostFormValue("old"), r.PostFormValue("password"), r.PostFormValue("confirm"))
 	if !ok {
-		if o.msg == "change.error.old" || o.msg == "change.error.too_many" {
+		// Only the directory being down may be told apart; a refusal by the
+		// account's own context (its name in the password) or the directory's
+		// policy would tell that the account must change its password.
+		if o.status != http.StatusServiceUnavailable {
 			o = generic
 		}
 		wait()
@@ -70,6 +84,27 @@ func (f *Flow) postExpired(w http.ResponseWriter, r *http.Request) error {
 	wait()
 	f.done(w, r)
 	return nil
+}
+
+// checkForm checks what does not depend on the account: the two new
+// passwords match, a current password is given, and the new one passes the
+// policy with only the typed user ID as context.
+func (f *Flow) checkForm(r *http.Request, login string) (outcome, bool) {
+	pw := r.PostFormValue("password")
+	if pw != r.PostFormValue("confirm") {
+		return outcome{http.StatusUnprocessableEntity, "reset.error.confirm", nil}, false
+	}
+	if r.PostFormValue("old") == "" {
+		return outcome{http.StatusUnprocessableEntity, "change.error.old_required", nil}, false
+	}
+	verdict, err := f.Policy.Check(r.Context(), pw, policy.Context{Username: login})
+	if err != nil {
+		web.Logger(r.Context()).Warn("breached-password source failed; the other rules applied", "err", err)
+	}
+	if !verdict.OK {
+		return outcome{http.StatusUnprocessableEntity, "", verdict.Reasons}, false
+	}
+	return outcome{}, true
 }
 
 func (f *Flow) renderExpired(w http.ResponseWriter, r *http.Request, login string, o outcome) {
