@@ -73,7 +73,7 @@ func (s *Server) registerText(ctx context.Context, account, toE164, body string)
 	if err != nil {
 		return err
 	}
-	if err := s.phone.budget.Spend(ctx, budget.Text, account, n); err != nil {
+	if err := s.phone.budget.Spend(ctx, budget.Text, "id:"+account, n); err != nil {
 		return err
 	}
 	if err := s.phone.sender.Send(ctx, n, body); err != nil {

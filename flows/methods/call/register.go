@@ -97,7 +97,9 @@ func (s spend) AllowCall(ctx context.Context, account, number string) (bool, err
 	if err != nil {
 		return false, nil
 	}
-	switch err := s.b.Spend(ctx, tollbudget.Call, account, n); {
+	// The account as the text method names it ("id:" and the stable ID), so
+	// that texts and calls spend from one per-account budget.
+	switch err := s.b.Spend(ctx, tollbudget.Call, "id:"+account, n); {
 	case errors.Is(err, tollbudget.ErrTripped):
 		return false, nil
 	case err != nil:
