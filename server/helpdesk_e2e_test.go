@@ -174,7 +174,7 @@ func TestAdminAlerts(t *testing.T) {
 		want  string
 	}{
 		{"unlock", func(t *testing.T, fd *frontdoor, login, mail, password string) {
-			lockByFailedBinds(t, func(pw string) error { return slapdBind(t, login, pw) }, password)
+			slapdLockOut(t, login, password)
 			if body := unlockWalk(t, fd, login, mail); !strings.Contains(body, unlockedGeneric) {
 				t.Fatalf("no unlock outcome page:\n%s", body)
 			}
