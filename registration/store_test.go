@@ -4,16 +4,12 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/url"
 	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
 	"github.com/frontdoor-sspr/frontdoor/registration"
@@ -58,7 +54,7 @@ func TestStoreSQLite(t *testing.T) {
 }
 
 func TestStorePostgres(t *testing.T) {
-	dsn := freshDB(t)
+	dsn := testenv.PostgresDB(t)
 	for _, tt := range storeTests {
 		t.Run(tt.name, func(t *testing.T) {
 			st, err := postgres.Open(context.Background(), dsn)
@@ -213,44 +209,4 @@ func testStoreParallel(t *testing.T, st store.Store) {
 	if len(c.Emails) != won || won == 0 {
 		t.Errorf("%d updates succeeded but the section holds %d addresses: %v (an update was lost)", won, len(c.Emails), c.Emails)
 	}
-}
-
-// freshDB creates a uniquely named, empty database, dropped when the test
-// ends, and returns its URL.
-func freshDB(t *testing.T) string {
-	t.Helper()
-	vals := testenv.Require(t, "postgres", "POSTGRES_URL")
-	admin := vals[0]
-	if a, ok := testenv.Lookup("POSTGRES_ADMIN_URL"); ok && a != "" {
-		admin = a
-	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, admin)
-	if err != nil {
-		t.Fatalf("connect: %v", err)
-	}
-	defer conn.Close(ctx)
-	b := make([]byte, 8)
-	rand.Read(b)
-	name := "frontdoor_test_" + hex.EncodeToString(b)
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatalf("create database: %v", err)
-	}
-	t.Cleanup(func() {
-		conn, err := pgx.Connect(ctx, admin)
-		if err != nil {
-			t.Errorf("connect to drop %s: %v", name, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-		}
-	})
-	u, err := url.Parse(vals[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	return u.String()
 }

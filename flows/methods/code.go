@@ -105,7 +105,13 @@ func (s *CodeService) Check(ctx context.Context, t Target, method string, digits
 		answer = answer[:4*digits] // bound the work; such an answer is wrong anyway
 	}
 	want := codeHash(s.Secret, t, method, answer)
-	res, err := s.Codes.Verify(ctx, t.FlowID, method, t.Purpose, func(hash []byte) bool { return hmac.Equal(hash, want) })
+	return Outcome(s.Codes.Verify(ctx, t.FlowID, method, t.Purpose, func(hash []byte) bool { return hmac.Equal(hash, want) }))
+}
+
+// Outcome turns the store's answer to a challenge check (store.Codes'
+// Verify) into Verify's: nil when it passed, ErrMismatch, ErrExhausted (no
+// live challenge, or no tries left) or ErrExpired.
+func Outcome(res store.CodeResult, err error) error {
 	switch {
 	case errors.Is(err, store.ErrExpired):
 		return ErrExpired

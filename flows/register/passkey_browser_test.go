@@ -7,12 +7,9 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	cdplog "github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/webauthn"
 	"github.com/chromedp/chromedp"
 
@@ -62,52 +59,11 @@ func TestBrowserPasskeyOnSecurityInfoThenReset(t *testing.T) {
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"),
-	)
-	base, stop := context.WithTimeout(context.Background(), 90*time.Second)
-	defer stop()
-	actx, acancel := chromedp.NewExecAllocator(base, opts...)
-	defer acancel()
-	var mu sync.Mutex
-	var problems []string // CSP violations and script errors
-	ctx, cancel := chromedp.NewContext(actx, chromedp.WithListener(func(ev any) {
-		var msg string
-		switch ev := ev.(type) {
-		case *cdplog.EventEntryAdded:
-			if strings.Contains(ev.Entry.Text, "Content Security Policy") {
-				msg = ev.Entry.Text
-			}
-		case *runtime.EventExceptionThrown:
-			msg = "exception: " + ev.ExceptionDetails.Text
-		}
-		if msg != "" {
-			mu.Lock()
-			problems = append(problems, msg)
-			mu.Unlock()
-		}
-	}))
-	defer cancel()
+	br := flowtest.NewChromium(t, exe)
+	ctx := br.Ctx
 	do := func(what ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		if err := chromedp.Do(ctx, what...); err != nil {
-			t.Fatal(err)
-		}
-	}
-	do(chromedp.Navigate("about:blank"))
-	if _, err := chromedp.Call(ctx, webauthn.Enable, webauthn.EnableParams{}); err != nil {
-		t.Fatal(err)
-	}
-	res, err := chromedp.Call(ctx, webauthn.AddVirtualAuthenticator, webauthn.AddVirtualAuthenticatorParams{
-		Options: &webauthn.VirtualAuthenticatorOptions{Protocol: webauthn.AuthenticatorProtocolCtap2,
-			Ctap2version: webauthn.Ctap2versionCtap21, Transport: webauthn.AuthenticatorTransportInternal,
-			HasResidentKey: true, HasUserVerification: true, IsUserVerified: true, AutomaticPresenceSimulation: true}})
-	if err != nil {
-		t.Fatal(err)
+		br.Do(t, what...)
 	}
 	text := func() string {
 		body, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
@@ -156,13 +112,11 @@ func TestBrowserPasskeyOnSecurityInfoThenReset(t *testing.T) {
 	if _, got, _ := e.Dir.User(alice.ID); got != pw {
 		t.Fatalf("alice's password is %q after the reset", got)
 	}
-	creds, _ := chromedp.Call(ctx, webauthn.GetCredentials, webauthn.GetCredentialsParams{AuthenticatorID: res.AuthenticatorID})
+	creds, _ := chromedp.Call(ctx, webauthn.GetCredentials, webauthn.GetCredentialsParams{AuthenticatorID: br.Authenticator})
 	if len(creds.Credentials) != 1 || creds.Credentials[0].SignCount < 2 {
 		t.Fatalf("the authenticator was not used at the reset: %+v", creds)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(problems) > 0 {
+	if problems := br.Problems(); len(problems) > 0 {
 		t.Fatalf("the pages broke their policy or threw: %v", problems)
 	}
 }

@@ -2,9 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -17,49 +14,9 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/testenv"
 )
 
-// freshDB creates a uniquely named, empty database through the admin
-// connection, drops it when the test ends, and returns its URL.
-func freshDB(tb testing.TB) string {
-	tb.Helper()
-	vals := testenv.Require(tb, "postgres", "POSTGRES_URL")
-	admin := vals[0]
-	if a, ok := testenv.Lookup("POSTGRES_ADMIN_URL"); ok && a != "" {
-		admin = a
-	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, admin)
-	if err != nil {
-		tb.Fatalf("connect %s: %v", admin, err)
-	}
-	defer conn.Close(ctx)
-	b := make([]byte, 8)
-	rand.Read(b)
-	name := "frontdoor_test_" + hex.EncodeToString(b)
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		tb.Fatalf("create database: %v", err)
-	}
-	tb.Cleanup(func() {
-		conn, err := pgx.Connect(ctx, admin)
-		if err != nil {
-			tb.Errorf("connect to drop %s: %v", name, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
-			tb.Errorf("drop database %s: %v", name, err)
-		}
-	})
-	u, err := url.Parse(vals[0])
-	if err != nil {
-		tb.Fatalf("POSTGRES_URL: %v", err)
-	}
-	u.Path = "/" + name
-	return u.String()
-}
-
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, now func() time.Time) store.Store {
-		s, err := postgres.Open(context.Background(), freshDB(t), postgres.WithNow(now))
+		s, err := postgres.Open(context.Background(), testenv.PostgresDB(t), postgres.WithNow(now))
 		if err != nil {
 			t.Fatalf("Open() = %v", err)
 		}
@@ -70,7 +27,7 @@ func TestConformance(t *testing.T) {
 // TestOpenConcurrently starts several replicas on one empty database at once:
 // each must open, and the schema must be applied exactly once.
 func TestOpenConcurrently(t *testing.T) {
-	dsn := freshDB(t)
+	dsn := testenv.PostgresDB(t)
 	ctx := context.Background()
 	const replicas = 6
 	var wg sync.WaitGroup
@@ -125,7 +82,7 @@ func TestOpenBadDSN(t *testing.T) {
 
 func BenchmarkStore(b *testing.B) {
 	storetest.Benchmark(b, func(b *testing.B) store.Store {
-		s, err := postgres.Open(context.Background(), freshDB(b))
+		s, err := postgres.Open(context.Background(), testenv.PostgresDB(b))
 		if err != nil {
 			b.Fatalf("Open() = %v", err)
 		}

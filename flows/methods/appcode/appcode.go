@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base32"
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -137,20 +136,7 @@ func (a *AppCode) Verify(ctx context.Context, t methods.Target, form url.Values)
 		ok = false
 	}
 	want := a.digest("challenge", t.FlowID, t.Purpose)
-	res, err := a.Codes.Verify(ctx, t.FlowID, Name, t.Purpose, func(h []byte) bool { return ok && hmac.Equal(h, want) })
-	switch {
-	case errors.Is(err, store.ErrExpired):
-		return methods.ErrExpired
-	case errors.Is(err, store.ErrNotFound):
-		return methods.ErrExhausted
-	case err != nil:
-		return fmt.Errorf("appcode: verify: %w", err)
-	case res.OK:
-		return nil
-	case res.Exhausted():
-		return methods.ErrExhausted
-	}
-	return methods.ErrMismatch
+	return methods.Outcome(a.Codes.Verify(ctx, t.FlowID, Name, t.Purpose, func(h []byte) bool { return ok && hmac.Equal(h, want) }))
 }
 
 // claim records that the account used step; false when it already had.

@@ -200,16 +200,12 @@ func (m *Method) Verify(ctx context.Context, t methods.Target, _ url.Values) err
 		pending = hmac.Equal(h, pend)
 		return hmac.Equal(h, want)
 	})
-	switch {
-	case errors.Is(err, store.ErrExpired):
-		return methods.ErrExpired
-	case errors.Is(err, store.ErrNotFound):
-		return methods.ErrExhausted
-	case err != nil:
-		return fmt.Errorf("call: verify: %w", err)
-	case res.OK:
-		return nil
-	case pending && !res.Exhausted():
+	// A wrong answer here is a call not confirmed: pending while it is
+	// under way, else the challenge is spent.
+	if err := methods.Outcome(res, err); !errors.Is(err, methods.ErrMismatch) {
+		return err
+	}
+	if pending {
 		return methods.ErrPending
 	}
 	return methods.ErrExhausted

@@ -5,7 +5,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -161,19 +160,10 @@ func (p *Passkey) Verify(ctx context.Context, t methods.Target, form url.Values)
 		cred = c
 		return err == nil && c.Flags.UserVerified
 	})
-	switch {
-	case errors.Is(err, store.ErrExpired):
-		return methods.ErrExpired
-	case errors.Is(err, store.ErrNotFound):
-		return methods.ErrExhausted
-	case err != nil:
-		return fmt.Errorf("passkey: verify: %w", err)
-	case res.OK:
-		return p.keep(ctx, t.User.ID, *reg, *cred)
-	case res.Exhausted():
-		return methods.ErrExhausted
+	if err := methods.Outcome(res, err); err != nil {
+		return err
 	}
-	return methods.ErrMismatch
+	return p.keep(ctx, t.User.ID, *reg, *cred)
 }
 
 // keep stores the credential's new sign count.

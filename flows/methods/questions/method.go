@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/url"
@@ -167,20 +166,7 @@ func (m *Questions) Verify(ctx context.Context, t methods.Target, form url.Value
 		ok = ok && match && validAnswer(answer)
 	}
 	want := m.digest("challenge", t.FlowID, t.Purpose)
-	res, err := m.Codes.Verify(ctx, t.FlowID, Name, t.Purpose, func(h []byte) bool { return ok && hmac.Equal(h, want) })
-	switch {
-	case errors.Is(err, store.ErrExpired):
-		return methods.ErrExpired
-	case errors.Is(err, store.ErrNotFound):
-		return methods.ErrExhausted
-	case err != nil:
-		return fmt.Errorf("questions: verify: %w", err)
-	case res.OK:
-		return nil
-	case res.Exhausted():
-		return methods.ErrExhausted
-	}
-	return methods.ErrMismatch
+	return methods.Outcome(m.Codes.Verify(ctx, t.FlowID, Name, t.Purpose, func(h []byte) bool { return ok && hmac.Equal(h, want) }))
 }
 
 // asked returns the registered answers to ask for t: Config.Answer of the
