@@ -114,15 +114,7 @@ func TestResetByTwilioCall(t *testing.T) {
 		pass bool
 	}{{"#", true}, {"1", false}} {
 		t.Run(c.key, func(t *testing.T) {
-			tw := twiliofake.New(t)
-			cfg := testConfig(t)
-			cfg.Reset.Methods = []string{"office_call"}
-			cfg.Call = &config.Call{Provider: "twilio", Twilio: &config.CallTwilio{AccountSID: tw.SID, AuthToken: tw.Token,
-				From: "+14155550100", BaseURL: tw.URL, Timeout: config.Duration(5 * time.Second)}}
-			fd := startFrontdoor(t, cfg)
-			login, _, _ := slapdUser(t)
-			slapdSet(t, login, "telephoneNumber", "+14155550102")
-			tw.Behave("+14155550102", c.key)
+			tw, fd, login := twilioOfficeCall(t, "+14155550102", c.key)
 
 			b := browser(t)
 			_, _, body := page(t, b, "GET", fd.URL+"/.frontdoor/reset", nil)
@@ -162,15 +154,7 @@ func TestResetByTwilioCall(t *testing.T) {
 // TestCallWrongNumberTyped: a number typed that is not the account's places
 // no call, and the page is the one of a call placed.
 func TestCallWrongNumberTyped(t *testing.T) {
-	tw := twiliofake.New(t)
-	cfg := testConfig(t)
-	cfg.Reset.Methods = []string{"office_call"}
-	cfg.Call = &config.Call{Provider: "twilio", Twilio: &config.CallTwilio{AccountSID: tw.SID, AuthToken: tw.Token,
-		From: "+14155550100", BaseURL: tw.URL, Timeout: config.Duration(5 * time.Second)}}
-	fd := startFrontdoor(t, cfg)
-	login, _, _ := slapdUser(t)
-	slapdSet(t, login, "telephoneNumber", "+14155550103")
-	tw.Behave("+14155550103", "#")
+	tw, fd, login := twilioOfficeCall(t, "+14155550103", "#")
 
 	b := browser(t)
 	_, _, body := page(t, b, "GET", fd.URL+"/.frontdoor/reset", nil)
@@ -236,4 +220,21 @@ func TestGenericMethodListSameWithCalls(t *testing.T) {
 			t.Fatalf("%s sees another method page:\n%s\n---\n%s", login, body, first)
 		}
 	}
+}
+
+// twilioOfficeCall starts frontdoor with office_call through the Twilio
+// contract fake, and a throwaway user whose office phone is number and
+// answers with what ("#", "1", ...).
+func twilioOfficeCall(t *testing.T, number, what string) (*twiliofake.Server, *frontdoor, string) {
+	t.Helper()
+	tw := twiliofake.New(t)
+	cfg := testConfig(t)
+	cfg.Reset.Methods = []string{"office_call"}
+	cfg.Call = &config.Call{Provider: "twilio", Twilio: &config.CallTwilio{AccountSID: tw.SID, AuthToken: tw.Token,
+		From: "+14155550100", BaseURL: tw.URL, Timeout: config.Duration(5 * time.Second)}}
+	fd := startFrontdoor(t, cfg)
+	login, _, _ := slapdUser(t)
+	slapdSet(t, login, "telephoneNumber", number)
+	tw.Behave(number, what)
+	return tw, fd, login
 }

@@ -281,6 +281,18 @@ func slapdBind(t testing.TB, login, password string) error {
 	return c.Bind("uid="+login+",ou=people,"+v[1], password)
 }
 
+// slapdPasswordIs checks that login's password is now pw and that old no
+// longer binds.
+func slapdPasswordIs(t testing.TB, login, pw, old string) {
+	t.Helper()
+	if err := slapdBind(t, login, pw); err != nil {
+		t.Fatalf("bind with the new password: %v", err)
+	}
+	if err := slapdBind(t, login, old); err == nil {
+		t.Fatal("the old password still binds")
+	}
+}
+
 // ldapConfig is the LDAP backend's section of cfg, for tests to adjust.
 func ldapConfig(cfg *config.Config) *ldapbackend.Config {
 	return cfg.Directory.Backend.(*ldapbackend.Config)

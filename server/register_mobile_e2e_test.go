@@ -176,12 +176,7 @@ func TestRegisterMobileThenResetEndToEnd(t *testing.T) {
 	if !strings.Contains(body, "Your password has been reset") {
 		t.Fatalf("no confirmation page:\n%s", body)
 	}
-	if err := slapdBind(t, login, newPassword); err != nil {
-		t.Fatalf("bind with the new password: %v", err)
-	}
-	if err := slapdBind(t, login, oldPassword); err == nil {
-		t.Fatal("the old password still binds")
-	}
+	slapdPasswordIs(t, login, newPassword, oldPassword)
 	// The directory's address got no reset code: the registered one did.
 	msgs, err := mp.Messages(ctx, mail)
 	if err != nil {

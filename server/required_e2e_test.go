@@ -21,18 +21,7 @@ func TestRequiredAfterUpstreamSignIn(t *testing.T) {
 	rp := rpTestenv(t)
 	kcHTTP := testenv.Require(t, "keycloak", "KEYCLOAK_HTTP_URL")[0]
 	login, _, pw := slapdUser(t)
-	// frontdoor's address goes into its configuration (its issuer is the
-	// realm reached through frontdoor), so it is chosen first.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	cfg := oidcConfig(t, rp)
-	cfg.Upstream = config.Upstream{URL: kcHTTP, Preset: "keycloak"}
-	cfg.SignIn.OIDC.Issuer = "http://" + addr + "/realms/frontdoor-ldap"
-	cfg.SignIn.RequiredAfter = []string{"/realms/{realm}/login-actions/authenticate"}
+	cfg, addr := requiredConfig(t, rp, kcHTTP)
 	fd, stop := serveFrontdoorAt(t, cfg, nil, addr)
 	t.Cleanup(func() { stop() })
 
@@ -78,16 +67,7 @@ func TestRequiredRegisterThenApp(t *testing.T) {
 	rp := rpTestenv(t)
 	kcHTTP := testenv.Require(t, "keycloak", "KEYCLOAK_HTTP_URL")[0]
 	login, _, pw := slapdUser(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	cfg := oidcConfig(t, rp)
-	cfg.Upstream = config.Upstream{URL: kcHTTP, Preset: "keycloak"}
-	cfg.SignIn.OIDC.Issuer = "http://" + addr + "/realms/frontdoor-ldap"
-	cfg.SignIn.RequiredAfter = []string{"/realms/{realm}/login-actions/authenticate"}
+	cfg, addr := requiredConfig(t, rp, kcHTTP)
 	cfg.Registration = registrationSection("email")
 	cfg.Registration.Required, cfg.Registration.RemindLater = true, true
 	fd, stop := serveFrontdoorAt(t, cfg, nil, addr)
@@ -160,4 +140,22 @@ func appSignIn(fdURL, clientID, redirect, state string) string {
 		"client_id": {clientID}, "redirect_uri": {redirect}, "response_type": {"code"}, "scope": {"openid"}, "state": {state},
 		"code_challenge": {"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"}, "code_challenge_method": {"S256"},
 	}.Encode()
+}
+
+// requiredConfig is frontdoor in front of Keycloak (kcHTTP), stepping in
+// after its sign-in form, and the address it must listen on: its issuer is
+// the realm reached through frontdoor, so the address is chosen first.
+func requiredConfig(t *testing.T, rp rpEnv, kcHTTP string) (*config.Config, string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cfg := oidcConfig(t, rp)
+	cfg.Upstream = config.Upstream{URL: kcHTTP, Preset: "keycloak"}
+	cfg.SignIn.OIDC.Issuer = "http://" + addr + "/realms/frontdoor-ldap"
+	cfg.SignIn.RequiredAfter = []string{"/realms/{realm}/login-actions/authenticate"}
+	return cfg, addr
 }

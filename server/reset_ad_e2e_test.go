@@ -105,12 +105,19 @@ func TestResetEndToEndActiveDirectory(t *testing.T) {
 	if !strings.Contains(body, "Your password has been reset") {
 		t.Fatalf("no confirmation page:\n%s", body)
 	}
+	adPasswordIs(t, login, pw, oldPassword)
+}
+
+// adPasswordIs checks at the domain controller that login's password is now
+// pw and that old no longer binds.
+func adPasswordIs(t *testing.T, login, pw, old string) {
+	t.Helper()
 	conn, err := adConn(t, login+"@example.test", pw)
 	if err != nil {
 		t.Fatalf("bind at the domain controller with the new password: %v", err)
 	}
 	conn.Close()
-	if conn, err := adConn(t, login+"@example.test", oldPassword); err == nil {
+	if conn, err := adConn(t, login+"@example.test", old); err == nil {
 		conn.Close()
 		t.Fatal("the old password still binds")
 	}

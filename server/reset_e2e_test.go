@@ -79,12 +79,7 @@ func TestResetEndToEnd(t *testing.T) {
 	if !strings.Contains(body, "Your password has been reset") {
 		t.Fatalf("no confirmation page:\n%s", body)
 	}
-	if err := slapdBind(t, login, newPassword); err != nil {
-		t.Fatalf("bind with the new password: %v", err)
-	}
-	if err := slapdBind(t, login, oldPassword); err == nil {
-		t.Fatal("the old password still binds")
-	}
+	slapdPasswordIs(t, login, newPassword, oldPassword)
 
 	// Back to the remembered sign-in page, on the public origin, and sign in.
 	back := backLink(t, body)

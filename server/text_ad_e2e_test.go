@@ -74,13 +74,5 @@ func TestTwoGateResetTextActiveDirectory(t *testing.T) {
 	if !strings.Contains(body, "Your password has been reset") {
 		t.Fatalf("no confirmation page:\n%s", body)
 	}
-	conn, err := adConn(t, login+"@example.test", pw)
-	if err != nil {
-		t.Fatalf("bind at the domain controller with the new password: %v", err)
-	}
-	conn.Close()
-	if conn, err := adConn(t, login+"@example.test", oldPassword); err == nil {
-		conn.Close()
-		t.Fatal("the old password still binds")
-	}
+	adPasswordIs(t, login, pw, oldPassword)
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/frontdoor-sspr/frontdoor/flows"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/policy"
 	"github.com/frontdoor-sspr/frontdoor/session"
@@ -151,13 +152,7 @@ func (f *Flow) change(r *http.Request, u idp.User, old, pw, confirm string) (don
 		_, _, _, _ = f.Limits.Hit(ctx, failKey, failWindow, failMax)
 		return false, outcome{http.StatusUnprocessableEntity, "change.error.old", nil}
 	case errors.As(werr, &pe):
-		msg := "reset.error.directory_policy"
-		if pe.Has(idp.ReasonHistory) {
-			msg = "reset.error.history"
-		} else if pe.Has(idp.ReasonTooYoung) {
-			msg = "reset.error.too_young"
-		}
-		return false, outcome{http.StatusUnprocessableEntity, msg, nil}
+		return false, outcome{http.StatusUnprocessableEntity, flows.DirectoryPolicyMessage(pe), nil}
 	case errors.Is(werr, idp.ErrUnavailable):
 		web.Logger(ctx).Error("directory unavailable at the change", "err", werr)
 		return false, outcome{http.StatusServiceUnavailable, "reset.error.unavailable", nil}

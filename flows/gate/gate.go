@@ -173,15 +173,7 @@ func (g *Gate) Register(mux *http.ServeMux) {
 }
 
 // LimitForm bounds the form body and parses it before the step runs.
-func LimitForm(next web.HandlerFunc) web.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-		if err := r.ParseForm(); err != nil {
-			return web.WithStatus(http.StatusRequestEntityTooLarge, err)
-		}
-		return next(w, r)
-	}
-}
+func LimitForm(next web.HandlerFunc) web.HandlerFunc { return web.LimitForm(maxFormBytes, next) }
 
 // StepURL is where every step redirects after a successful POST.
 func (g *Gate) StepURL() string { return g.opt.Prefix + g.opt.Kind + "/step" }

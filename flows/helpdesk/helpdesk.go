@@ -113,13 +113,7 @@ func (f *Flow) Register(mux *http.ServeMux) {
 
 // limitForm bounds the form body and parses it before the step runs.
 func (f *Flow) limitForm(next web.HandlerFunc) web.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-		if err := r.ParseForm(); err != nil {
-			return web.WithStatus(http.StatusRequestEntityTooLarge, err)
-		}
-		return next(w, r)
-	}
+	return web.LimitForm(maxFormBytes, next)
 }
 
 // referenceAlphabet leaves out letters and digits that read alike (0/O, 1/I).

@@ -110,3 +110,21 @@ func ContactPhone(ctx context.Context, regs Registrations, sources []string, u i
 	}
 	return ""
 }
+
+// FirstPhone returns u's first number of kind ("mobile" or "office") that
+// parse accepts, the sources read in order (nil: the directory's, then the
+// registered one), so that an unusable directory value (not a number, a
+// country not allowed) leaves the registered number in use. The text and
+// call methods read numbers through it.
+func FirstPhone[T any](ctx context.Context, regs Registrations, sources []string, u idp.User, kind string, parse func(string) (T, error)) (T, bool) {
+	if sources == nil {
+		sources = []string{config.SourceDirectory, config.SourceRegistered}
+	}
+	for _, src := range sources {
+		if n, err := parse(ContactPhone(ctx, regs, []string{src}, u, kind)); err == nil {
+			return n, true
+		}
+	}
+	var zero T
+	return zero, false
+}

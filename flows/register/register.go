@@ -171,13 +171,7 @@ type Pending struct {
 func (f *Flow) url() string { return f.opt.Prefix + store.KindRegister }
 
 func (f *Flow) limitForm(next web.HandlerFunc) web.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-		if err := r.ParseForm(); err != nil {
-			return web.WithStatus(http.StatusRequestEntityTooLarge, err)
-		}
-		return next(w, r)
-	}
+	return web.LimitForm(maxFormBytes, next)
 }
 
 var errNotSignedIn = web.WithStatus(http.StatusForbidden, errors.New("register: nobody is signed in"))

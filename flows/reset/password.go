@@ -105,13 +105,7 @@ func (f *Flow) writeFailed(w http.ResponseWriter, r *http.Request, fl store.Flow
 	var pe *idp.PolicyError
 	switch {
 	case errors.As(err, &pe):
-		msg := "reset.error.directory_policy"
-		if pe.Has(idp.ReasonHistory) {
-			msg = "reset.error.history"
-		} else if pe.Has(idp.ReasonTooYoung) {
-			msg = "reset.error.too_young"
-		}
-		f.renderPassword(w, r, fl, s, http.StatusUnprocessableEntity, msg, nil)
+		f.renderPassword(w, r, fl, s, http.StatusUnprocessableEntity, flows.DirectoryPolicyMessage(pe), nil)
 	case errors.Is(err, idp.ErrUnavailable):
 		f.gate.LogError(r, "directory unavailable at the write", err)
 		f.renderPassword(w, r, fl, s, http.StatusServiceUnavailable, "reset.error.unavailable", nil)

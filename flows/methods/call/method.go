@@ -15,7 +15,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	notifycall "github.com/frontdoor-sspr/frontdoor/notify/call"
@@ -96,16 +95,8 @@ func New(name string) *Method {
 
 // number is the account's number for this method, in E.164, or "".
 func (m *Method) number(ctx context.Context, u idp.User) string {
-	sources := m.Sources
-	if sources == nil {
-		sources = []string{config.SourceDirectory, config.SourceRegistered}
-	}
-	for _, src := range sources {
-		if n, err := m.normalize(methods.ContactPhone(ctx, m.Registrations, []string{src}, u, m.kind)); err == nil {
-			return n
-		}
-	}
-	return ""
+	n, _ := methods.FirstPhone(ctx, m.Registrations, m.Sources, u, m.kind, m.normalize)
+	return n
 }
 
 // Ask implements methods.Asker: as in the reference, the user types the

@@ -105,16 +105,7 @@ func (m *Method) Hint(ctx context.Context, u idp.User) (string, bool) {
 // the first such of the directory's and the registered one, in the
 // operator's order.
 func (m *Method) number(ctx context.Context, u idp.User) (phone.Number, bool) {
-	sources := m.Sources
-	if sources == nil {
-		sources = []string{config.SourceDirectory, config.SourceRegistered}
-	}
-	for _, src := range sources {
-		if n, err := m.Parser.Parse(methods.ContactPhone(ctx, m.Registrations, []string{src}, u, "mobile")); err == nil {
-			return n, true
-		}
-	}
-	return phone.Number{}, false
+	return methods.FirstPhone(ctx, m.Registrations, m.Sources, u, "mobile", m.Parser.Parse)
 }
 
 // Start implements methods.Method. A code is stored for every target, so
