@@ -95,6 +95,17 @@ func pad(s string, n int) []byte {
 	return b
 }
 
+// MaskTail shows the last two digits of a number only: "+*********78"; a
+// value of four characters or fewer is "***". It takes any text (a
+// directory value need not parse), as the call method's log and the
+// Security info page show it.
+func MaskTail(number string) string {
+	if len(number) <= 4 {
+		return "***"
+	}
+	return "+" + strings.Repeat("*", len(number)-3) + number[len(number)-2:]
+}
+
 // Mask shows the country code and the last two digits only, grouped so
 // that the owner recognises the shape: "+14155550101" is
 // "+1 ••• ••• ••01".

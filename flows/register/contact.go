@@ -11,6 +11,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	phonenum "github.com/frontdoor-sspr/frontdoor/phone"
+
 	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/flows"
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
@@ -329,9 +331,4 @@ func findEmail(flowID string, emails []string, ref string) int {
 }
 
 // MaskPhone shows the last two digits of a number: "+*********78".
-func MaskPhone(number string) string {
-	if len(number) <= 4 {
-		return "***"
-	}
-	return "+" + strings.Repeat("*", len(number)-3) + number[len(number)-2:]
-}
+func MaskPhone(number string) string { return phonenum.MaskTail(number) }

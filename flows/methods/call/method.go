@@ -15,6 +15,8 @@ import (
 	"sync"
 	"time"
 
+	phonenum "github.com/frontdoor-sspr/frontdoor/phone"
+
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	notifycall "github.com/frontdoor-sspr/frontdoor/notify/call"
@@ -123,12 +125,7 @@ func (m *Method) Hint(ctx context.Context, u idp.User) (string, bool) {
 }
 
 // Mask hides all digits of an E.164 number but the last two.
-func Mask(e164 string) string {
-	if len(e164) < 4 {
-		return "***"
-	}
-	return "+" + strings.Repeat("*", len(e164)-3) + e164[len(e164)-2:]
-}
+func Mask(e164 string) string { return phonenum.MaskTail(e164) }
 
 func (m *Method) normalize(raw string) (string, error) {
 	if m.Normalize != nil {
