@@ -52,6 +52,9 @@ func (c *Config) ApplyDefaults() {
 	if u.PreserveHost == nil {
 		u.PreserveHost = boolPtr(true)
 	}
+	if u.CompressSignIn == nil {
+		u.CompressSignIn = boolPtr(true)
+	}
 
 	def(&c.Store.Driver, "sqlite")
 	if c.Store.Driver == "sqlite" {

@@ -82,8 +82,10 @@ type Upstream struct {
 	// CompressSignIn asks the upstream for sign-in pages uncompressed and has
 	// frontdoor compress them once the links are in, for clients that accept
 	// gzip or br: cheaper than decoding the upstream's compression and
-	// encoding again. Off, a sign-in page keeps the upstream's encoding.
-	CompressSignIn bool `yaml:"compress_sign_in"`
+	// encoding again, as nginx's sub_filter does. On by default; off, a
+	// sign-in page keeps the upstream's encoding (decoded, injected and
+	// encoded again).
+	CompressSignIn *bool `yaml:"compress_sign_in"`
 	// SignInURL is where a flow sends the user back when the page it started
 	// from is unknown or cannot be shown again (a SimpleSAMLphp page without
 	// its AuthState): a path on the public origin or an absolute URL. The

@@ -101,7 +101,7 @@ func (p *Proxy) rewriteCompressed(resp *http.Response, enc string) error {
 	copy(b[at+len(snippet):], b[at:n])
 	copy(b[at:], snippet)
 	out := pages.Get().(*bytes.Buffer)
-	err = packCut(codecs[enc], out, b, at+len(snippet))
+	err = packCut(codecs[enc], out, b, st.began, at+len(snippet))
 	putPage(buf)
 	if err != nil {
 		putPage(out)

@@ -19,9 +19,9 @@ type codec struct {
 	encode func(io.Writer) io.WriteCloser
 	unpack func(src io.Reader, dst *bytes.Buffer, limit int64) error
 	pack   func(dst *bytes.Buffer, page []byte) error
-	// packSplit, when set, is pack for a page whose part before cut changes
+	// packSplit, when set, is pack for a page whose part from..cut changes
 	// from request to request and the rest may not (see packGzipSplit).
-	packSplit func(dst *bytes.Buffer, page []byte, cut int) error
+	packSplit func(dst *bytes.Buffer, page []byte, from, cut int) error
 }
 
 var codecs = map[string]codec{
@@ -125,19 +125,19 @@ func rewrite(body io.ReadCloser, size int64, c codec, sel selector, snippet []by
 	copy(b[at+len(snippet):], b[at:n])
 	copy(b[at:], snippet)
 	out := pages.Get().(*bytes.Buffer)
-	if err := packCut(c, out, b, at+len(snippet)); err != nil {
+	if err := packCut(c, out, b, st.began, at+len(snippet)); err != nil {
 		putPage(out)
 		return rewritten{}, err
 	}
 	return rewritten{body: &pooledBody{Reader: bytes.NewReader(out.Bytes()), body: body, buf: out}, length: int64(out.Len())}, nil
 }
 
-// packCut compresses page with c; for gzip, the part after cut (the end of
-// the injected links) is compressed apart and may be reused (see
-// packGzipSplit).
-func packCut(c codec, dst *bytes.Buffer, page []byte, cut int) error {
+// packCut compresses page with c; for gzip, the parts before from (the start
+// of the element the links go after) and after cut (the end of the links) are
+// compressed apart and may be reused (see packGzipSplit).
+func packCut(c codec, dst *bytes.Buffer, page []byte, from, cut int) error {
 	if c.packSplit != nil {
-		return c.packSplit(dst, page, cut)
+		return c.packSplit(dst, page, from, cut)
 	}
 	return c.pack(dst, page)
 }

@@ -18,6 +18,9 @@ type scanState struct {
 	depth int
 	attrs []tagAttr // reused between tags
 	name  []byte    // reused between tags
+	// began is where the matched element's start tag begins, as an offset
+	// into the b of the scan call that met it.
+	began int
 }
 
 // construct results.
@@ -59,9 +62,13 @@ func (st *scanState) scan(b []byte, sel selector, eof bool) (done, at int) {
 			return len(b), -1
 		}
 		i += j
+		inside := st.tag != ""
 		n, injectAfter := st.markup(b[i:], sel, eof)
 		if n == needMore {
 			return i, -1
+		}
+		if !inside && (st.tag != "" || injectAfter) {
+			st.began = i
 		}
 		i += n
 		if injectAfter {

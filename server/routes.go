@@ -2,10 +2,7 @@ package server
 
 import (
 	"errors"
-	"html"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
 	"golang.org/x/text/language"
@@ -153,34 +150,6 @@ func (s *Server) sendMail(to, name string, lang language.Tag, data any) {
 	}
 	s.mail.Enqueue(notify.Message{To: rcpt, Subject: subject, Text: text, HTML: htmlBody,
 		FromName: s.templates.FromName(lang), Kind: name})
-}
-
-// snippet is the HTML injected into sign-in pages: the links to frontdoor's
-// flows, carrying the page to come back to. Plain links: the upstream's CSP
-// needs no change.
-func (s *Server) snippet(r *http.Request, returnTo string) []byte {
-	lang := s.templates.Negotiate(r.Header.Get("Accept-Language"))
-	q := "?return_to=" + url.QueryEscape(returnTo)
-	prefix := s.cfg.Server.Prefix
-	var b strings.Builder
-	// The links' own language and direction: Arabic links read right to left
-	// in a left-to-right sign-in page.
-	b.WriteString(`<p class="frontdoor-links" lang="` + html.EscapeString(lang.String()) + `" dir="` + s.templates.Dir(lang) + `">`)
-	link := func(page, id string) {
-		text, err := s.templates.Message(lang, id)
-		if err != nil {
-			s.log.Error("injected link text", "id", id, "err", err)
-			return
-		}
-		b.WriteString(`<a class="frontdoor-link" href="` + html.EscapeString(prefix+page+q) + `">` + html.EscapeString(text) + `</a>`)
-	}
-	link("reset", "inject.reset")
-	if *s.cfg.Upstream.InjectUnlock && s.unlockAvailable() {
-		b.WriteString("<br>") // no styling of ours: the upstream's CSS and CSP stay as they are
-		link("unlock", "inject.unlock")
-	}
-	b.WriteString(`</p>`)
-	return []byte(b.String())
 }
 
 var webNotFound = web.WithStatus(http.StatusNotFound, errors.New("no such page"))

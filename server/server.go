@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/frontdoor-sspr/frontdoor/config"
@@ -57,6 +58,8 @@ type Server struct {
 	// built are the methods built so far, by name (method_env.go).
 	built   map[string]methods.Method
 	closers []func() error
+	// snippets are the injected links' parts by language (snippet.go).
+	snippets sync.Map
 }
 
 // New builds every part; nothing listens until Run or Serve.
@@ -170,7 +173,7 @@ func (s *Server) buildProxy() error {
 		},
 		SignInPaths:    cfg.Upstream.SignInPaths,
 		InjectAfter:    cfg.Upstream.InjectAfter,
-		CompressSignIn: cfg.Upstream.CompressSignIn,
+		CompressSignIn: *cfg.Upstream.CompressSignIn,
 		Snippet:        s.snippet,
 		TrustedProxies: cfg.Server.TrustedProxies,
 		PreserveHost:   *cfg.Upstream.PreserveHost,
