@@ -40,6 +40,18 @@ func benchUpstream(b *testing.B) *httptest.Server {
 		w.Header().Set("Content-Encoding", "gzip")
 		w.Write(zb.Bytes())
 	})
+	// The same page as make bench-proxy's upstream serves it: gzip when the
+	// client accepts it, else identity.
+	page50 := signinpage.Page(50 << 10)
+	mux.HandleFunc("/login50", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Write(zb.Bytes())
+			return
+		}
+		w.Write(page50)
+	})
 	srv := httptest.NewServer(mux)
 	b.Cleanup(srv.Close)
 	return srv
@@ -57,13 +69,17 @@ func bareProxy(b *testing.B, up *httptest.Server) *httptest.Server {
 	return srv
 }
 
-func benchGet(b *testing.B, url string) {
+func benchGet(b *testing.B, url string, header ...string) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}}
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			resp, err := client.Get(url)
+			req, _ := http.NewRequest(http.MethodGet, url, nil)
+			for i := 0; i+1 < len(header); i += 2 {
+				req.Header.Set(header[i], header[i+1])
+			}
+			resp, err := client.Do(req)
 			if err != nil {
 				b.Error(err)
 				return
@@ -114,4 +130,20 @@ func BenchmarkOracleInjector(b *testing.B) {
 	for b.Loop() {
 		io.Copy(io.Discard, newOracleInjector(strings.NewReader(page), parseSelector("#login-form"), []byte(snippet)))
 	}
+}
+
+// BenchmarkSignInPageCompressed is make bench-proxy's sign-in page in one
+// process: the 50 KB page to a client that accepts gzip, passed through
+// compressed by the bare proxy, asked uncompressed and compressed after
+// injecting by frontdoor (compress_sign_in, the default).
+func BenchmarkSignInPageCompressed(b *testing.B) {
+	up := benchUpstream(b)
+	bare := bareProxy(b, up)
+	fd := newTestProxy(b, up, func(o *Options) {
+		o.Observe = nil
+		o.SignInPaths = []string{"/login50"}
+		o.CompressSignIn = true
+	})
+	b.Run("bare", func(b *testing.B) { benchGet(b, bare.URL+"/login50", "Accept-Encoding", "gzip") })
+	b.Run("frontdoor-injected", func(b *testing.B) { benchGet(b, fd.srv.URL+"/login50", "Accept-Encoding", "gzip") })
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 
@@ -89,24 +90,32 @@ func newSet(base fs.FS, opt Options) (*Set, error) {
 // starts with "_"); a page defines "title" and "content", the layout partial
 // defines "layout", which is what is executed.
 func (s *Set) parsePages(files []file) error {
-	base := htmltemplate.New("")
-	var pages []file
+	var pages, partials []file
+	var partialCalls []calls
 	for _, f := range files {
 		if !strings.HasPrefix(path.Base(f.name), "_") {
 			pages = append(pages, f)
 			continue
 		}
-		if _, err := base.New(f.origin).Parse(string(f.data)); err != nil {
+		c, err := callsOf(f.origin, f.data)
+		if err != nil {
 			return fmt.Errorf("templates: %w", err)
 		}
+		partials, partialCalls = append(partials, f), append(partialCalls, c)
 	}
-	if base.Lookup("layout") == nil {
+	if !slices.ContainsFunc(partialCalls, func(c calls) bool { _, ok := c["layout"]; return ok }) {
 		return errors.New("templates: no partial under pages/ defines \"layout\"")
 	}
 	for _, f := range pages {
-		t, err := base.Clone()
+		c, err := callsOf(f.origin, f.data)
 		if err != nil {
 			return fmt.Errorf("templates: %w", err)
+		}
+		t := htmltemplate.New("")
+		for _, p := range partialsFor(c, partials, partialCalls) {
+			if _, err := t.New(p.origin).Parse(string(p.data)); err != nil {
+				return fmt.Errorf("templates: %w", err)
+			}
 		}
 		if _, err := t.New(f.origin).Parse(string(f.data)); err != nil {
 			return fmt.Errorf("templates: %w", err)
