@@ -63,9 +63,14 @@ http {
 `, dir, tmp, addr(p.upstream), addr(p.nginx), addr(p.nginxSub), proxy, linkHTML)
 }
 
-// frontdoorConfig is the configuration of the frontdoor target; with
-// compress, it has upstream.compress_sign_in on.
-func frontdoorConfig(dir string, listen, metrics int, p ports, compress bool) string {
+// frontdoorConfig is the configuration of the frontdoor target: as
+// configured by default, or with upstream.compress_sign_in turned off
+// (keepEncoding: the upstream's gzip is decoded and encoded again).
+func frontdoorConfig(dir string, listen, metrics int, p ports, keepEncoding bool) string {
+	extra := ""
+	if keepEncoding {
+		extra = "  compress_sign_in: false\n"
+	}
 	return fmt.Sprintf(`server:
   listen: "%[1]s"
   public_url: "http://%[1]s"
@@ -76,13 +81,12 @@ upstream:
   sign_in_paths: ["/login"]
   inject_after: "#login-form"
   preserve_host: true
-  compress_sign_in: %[5]v
-store:
+%[5]sstore:
   driver: sqlite
   dsn: "%[4]s/frontdoor-%[1]s.db"
 log:
   level: warn
-`, addr(listen), addr(metrics), addr(p.upstream), dir, compress)
+`, addr(listen), addr(metrics), addr(p.upstream), dir, extra)
 }
 
 func startTargets(dir string, o options, p ports) ([]*target, error) {
@@ -113,7 +117,7 @@ func startTargets(dir string, o options, p ports) ([]*target, error) {
 			"--cookie-secret=0123456789abcdef0123456789abcdef", "--cookie-secure=false",
 			"--request-logging=false", "--standard-logging=false", "--auth-logging=false"}},
 		{"frontdoor", addr(p.frontdoor), []string{o.frontdoor, "serve", "--config", filepath.Join(dir, "frontdoor.yaml")}},
-		{"frontdoor compress_sign_in", addr(p.frontdoorZ), []string{o.frontdoor, "serve", "--config", filepath.Join(dir, "frontdoor-z.yaml")}},
+		{"frontdoor compress_sign_in: false", addr(p.frontdoorZ), []string{o.frontdoor, "serve", "--config", filepath.Join(dir, "frontdoor-z.yaml")}},
 	}
 	var ts []*target
 	for _, s := range specs {
