@@ -88,8 +88,7 @@ func (p *Proxy) rewriteCompressed(resp *http.Response, enc string) error {
 		h.Del("ETag")
 		return nil
 	}
-	var st scanState
-	_, at := st.scan(buf.Bytes(), p.sel, true)
+	began, at := findAnchor(buf.Bytes(), p.sel)
 	if at < 0 {
 		resp.Body = &pooledBody{Reader: bytes.NewReader(buf.Bytes()), body: body, buf: buf}
 		return nil
@@ -101,7 +100,7 @@ func (p *Proxy) rewriteCompressed(resp *http.Response, enc string) error {
 	copy(b[at+len(snippet):], b[at:n])
 	copy(b[at:], snippet)
 	out := pages.Get().(*bytes.Buffer)
-	err = packCut(codecs[enc], out, b, st.began, at+len(snippet))
+	err = packCut(codecs[enc], out, b, began, at+len(snippet))
 	putPage(buf)
 	if err != nil {
 		putPage(out)

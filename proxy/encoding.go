@@ -112,8 +112,7 @@ func rewrite(body io.ReadCloser, size int64, c codec, sel selector, snippet []by
 		// the error, or injects as the page goes.
 		return stream(bytes.NewReader(raw.Bytes()), body, c, sel, snippet)
 	}
-	var st scanState
-	_, at := st.scan(page.Bytes(), sel, true)
+	began, at := findAnchor(page.Bytes(), sel)
 	if at < 0 {
 		return rewritten{body: &pooledBody{Reader: bytes.NewReader(raw.Bytes()), body: body, buf: raw}, length: int64(raw.Len()), unchanged: true}, nil
 	}
@@ -125,7 +124,7 @@ func rewrite(body io.ReadCloser, size int64, c codec, sel selector, snippet []by
 	copy(b[at+len(snippet):], b[at:n])
 	copy(b[at:], snippet)
 	out := pages.Get().(*bytes.Buffer)
-	if err := packCut(c, out, b, st.began, at+len(snippet)); err != nil {
+	if err := packCut(c, out, b, began, at+len(snippet)); err != nil {
 		putPage(out)
 		return rewritten{}, err
 	}
@@ -156,8 +155,7 @@ func rewritePlain(body io.ReadCloser, size int64, sel selector, snippet []byte) 
 		return rewritten{body: &pooledBody{Reader: newInjector(io.MultiReader(bytes.NewReader(held), body), sel, snippet), body: body, buf: buf}, length: -1}, nil
 	}
 	page := buf.Bytes()
-	var st scanState
-	_, at := st.scan(page, sel, true)
+	_, at := findAnchor(page, sel)
 	if at < 0 {
 		return rewritten{body: &pooledBody{Reader: bytes.NewReader(page), body: body, buf: buf}, length: int64(len(page)), unchanged: true}, nil
 	}

@@ -99,7 +99,7 @@ func (p *Proxy) modifyResponse(resp *http.Response) error {
 		resp.StatusCode != http.StatusOK || resp.Body == nil || resp.Body == http.NoBody {
 		return nil
 	}
-	if mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err != nil || mt != "text/html" {
+	if !isHTML(resp.Header.Get("Content-Type")) {
 		return nil
 	}
 	c, ok := codecFor(resp.Header.Get("Content-Encoding"))
@@ -214,3 +214,13 @@ func (s *statusRecorder) status() int {
 
 // Flush lets ReverseProxy stream (it flushes through the writer it is given).
 func (s *statusRecorder) Flush() { _ = http.NewResponseController(s.ResponseWriter).Flush() }
+
+// isHTML tells whether a Content-Type is text/html (well formed), with the
+// two spellings nearly every sign-in page sends recognised without parsing.
+func isHTML(ct string) bool {
+	if strings.EqualFold(ct, "text/html; charset=utf-8") || strings.EqualFold(ct, "text/html") {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && mt == "text/html"
+}

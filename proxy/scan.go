@@ -3,6 +3,7 @@ package proxy
 import (
 	"bytes"
 	"html"
+	"sync"
 )
 
 // This file finds where to inject without a general HTML tokenizer: it skips
@@ -21,6 +22,21 @@ type scanState struct {
 	// began is where the matched element's start tag begins, as an offset
 	// into the b of the scan call that met it.
 	began int
+}
+
+// scanStates keeps the scanners' buffers between pages.
+var scanStates = sync.Pool{New: func() any { return new(scanState) }}
+
+// findAnchor scans a whole page for sel: it returns where the matched
+// element begins and where the links go after it (at is -1 when the page has
+// no such element).
+func findAnchor(page []byte, sel selector) (began, at int) {
+	st := scanStates.Get().(*scanState)
+	*st = scanState{attrs: st.attrs[:0], name: st.name[:0]}
+	_, at = st.scan(page, sel, true)
+	began = st.began
+	scanStates.Put(st)
+	return began, at
 }
 
 // construct results.
