@@ -93,14 +93,8 @@ func (p *Proxy) rewriteCompressed(resp *http.Response, enc string) error {
 		resp.Body = &pooledBody{Reader: bytes.NewReader(buf.Bytes()), body: body, buf: buf}
 		return nil
 	}
-	snippet := p.opt.Snippet(req, req.URL.RequestURI())
-	n := buf.Len()
-	buf.Write(snippet)
-	b := buf.Bytes()
-	copy(b[at+len(snippet):], b[at:n])
-	copy(b[at:], snippet)
 	out := pages.Get().(*bytes.Buffer)
-	err = packCut(codecs[enc], out, b, began, at+len(snippet))
+	err = packWith(codecs[enc], out, buf, began, at, p.opt.Snippet(req, req.URL.RequestURI()))
 	putPage(buf)
 	if err != nil {
 		putPage(out)

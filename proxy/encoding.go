@@ -19,9 +19,10 @@ type codec struct {
 	encode func(io.Writer) io.WriteCloser
 	unpack func(src io.Reader, dst *bytes.Buffer, limit int64) error
 	pack   func(dst *bytes.Buffer, page []byte) error
-	// packSplit, when set, is pack for a page whose part from..cut changes
-	// from request to request and the rest may not (see packGzipSplit).
-	packSplit func(dst *bytes.Buffer, page []byte, from, cut int) error
+	// packSplit, when set, is pack for a page that gets snippet at at, whose
+	// part from began to the snippet changes from request to request and the
+	// rest may not (see packGzipSplit).
+	packSplit func(dst *bytes.Buffer, page []byte, began, at int, snippet []byte) error
 }
 
 var codecs = map[string]codec{
@@ -117,28 +118,29 @@ func rewrite(body io.ReadCloser, size int64, c codec, sel selector, snippet []by
 		return rewritten{body: &pooledBody{Reader: bytes.NewReader(raw.Bytes()), body: body, buf: raw}, length: int64(raw.Len()), unchanged: true}, nil
 	}
 	putPage(raw)
-	// The snippet goes in place: the page buffer has room to spare, or grows once.
-	n := page.Len()
-	page.Write(snippet)
-	b := page.Bytes()
-	copy(b[at+len(snippet):], b[at:n])
-	copy(b[at:], snippet)
 	out := pages.Get().(*bytes.Buffer)
-	if err := packCut(c, out, b, began, at+len(snippet)); err != nil {
+	if err := packWith(c, out, page, began, at, snippet); err != nil {
 		putPage(out)
 		return rewritten{}, err
 	}
 	return rewritten{body: &pooledBody{Reader: bytes.NewReader(out.Bytes()), body: body, buf: out}, length: int64(out.Len())}, nil
 }
 
-// packCut compresses page with c; for gzip, the parts before from (the start
-// of the element the links go after) and after cut (the end of the links) are
-// compressed apart and may be reused (see packGzipSplit).
-func packCut(c codec, dst *bytes.Buffer, page []byte, from, cut int) error {
+// packWith compresses page with snippet inserted at at, with c; for gzip,
+// the parts before began (where the element the links go after begins) and
+// after at are compressed apart and may be reused, and the page is not put
+// together (see packGzipSplit).
+func packWith(c codec, dst, page *bytes.Buffer, began, at int, snippet []byte) error {
 	if c.packSplit != nil {
-		return c.packSplit(dst, page, from, cut)
+		return c.packSplit(dst, page.Bytes(), began, at, snippet)
 	}
-	return c.pack(dst, page)
+	// The snippet goes in place: the page buffer has room to spare, or grows once.
+	n := page.Len()
+	page.Write(snippet)
+	b := page.Bytes()
+	copy(b[at+len(snippet):], b[at:n])
+	copy(b[at:], snippet)
+	return c.pack(dst, b)
 }
 
 // rewritePlain is rewrite for an identity body: no decoding, and the page is

@@ -42,17 +42,22 @@ const (
 
 var gzipHeader = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff} // deflate, no flags, no time, OS unknown
 
-// packGzipSplit appends page, gzip-compressed, to dst; page[from:cut] is the
-// part that changes from request to request.
-func packGzipSplit(dst *bytes.Buffer, page []byte, from, cut int) error {
+// packGzipSplit appends page, with snippet inserted at at, gzip-compressed,
+// to dst; page[began:at] and the snippet are what changes from request to
+// request. The page is not put together: only the middle is copied.
+func packGzipSplit(dst *bytes.Buffer, page []byte, began, at int, snippet []byte) error {
+	from, cut := began, at
 	if from < minPrefix {
 		from = 0
 	}
 	if len(page)-cut < minTail {
 		cut = len(page)
 	}
+	mb := middles.Get().(*[]byte)
+	mid := append(append(append((*mb)[:0], page[from:at]...), snippet...), page[at:cut]...)
+	defer func() { *mb = mid[:0]; middles.Put(mb) }()
 	if from == 0 && cut == len(page) {
-		return packGzip(dst, page)
+		return packGzip(dst, mid)
 	}
 	dst.Write(gzipHeader)
 	var crc uint32
@@ -63,7 +68,7 @@ func packGzipSplit(dst *bytes.Buffer, page []byte, from, cut int) error {
 		}
 		crc = c
 	}
-	mid, last := page[from:cut], cut == len(page)
+	last := cut == len(page)
 	if len(mid) <= maxStored {
 		writeStored(dst, mid, last)
 	} else if err := flate.StatelessDeflate(dst, mid, last, nil); err != nil {
@@ -79,10 +84,13 @@ func packGzipSplit(dst *bytes.Buffer, page []byte, from, cut int) error {
 	}
 	var trailer [8]byte
 	binary.LittleEndian.PutUint32(trailer[:4], crc)
-	binary.LittleEndian.PutUint32(trailer[4:], uint32(len(page)))
+	binary.LittleEndian.PutUint32(trailer[4:], uint32(len(page)+len(snippet)))
 	dst.Write(trailer[:])
 	return nil
 }
+
+// middles are the buffers the middle part is put together in.
+var middles = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &b }}
 
 // writeStored appends p as deflate stored blocks (at most 65,535 bytes each),
 // from a byte boundary; last marks the final block of the stream.

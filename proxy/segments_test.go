@@ -35,35 +35,38 @@ func testBody(size int) string {
 
 // TestPackGzipSplit: however the page is cut, and whether its parts are new,
 // seen once, kept or reused with another middle, the standard library
-// decodes the output to the page.
+// decodes the output to the page with the snippet in.
 func TestPackGzipSplit(t *testing.T) {
 	body := testBody(30 << 10)
 	head := testBody(3 << 10)
+	snippet := []byte(`<p class="links"><a href="/reset">Forgot</a></p>`)
 	for _, tc := range []struct {
 		name      string
 		page      string
-		from, cut int
+		began, at int
+		snippet   []byte
 	}{
-		{"prefix, middle and tail", head + "<form>" + body, len(head), len(head) + 100},
-		{"short prefix", "<form>" + body, 0, 100},
-		{"cut at 0", body, 0, 0},
-		{"cut at the end", head + body, len(head), len(head) + len(body)},
-		{"short tail", head + body, len(head), len(head) + len(body) - 100},
-		{"long middle", head + body, len(head), len(head) + 10<<10},
-		{"middle longer than a stored block", body + body + body, 2 << 10, 70 << 10},
-		{"empty middle", head + body, len(head), len(head)},
+		{"prefix, middle and tail", head + "<form>" + body, len(head), len(head) + 100, snippet},
+		{"short prefix", "<form>" + body, 0, 100, snippet},
+		{"at 0", body, 0, 0, snippet},
+		{"at the end", head + body, len(head), len(head) + len(body), snippet},
+		{"short tail", head + body, len(head), len(head) + len(body) - 100, snippet},
+		{"long middle", head + body, len(head), len(head) + 10<<10, snippet},
+		{"middle longer than a stored block", body + body + body, 2 << 10, 70 << 10, snippet},
+		{"empty element, no snippet", head + body, len(head), len(head), nil},
 	} {
 		for round := range 4 { // new, seen once, kept, reused with another middle
 			page := []byte(tc.page)
-			if round == 3 && tc.cut > tc.from {
-				page[tc.from] ^= 1 // the middle changes, prefix and tail do not
+			if round == 3 && tc.at > tc.began {
+				page[tc.began] ^= 1 // the middle changes, prefix and tail do not
 			}
+			want := append(append(append([]byte{}, page[:tc.at]...), tc.snippet...), page[tc.at:]...)
 			var out bytes.Buffer
-			if err := packGzipSplit(&out, page, tc.from, min(tc.cut, len(page))); err != nil {
+			if err := packGzipSplit(&out, page, tc.began, tc.at, tc.snippet); err != nil {
 				t.Fatal(err)
 			}
-			if got := gunzip(t, out.Bytes()); !bytes.Equal(got, page) {
-				t.Errorf("%s, round %d: decodes to %d bytes that differ from the page's %d", tc.name, round, len(got), len(page))
+			if got := gunzip(t, out.Bytes()); !bytes.Equal(got, want) {
+				t.Errorf("%s, round %d: decodes to %d bytes that differ from the page's %d", tc.name, round, len(got), len(want))
 			}
 		}
 	}
@@ -77,18 +80,20 @@ func TestSegmentsKeptForAFormThatChanges(t *testing.T) {
 	before := kept.keptCount()
 	for i := range 6 {
 		form := fmt.Sprintf(`<form id="login-form" action="/login?session=%08d"><input name="csrf" value="%d"></form>`, i*7919, i)
-		page := []byte(head + form + `<p class="links"><a href="/reset">Forgot</a></p>` + tail)
+		page := []byte(head + form + tail)
+		snippet := []byte(`<p class="links"><a href="/reset">Forgot</a></p>`)
+		want := []byte(head + form + string(snippet) + tail)
 		var st scanState
 		_, at := st.scan(page, parseSelector("#login-form"), true)
 		if st.began != len(head) || at != len(head)+len(form) {
 			t.Fatalf("scan: element at %d, links at %d; want %d and %d", st.began, at, len(head), len(head)+len(form))
 		}
 		var out bytes.Buffer
-		if err := packGzipSplit(&out, page, st.began, at+41); err != nil {
+		if err := packGzipSplit(&out, page, st.began, at, snippet); err != nil {
 			t.Fatal(err)
 		}
-		if got := gunzip(t, out.Bytes()); !bytes.Equal(got, page) {
-			t.Fatalf("request %d: decodes to %d bytes that differ from the page's %d", i, len(got), len(page))
+		if got := gunzip(t, out.Bytes()); !bytes.Equal(got, want) {
+			t.Fatalf("request %d: decodes to %d bytes that differ from the page's %d", i, len(got), len(want))
 		}
 	}
 	if n := kept.keptCount() - before; n != 2 {
@@ -102,7 +107,7 @@ func TestSegmentsVaryingEnds(t *testing.T) {
 	for i := range 50 {
 		page := []byte("<form></form>" + strings.Repeat(fmt.Sprintf("<script nonce=%d></script>", i), 400))
 		var out bytes.Buffer
-		if err := packGzipSplit(&out, page, 0, 13); err != nil {
+		if err := packGzipSplit(&out, page, 0, 13, nil); err != nil {
 			t.Fatal(err)
 		}
 		if got := gunzip(t, out.Bytes()); !bytes.Equal(got, page) {
