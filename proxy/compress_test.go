@@ -1,10 +1,15 @@
 package proxy
 
 import (
+	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/frontdoor-sspr/frontdoor/bench/signinpage"
 )
 
 func TestAcceptedEncoding(t *testing.T) {
@@ -86,5 +91,44 @@ func TestCompressSignInLongPage(t *testing.T) {
 	}
 	if !strings.Contains(string(b), `<form id="login-form"></form><a href="/.frontdoor/reset?return_to=`) || len(b) < len(page) {
 		t.Errorf("long page not injected (%d bytes)", len(b))
+	}
+}
+
+// TestSignInPageInPartsThroughTheProxy: the 50 KB page of the benchmarks,
+// whose form changes on every request as a session code makes it, goes out
+// in three parts once its prefix and tail are kept; every answer, with and
+// without compress_sign_in, decodes to the page with the links after the
+// form.
+func TestSignInPageInPartsThroughTheProxy(t *testing.T) {
+	base := string(signinpage.Page(50 << 10))
+	var n atomic.Int64
+	pageFor := func(i int64) string {
+		return strings.Replace(base, "session=7f3a9c", fmt.Sprintf("session=%06d", i), 1)
+	}
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		page := pageFor(n.Add(1))
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if r.Header.Get("Accept-Encoding") == "gzip" {
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Write([]byte(encode(t, "gzip", page)))
+			return
+		}
+		io.WriteString(w, page)
+	}))
+	t.Cleanup(up.Close)
+	link := `<a href="/.frontdoor/reset?return_to=%2Flogin">Forgot my password</a>`
+	for _, compress := range []bool{true, false} {
+		before := kept.keptCount()
+		p := newTestProxy(t, up, func(o *Options) { o.CompressSignIn = compress; o.SignInPaths = []string{"/login"} })
+		for range 5 {
+			resp, b := fetch(t, "GET", p.srv.URL+"/login", nil, http.Header{"Accept-Encoding": {"gzip"}})
+			want := strings.Replace(pageFor(n.Load()), `</form>`, `</form>`+link, 1)
+			if resp.Header.Get("Content-Encoding") != "gzip" || decode(t, "gzip", b) != want {
+				t.Fatalf("compress_sign_in %v: the page does not decode to the upstream's with the link", compress)
+			}
+		}
+		if compress && kept.keptCount() <= before {
+			t.Errorf("compress_sign_in %v: no part kept", compress)
+		}
 	}
 }
