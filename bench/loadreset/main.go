@@ -45,6 +45,7 @@ type options struct {
 	profile       string
 	think         time.Duration
 	memoryLimit   string
+	maxConcurrent int
 	keep          bool
 }
 
@@ -61,6 +62,7 @@ func main() {
 	flag.IntVar(&o.portBase, "port-base", 28181, "first loopback port (SMTP, then replicas and their metrics)")
 	flag.StringVar(&o.profile, "profile", "", "run frontdoor in this process and write cpu.pprof and heap.pprof to this folder (one replica; no RSS figure)")
 	flag.StringVar(&o.memoryLimit, "memory-limit", "", "frontdoor's server.memory_limit (auto, off or a size such as 48MiB; empty: not in the configuration, so its default)")
+	flag.IntVar(&o.maxConcurrent, "max-concurrent", 0, "frontdoor's server.max_concurrent (0: not in the configuration, so its default; main's binary refuses the key)")
 	flag.Parse()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "loadreset:", err)
@@ -143,6 +145,9 @@ func run(o options) error {
 		cfg := frontdoorConfig(listen, metrics, public, o.store, dsn, smtpAddr, d)
 		if o.memoryLimit != "" {
 			cfg = strings.Replace(cfg, "server:\n", fmt.Sprintf("server:\n  memory_limit: %q\n", o.memoryLimit), 1)
+		}
+		if o.maxConcurrent != 0 {
+			cfg = strings.Replace(cfg, "server:\n", fmt.Sprintf("server:\n  max_concurrent: %d\n", o.maxConcurrent), 1)
 		}
 		if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 			return err
