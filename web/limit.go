@@ -4,7 +4,9 @@ import (
 	"container/list"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"time"
@@ -87,9 +89,34 @@ func (l *Limiter) Handler(next http.Handler) http.Handler {
 			return // the client is gone: no one to answer
 		}
 		s := &slot{l: l, held: true}
-		defer s.release()
-		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, slotKey{}, s)))
+		r = r.WithContext(context.WithValue(ctx, slotKey{}, s))
+		// The work runs on a goroutine of its own, not the connection's:
+		// the deep stack it grows (templates, LDAP, the store) is freed
+		// when it ends, instead of staying with the connection while it
+		// waits, idle, for the user's next request.
+		done := make(chan any, 1)
+		go func() {
+			defer func() {
+				s.release()
+				done <- recovered(recover())
+			}()
+			next.ServeHTTP(w, r)
+		}()
+		if p := <-done; p != nil {
+			panic(p) // as if next had panicked here: net/http logs it and closes the connection
+		}
 	})
+}
+
+// recovered is what the serving goroutine panics with when the work's
+// goroutine panicked with p: http.ErrAbortHandler as it is (net/http aborts
+// silently), anything else with the stack where it happened, which the
+// panic on the serving goroutine would not show.
+func recovered(p any) any {
+	if p == nil || p == http.ErrAbortHandler {
+		return p
+	}
+	return fmt.Sprintf("%v\n\n%s", p, debug.Stack())
 }
 
 func (l *Limiter) reject(w http.ResponseWriter, r *http.Request) {
