@@ -207,3 +207,39 @@ func TestLimiterWithoutBound(t *testing.T) {
 		<-d
 	}
 }
+
+// TestLimiterPanicReachesTheServer: a handler that panics, which runs on a
+// goroutine of its own, panics on the serving goroutine as net/http expects
+// (it logs it and closes the connection), and frees its place.
+func TestLimiterPanicReachesTheServer(t *testing.T) {
+	h := NewLimiter(LimitOptions{Max: 1}).Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/abort" {
+			panic(http.ErrAbortHandler)
+		}
+		if r.URL.Path == "/boom" {
+			panic("boom")
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	for path, want := range map[string]func(any) bool{
+		"/abort": func(p any) bool { return p == http.ErrAbortHandler },
+		"/boom": func(p any) bool {
+			s, ok := p.(string)
+			return ok && strings.HasPrefix(s, "boom\n") && strings.Contains(s, "limit_test.go")
+		},
+	} {
+		func() {
+			defer func() {
+				if p := recover(); !want(p) {
+					t.Errorf("%s: the server saw the panic %v", path, p)
+				}
+			}()
+			h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, path, nil))
+		}()
+	}
+	rec, done := serve(context.Background(), h, "/ok")
+	<-done
+	if rec.Code != http.StatusNoContent {
+		t.Errorf("after two panics: status %d, want 204 (a place was lost)", rec.Code)
+	}
+}
