@@ -55,27 +55,3 @@ func TestSetMemoryLimit(t *testing.T) {
 		t.Errorf("with GOMEMLIMIT set: set %d, runtime limit changed to %d", got, debug.SetMemoryLimit(-1))
 	}
 }
-
-func TestAutoGCPercent(t *testing.T) {
-	before := debug.SetGCPercent(100)
-	t.Cleanup(func() { debug.SetGCPercent(before) })
-	limit := debug.SetMemoryLimit(-1)
-	t.Cleanup(func() { debug.SetMemoryLimit(limit) })
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	t.Setenv("GOGC", "")
-	SetMemoryLimit(config.Server{MemoryLimit: "auto"}, log)
-	if got := debug.SetGCPercent(100); got != AutoGCPercent {
-		t.Errorf("auto: GOGC %d, want %d", got, AutoGCPercent)
-	}
-	for _, ml := range []string{"off", "64MiB"} {
-		SetMemoryLimit(config.Server{MemoryLimit: ml}, log)
-		if got := debug.SetGCPercent(100); got != 100 {
-			t.Errorf("%s: GOGC changed to %d", ml, got)
-		}
-	}
-	t.Setenv("GOGC", "200")
-	SetMemoryLimit(config.Server{MemoryLimit: "auto"}, log)
-	if got := debug.SetGCPercent(100); got != 100 {
-		t.Errorf("auto with GOGC set: GOGC changed to %d", got)
-	}
-}
