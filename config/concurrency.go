@@ -5,9 +5,10 @@ import "time"
 // DefaultMaxConcurrent is server.max_concurrent's default: how many requests
 // to frontdoor's own pages are served at once. Each costs about 35 KB while
 // in progress; the rest wait, unread, for their turn. Measured in
-// docs/benchmarks.md ("Memory"): enough to keep two CPUs, the directory and
-// the store busy, few enough to keep 1,000 flows in flight under 60 MB.
-const DefaultMaxConcurrent = 64
+// docs/benchmarks.md ("Memory"): 64 cost up to 5 % of the resets a second
+// at 300 users on two CPUs, 128 no measurable memory, and either keeps the
+// requests in progress, when they pile up, to a few megabytes.
+const DefaultMaxConcurrent = 128
 
 // DefaultQueueTimeout is server.queue_timeout's default: how long a request
 // waits for its turn before it is answered 503 with Retry-After (or half of
