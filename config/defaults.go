@@ -62,6 +62,7 @@ func (c *Config) ApplyDefaults() {
 	}
 	c.applyRetentionDefaults()
 	c.applyTimingDefaults()
+	c.applyConcurrency()
 	def(&c.Captcha.Provider, "image")
 	if c.Captcha.Length == 0 {
 		c.Captcha.Length = 6

@@ -54,3 +54,37 @@ func TestServerMemoryLimit(t *testing.T) {
 		t.Errorf("problems at %v", got)
 	}
 }
+
+func TestServerMaxConcurrent(t *testing.T) {
+	c, err := read(t, minimal, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := c.Server; s.MaxConcurrent != DefaultMaxConcurrent || s.QueueTimeout.D() != DefaultQueueTimeout {
+		t.Errorf("defaults: max_concurrent %d, queue_timeout %v", s.MaxConcurrent, s.QueueTimeout.D())
+	}
+	c, err = read(t, withServer("  max_concurrent: 8\n  queue_timeout: 3s\n"), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := c.Server; s.MaxConcurrent != 8 || s.QueueTimeout.D() != 3*time.Second {
+		t.Errorf("set: max_concurrent %d, queue_timeout %v", s.MaxConcurrent, s.QueueTimeout.D())
+	}
+	// A short read_timeout shortens the default wait: the body is read after it.
+	c, err = read(t, withServer("  read_timeout: 4s\n"), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := c.Server.QueueTimeout.D(); q != 2*time.Second {
+		t.Errorf("queue_timeout with read_timeout 4s: %v, want 2s", q)
+	}
+	for _, keys := range []string{
+		"  max_concurrent: -1\n  queue_timeout: -1s\n",
+		"  max_concurrent: -5\n  read_timeout: 5s\n  queue_timeout: 5s\n",
+	} {
+		_, err = read(t, withServer(keys), nil, nil)
+		if got := problemPaths(t, err); !slices.Equal(got, []string{"server.max_concurrent", "server.queue_timeout"}) {
+			t.Errorf("%q: problems at %v", keys, got)
+		}
+	}
+}

@@ -58,6 +58,11 @@ type Server struct {
 	// MemoryLimit is the Go runtime's soft memory limit: auto, off or a
 	// size (ParseMemoryLimit). The GOMEMLIMIT environment variable wins.
 	MemoryLimit string `yaml:"memory_limit"`
+	// MaxConcurrent bounds the requests to frontdoor's own pages served at
+	// once; the rest wait, in order, at most QueueTimeout, then get 503.
+	// Requests passed through to the upstream are not counted.
+	MaxConcurrent int      `yaml:"max_concurrent"`
+	QueueTimeout  Duration `yaml:"queue_timeout"`
 }
 
 // HSTS configures the Strict-Transport-Security header of every response.

@@ -19,6 +19,7 @@ import (
 func (c *Config) Validate() Problems {
 	var p Problems
 	c.validateServer(&p)
+	c.validateConcurrency(&p)
 	c.validateUpstream(&p)
 	c.validateStore(&p)
 	c.validateRetention(&p)

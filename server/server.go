@@ -165,7 +165,7 @@ func (s *Server) buildProxy() error {
 	p, err := proxy.New(proxy.Options{
 		Upstream: up,
 		Prefix:   cfg.Server.Prefix,
-		Own:      web.SecurityHeaders(s.own),
+		Own:      web.SecurityHeaders(s.limiter().Handler(s.own)),
 		Intercept: map[string][]string{
 			"reset":    cfg.Upstream.Intercept.Reset,
 			"unlock":   cfg.Upstream.Intercept.Unlock,
@@ -193,6 +193,18 @@ func (s *Server) buildProxy() error {
 	}
 	s.proxy = p
 	return nil
+}
+
+// limiter bounds the requests to frontdoor's own pages served at once
+// (server.max_concurrent); pass-through requests are not counted.
+func (s *Server) limiter() *web.Limiter {
+	return web.NewLimiter(web.LimitOptions{
+		Max:      s.cfg.Server.MaxConcurrent,
+		Wait:     s.cfg.Server.QueueTimeout.D(),
+		Pages:    s.pages,
+		Waiting:  s.metrics.Waiting,
+		Rejected: s.metrics.Busy,
+	})
 }
 
 // upstreamError renders the proxy's errors; a failed upstream is named as

@@ -18,6 +18,8 @@ type Metrics struct {
 	Registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	upstream *prometheus.HistogramVec
+	waiting  prometheus.Gauge
+	busy     prometheus.Counter
 }
 
 // New registers frontdoor's collectors and the Go runtime's.
@@ -35,8 +37,18 @@ func New() *Metrics {
 			Help:      "Time from forwarding a request to the upstream until its response was copied, by route class.",
 			Buckets:   []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
 		}, []string{"class"}),
+		waiting: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: "frontdoor",
+			Name:      "requests_waiting",
+			Help:      "Requests to frontdoor's own pages waiting for their turn (server.max_concurrent).",
+		}),
+		busy: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: "frontdoor",
+			Name:      "requests_busy_total",
+			Help:      "Requests to frontdoor's own pages answered 503 after waiting server.queue_timeout for their turn.",
+		}),
 	}
-	m.Registry.MustRegister(m.requests, m.upstream,
+	m.Registry.MustRegister(m.requests, m.upstream, m.waiting, m.busy,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -48,6 +60,12 @@ func (m *Metrics) Observe(class string, status int, d time.Duration) {
 		m.upstream.WithLabelValues(class).Observe(d.Seconds())
 	}
 }
+
+// Waiting counts requests starting (+1) or ending (-1) a wait for their turn.
+func (m *Metrics) Waiting(delta int) { m.waiting.Add(float64(delta)) }
+
+// Busy counts a request turned away after waiting for its turn.
+func (m *Metrics) Busy() { m.busy.Inc() }
 
 // statusTexts are the label values of the status codes, made once: the label
 // is set on every request.

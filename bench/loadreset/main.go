@@ -45,6 +45,8 @@ type options struct {
 	profile       string
 	think         time.Duration
 	memoryLimit   string
+	maxConcurrent int
+	idleConns     int
 	keep          bool
 }
 
@@ -61,6 +63,8 @@ func main() {
 	flag.IntVar(&o.portBase, "port-base", 28181, "first loopback port (SMTP, then replicas and their metrics)")
 	flag.StringVar(&o.profile, "profile", "", "run frontdoor in this process and write cpu.pprof and heap.pprof to this folder (one replica; no RSS figure)")
 	flag.StringVar(&o.memoryLimit, "memory-limit", "", "frontdoor's server.memory_limit (auto, off or a size such as 48MiB; empty: not in the configuration, so its default)")
+	flag.IntVar(&o.maxConcurrent, "max-concurrent", 0, "frontdoor's server.max_concurrent (0: not in the configuration, so its default; main's binary refuses the key)")
+	flag.IntVar(&o.idleConns, "idle-conns", 4096, "idle keep-alive connections the virtual users keep to frontdoor (4096: each keeps its own, as browsers connected directly do; 32: as nginx with \"keepalive 32\" in front does)")
 	flag.Parse()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "loadreset:", err)
@@ -144,6 +148,9 @@ func run(o options) error {
 		if o.memoryLimit != "" {
 			cfg = strings.Replace(cfg, "server:\n", fmt.Sprintf("server:\n  memory_limit: %q\n", o.memoryLimit), 1)
 		}
+		if o.maxConcurrent != 0 {
+			cfg = strings.Replace(cfg, "server:\n", fmt.Sprintf("server:\n  max_concurrent: %d\n", o.maxConcurrent), 1)
+		}
 		if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 			return err
 		}
@@ -175,7 +182,7 @@ func run(o options) error {
 	}
 
 	st := newStats()
-	rt := &replicas{hosts: hosts, base: &http.Transport{MaxIdleConns: 4096, MaxIdleConnsPerHost: 4096, IdleConnTimeout: time.Minute}, st: st}
+	rt := &replicas{hosts: hosts, base: &http.Transport{MaxIdleConns: o.idleConns, MaxIdleConnsPerHost: o.idleConns, IdleConnTimeout: time.Minute}, st: st}
 	var inFlight atomic.Int64
 	var maxInFlight atomic.Int64
 	rss := newRSSSampler(procs)

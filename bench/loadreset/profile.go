@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"time"
 
 	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/server"
@@ -36,8 +38,10 @@ func serveInProcess(cfgPath string, logw io.Writer) (stop func(), err error) {
 	}, nil
 }
 
-// startProfile writes a CPU profile of the run to dir/cpu.pprof, and the heap
-// at its end to dir/heap.pprof.
+// startProfile writes a CPU profile of the run to dir/cpu.pprof, the heap
+// at its end to dir/heap.pprof, and, every 2 s during the run, the heap as
+// of the last garbage collection to dir/heap-NNs.pprof (the largest is the
+// peak's).
 func startProfile(dir string) (stop func(), err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -49,7 +53,28 @@ func startProfile(dir string) (stop func(), err error) {
 	if err := pprof.StartCPUProfile(f); err != nil {
 		return nil, err
 	}
+	quit, snapped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(snapped)
+		t := time.NewTicker(2 * time.Second)
+		defer t.Stop()
+		start := time.Now()
+		for {
+			select {
+			case <-quit:
+				return
+			case now := <-t.C:
+				name := fmt.Sprintf("heap-%02.0fs.pprof", now.Sub(start).Seconds())
+				if h, err := os.Create(filepath.Join(dir, name)); err == nil {
+					pprof.WriteHeapProfile(h)
+					h.Close()
+				}
+			}
+		}
+	}()
 	return func() {
+		close(quit)
+		<-snapped
 		pprof.StopCPUProfile()
 		f.Close()
 		runtime.GC()

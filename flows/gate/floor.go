@@ -1,9 +1,12 @@
 package gate
 
 import (
+	"context"
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/frontdoor-sspr/frontdoor/web"
 )
 
 // A step whose work differs between accounts (a known account costs a
@@ -41,9 +44,13 @@ func NewFloor(least time.Duration) *Floor {
 }
 
 // Wait records that the step begun at began has done its work, and sleeps
-// until began plus the floor.
-func (f *Floor) Wait(began time.Time) {
-	time.Sleep(time.Until(began.Add(f.observe(time.Since(began)))))
+// until began plus the floor. The request gives its place among those
+// served at once up while it sleeps (web.Yield), and waits for one again
+// after: always, even when there is no time left to sleep, so that this
+// wait, like the floor, is the same whatever the account.
+func (f *Floor) Wait(ctx context.Context, began time.Time) {
+	until := began.Add(f.observe(time.Since(began)))
+	web.Yield(ctx, func() { time.Sleep(time.Until(until)) })
 }
 
 // Current is the time a run is padded to now.

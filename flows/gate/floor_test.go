@@ -1,8 +1,14 @@
 package gate
 
 import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/frontdoor-sspr/frontdoor/web"
 )
 
 func TestFloorFollowsTheSlowRuns(t *testing.T) {
@@ -39,5 +45,40 @@ func TestFloorFollowsTheSlowRuns(t *testing.T) {
 	}
 	if got := f.Current(); got != floorMax {
 		t.Fatalf("floor after hanging runs = %v, want %v", got, floorMax)
+	}
+}
+
+// TestFloorWaitGivesUpItsSlot: a request padding its step to the floor
+// holds none of web.Limiter's places meanwhile: with one place, another
+// request is served during the wait, not after it.
+func TestFloorWaitGivesUpItsSlot(t *testing.T) {
+	f := NewFloor(2 * time.Second)
+	var mu sync.Mutex
+	var order []string
+	note := func(s string) { mu.Lock(); order = append(order, s); mu.Unlock() }
+	asleep := make(chan struct{})
+	h := web.NewLimiter(web.LimitOptions{Max: 1}).Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/other" {
+			note("other served")
+			return
+		}
+		close(asleep)
+		f.Wait(r.Context(), time.Now())
+		note("floor waited")
+	}))
+	var wg sync.WaitGroup
+	for _, path := range []string{"/padded", "/other"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, path, nil))
+		}()
+		if path == "/padded" {
+			<-asleep
+		}
+	}
+	wg.Wait()
+	if got := strings.Join(order, ", "); got != "other served, floor waited" {
+		t.Errorf("order %q: the padded request kept its place while it waited", got)
 	}
 }

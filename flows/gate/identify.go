@@ -150,7 +150,7 @@ func (g *Gate) identify(w http.ResponseWriter, r *http.Request) error {
 		return g.StepError(w, r, err)
 	}
 	g.Audit.Record(r, store.Event{Type: audit.Identified, Flow: fl.ID, User: key, Outcome: OrOK(outcome)})
-	g.identifyFloor.Wait(began)
+	g.identifyFloor.Wait(ctx, began)
 	http.Redirect(w, r, g.StepURL(), http.StatusSeeOther)
 	return nil
 }

@@ -196,7 +196,7 @@ func (g *Gate) send(w http.ResponseWriter, r *http.Request, fl store.Flow, s *St
 		}
 		g.Audit.Record(r, store.Event{Type: audit.MethodSent, Flow: fl.ID, User: s.Key, Outcome: sentOutcome(t), Detail: d})
 	}
-	g.sendFloor.Wait(began)
+	g.sendFloor.Wait(r.Context(), began)
 	http.Redirect(w, r, g.StepURL(), http.StatusSeeOther)
 	return nil
 }
