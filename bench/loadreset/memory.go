@@ -13,6 +13,7 @@ import (
 // resident set and the Go heap its metrics report.
 type idleMemory struct {
 	rss       int64 // bytes, VmRSS
+	anon      int64 // bytes, RssAnon
 	heapInuse int64 // bytes, go_memstats_heap_inuse_bytes; 0 when unknown
 	heapAlloc int64 // bytes, go_memstats_heap_alloc_bytes; 0 when unknown
 }
@@ -21,7 +22,8 @@ type idleMemory struct {
 // reads its RSS and its heap from the metrics endpoint.
 func measureIdle(pid int, metricsAddr string) idleMemory {
 	time.Sleep(time.Second)
-	m := idleMemory{rss: rss(pid)}
+	var m idleMemory
+	m.rss, m.anon = residentSet(pid)
 	resp, err := http.Get("http://" + metricsAddr + "/metrics")
 	if err != nil {
 		return m
@@ -48,5 +50,5 @@ func measureIdle(pid int, metricsAddr string) idleMemory {
 }
 
 func (m idleMemory) String() string {
-	return fmt.Sprintf("RSS %.1f MB, heap in use %.1f MB (allocated %.1f MB)", float64(m.rss)/1e6, float64(m.heapInuse)/1e6, float64(m.heapAlloc)/1e6)
+	return fmt.Sprintf("RSS %.1f MB (anonymous %.1f MB), heap in use %.1f MB (allocated %.1f MB)", float64(m.rss)/1e6, float64(m.anon)/1e6, float64(m.heapInuse)/1e6, float64(m.heapAlloc)/1e6)
 }
