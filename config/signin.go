@@ -22,7 +22,21 @@ type SignIn struct {
 	// application, frontdoor sends it to its "More information required"
 	// step first, which goes on to the application. Empty: off.
 	RequiredAfter []string `yaml:"required_after"`
+	// ClaimMatches is what the IdP's user (signin.oidc.user_claim,
+	// signin.saml.user_attribute) must equal on the account found: "login",
+	// its primary login name (the directory's first login attribute, such as
+	// uid or sAMAccountName; the default), or "mail", one of its mail
+	// addresses. The directory finds accounts by any of its login attributes;
+	// without this an IdP name equal to someone else's mail address would
+	// sign its holder in as that person.
+	ClaimMatches string `yaml:"claim_matches"`
 }
+
+// What signin.claim_matches may be.
+const (
+	ClaimMatchesLogin = "login"
+	ClaimMatchesMail  = "mail"
+)
 
 // OIDC configures frontdoor as an OpenID Connect relying party.
 type OIDC struct {
@@ -84,6 +98,7 @@ func (c *Config) signInDefaults() {
 	if s.MaxAge == 0 {
 		s.MaxAge = Duration(5 * time.Minute)
 	}
+	def(&s.ClaimMatches, ClaimMatchesLogin)
 	if o := s.OIDC; o != nil {
 		def(&o.UserClaim, "preferred_username")
 		if o.Scopes == nil {
@@ -125,6 +140,9 @@ func (c *Config) validateSignIn(p *Problems) {
 	}
 	if m := s.MaxAge.D(); m < time.Minute || m > ss.Lifetime.D() && ss.Lifetime.D() >= time.Minute {
 		p.add("signin.max_age", "must be between 1m and sessions.lifetime, such as 5m")
+	}
+	if s.ClaimMatches != ClaimMatchesLogin && s.ClaimMatches != ClaimMatchesMail {
+		p.add("signin.claim_matches", "must be login (the account's primary login name) or mail (one of its addresses), got %q", s.ClaimMatches)
 	}
 	for i, v := range s.RequiredAfter {
 		pathPattern(p, idx("signin.required_after", i), v)

@@ -28,7 +28,7 @@ func TestSignInRules(t *testing.T) {
 	}
 	o := c.SignIn.OIDC
 	if o.ClientSecret != "client-secret" || o.UserClaim != "preferred_username" || !slices.Contains(o.Scopes, "openid") ||
-		c.Sessions.Lifetime.D() != 15*time.Minute || c.SignIn.MaxAge.D() != 5*time.Minute {
+		c.Sessions.Lifetime.D() != 15*time.Minute || c.SignIn.MaxAge.D() != 5*time.Minute || c.SignIn.ClaimMatches != ClaimMatchesLogin {
 		t.Errorf("defaults: %+v %+v %+v", o, c.Sessions, c.SignIn)
 	}
 	tests := []struct {
@@ -45,6 +45,7 @@ func TestSignInRules(t *testing.T) {
 		{"scopes", `client_id: frontdoor`, "client_id: frontdoor\n    scopes: [profile]", []string{"signin.oidc.scopes"}},
 		{"required_after", "protocol: oidc", "protocol: oidc\n  required_after: [\"login\"]", []string{"signin.required_after[0]"}},
 		{"saml incomplete", "protocol: oidc", "protocol: saml", []string{"signin.saml"}},
+		{"claim_matches", "protocol: oidc", "protocol: oidc\n  claim_matches: any", []string{"signin.claim_matches"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

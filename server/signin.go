@@ -74,7 +74,7 @@ func (s *Server) signInRoutes(auditLog *audit.Log) {
 			home = prefix + "change"
 		}
 		signin.New(signin.Options{Prefix: prefix, PublicURL: cfg.Server.PublicURL, Protocol: si.Protocol,
-			MaxAge: si.MaxAge.D(), Home: home},
+			MaxAge: si.MaxAge.D(), Home: home, ClaimMatches: si.ClaimMatches},
 			signin.Deps{Provider: provider, Metadata: metadata, Sessions: s.sessions, Directory: s.directory,
 				Pages: s.pages, CSRF: s.csrf, Audit: record}).Register(s.own)
 		if rc := cfg.Registration; rc != nil {

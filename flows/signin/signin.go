@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/frontdoor-sspr/frontdoor/config"
+	"github.com/frontdoor-sspr/frontdoor/flows/gate"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/returnto"
 	"github.com/frontdoor-sspr/frontdoor/session"
@@ -34,6 +37,10 @@ type Options struct {
 	MaxAge time.Duration
 	// Home is where a sign-in without a return_to lands (such as prefix + "change").
 	Home string
+	// ClaimMatches is what the IdP's user must equal on the account the
+	// directory finds: config.ClaimMatchesLogin (its primary login name,
+	// the default) or config.ClaimMatchesMail (one of its addresses).
+	ClaimMatches string
 }
 
 // Deps are what the routes use.
@@ -133,6 +140,13 @@ func (s *Routes) callback(w http.ResponseWriter, r *http.Request) error {
 		return status(err)
 	}
 	u, err := s.Directory.Lookup(r.Context(), id.Login)
+	mismatch := err == nil && !s.claimNames(id.Login, u)
+	if mismatch {
+		// The directory found the account by another of its login
+		// attributes (a mail address equal to the IdP's name, say): not
+		// proof that the IdP's user is this account's holder.
+		err = fmt.Errorf("the IdP's user is not the %s of the account found: %w", s.claimMatches(), idp.ErrNotFound)
+	}
 	if id.Silent && (err != nil || u.Disabled || u.PermanentlyLocked) {
 		http.Redirect(w, r, withParam(s.returnTo(id.ReturnTo), "silent", "failed"), http.StatusSeeOther)
 		return nil
@@ -140,6 +154,9 @@ func (s *Routes) callback(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case errors.Is(err, idp.ErrUnavailable):
 		return web.WithStatus(http.StatusServiceUnavailable, err)
+	case mismatch:
+		s.record(r, store.Event{Type: EventSignInFailed, User: u.ID, Outcome: "claim_mismatch"})
+		return web.WithStatus(http.StatusForbidden, fmt.Errorf("signin: %w", err))
 	case err != nil:
 		s.record(r, store.Event{Type: EventSignInFailed, Outcome: "not_in_directory"})
 		return web.WithStatus(http.StatusForbidden, fmt.Errorf("signin: the signed-in user is not in the directory: %w", err))
@@ -153,6 +170,31 @@ func (s *Routes) callback(w http.ResponseWriter, r *http.Request) error {
 	s.record(r, store.Event{Type: EventSignedIn, User: u.ID, Outcome: "ok", Detail: map[string]string{"protocol": id.Protocol}})
 	http.Redirect(w, r, s.returnTo(id.ReturnTo), http.StatusSeeOther)
 	return nil
+}
+
+// claimMatches is Options.ClaimMatches, "login" when unset.
+func (s *Routes) claimMatches() string {
+	if s.opt.ClaimMatches == "" {
+		return config.ClaimMatchesLogin
+	}
+	return s.opt.ClaimMatches
+}
+
+// claimNames tells whether the IdP's user, claim, names u in the way
+// ClaimMatches says.
+func (s *Routes) claimNames(claim string, u idp.User) bool {
+	return ClaimNames(s.claimMatches(), claim, u)
+}
+
+// ClaimNames tells whether claim names u as mode (config.ClaimMatchesLogin
+// or config.ClaimMatchesMail) says, compared as the directory compares
+// names: after NFKC, trimmed, without regard to case.
+func ClaimNames(mode, claim string, u idp.User) bool {
+	c := gate.NormalizeLogin(claim)
+	if mode == config.ClaimMatchesMail {
+		return slices.ContainsFunc(u.Emails, func(a string) bool { return strings.EqualFold(gate.NormalizeLogin(a), c) })
+	}
+	return u.Login != "" && strings.EqualFold(gate.NormalizeLogin(u.Login), c)
 }
 
 // signOut ends frontdoor's session and, when the IdP can, the IdP's too.

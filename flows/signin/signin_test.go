@@ -52,7 +52,9 @@ type env struct {
 	dir  *idptest.Memory
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvMatching(t, "") }
+
+func newEnvMatching(t *testing.T, claimMatches string) *env {
 	tpl, err := templates.New(templates.Options{Prefix: "/.frontdoor/"})
 	if err != nil {
 		t.Fatal(err)
@@ -60,11 +62,13 @@ func newEnv(t *testing.T) *env {
 	csrf, _ := web.NewCSRF(bytes.Repeat([]byte("c"), 32), false)
 	m, _ := session.New(session.Options{Keys: [][]byte{bytes.Repeat([]byte("k"), 32)}})
 	dir := idptest.NewMemory()
-	dir.Add(idp.User{ID: "id-alice", Login: "alice"}, "pw")
+	dir.Add(idp.User{ID: "id-alice", Login: "alice", Emails: []string{"alice@example.org"}}, "pw")
 	dir.Add(idp.User{ID: "id-off", Login: "off", Disabled: true}, "pw")
+	// bob's mail is a name another IdP user could have picked.
+	dir.Add(idp.User{ID: "id-bob", Login: "bob", Emails: []string{"boss"}}, "pw")
 	e := &env{p: &provider{}, m: m, csrf: csrf, dir: dir}
 	mux := http.NewServeMux()
-	signin.New(signin.Options{Prefix: "/.frontdoor/", PublicURL: "http://fd.test", Protocol: "oidc", MaxAge: 5 * time.Minute, Home: "/.frontdoor/change"},
+	signin.New(signin.Options{Prefix: "/.frontdoor/", PublicURL: "http://fd.test", Protocol: "oidc", MaxAge: 5 * time.Minute, Home: "/.frontdoor/change", ClaimMatches: claimMatches},
 		signin.Deps{Provider: e.p, Sessions: m, Directory: dir, Pages: &web.Pages{Templates: tpl}, CSRF: csrf}).Register(mux)
 	e.h = mux
 	return e
@@ -118,6 +122,10 @@ func TestCallback(t *testing.T) {
 		{"IdP down", idp.Identity{}, fmt.Errorf("%w: x", idp.ErrUnavailable), 503, "", false},
 		{"silent, no IdP session", idp.Identity{Silent: true, ReturnTo: "/.frontdoor/required?continue=%2Fapp"}, fmt.Errorf("%w: login_required", idp.ErrSignIn), 303, "/.frontdoor/required?continue=%2Fapp&silent=failed", false},
 		{"silent, unknown user", idp.Identity{Silent: true, Login: "mallory", ReturnTo: "/.frontdoor/required"}, nil, 303, "/.frontdoor/required?silent=failed", false},
+		{"login in another case", idp.Identity{Login: "ALICE", AuthTime: time.Now()}, nil, 303, "/.frontdoor/change", true},
+		{"IdP name equal to another account's mail", idp.Identity{Login: "boss", AuthTime: time.Now()}, nil, 403, "", false},
+		{"mail when the login must match", idp.Identity{Login: "alice@example.org", AuthTime: time.Now()}, nil, 403, "", false},
+		{"silent, another account's mail", idp.Identity{Silent: true, Login: "boss", ReturnTo: "/.frontdoor/required"}, nil, 303, "/.frontdoor/required?silent=failed", false},
 	}
 	for _, tc := range cases {
 		e.p.id, e.p.err = tc.id, tc.err
@@ -128,6 +136,26 @@ func TestCallback(t *testing.T) {
 		}
 		if w.Code != tc.status || w.Header().Get("Location") != tc.location || got != tc.session {
 			t.Errorf("%s: %d to %q, session %v", tc.name, w.Code, w.Header().Get("Location"), got)
+		}
+	}
+}
+
+// TestCallbackClaimMatchesMail: with claim_matches mail, the IdP's name must
+// be one of the account's addresses; its login name alone is refused.
+func TestCallbackClaimMatchesMail(t *testing.T) {
+	e := newEnvMatching(t, "mail")
+	for _, tc := range []struct {
+		login  string
+		status int
+	}{
+		{"alice@example.org", 303},
+		{"Alice@Example.org", 303},
+		{"alice", 403},
+		{"boss", 303}, // bob's address, as his directory entry says
+	} {
+		e.p.id, e.p.err = idp.Identity{Login: tc.login, AuthTime: time.Now()}, nil
+		if w := e.do(httptest.NewRequest("GET", "/.frontdoor/signin/callback?code=x&state=y", nil)); w.Code != tc.status {
+			t.Errorf("%s: %d, want %d", tc.login, w.Code, tc.status)
 		}
 	}
 }
@@ -166,5 +194,25 @@ func TestSignOut(t *testing.T) {
 	}
 	if !cleared {
 		t.Error("the session cookie was not cleared")
+	}
+}
+
+// TestClaimNamesFoldsAsTheDirectory: a name in fullwidth letters or another
+// case, as an LDAP directory finds the account by, still names it.
+func TestClaimNamesFoldsAsTheDirectory(t *testing.T) {
+	for _, tc := range []struct {
+		mode, claim string
+		want        bool
+	}{
+		{"login", "ＡＬＩＣＥ", true},
+		{"login", " alice ", true},
+		{"login", "alice@example.org", false},
+		{"mail", "ＡＬＩＣＥ@example.org", true},
+		{"mail", "alice", false},
+	} {
+		u := idp.User{Login: "alice", Emails: []string{"alice@example.org"}}
+		if got := signin.ClaimNames(tc.mode, tc.claim, u); got != tc.want {
+			t.Errorf("%s %q: %v, want %v", tc.mode, tc.claim, got, tc.want)
+		}
 	}
 }
