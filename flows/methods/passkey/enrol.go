@@ -44,7 +44,7 @@ func (p *Passkey) BeginRegistration(ctx context.Context, u idp.User) ([]byte, er
 	}
 	creation, session, err := p.WebAuthn.BeginRegistration(wu,
 		webauthn.WithAuthenticatorSelection(protocol.AuthenticatorSelection{
-			ResidentKey: protocol.ResidentKeyRequirementPreferred, UserVerification: protocol.VerificationRequired}),
+			ResidentKey: protocol.ResidentKeyRequirementRequired, UserVerification: protocol.VerificationRequired}),
 		webauthn.WithExclusions(exclude))
 	if err != nil {
 		return nil, fmt.Errorf("passkey: begin registration: %w", err)

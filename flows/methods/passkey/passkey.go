@@ -156,6 +156,9 @@ func (p *Passkey) Verify(ctx context.Context, t methods.Target, form url.Values)
 		if parsed == nil || reg == nil {
 			return false
 		}
+		if len(parsed.Response.UserHandle) == 0 {
+			return false // a discoverable passkey always names its account
+		}
 		c, err := p.WebAuthn.ValidateLogin(u, *session, parsed)
 		cred = c
 		return err == nil && c.Flags.UserVerified
@@ -201,9 +204,15 @@ func (p *Passkey) session(ctx context.Context, t methods.Target, u user) (*webau
 	if err != nil {
 		return nil, nil, fmt.Errorf("passkey: count challenges: %w", err)
 	}
+	// No allowCredentials: the list would tell a real account (its passkeys'
+	// number, ID lengths and transports) from the stand-in an unknown ID
+	// gets. The authenticator offers its discoverable passkeys for this
+	// site, and Verify checks that the one used is the account's, by its ID
+	// and its user handle.
 	assertion, session, err := p.WebAuthn.BeginLogin(u,
 		webauthn.WithChallenge(p.digest("challenge", t.FlowID, t.Purpose, strconv.Itoa(seq))),
-		webauthn.WithUserVerification(protocol.VerificationRequired))
+		webauthn.WithUserVerification(protocol.VerificationRequired),
+		webauthn.WithAllowedCredentials(nil))
 	if err != nil {
 		return nil, nil, fmt.Errorf("passkey: begin login: %w", err)
 	}

@@ -80,7 +80,7 @@ func TestRegisterAndVerify(t *testing.T) {
 	}
 	tg, opts := f.start(t, &alice)
 	o := parseOptions(t, []byte(opts))
-	if o.PublicKey.UserVerification != "required" || len(o.PublicKey.AllowCredentials) != 1 || o.PublicKey.AllowCredentials[0].ID != b64(a.id) {
+	if o.PublicKey.UserVerification != "required" || len(o.PublicKey.AllowCredentials) != 0 {
 		t.Fatalf("request options %s", opts)
 	}
 	// Another replica builds the same options.
@@ -152,8 +152,13 @@ func TestUnknownIDDecoy(t *testing.T) {
 	c, _ := f.p.Challenge(ctx, tg)
 	o = c.(Challenge).Options
 	po := parseOptions(t, []byte(o))
-	if len(po.PublicKey.AllowCredentials) != 1 || po.PublicKey.AllowCredentials[0].ID == b64(a.id) {
+	if len(po.PublicKey.AllowCredentials) != 0 {
 		t.Fatalf("decoy options %s", o)
+	}
+	// The same fields as a real account's options, in the same order.
+	_, real := f.start(t, &alice)
+	if shape(t, o) != shape(t, real) {
+		t.Fatalf("decoy options %s, an account's %s", o, real)
 	}
 	c2, _ := f.p.Challenge(ctx, tg)
 	if c2.(Challenge).Options != o {
@@ -165,5 +170,37 @@ func TestUnknownIDDecoy(t *testing.T) {
 	ch, removed, err := f.p.Remove(ctx, alice)
 	if err != nil || !removed || ch.Action != methods.ChangeRemoved {
 		t.Fatalf("Remove: %+v %v %v", ch, removed, err)
+	}
+}
+
+// shape is the options with the challenge blanked: what an observer could
+// compare between two accounts.
+func shape(t *testing.T, options string) string {
+	t.Helper()
+	o := parseOptions(t, []byte(options))
+	return strings.Replace(options, o.PublicKey.Challenge, "", 1)
+}
+
+// TestOtherAccountsPasskeyRefused: with no allowCredentials the browser may
+// offer any passkey of the site; one registered to another account, or
+// without its user handle, does not pass.
+func TestOtherAccountsPasskeyRefused(t *testing.T) {
+	ctx := context.Background()
+	f := setup(t)
+	a := f.registered(t) // alice's
+	bob := idp.User{ID: "id-bob", Login: "bob"}
+	m := newAuthenticator(t, origin, "sso.example.test")
+	opts, _ := f.p.BeginRegistration(ctx, bob)
+	if _, err := f.p.FinishRegistration(ctx, bob, m.create(t, opts)); err != nil {
+		t.Fatal(err)
+	}
+	tg, o := f.start(t, &alice)
+	if err := f.p.Verify(ctx, tg, form(m.get(t, o))); !errors.Is(err, methods.ErrMismatch) {
+		t.Fatalf("bob's passkey for alice: %v, want ErrMismatch", err)
+	}
+	a.handle = nil
+	tg, o = f.start(t, &alice)
+	if err := f.p.Verify(ctx, tg, form(a.get(t, o))); !errors.Is(err, methods.ErrMismatch) {
+		t.Fatalf("an assertion without a user handle: %v, want ErrMismatch", err)
 	}
 }
