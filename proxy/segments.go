@@ -144,8 +144,12 @@ type segment struct {
 }
 
 // At most maxKept parts are kept (the prefix and tail of a few sign-in pages,
-// in a few languages), about 60 KB for a 50 KB page's tail.
-const maxKept = 32
+// in a few languages), about 60 KB for a 50 KB page's tail; a part over
+// maxKeptPart is never kept, so the parts take at most about 10 MB.
+const (
+	maxKept     = 32
+	maxKeptPart = 256 << 10
+)
 
 var kept = &segmentCache{seed: maphash.MakeSeed(), byLen: map[int][]*segment{}, seen: map[uint64]bool{}}
 
@@ -163,8 +167,12 @@ func (c *segmentCache) get(plain []byte, final bool) *segment {
 	return nil
 }
 
-// offer keeps plain's compressed form when plain was seen before.
+// offer keeps plain's compressed form when plain was seen before (and is
+// not over maxKeptPart).
 func (c *segmentCache) offer(plain []byte, final bool, deflated []byte, crc uint32) {
+	if len(plain) > maxKeptPart {
+		return
+	}
 	h := maphash.Bytes(c.seed, plain)
 	if final {
 		h = ^h
@@ -190,11 +198,4 @@ func (c *segmentCache) offer(plain []byte, final bool, deflated []byte, crc uint
 	list := c.byLen[len(plain)]
 	c.byLen[len(plain)] = append(list[:len(list):len(list)], s) // a new array: readers may hold the old one
 	c.n++
-}
-
-// keptCount is how many parts are kept (tests).
-func (c *segmentCache) keptCount() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.n
 }

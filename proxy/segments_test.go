@@ -77,7 +77,6 @@ func TestPackGzipSplit(t *testing.T) {
 // second request, and every answer decodes to its page.
 func TestSegmentsKeptForAFormThatChanges(t *testing.T) {
 	head, tail := testBody(2<<10)+"<main>", testBody(40<<10)+"<p>end of the kept tail</p>"
-	before := kept.keptCount()
 	for i := range 6 {
 		form := fmt.Sprintf(`<form id="login-form" action="/login?session=%08d"><input name="csrf" value="%d"></form>`, i*7919, i)
 		page := []byte(head + form + tail)
@@ -96,14 +95,13 @@ func TestSegmentsKeptForAFormThatChanges(t *testing.T) {
 			t.Fatalf("request %d: decodes to %d bytes that differ from the page's %d", i, len(got), len(want))
 		}
 	}
-	if n := kept.keptCount() - before; n != 2 {
-		t.Errorf("%d parts kept, want the prefix and the tail", n)
+	if kept.get([]byte(head), false) == nil || kept.get([]byte(tail), true) == nil {
+		t.Error("the prefix and the tail are not kept")
 	}
 }
 
 // TestSegmentsVaryingEnds: ends that change on every request are never kept.
 func TestSegmentsVaryingEnds(t *testing.T) {
-	before := kept.keptCount()
 	for i := range 50 {
 		page := []byte("<form></form>" + strings.Repeat(fmt.Sprintf("<script nonce=%d></script>", i), 400))
 		var out bytes.Buffer
@@ -113,9 +111,9 @@ func TestSegmentsVaryingEnds(t *testing.T) {
 		if got := gunzip(t, out.Bytes()); !bytes.Equal(got, page) {
 			t.Fatalf("page %d does not decode to itself", i)
 		}
-	}
-	if n := kept.keptCount() - before; n > 0 {
-		t.Errorf("%d ends kept that were seen once each", n)
+		if kept.get(page[13:], true) != nil {
+			t.Fatalf("end %d kept, seen once", i)
+		}
 	}
 }
 
@@ -142,5 +140,24 @@ func TestWriteStored(t *testing.T) {
 		if err != nil || !bytes.Equal(got, append(p, '!')) {
 			t.Errorf("%d bytes: %d decoded, err %v", n, len(got), err)
 		}
+	}
+}
+
+// TestSegmentsLongPartsNotKept: a part over maxKeptPart is compressed every
+// time, never kept.
+func TestSegmentsLongPartsNotKept(t *testing.T) {
+	page := []byte(testBody(maxKeptPart + 4<<10))
+	for range 3 {
+		var out bytes.Buffer
+		if err := packGzipSplit(&out, page, 2<<10, 3<<10, []byte("<p>links</p>")); err != nil {
+			t.Fatal(err)
+		}
+		want := append(append(append([]byte{}, page[:3<<10]...), "<p>links</p>"...), page[3<<10:]...)
+		if got := gunzip(t, out.Bytes()); !bytes.Equal(got, want) {
+			t.Fatal("the page does not decode to itself")
+		}
+	}
+	if kept.get(page[:2<<10], false) == nil || kept.get(page[3<<10:], true) != nil {
+		t.Error("want the 2 KB prefix kept and the long tail not")
 	}
 }
