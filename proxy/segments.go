@@ -55,7 +55,12 @@ func packGzipSplit(dst *bytes.Buffer, page []byte, began, at int, snippet []byte
 	}
 	mb := middles.Get().(*[]byte)
 	mid := append(append(append((*mb)[:0], page[from:at]...), snippet...), page[at:cut]...)
-	defer func() { *mb = mid[:0]; middles.Put(mb) }()
+	defer func() {
+		if cap(mid) <= maxPooledMiddle { // a whole long page is not kept for the next
+			*mb = mid[:0]
+			middles.Put(mb)
+		}
+	}()
 	if from == 0 && cut == len(page) {
 		return packGzip(dst, mid)
 	}
@@ -89,8 +94,11 @@ func packGzipSplit(dst *bytes.Buffer, page []byte, began, at int, snippet []byte
 	return nil
 }
 
-// middles are the buffers the middle part is put together in.
+// middles are the buffers the middle part is put together in; one that grew
+// over maxPooledMiddle (a page compressed whole) is left to the collector.
 var middles = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &b }}
+
+const maxPooledMiddle = 64 << 10
 
 // writeStored appends p as deflate stored blocks (at most 65,535 bytes each),
 // from a byte boundary; last marks the final block of the stream.
