@@ -1,10 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"container/list"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"runtime/debug"
 	"strconv"
@@ -82,6 +84,12 @@ func (l *Limiter) Handler(next http.Handler) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
+		if r.Body != nil && r.Body != http.NoBody {
+			// The body is read before the request takes a place: a client
+			// that sends its headers and then trickles the body must not
+			// hold one meanwhile (server.read_timeout ends it).
+			r.Body = preRead(r.Body)
+		}
 		if err := l.acquire(ctx, &l.fresh, l.opt.Wait); err != nil {
 			if errors.Is(err, ErrBusy) {
 				l.reject(w, r)
@@ -106,6 +114,31 @@ func (l *Limiter) Handler(next http.Handler) http.Handler {
 			panic(p) // as if next had panicked here: net/http logs it and closes the connection
 		}
 	})
+}
+
+// preReadBytes is how much of a body is read before the request takes a
+// place: more than any of frontdoor's forms (at most 32 KiB); the rest of a
+// longer body is read in place.
+const preReadBytes = 64 << 10
+
+// preRead reads up to preReadBytes of body now and returns a body that gives
+// them, then the rest (or the error the read met, when it met one).
+func preRead(body io.ReadCloser) io.ReadCloser {
+	head, err := io.ReadAll(io.LimitReader(body, preReadBytes))
+	rest := io.Reader(body)
+	if err != nil {
+		rest = errorReader{err}
+	}
+	return readCloser{io.MultiReader(bytes.NewReader(head), rest), body}
+}
+
+type errorReader struct{ err error }
+
+func (e errorReader) Read([]byte) (int, error) { return 0, e.err }
+
+type readCloser struct {
+	io.Reader
+	io.Closer
 }
 
 // recovered is what the serving goroutine panics with when the work's

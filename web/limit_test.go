@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -241,5 +242,38 @@ func TestLimiterPanicReachesTheServer(t *testing.T) {
 	<-done
 	if rec.Code != http.StatusNoContent {
 		t.Errorf("after two panics: status %d, want 204 (a place was lost)", rec.Code)
+	}
+}
+
+// TestSlowBodyHoldsNoPlace: a request whose body has not arrived waits for
+// it without a place, so others are served meanwhile; it gets its whole body
+// once it arrives.
+func TestSlowBodyHoldsNoPlace(t *testing.T) {
+	var g gauge
+	h := NewLimiter(g.options(1, time.Second, nil)).Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		io.WriteString(w, r.Method+" "+string(b))
+	}))
+	pr, pw := io.Pipe()
+	slow, slowDone := httptest.NewRecorder(), make(chan struct{})
+	go func() {
+		defer close(slowDone)
+		h.ServeHTTP(slow, httptest.NewRequest(http.MethodPost, "/", pr))
+	}()
+	pw.Write([]byte("a=1")) // headers and the start of the body, then nothing
+	rec, done := serve(context.Background(), h, "/")
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("a GET waited behind a POST whose body had not arrived")
+	}
+	if rec.Code != http.StatusOK || rec.Body.String() != "GET " {
+		t.Fatalf("GET: %d %q", rec.Code, rec.Body.String())
+	}
+	pw.Write([]byte("&b=2"))
+	pw.Close()
+	<-slowDone
+	if slow.Body.String() != "POST a=1&b=2" {
+		t.Fatalf("POST: %d %q", slow.Code, slow.Body.String())
 	}
 }

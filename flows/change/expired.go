@@ -30,7 +30,9 @@ func (f *Flow) postExpired(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	floor := time.Now().Add(f.opt.ExpiredFloor)
-	wait := func() { time.Sleep(time.Until(floor)) } // before anything is written
+	// Before anything is written; the sleep gives its place in
+	// server.max_concurrent up meanwhile (web.Yield).
+	wait := func() { web.Yield(ctx, func() { time.Sleep(time.Until(floor)) }) }
 	login := strings.TrimSpace(r.PostFormValue("login"))
 	if login == "" || len(login) > 256 {
 		wait()
