@@ -2,9 +2,7 @@ package register_test
 
 import (
 	"context"
-	"fmt"
 	"html"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -29,13 +27,8 @@ import (
 // allowed on those two pages only. The sign-in is the Sessions double.
 func TestBrowserPasskeyOnSecurityInfoThenReset(t *testing.T) {
 	exe := testenv.Require(t, "chromium", "CHROMIUM_PATH")[0]
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// WebAuthn needs a secure context and a domain as relying party ID:
-	// localhost is both.
-	origin := fmt.Sprintf("http://localhost:%d", ln.Addr().(*net.TCPAddr).Port)
+	site := flowtest.ListenLocalhost(t)
+	origin := site.Origin
 
 	e := flowtest.New(t)
 	var pk *passkey.Passkey
@@ -55,9 +48,7 @@ func TestBrowserPasskeyOnSecurityInfoThenReset(t *testing.T) {
 		http.SetCookie(w, &http.Cookie{Name: flowtest.SessionCookie, Value: signedIn.Cookie(flowtest.SessionCookie), Path: "/", HttpOnly: true})
 		http.Redirect(w, r, flowtest.Prefix+"register", http.StatusSeeOther)
 	})
-	srv := &http.Server{Handler: e.Handler, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
+	site.Serve(t, e.Handler)
 
 	br := flowtest.NewChromium(t, exe)
 	ctx := br.Ctx
@@ -104,11 +95,7 @@ func TestBrowserPasskeyOnSecurityInfoThenReset(t *testing.T) {
 		t.Fatalf("no password page after the passkey: %v\n%s", err, text())
 	}
 	const pw = "Copper-Lantern-Harbour-52!"
-	do(chromedp.SendKeys(chromedp.ID("f-password"), pw), chromedp.SendKeys(chromedp.ID("f-confirm"), pw),
-		chromedp.Submit(chromedp.ID("f-password")))
-	if err := chromedp.Do(wctx, chromedp.WaitNotPresent(chromedp.ID("f-password"))); err != nil {
-		t.Fatal(err)
-	}
+	br.SubmitNewPassword(t, wctx, pw)
 	if _, got, _ := e.Dir.User(alice.ID); got != pw {
 		t.Fatalf("alice's password is %q after the reset", got)
 	}

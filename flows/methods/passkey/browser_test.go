@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"html"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -30,13 +29,8 @@ import (
 // under the pages' content security policy).
 func TestBrowserTwoGatesAppCodeAndPasskey(t *testing.T) {
 	exe := testenv.Require(t, "chromium", "CHROMIUM_PATH")[0]
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// WebAuthn needs a secure context and a domain as relying party ID:
-	// localhost is both.
-	origin := fmt.Sprintf("http://localhost:%d", ln.Addr().(*net.TCPAddr).Port)
+	site := flowtest.ListenLocalhost(t)
+	origin := site.Origin
 
 	env := flowtest.New(t)
 	alice := env.AddUser("alice")
@@ -77,9 +71,7 @@ func TestBrowserTwoGatesAppCodeAndPasskey(t *testing.T) {
 		}
 		fmt.Fprint(w, `<!doctype html><title>ok</title><p id="done">registered</p>`)
 	})
-	srv := &http.Server{Handler: env.Handler, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
+	site.Serve(t, env.Handler)
 
 	br := flowtest.NewChromium(t, exe)
 	ctx := br.Ctx
@@ -125,11 +117,7 @@ func TestBrowserTwoGatesAppCodeAndPasskey(t *testing.T) {
 		t.Fatalf("after the passkey the page says:\n%s", body)
 	}
 	const pw = "Blue-Kettle-Morning-47!"
-	do(chromedp.SendKeys(chromedp.ID("f-password"), pw), chromedp.SendKeys(chromedp.ID("f-confirm"), pw),
-		chromedp.Submit(chromedp.ID("f-password")))
-	if err := chromedp.Do(wctx, chromedp.WaitNotPresent(chromedp.ID("f-password"))); err != nil {
-		t.Fatal(err)
-	}
+	br.SubmitNewPassword(t, wctx, pw)
 	if _, got, _ := env.Dir.User(alice.ID); got != pw {
 		t.Fatalf("alice's password is %q after the reset", got)
 	}
