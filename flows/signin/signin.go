@@ -140,7 +140,7 @@ func (s *Routes) callback(w http.ResponseWriter, r *http.Request) error {
 		return status(err)
 	}
 	u, err := s.Directory.Lookup(r.Context(), id.Login)
-	mismatch := err == nil && !s.claimNames(id.Login, u)
+	mismatch := err == nil && !ClaimNames(s.claimMatches(), id.Login, u)
 	if mismatch {
 		// The directory found the account by another of its login
 		// attributes (a mail address equal to the IdP's name, say): not
@@ -178,12 +178,6 @@ func (s *Routes) claimMatches() string {
 		return config.ClaimMatchesLogin
 	}
 	return s.opt.ClaimMatches
-}
-
-// claimNames tells whether the IdP's user, claim, names u in the way
-// ClaimMatches says.
-func (s *Routes) claimNames(claim string, u idp.User) bool {
-	return ClaimNames(s.claimMatches(), claim, u)
 }
 
 // ClaimNames tells whether claim names u as mode (config.ClaimMatchesLogin
