@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -11,6 +10,9 @@ import (
 )
 
 type audit struct{ s *Store }
+
+const appendEventSQL = `INSERT INTO audit_events
+	(time, type, flow, user_ref, ip, request_id, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 
 func (a audit) Append(ctx context.Context, e store.Event) error {
 	if e.Type == "" {
@@ -23,10 +25,8 @@ func (a audit) Append(ctx context.Context, e store.Event) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: audit append: %w", err)
 	}
-	err = a.s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO audit_events
-			(time, type, flow, user_ref, ip, request_id, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			nanos(e.Time), e.Type, e.Flow, e.User, e.IP, e.RequestID, e.Outcome, string(detail))
+	err = a.s.write(ctx, func(tx wtx) error {
+		_, err := tx.ExecContext(ctx, appendEventSQL, nanos(e.Time), e.Type, e.Flow, e.User, e.IP, e.RequestID, e.Outcome, string(detail))
 		return err
 	})
 	if err != nil {

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -29,7 +28,7 @@ func TestGroupedWrites(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i] = s.write(ctx, func(tx *sql.Tx) error {
+			results[i] = s.write(ctx, func(tx wtx) error {
 				if _, err := tx.Exec("INSERT INTO t (x) VALUES (?)", i); err != nil {
 					return err
 				}
@@ -56,7 +55,7 @@ func TestGroupedWrites(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.write(ctx, func(*sql.Tx) error { return nil }); err == nil {
+	if err := s.write(ctx, func(wtx) error { return nil }); err == nil {
 		t.Error("write after Close succeeded")
 	}
 }

@@ -15,6 +15,17 @@ import (
 // at most max rows per window.
 type limits struct{ s *Store }
 
+const (
+	pruneHitsSQL  = "DELETE FROM limit_hits WHERE key = ? AND at <= ?"
+	windowSQL     = "SELECT COUNT(*), MIN(at) FROM limit_hits WHERE key = ?"
+	addHitSQL     = "INSERT INTO limit_hits (key, at, expires_at) VALUES (?, ?, ?)"
+	countHitsSQL  = "SELECT COUNT(*) FROM limit_hits WHERE key = ? AND at > ?"
+	blockSQL      = "INSERT INTO limit_blocks (key, until) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET until = excluded.until"
+	blockedSQL    = "SELECT until FROM limit_blocks WHERE key = ?"
+	resetHitsSQL  = "DELETE FROM limit_hits WHERE key = ?"
+	resetBlockSQL = "DELETE FROM limit_blocks WHERE key = ?"
+)
+
 func (l limits) Hit(ctx context.Context, key string, window time.Duration, max int) (bool, int, time.Duration, error) {
 	if window <= 0 || max < 1 {
 		return false, 0, 0, fmt.Errorf("sqlite: limit hit: window and max must be positive: %w", store.ErrInvalid)
@@ -26,13 +37,13 @@ func (l limits) Hit(ctx context.Context, key string, window time.Duration, max i
 	)
 	now := l.s.now()
 	start := nanos(now.Add(-window))
-	err := l.s.write(ctx, func(tx *sql.Tx) error {
+	err := l.s.write(ctx, func(tx wtx) error {
 		// Events that left the window are of no more use to this key.
-		if _, err := tx.ExecContext(ctx, "DELETE FROM limit_hits WHERE key = ? AND at <= ?", key, start); err != nil {
+		if _, err := tx.ExecContext(ctx, pruneHitsSQL, key, start); err != nil {
 			return err
 		}
 		var oldest sql.NullInt64
-		err := tx.QueryRowContext(ctx, "SELECT COUNT(*), MIN(at) FROM limit_hits WHERE key = ?", key).Scan(&count, &oldest)
+		err := tx.QueryRowContext(ctx, windowSQL, key).Scan(&count, &oldest)
 		if err != nil {
 			return err
 		}
@@ -42,8 +53,7 @@ func (l limits) Hit(ctx context.Context, key string, window time.Duration, max i
 		}
 		allowed = true
 		count++
-		_, err = tx.ExecContext(ctx, "INSERT INTO limit_hits (key, at, expires_at) VALUES (?, ?, ?)",
-			key, nanos(now), nanos(now.Add(window)))
+		_, err = tx.ExecContext(ctx, addHitSQL, key, nanos(now), nanos(now.Add(window)))
 		return err
 	})
 	if err != nil {
@@ -55,7 +65,7 @@ func (l limits) Hit(ctx context.Context, key string, window time.Duration, max i
 func (l limits) Count(ctx context.Context, key string, window time.Duration) (int, error) {
 	var n int
 	start := nanos(l.s.now().Add(-window))
-	err := l.s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM limit_hits WHERE key = ? AND at > ?", key, start).Scan(&n)
+	err := l.s.queryRow(ctx, countHitsSQL, key, start).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: limit count: %w", err)
 	}
@@ -63,9 +73,8 @@ func (l limits) Count(ctx context.Context, key string, window time.Duration) (in
 }
 
 func (l limits) Block(ctx context.Context, key string, until time.Time) error {
-	err := l.s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO limit_blocks (key, until) VALUES (?, ?)
-			ON CONFLICT (key) DO UPDATE SET until = excluded.until`, key, nanos(until))
+	err := l.s.write(ctx, func(tx wtx) error {
+		_, err := tx.ExecContext(ctx, blockSQL, key, nanos(until))
 		return err
 	})
 	if err != nil {
@@ -76,7 +85,7 @@ func (l limits) Block(ctx context.Context, key string, until time.Time) error {
 
 func (l limits) Blocked(ctx context.Context, key string) (time.Time, bool, error) {
 	var until int64
-	err := l.s.r.QueryRowContext(ctx, "SELECT until FROM limit_blocks WHERE key = ?", key).Scan(&until)
+	err := l.s.queryRow(ctx, blockedSQL, key).Scan(&until)
 	if errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, false, nil
 	}
@@ -91,11 +100,11 @@ func (l limits) Blocked(ctx context.Context, key string) (time.Time, bool, error
 }
 
 func (l limits) Reset(ctx context.Context, key string) error {
-	err := l.s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM limit_hits WHERE key = ?", key); err != nil {
+	err := l.s.write(ctx, func(tx wtx) error {
+		if _, err := tx.ExecContext(ctx, resetHitsSQL, key); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, "DELETE FROM limit_blocks WHERE key = ?", key)
+		_, err := tx.ExecContext(ctx, resetBlockSQL, key)
 		return err
 	})
 	if err != nil {
