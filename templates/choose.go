@@ -87,7 +87,7 @@ func (p *Page) Languages() ([]LanguageLink, error) {
 	}
 	links := make([]LanguageLink, 0, len(p.set.cat.tags))
 	for i, tag := range p.set.cat.tags {
-		name, err := p.set.cat.localize(i, "layout.language_name", nil)
+		name, err := p.set.message(i, "layout.language_name", nil)
 		if err != nil {
 			return nil, err
 		}

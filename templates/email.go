@@ -37,13 +37,7 @@ type Mail struct {
 }
 
 // T returns a message in the email's language, as Page.T does.
-func (m *Mail) T(id string, args ...any) (string, error) {
-	data, err := messageData(m.Product, m.Organization, args)
-	if err != nil {
-		return "", fmt.Errorf("message %q: %w", id, err)
-	}
-	return m.set.cat.localize(m.lang, id, data)
-}
+func (m *Mail) T(id string, args ...any) (string, error) { return m.set.message(m.lang, id, args) }
 
 func (s *Set) parseEmails(files []file) error {
 	textBase, htmlBase := texttemplate.New(""), htmltemplate.New("")

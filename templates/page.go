@@ -56,13 +56,7 @@ func (p *Page) HelpdeskInFooter() bool { return !ownHelpdeskLink[p.Name] }
 // T returns the message id in the page's language. Further arguments are
 // name, value pairs the message may use: {{.T "error.status" "Status" 404}}.
 // Product and Organization are always available to messages.
-func (p *Page) T(id string, args ...any) (string, error) {
-	data, err := messageData(p.Product, p.Organization, args)
-	if err != nil {
-		return "", fmt.Errorf("message %q: %w", id, err)
-	}
-	return p.set.cat.localize(p.lang, id, data)
-}
+func (p *Page) T(id string, args ...any) (string, error) { return p.set.message(p.lang, id, args) }
 
 // TArgs is T with the name, value pairs in a slice, for the message IDs
 // that data carries along with their values (Field.HintArgs).
@@ -85,6 +79,28 @@ func (p *Page) With(v any) *Page {
 	c := *p
 	c.Data = v
 	return &c
+}
+
+// message returns message id in the language at index i, with Product,
+// Organization and the name, value pairs of args. A message asked for
+// without arguments reads the same on every page: it is made once per
+// language and kept (a page asks for 30 to 60 of them, and making one runs
+// go-i18n's lookup and template each time).
+func (s *Set) message(i int, id string, args []any) (string, error) {
+	if len(args) == 0 {
+		if msg, ok := s.plain[i].Load(id); ok {
+			return msg.(string), nil
+		}
+	}
+	data, err := messageData(s.opt.Product, s.opt.Organization, args)
+	if err != nil {
+		return "", fmt.Errorf("message %q: %w", id, err)
+	}
+	msg, err := s.cat.localize(i, id, data)
+	if err == nil && len(args) == 0 {
+		s.plain[i].Store(id, msg)
+	}
+	return msg, err
 }
 
 func messageData(product, org string, args []any) (map[string]any, error) {

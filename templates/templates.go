@@ -42,6 +42,9 @@ type Set struct {
 	pages  map[string]*htmltemplate.Template
 	emails map[string]email
 	static *static
+	// plain keeps, by language, the messages asked for without arguments
+	// (see message).
+	plain []sync.Map
 }
 
 // New loads the embedded files, replaced file by file by those in opt.Dir,
@@ -73,6 +76,7 @@ func newSet(base fs.FS, opt Options) (*Set, error) {
 	if s.cat, err = loadCatalog(src); err != nil {
 		return nil, err
 	}
+	s.plain = make([]sync.Map, len(s.cat.tags))
 	s.static = newStatic(src.under("static/"), opt.Prefix)
 	if err := s.parsePages(src.under("pages/")); err != nil {
 		return nil, err
