@@ -198,6 +198,8 @@ func run(o options) error {
 	}
 	start := time.Now()
 	deadline := start.Add(o.duration)
+	cpu, cpuDone := startCPU(procs), make(chan struct{})
+	time.AfterFunc(o.duration, func() { cpu.stop(); close(cpuDone) })
 	var wg sync.WaitGroup
 	for i := range o.vus {
 		v := newVU(i, "http://"+hosts[0], rt, mb, st, users[i*o.usersPerVU:(i+1)*o.usersPerVU], &inFlight)
@@ -209,6 +211,11 @@ func run(o options) error {
 	wg.Wait()
 	close(stopSampling)
 	report(o, st, start, deadline, rss, maxInFlight.Load(), mb)
+	<-cpuDone
+	for i, used := range cpu.used {
+		fmt.Printf("frontdoor %d: %.1f s of CPU until the deadline, %.2f ms per completed reset\n",
+			i, used.Seconds(), float64(used.Milliseconds())/float64(max(st.completed(deadline), 1)))
+	}
 	for i, m := range idle {
 		fmt.Printf("frontdoor %d idle, 1 s after start: %s\n", i, m)
 	}
@@ -358,12 +365,7 @@ func residentSet(pid int) (total, anon int64) {
 func report(o options, st *stats, start, deadline time.Time, rs *rssSampler, maxInFlight int64, mb *mailbox) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	completed := 0
-	for _, t := range st.done {
-		if !t.After(deadline) {
-			completed++
-		}
-	}
+	completed := st.completedLocked(deadline)
 	load, _ := os.ReadFile("/proc/loadavg")
 	fmt.Printf("machine: %d CPUs, %s/%s, %s; load average at the end %s\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), strings.Join(strings.Fields(string(load))[:3], " "))
 	fmt.Printf("store %s, %d replica(s), %d virtual users, %d accounts, %s, think time %s\n", o.store, o.replicas, o.vus, o.vus*o.usersPerVU, o.duration, o.think)
@@ -413,4 +415,21 @@ func waitListening(addr string) error {
 		time.Sleep(100 * time.Millisecond)
 	}
 	return fmt.Errorf("nothing listening on %s after 30 s", addr)
+}
+
+// completed counts the resets done by the deadline.
+func (s *stats) completed(deadline time.Time) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.completedLocked(deadline)
+}
+
+func (s *stats) completedLocked(deadline time.Time) int {
+	n := 0
+	for _, t := range s.done {
+		if !t.After(deadline) {
+			n++
+		}
+	}
+	return n
 }

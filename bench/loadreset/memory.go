@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"fmt"
 	"net/http"
+	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"time"
@@ -52,3 +54,47 @@ func measureIdle(pid int, metricsAddr string) idleMemory {
 func (m idleMemory) String() string {
 	return fmt.Sprintf("RSS %.1f MB (anonymous %.1f MB), heap in use %.1f MB (allocated %.1f MB)", float64(m.rss)/1e6, float64(m.anon)/1e6, float64(m.heapInuse)/1e6, float64(m.heapAlloc)/1e6)
 }
+
+// cpuMeter measures the CPU time each replica spends from the start of the
+// load to its deadline (user and system, from /proc/PID/stat).
+type cpuMeter struct {
+	procs []*exec.Cmd
+	start []time.Duration
+	used  []time.Duration
+}
+
+func startCPU(procs []*exec.Cmd) *cpuMeter {
+	m := &cpuMeter{procs: procs}
+	for _, p := range procs {
+		m.start = append(m.start, cpuTime(p.Process.Pid))
+	}
+	return m
+}
+
+// stop records the time used since startCPU.
+func (m *cpuMeter) stop() {
+	for i, p := range m.procs {
+		m.used = append(m.used, cpuTime(p.Process.Pid)-m.start[i])
+	}
+}
+
+// cpuTime returns a process's user and system CPU time so far; 0 when it
+// cannot be read.
+func cpuTime(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name, in parentheses, may hold spaces: count fields after it.
+	_, rest, ok := strings.Cut(string(b), ") ")
+	f := strings.Fields(rest)
+	if !ok || len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * time.Second / clockTicks
+}
+
+// clockTicks is the kernel's USER_HZ, 100 on Linux.
+const clockTicks = 100
