@@ -11,6 +11,7 @@ import (
 	"time"
 
 	mail "github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
 
 	"github.com/frontdoor-sspr/frontdoor/config"
 )
@@ -34,11 +35,26 @@ type Mailer interface {
 	Send(ctx context.Context, m Message) error
 }
 
-// SMTP sends mail through one relay.
+// SMTP sends mail through one relay. It keeps the sessions it opened for
+// the next messages (at most email.smtp.connections of them, each idle for
+// at most maxIdle): opening one (TCP, EHLO, STARTTLS or TLS, AUTH) cost as
+// much as sending a message through it, and a reset sends two.
 type SMTP struct {
 	client *mail.Client
 	from   string
+	idle   chan *session
 }
+
+// session is an open SMTP session between two messages.
+type session struct {
+	c    *smtp.Client
+	used time.Time
+}
+
+// maxIdle is how long a session is kept unused: well under the idle
+// timeouts of relays (RFC 5321 asks servers to wait 5 minutes for a command),
+// so that a kept session is seldom found closed.
+const maxIdle = 30 * time.Second
 
 var _ Mailer = (*SMTP)(nil)
 
@@ -73,7 +89,7 @@ func NewSMTP(c config.Email) (*SMTP, error) {
 	if err != nil {
 		return nil, fmt.Errorf("smtp client: %w", err)
 	}
-	return &SMTP{client: client, from: c.From}, nil
+	return &SMTP{client: client, from: c.From, idle: make(chan *session, max(c.SMTP.Connections, 1))}, nil
 }
 
 // Send delivers m; it returns once the relay has accepted it.
@@ -95,10 +111,93 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	if m.HTML != "" {
 		msg.AddAlternativeString(mail.TypeTextHTML, m.HTML)
 	}
-	if err := s.client.DialAndSendWithContext(ctx, msg); err != nil {
+	if err := s.send(ctx, msg); err != nil {
 		return fmt.Errorf("notify: smtp send: %w", err)
 	}
 	return nil
+}
+
+// send delivers msg through a kept session, or a new one. A kept session the
+// relay has closed fails its connection check before anything is sent: the
+// message then goes through a new session.
+func (s *SMTP) send(ctx context.Context, msg *mail.Msg) error {
+	sess, kept, err := s.session(ctx)
+	if err != nil {
+		return err
+	}
+	err = s.client.SendWithSMTPClient(sess.c, msg)
+	var se *mail.SendError
+	if kept && errors.As(err, &se) && se.Reason == mail.ErrConnCheck {
+		s.end(sess)
+		if sess, err = s.dial(ctx); err != nil {
+			return err
+		}
+		err = s.client.SendWithSMTPClient(sess.c, msg)
+	}
+	switch {
+	case err == nil:
+		s.keep(sess)
+		return nil
+	case msg.IsDelivered():
+		// Accepted; only the RSET after it failed. Not an error for the
+		// sender (sending again would deliver it twice), but the session
+		// is not kept.
+		s.end(sess)
+		return nil
+	}
+	s.end(sess)
+	return err
+}
+
+// session returns a kept session not idle for too long, or a new one; kept
+// tells which.
+func (s *SMTP) session(ctx context.Context) (sess *session, kept bool, err error) {
+	for {
+		select {
+		case sess := <-s.idle:
+			if time.Since(sess.used) < maxIdle {
+				return sess, true, nil
+			}
+			s.end(sess)
+			continue
+		default:
+		}
+		sess, err := s.dial(ctx)
+		return sess, false, err
+	}
+}
+
+func (s *SMTP) dial(ctx context.Context) (*session, error) {
+	c, err := s.client.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &session{c: c}, nil
+}
+
+// keep puts sess aside for the next message, or ends it when enough are kept.
+func (s *SMTP) keep(sess *session) {
+	sess.used = time.Now()
+	select {
+	case s.idle <- sess:
+	default:
+		s.end(sess)
+	}
+}
+
+// end closes a session (QUIT).
+func (s *SMTP) end(sess *session) { _ = s.client.CloseWithSMTPClient(sess.c) }
+
+// Close ends the sessions kept open. Messages sent after it open new ones.
+func (s *SMTP) Close() error {
+	for {
+		select {
+		case sess := <-s.idle:
+			s.end(sess)
+		default:
+			return nil
+		}
+	}
 }
 
 // setFrom uses email.from as the operator wrote it when it has a display

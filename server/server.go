@@ -125,7 +125,8 @@ func (s *Server) build(ctx context.Context) error {
 		}
 		s.mail = notify.NewQueue(mailer, s.log, senders)
 		s.readiness.smtp = mailer
-		s.closers = append(s.closers, func() error { s.mail.Close(); return nil })
+		// Closers run last first: the queue drains, then the kept sessions end.
+		s.closers = append(s.closers, mailer.Close, func() error { s.mail.Close(); return nil })
 	}
 	if err := s.buildPhone(); err != nil {
 		return err
