@@ -211,8 +211,8 @@ type SMTP struct {
 	Password string `yaml:"password"`
 	CAFile   string `yaml:"ca_file"`
 	// Connections is how many messages are sent at once, each in an SMTP
-	// session of its own (default 2). Some relays allow few: Exchange Online
-	// takes 3 per mailbox.
+	// session of its own (default 2), kept open for the next messages for up
+	// to 30 s. Some relays allow few: Exchange Online takes 3 per mailbox.
 	Connections int `yaml:"connections"`
 }
 
