@@ -43,6 +43,9 @@ type SMTP struct {
 	client *mail.Client
 	from   string
 	idle   chan *session
+	// timeout bounds each exchange with the relay; maxIdle is how long a
+	// session is kept unused.
+	timeout, maxIdle time.Duration
 }
 
 // session is an open SMTP session between two messages.
@@ -51,16 +54,25 @@ type session struct {
 	used time.Time
 }
 
-// maxIdle is how long a session is kept unused: well under the idle
-// timeouts of relays (RFC 5321 asks servers to wait 5 minutes for a command),
-// so that a kept session is seldom found closed.
-const maxIdle = 30 * time.Second
+const (
+	// smtpTimeout bounds each exchange with the relay.
+	smtpTimeout = 15 * time.Second
+	// maxIdle is how long a session is kept unused: well under the idle
+	// timeouts of relays (RFC 5321 asks servers to wait 5 minutes for a
+	// command), so that a kept session is seldom found closed.
+	maxIdle = 30 * time.Second
+	// quitTimeout bounds the QUIT that ends a session: a relay that no
+	// longer answers must not hold the sender.
+	quitTimeout = 2 * time.Second
+)
 
 var _ Mailer = (*SMTP)(nil)
 
 // NewSMTP returns a Mailer for the email section of the configuration.
-func NewSMTP(c config.Email) (*SMTP, error) {
-	opts := []mail.Option{mail.WithPort(c.SMTP.Port), mail.WithTimeout(15 * time.Second)}
+func NewSMTP(c config.Email) (*SMTP, error) { return newSMTP(c, smtpTimeout, maxIdle) }
+
+func newSMTP(c config.Email, timeout, maxIdle time.Duration) (*SMTP, error) {
+	opts := []mail.Option{mail.WithPort(c.SMTP.Port), mail.WithTimeout(timeout)}
 	tlsConf := &tls.Config{ServerName: c.SMTP.Host, MinVersion: tls.VersionTLS12}
 	if c.SMTP.CAFile != "" {
 		pem, err := os.ReadFile(c.SMTP.CAFile)
@@ -89,7 +101,8 @@ func NewSMTP(c config.Email) (*SMTP, error) {
 	if err != nil {
 		return nil, fmt.Errorf("smtp client: %w", err)
 	}
-	return &SMTP{client: client, from: c.From, idle: make(chan *session, max(c.SMTP.Connections, 1))}, nil
+	return &SMTP{client: client, from: c.From, idle: make(chan *session, max(c.SMTP.Connections, 1)),
+		timeout: timeout, maxIdle: maxIdle}, nil
 }
 
 // Send delivers m; it returns once the relay has accepted it.
@@ -150,12 +163,13 @@ func (s *SMTP) send(ctx context.Context, msg *mail.Msg) error {
 }
 
 // session returns a kept session not idle for too long, or a new one; kept
-// tells which.
+// tells which. The deadline of the last exchange has passed on a kept
+// session: it gets a new one, as go-mail gives one after each command.
 func (s *SMTP) session(ctx context.Context) (sess *session, kept bool, err error) {
 	for {
 		select {
 		case sess := <-s.idle:
-			if time.Since(sess.used) < maxIdle {
+			if time.Since(sess.used) < s.maxIdle && sess.c.UpdateDeadline(s.timeout) == nil {
 				return sess, true, nil
 			}
 			s.end(sess)
@@ -185,8 +199,14 @@ func (s *SMTP) keep(sess *session) {
 	}
 }
 
-// end closes a session (QUIT).
-func (s *SMTP) end(sess *session) { _ = s.client.CloseWithSMTPClient(sess.c) }
+// end closes a session: QUIT, within quitTimeout, and the connection closed
+// whether or not the relay answered it.
+func (s *SMTP) end(sess *session) {
+	_ = sess.c.UpdateDeadline(quitTimeout)
+	if err := s.client.CloseWithSMTPClient(sess.c); err != nil {
+		_ = sess.c.Close()
+	}
+}
 
 // Close ends the sessions kept open. Messages sent after it open new ones.
 func (s *SMTP) Close() error {

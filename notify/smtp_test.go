@@ -20,6 +20,7 @@ import (
 type relay struct {
 	mu       sync.Mutex
 	sessions int
+	ended    int // sessions ended (QUIT or the connection closed)
 	messages []string
 	conns    []net.Conn
 	srv      *smtp.Server
@@ -58,6 +59,19 @@ func (r *relay) dropConnections() {
 	r.conns = nil
 }
 
+// endedSessions waits up to a second for n sessions to have ended, and
+// returns how many did.
+func (r *relay) endedSessions(n int) int {
+	for deadline := time.Now().Add(time.Second); ; time.Sleep(10 * time.Millisecond) {
+		r.mu.Lock()
+		ended := r.ended
+		r.mu.Unlock()
+		if ended >= n || time.Now().After(deadline) {
+			return ended
+		}
+	}
+}
+
 func (r *relay) counts() (sessions int, messages []string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -81,8 +95,13 @@ func (l *trackingListener) Accept() (net.Conn, error) {
 
 type relaySession struct{ r *relay }
 
-func (s *relaySession) Reset()                               {}
-func (s *relaySession) Logout() error                        { return nil }
+func (s *relaySession) Reset() {}
+func (s *relaySession) Logout() error {
+	s.r.mu.Lock()
+	s.r.ended++
+	s.r.mu.Unlock()
+	return nil
+}
 func (s *relaySession) Mail(string, *smtp.MailOptions) error { return nil }
 func (s *relaySession) Rcpt(string, *smtp.RcptOptions) error { return nil }
 func (s *relaySession) Data(r io.Reader) error {
@@ -96,10 +115,12 @@ func (s *relaySession) Data(r io.Reader) error {
 	return nil
 }
 
-func newTestSMTP(t *testing.T, r *relay) *SMTP {
+func newTestSMTP(t *testing.T, r *relay) *SMTP { return newTestSMTPTimes(t, r, smtpTimeout, maxIdle) }
+
+func newTestSMTPTimes(t *testing.T, r *relay, timeout, maxIdle time.Duration) *SMTP {
 	t.Helper()
-	m, err := NewSMTP(config.Email{From: "frontdoor <no-reply@example.test>",
-		SMTP: config.SMTP{Host: "127.0.0.1", Port: r.addr.Port, TLS: "none", Connections: 2}})
+	m, err := newSMTP(config.Email{From: "frontdoor <no-reply@example.test>",
+		SMTP: config.SMTP{Host: "127.0.0.1", Port: r.addr.Port, TLS: "none", Connections: 2}}, timeout, maxIdle)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,5 +194,38 @@ func TestSMTPSessionsAtOnce(t *testing.T) {
 	m.Close()
 	if n := len(m.idle); n != 0 {
 		t.Errorf("Close left %d sessions", n)
+	}
+}
+
+// A session idle for longer than one exchange may take is still used: the
+// deadline of its last exchange is behind it.
+func TestSMTPSessionKeptPastItsDeadline(t *testing.T) {
+	r := startRelay(t)
+	m := newTestSMTPTimes(t, r, 200*time.Millisecond, 10*time.Second)
+	sendNumbered(t, m, 1)
+	time.Sleep(400 * time.Millisecond)
+	sendNumbered(t, m, 2)
+	if sessions, messages := r.counts(); sessions != 1 || len(messages) != 2 {
+		t.Errorf("%d sessions and %d messages, want 1 and 2", sessions, len(messages))
+	}
+}
+
+// Sessions idle for too long, and those kept when the sender closes, end:
+// the relay sees them go rather than a socket left open.
+func TestSMTPEndsItsSessions(t *testing.T) {
+	r := startRelay(t)
+	m := newTestSMTPTimes(t, r, 200*time.Millisecond, 300*time.Millisecond)
+	sendNumbered(t, m, 1)
+	time.Sleep(500 * time.Millisecond)
+	sendNumbered(t, m, 2)
+	if got := r.endedSessions(1); got != 1 {
+		t.Errorf("after a session idle past maxIdle, %d sessions ended, want 1", got)
+	}
+	m.Close()
+	if got := r.endedSessions(2); got != 2 {
+		t.Errorf("after Close, %d sessions ended, want 2", got)
+	}
+	if sessions, messages := r.counts(); sessions != 2 || len(messages) != 2 {
+		t.Errorf("%d sessions and %d messages, want 2 and 2", sessions, len(messages))
 	}
 }
