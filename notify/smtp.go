@@ -147,18 +147,16 @@ func (s *SMTP) send(ctx context.Context, msg *mail.Msg) error {
 		}
 		err = s.client.SendWithSMTPClient(sess.c, msg)
 	}
-	switch {
-	case err == nil:
+	if err == nil {
 		s.keep(sess)
-		return nil
-	case msg.IsDelivered():
-		// Accepted; only the RSET after it failed. Not an error for the
-		// sender (sending again would deliver it twice), but the session
-		// is not kept.
-		s.end(sess)
 		return nil
 	}
 	s.end(sess)
+	if msg.IsDelivered() {
+		// Accepted; only the RSET after it failed. Not an error for the
+		// sender: sending again would deliver it twice.
+		return nil
+	}
 	return err
 }
 
@@ -173,11 +171,10 @@ func (s *SMTP) session(ctx context.Context) (sess *session, kept bool, err error
 				return sess, true, nil
 			}
 			s.end(sess)
-			continue
 		default:
+			sess, err := s.dial(ctx)
+			return sess, false, err
 		}
-		sess, err := s.dial(ctx)
-		return sess, false, err
 	}
 }
 
@@ -237,10 +234,10 @@ func (s *SMTP) setFrom(msg *mail.Msg, name string) error {
 // Ping opens a session with the relay as Send would (EHLO, STARTTLS or TLS,
 // AUTH when a username is set) and closes it without sending anything.
 func (s *SMTP) Ping(ctx context.Context) error {
-	c, err := s.client.DialToSMTPClientWithContext(ctx)
+	sess, err := s.dial(ctx)
 	if err != nil {
 		return fmt.Errorf("notify: smtp: %w", err)
 	}
-	_ = s.client.CloseWithSMTPClient(c)
+	s.end(sess)
 	return nil
 }

@@ -144,7 +144,7 @@ func (s *Set) FromName(lang language.Tag) string {
 	if s.opt.Organization == "" {
 		id = "email.from_name_plain"
 	}
-	name, err := s.cat.localize(s.cat.index(lang), id, map[string]any{"Product": s.opt.Product, "Organization": s.opt.Organization})
+	name, err := s.message(s.cat.index(lang), id, nil)
 	if err != nil || strings.TrimSpace(name) == "" {
 		return s.opt.Product
 	}

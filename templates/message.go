@@ -1,8 +1,6 @@
 package templates
 
 import (
-	"fmt"
-
 	"golang.org/x/text/language"
 )
 
@@ -11,11 +9,7 @@ import (
 // into the sign-in page, the verdict of the check-password command. Further
 // arguments are name, value pairs the message may use, as for Page.T.
 func (s *Set) Message(lang language.Tag, id string, args ...any) (string, error) {
-	data, err := messageData(s.opt.Product, s.opt.Organization, args)
-	if err != nil {
-		return "", fmt.Errorf("templates: message %q: %w", id, err)
-	}
-	return s.cat.localize(s.cat.index(lang), id, data)
+	return s.message(s.cat.index(lang), id, args)
 }
 
 // Phrase is a message chosen outside the templates together with the values

@@ -55,6 +55,7 @@ func walkCalls(n parse.Node, names *[]string) {
 // partialsFor returns, in their order, the partials that the page's
 // execution of "layout" can reach.
 func partialsFor(page calls, partials []file, partialCalls []calls) []file {
+	all := append([]calls{page}, partialCalls...)
 	need := map[string]bool{}
 	var visit func(name string)
 	visit = func(name string) {
@@ -62,7 +63,7 @@ func partialsFor(page calls, partials []file, partialCalls []calls) []file {
 			return
 		}
 		need[name] = true
-		for _, c := range append([]calls{page}, partialCalls...) {
+		for _, c := range all {
 			for _, n := range c[name] {
 				visit(n)
 			}
