@@ -3,7 +3,6 @@ package ldap
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -19,7 +18,8 @@ var errReused = errors.New("ldap: set password: the password is the current one 
 
 // refuseReuse refuses password, before anything is written, when it is the
 // entry's current userPassword or one of the pwdHistory values its policy
-// keeps, as far as the service account can read them.
+// keeps, as far as the service account can read them. e is the entry as
+// read with userPassword, pwdHistory and pwdPolicySubentry.
 //
 // slapd's ppolicy checks history itself on a reset by an ordinary account,
 // and the recommended ACL (`=wx` on userPassword, no access to pwdHistory)
@@ -30,21 +30,7 @@ var errReused = errors.New("ldap: set password: the password is the current one 
 // is refused; history values only where an ACL lets it read pwdHistory. A
 // value in a scheme that cannot be compared is skipped and the scheme logged
 // at debug level.
-func (d *Directory) refuseReuse(c *ldap.Conn, dn, password string) error {
-	req := ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1,
-		d.timeLimit(), false, "(objectClass=*)",
-		[]string{"userPassword", "pwdHistory", "pwdPolicySubentry"}, nil)
-	res, err := c.Search(req)
-	if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
-		return fmt.Errorf("ldap: read password history: %w", idp.ErrNotFound)
-	}
-	if err != nil {
-		return generic("read password history", err)
-	}
-	if len(res.Entries) != 1 {
-		return fmt.Errorf("ldap: read password history: %w", idp.ErrNotFound)
-	}
-	e := res.Entries[0]
+func (d *Directory) refuseReuse(c *ldap.Conn, e *ldap.Entry, password string) error {
 	stored := e.GetEqualFoldRawAttributeValues("userPassword")
 	history := parseHistory(e.GetEqualFoldRawAttributeValues("pwdHistory"))
 	if len(history) > 0 {
@@ -69,7 +55,7 @@ func (d *Directory) refuseReuse(c *ldap.Conn, dn, password string) error {
 			log = slog.Default()
 		}
 		log.Debug("ldap: password values in schemes frontdoor cannot compare; slapd's own history check applies",
-			"dn", dn, "schemes", slices.Compact(unknown))
+			"dn", e.DN, "schemes", slices.Compact(unknown))
 	}
 	return nil
 }

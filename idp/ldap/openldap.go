@@ -33,17 +33,19 @@ func passwordModify(identity, old, password string) *ldap.ExtendedRequest {
 // openLDAPSet sets the password with Password Modify. slapd clears
 // pwdAccountLockedTime on every password change, the administrative lock
 // included, so the lock is read first: an administrative lock refuses the
-// reset, and a lockout the caller did not ask to clear is written back.
+// reset, and a lockout the caller did not ask to clear is written back. The
+// lock and what refuseReuse compares are read in one search.
 func (d *Directory) openLDAPSet(ctx context.Context, u idp.User, password string, o idp.SetOptions) error {
 	return d.withConn(ctx, "set password", func(c *ldap.Conn) error {
-		lock, err := d.lockState(c, u.DN)
+		e, err := d.readEntry(c, u.DN, "read account state", "pwdAccountLockedTime", "userPassword", "pwdHistory", "pwdPolicySubentry")
 		if err != nil {
 			return err
 		}
+		lock := e.GetAttributeValue("pwdAccountLockedTime")
 		if lock == permanentLock {
 			return fmt.Errorf("ldap: set password: %w", idp.ErrLocked)
 		}
-		if err := d.refuseReuse(c, u.DN, password); err != nil {
+		if err := d.refuseReuse(c, e, password); err != nil {
 			return err
 		}
 		if _, err := c.Extended(passwordModify(u.DN, "", password)); err != nil {
@@ -123,17 +125,27 @@ func (d *Directory) openLDAPUnlock(ctx context.Context, u idp.User) error {
 
 // lockState reads the entry's pwdAccountLockedTime ("" when not locked).
 func (d *Directory) lockState(c *ldap.Conn, dn string) (string, error) {
+	e, err := d.readEntry(c, dn, "read lock state", "pwdAccountLockedTime")
+	if err != nil {
+		return "", err
+	}
+	return e.GetAttributeValue("pwdAccountLockedTime"), nil
+}
+
+// readEntry reads attrs of the entry dn itself; what names the read in
+// errors.
+func (d *Directory) readEntry(c *ldap.Conn, dn, what string, attrs ...string) (*ldap.Entry, error) {
 	req := ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1,
-		d.timeLimit(), false, "(objectClass=*)", []string{"pwdAccountLockedTime"}, nil)
+		d.timeLimit(), false, "(objectClass=*)", attrs, nil)
 	res, err := c.Search(req)
 	if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
-		return "", fmt.Errorf("ldap: read lock state: %w", idp.ErrNotFound)
+		return nil, fmt.Errorf("ldap: %s: %w", what, idp.ErrNotFound)
 	}
 	if err != nil {
-		return "", generic("read lock state", err)
+		return nil, generic(what, err)
 	}
 	if len(res.Entries) != 1 {
-		return "", fmt.Errorf("ldap: read lock state: %w", idp.ErrNotFound)
+		return nil, fmt.Errorf("ldap: %s: %w", what, idp.ErrNotFound)
 	}
-	return res.Entries[0].GetAttributeValue("pwdAccountLockedTime"), nil
+	return res.Entries[0], nil
 }
