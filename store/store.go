@@ -44,6 +44,14 @@ type Flows interface {
 	// goes up by one. A flow past its ExpiresAt cannot
 	// be updated (ErrExpired); a missing one is ErrNotFound.
 	Update(ctx context.Context, id string, fn func(*Flow) error) error
+	// UpdateFrom is Update starting from f, the flow as the caller read it
+	// (Get), and returns the flow as saved, at its new Version. While the
+	// stored Version is still f.Version, fn is applied to f and the flow is
+	// not read again; when it moved on, or fn fails on f, UpdateFrom reads
+	// the flow and goes on as Update does, so fn's last run is on the
+	// current flow. f with Version 0 (never stored) is always read first.
+	// A store may keep the saved ExpiresAt at a coarser precision.
+	UpdateFrom(ctx context.Context, f Flow, fn func(*Flow) error) (Flow, error)
 	// Delete removes the flow and its codes. Deleting a missing flow is not
 	// an error.
 	Delete(ctx context.Context, id string) error

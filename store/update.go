@@ -18,26 +18,74 @@ const UpdateTries = 8
 func UpdateFlow(ctx context.Context, id string, fn func(*Flow) error,
 	get func(ctx context.Context, id string) (Flow, error),
 	swap func(ctx context.Context, cur, next Flow) (bool, error)) error {
+	_, err := update(ctx, id, fn, get, swap)
+	return err
+}
+
+// UpdateFlowFrom is the loop of Flows.UpdateFrom: UpdateFlow starting from
+// known, the flow as the caller read it, so that a flow nobody changed
+// since is not read again. known is only a guess until swap confirms its
+// version: when the version moved on, or fn fails on known (it may fail
+// because known is stale), UpdateFlow's loop decides from a fresh read. A
+// known Version of 0 (an offered flow, never stored) is no guess at all.
+func UpdateFlowFrom(ctx context.Context, known Flow, fn func(*Flow) error,
+	get func(ctx context.Context, id string) (Flow, error),
+	swap func(ctx context.Context, cur, next Flow) (bool, error)) (Flow, error) {
+	if known.Version > 0 {
+		if next, err := change(known, fn); err == nil {
+			if saved, ok, err := save(ctx, known, next, swap); ok || err != nil {
+				return saved, err
+			}
+		}
+	}
+	return update(ctx, known.ID, fn, get, swap)
+}
+
+// update reads, changes and saves flow id until a save is not overtaken.
+func update(ctx context.Context, id string, fn func(*Flow) error,
+	get func(ctx context.Context, id string) (Flow, error),
+	swap func(ctx context.Context, cur, next Flow) (bool, error)) (Flow, error) {
 	for range UpdateTries {
 		cur, err := get(ctx, id)
 		if err != nil {
-			return fmt.Errorf("update flow: %w", err)
+			return Flow{}, fmt.Errorf("update flow: %w", err)
 		}
-		next := cur
-		next.Data = slices.Clone(cur.Data)
-		if err := fn(&next); err != nil {
-			return err
-		}
-		if next.Kind == "" || next.ExpiresAt.IsZero() {
-			return fmt.Errorf("update flow: Kind and ExpiresAt cannot be cleared: %w", ErrInvalid)
-		}
-		saved, err := swap(ctx, cur, next)
+		next, err := change(cur, fn)
 		if err != nil {
-			return fmt.Errorf("update flow: %w", err)
+			return Flow{}, err
 		}
-		if saved {
-			return nil
+		if saved, ok, err := save(ctx, cur, next, swap); ok || err != nil {
+			return saved, err
 		}
 	}
-	return fmt.Errorf("update flow: %w", ErrConflict)
+	return Flow{}, fmt.Errorf("update flow: %w", ErrConflict)
+}
+
+// change applies fn to a copy of cur (fn may run again on another read, so
+// cur must stay as it is) and checks that the result may be stored.
+func change(cur Flow, fn func(*Flow) error) (Flow, error) {
+	next := cur
+	next.Data = slices.Clone(cur.Data)
+	if err := fn(&next); err != nil {
+		return Flow{}, err
+	}
+	if next.Kind == "" || next.ExpiresAt.IsZero() {
+		return Flow{}, fmt.Errorf("update flow: Kind and ExpiresAt cannot be cleared: %w", ErrInvalid)
+	}
+	return next, nil
+}
+
+// save writes next over cur with swap and returns it at its new version; ok
+// is false when the stored version is no longer cur's.
+func save(ctx context.Context, cur, next Flow,
+	swap func(ctx context.Context, cur, next Flow) (bool, error)) (saved Flow, ok bool, err error) {
+	ok, err = swap(ctx, cur, next)
+	if err != nil {
+		return Flow{}, false, fmt.Errorf("update flow: %w", err)
+	}
+	if !ok {
+		return Flow{}, false, nil
+	}
+	next.Version = cur.Version + 1
+	return next, true, nil
 }

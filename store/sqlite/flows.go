@@ -84,6 +84,14 @@ func (f flows) Update(ctx context.Context, id string, fn func(*store.Flow) error
 	return nil
 }
 
+func (f flows) UpdateFrom(ctx context.Context, fl store.Flow, fn func(*store.Flow) error) (store.Flow, error) {
+	saved, err := store.UpdateFlowFrom(ctx, fl, fn, f.get, f.swap)
+	if err != nil {
+		return store.Flow{}, fmt.Errorf("sqlite: %w", err)
+	}
+	return saved, nil
+}
+
 // swap writes next over cur if the stored version is still cur's and the
 // flow has not expired meanwhile. It reports whether it wrote; when it did
 // not because the flow is gone, it returns the reason.

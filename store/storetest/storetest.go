@@ -47,6 +47,7 @@ type suiteTest struct {
 func Run(t *testing.T, open func(t *testing.T, now func() time.Time) store.Store) {
 	var tests []suiteTest
 	tests = append(tests, flowTests...)
+	tests = append(tests, updateFromTests...)
 	tests = append(tests, codeTests...)
 	tests = append(tests, limitTests...)
 	tests = append(tests, auditTests...)
