@@ -177,7 +177,25 @@ func (e *Engine) Load(r *http.Request, kind string, s any) (store.Flow, error) {
 // FinalSteps expires the engine's Finished time later (or at its own
 // expiry, when sooner).
 func Advance[S any](ctx context.Context, e *Engine, id string, from []string, fn func(s *S) (next string, err error)) error {
-	err := e.flows.Update(ctx, id, func(f *store.Flow) error {
+	_, err := AdvanceLoaded(ctx, e, store.Flow{ID: id}, from, fn)
+	return err
+}
+
+// AdvanceLoaded is Advance of f as Load (or Keep, or AdvanceLoaded) returned
+// it, and returns the flow as saved. While nobody else saved the flow since,
+// it is not read again: fn gets f's state. Otherwise, and for an offered
+// flow, the step is decided on the flow as stored now, as Advance does.
+func AdvanceLoaded[S any](ctx context.Context, e *Engine, f store.Flow, from []string, fn func(s *S) (next string, err error)) (store.Flow, error) {
+	saved, err := e.flows.UpdateFrom(ctx, f, step(e, from, fn))
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Flow{}, ErrNoFlow
+	}
+	return saved, err
+}
+
+// step is the change of a stored flow that Advance makes.
+func step[S any](e *Engine, from []string, fn func(s *S) (next string, err error)) func(*store.Flow) error {
+	return func(f *store.Flow) error {
 		if !slices.Contains(from, f.Step) {
 			return ErrWrongStep
 		}
@@ -198,11 +216,7 @@ func Advance[S any](ctx context.Context, e *Engine, id string, from []string, fn
 			f.ExpiresAt = end
 		}
 		return nil
-	})
-	if errors.Is(err, store.ErrNotFound) {
-		return ErrNoFlow
 	}
-	return err
 }
 
 // Binding names flow f at its current version, for web.CSRF: a form's token

@@ -31,7 +31,7 @@ func newEngine(t *testing.T) (*Engine, *time.Time) {
 }
 
 // started starts a flow and returns a request that carries its cookie.
-func started(t *testing.T, e *Engine, kind string) *http.Request {
+func started(t testing.TB, e *Engine, kind string) *http.Request {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	if _, err := e.Start(context.Background(), rec, kind, "one", &testState{}); err != nil {
