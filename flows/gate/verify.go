@@ -77,7 +77,7 @@ func (g *Gate) chooseMethod(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	_, asks := m.(methods.Asker)
-	err = flows.Advance(r.Context(), g.Engine, fl.ID, []string{StepMethod}, func(st *State) (string, error) {
+	_, err = flows.AdvanceLoaded(r.Context(), g.Engine, fl, []string{StepMethod}, func(st *State) (string, error) {
 		st.Method = name
 		if asks {
 			return StepAsk, nil
@@ -110,7 +110,7 @@ func (g *Gate) resend(w http.ResponseWriter, r *http.Request) error {
 	}
 	if _, asks := m.(methods.Asker); asks {
 		// A new challenge of an Asker goes to what the user types again.
-		err := flows.Advance(r.Context(), g.Engine, fl.ID, []string{StepVerify}, func(*State) (string, error) { return StepAsk, nil })
+		_, err := flows.AdvanceLoaded(r.Context(), g.Engine, fl, []string{StepVerify}, func(*State) (string, error) { return StepAsk, nil })
 		if err != nil {
 			return g.StepError(w, r, err)
 		}
@@ -129,7 +129,7 @@ func (g *Gate) back(w http.ResponseWriter, r *http.Request) error {
 	if !ok || err != nil {
 		return err
 	}
-	err = flows.Advance(r.Context(), g.Engine, fl.ID, []string{StepVerify}, func(st *State) (string, error) {
+	_, err = flows.AdvanceLoaded(r.Context(), g.Engine, fl, []string{StepVerify}, func(st *State) (string, error) {
 		st.Method = ""
 		return StepMethod, nil
 	})
@@ -144,7 +144,7 @@ func (g *Gate) back(w http.ResponseWriter, r *http.Request) error {
 // deploy changed the configuration) back to the choice of method.
 func (g *Gate) methodGone(w http.ResponseWriter, r *http.Request, fl store.Flow) error {
 	var s State
-	err := flows.Advance(r.Context(), g.Engine, fl.ID, []string{StepVerify, StepAsk}, func(st *State) (string, error) {
+	_, err := flows.AdvanceLoaded(r.Context(), g.Engine, fl, []string{StepVerify, StepAsk}, func(st *State) (string, error) {
 		st.Method = ""
 		s = *st
 		return StepMethod, nil
@@ -243,7 +243,7 @@ func (g *Gate) verify(w http.ResponseWriter, r *http.Request) error {
 		return g.failedGate(w, r, fl, &s, err)
 	}
 	next := g.opt.After
-	err = flows.Advance(ctx, g.Engine, fl.ID, []string{StepVerify}, func(st *State) (string, error) {
+	_, err = flows.AdvanceLoaded(ctx, g.Engine, fl, []string{StepVerify}, func(st *State) (string, error) {
 		st.Passed = append(st.Passed, st.Method)
 		if len(st.Passed) < g.required(st) {
 			next = StepMethod
@@ -277,7 +277,7 @@ func (g *Gate) failedGate(w http.ResponseWriter, r *http.Request, fl store.Flow,
 		if err := g.Limits.Block(ctx, "reset-block:"+s.Key, g.Engine.Now().Add(blockFor)); err != nil {
 			return err
 		}
-		err := flows.Advance(ctx, g.Engine, fl.ID, []string{StepVerify}, func(st *State) (string, error) {
+		_, err := flows.AdvanceLoaded(ctx, g.Engine, fl, []string{StepVerify}, func(st *State) (string, error) {
 			st.Outcome = OutcomeBlocked
 			return StepStopped, nil
 		})

@@ -199,7 +199,7 @@ func (f *Flow) posted(fn func(w http.ResponseWriter, r *http.Request, u idp.User
 		// Claim the step: of two posts of the same form at once, one goes
 		// on and the other finds the flow moved on.
 		seen := s.Seq
-		err = flows.Advance(r.Context(), f.Engine, fl.ID, []string{stepOverview, stepVerify}, func(st *State) (string, error) {
+		_, err = flows.AdvanceLoaded(r.Context(), f.Engine, fl, []string{stepOverview, stepVerify}, func(st *State) (string, error) {
 			if st.Seq != seen {
 				return "", flows.ErrWrongStep
 			}
@@ -227,7 +227,7 @@ func (f *Flow) show(w http.ResponseWriter, r *http.Request) error {
 	var s State
 	fl, err := f.Engine.Load(r, store.KindRegister, &s)
 	if err == nil && s.UserID == u.ID && hasRT && s.ReturnTo != rt {
-		err = flows.Advance(r.Context(), f.Engine, fl.ID, []string{fl.Step}, func(st *State) (string, error) {
+		_, err = flows.AdvanceLoaded(r.Context(), f.Engine, fl, []string{fl.Step}, func(st *State) (string, error) {
 			st.ReturnTo = rt
 			return fl.Step, nil
 		})
@@ -249,7 +249,7 @@ func (f *Flow) show(w http.ResponseWriter, r *http.Request) error {
 	if s.Flash != "" {
 		// Shown once: the next visit does not repeat it.
 		flash := s.Flash
-		err := flows.Advance(r.Context(), f.Engine, fl.ID, []string{fl.Step}, func(st *State) (string, error) {
+		_, err := flows.AdvanceLoaded(r.Context(), f.Engine, fl, []string{fl.Step}, func(st *State) (string, error) {
 			st.Flash = ""
 			return fl.Step, nil
 		})
@@ -285,7 +285,7 @@ func (f *Flow) stepError(w http.ResponseWriter, r *http.Request, err error) erro
 
 // done moves the flow back to the overview with a message, and shows it.
 func (f *Flow) done(w http.ResponseWriter, r *http.Request, fl store.Flow, from []string, flash string) error {
-	err := flows.Advance(r.Context(), f.Engine, fl.ID, from, func(st *State) (string, error) {
+	_, err := flows.AdvanceLoaded(r.Context(), f.Engine, fl, from, func(st *State) (string, error) {
 		st.Pending, st.Flash = nil, flash
 		return stepOverview, nil
 	})

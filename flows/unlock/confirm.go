@@ -39,40 +39,41 @@ func (f *Flow) confirm(w http.ResponseWriter, r *http.Request) error {
 		return errors.New("unlock: the directory cannot unlock accounts")
 	}
 	ctx := r.Context()
-	if err := flows.Advance(ctx, f.Engine, fl.ID, []string{stepConfirm}, func(*gate.State) (string, error) { return stepUnlocking, nil }); err != nil {
+	fl, err = flows.AdvanceLoaded(ctx, f.Engine, fl, []string{stepConfirm}, func(*gate.State) (string, error) { return stepUnlocking, nil })
+	if err != nil {
 		return f.gate.StepError(w, r, err)
 	}
 	ctx = context.WithoutCancel(ctx)
 	u, err := f.current(ctx, *s.User)
 	if err != nil {
-		return f.retry(w, r, fl.ID, &s, err)
+		return f.retry(w, r, fl, &s, err)
 	}
 	if u.PermanentlyLocked {
-		return f.stop(w, r, fl.ID, &s, outcomeAdminLock)
+		return f.stop(w, r, fl, &s, outcomeAdminLock)
 	}
 	// A retry after a failure is the same unlock: the flow counts once.
 	if !s.Counted {
 		allowed, _, _, err := f.Limits.Hit(ctx, "unlock-cap:"+s.Key, capWindow, f.opt.Unlock.DailyCap)
 		if err != nil {
-			return f.retry(w, r, fl.ID, &s, err)
+			return f.retry(w, r, fl, &s, err)
 		}
 		if !allowed {
-			return f.stop(w, r, fl.ID, &s, outcomeCapped)
+			return f.stop(w, r, fl, &s, outcomeCapped)
 		}
 		s.Counted = true
 	}
 	err = unlocker.Unlock(ctx, u)
 	switch {
 	case errors.Is(err, idp.ErrLocked):
-		return f.stop(w, r, fl.ID, &s, outcomeAdminLock)
+		return f.stop(w, r, fl, &s, outcomeAdminLock)
 	case err != nil:
-		return f.retry(w, r, fl.ID, &s, err)
+		return f.retry(w, r, fl, &s, err)
 	}
 	done := doneNotLocked
 	if u.Locked {
 		done = doneUnlocked
 	}
-	if err := flows.Advance(ctx, f.Engine, fl.ID, []string{stepUnlocking}, func(st *gate.State) (string, error) {
+	if _, err := flows.AdvanceLoaded(ctx, f.Engine, fl, []string{stepUnlocking}, func(st *gate.State) (string, error) {
 		st.Outcome = done
 		return stepDone, nil
 	}); err != nil {
@@ -101,23 +102,23 @@ func (f *Flow) current(ctx context.Context, was idp.User) (idp.User, error) {
 	return u, nil
 }
 
-// stop ends the flow with a verdict the user sees.
-func (f *Flow) stop(w http.ResponseWriter, r *http.Request, id string, s *gate.State, outcome string) error {
-	if err := flows.Advance(context.WithoutCancel(r.Context()), f.Engine, id, []string{stepUnlocking}, func(st *gate.State) (string, error) {
+// stop ends the flow fl, claimed for unlocking, with a verdict the user sees.
+func (f *Flow) stop(w http.ResponseWriter, r *http.Request, fl store.Flow, s *gate.State, outcome string) error {
+	if _, err := flows.AdvanceLoaded(context.WithoutCancel(r.Context()), f.Engine, fl, []string{stepUnlocking}, func(st *gate.State) (string, error) {
 		st.Outcome = outcome
 		return gate.StepStopped, nil
 	}); err != nil {
 		return err
 	}
-	f.Audit.Record(r, store.Event{Type: audit.UnlockFailed, Flow: id, User: s.Key, Outcome: outcome})
+	f.Audit.Record(r, store.Event{Type: audit.UnlockFailed, Flow: fl.ID, User: s.Key, Outcome: outcome})
 	http.Redirect(w, r, f.gate.StepURL(), http.StatusSeeOther)
 	return nil
 }
 
-// retry gives the confirm step back after a failure the user may retry, and
-// says so.
-func (f *Flow) retry(w http.ResponseWriter, r *http.Request, id string, s *gate.State, cause error) error {
-	if err := flows.Advance(context.WithoutCancel(r.Context()), f.Engine, id, []string{stepUnlocking}, func(st *gate.State) (string, error) {
+// retry gives the confirm step of fl, claimed for unlocking, back after a
+// failure the user may retry, and says so.
+func (f *Flow) retry(w http.ResponseWriter, r *http.Request, fl store.Flow, s *gate.State, cause error) error {
+	if _, err := flows.AdvanceLoaded(context.WithoutCancel(r.Context()), f.Engine, fl, []string{stepUnlocking}, func(st *gate.State) (string, error) {
 		st.Counted = s.Counted
 		return stepConfirm, nil
 	}); err != nil {
@@ -127,7 +128,7 @@ func (f *Flow) retry(w http.ResponseWriter, r *http.Request, id string, s *gate.
 	if errors.Is(cause, idp.ErrUnavailable) {
 		outcome, status, msg = "unavailable", http.StatusServiceUnavailable, "unlock.error.unavailable"
 	}
-	f.Audit.Record(r, store.Event{Type: audit.UnlockFailed, Flow: id, User: s.Key, Outcome: outcome})
+	f.Audit.Record(r, store.Event{Type: audit.UnlockFailed, Flow: fl.ID, User: s.Key, Outcome: outcome})
 	f.gate.LogError(r, "unlock failed; nothing changed", cause)
 	fl, err := f.Engine.Load(r, store.KindUnlock, s)
 	if err != nil {
