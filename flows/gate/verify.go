@@ -242,14 +242,13 @@ func (g *Gate) verify(w http.ResponseWriter, r *http.Request) error {
 		}
 		return g.failedGate(w, r, fl, &s, err)
 	}
-	next := g.opt.After
 	_, err = flows.AdvanceLoaded(ctx, g.Engine, fl, []string{StepVerify}, func(st *State) (string, error) {
 		st.Passed = append(st.Passed, st.Method)
-		if len(st.Passed) < g.required(st) {
-			next = StepMethod
-		}
 		st.Method = ""
-		return next, nil
+		if len(st.Passed) < g.required(st) {
+			return StepMethod, nil
+		}
+		return g.opt.After, nil
 	})
 	if err != nil {
 		return g.StepError(w, r, err)
