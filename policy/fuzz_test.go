@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"unicode/utf8"
 
@@ -29,30 +30,43 @@ func naiveScore(p []rune, terms [][]rune) int {
 
 var fuzzTerms = []string{"password", "dragon", "monkey", "abcd", "aaaa", "qwerty", "letmein", "sixteencharacter", "été2026", "ab12"}
 
+// wideTerms need an index of runes: their characters do not fit a byte.
+var wideTerms = []string{"пароль", "密码密码", "ключключ"}
+
 func FuzzScore(f *testing.F) {
-	for _, s := range []string{"P@ssw0rd", "dragonmonkey", "aaaaaaaaaa", "qwertyy", "lettmein", "xpasswordx", "ete2o26", "été2026été", "ab12ab12"} {
+	for _, s := range []string{"P@ssw0rd", "dragonmonkey", "aaaaaaaaaa", "qwertyy", "lettmein", "xpasswordx", "ete2o26", "été2026été", "ab12ab12", "мойпароль", "密码码密码", "ключклюк"} {
 		f.Add(s)
 	}
-	folded := foldTerms(fuzzTerms)
-	ix, err := newIndex(folded)
-	if err != nil {
-		f.Fatal(err)
+	type list struct {
+		ix    *index
+		terms [][]rune
 	}
-	var terms [][]rune
-	for _, t := range folded {
-		terms = append(terms, []rune(t))
+	var lists []list
+	for _, terms := range [][]string{fuzzTerms, slices.Concat(wideTerms, fuzzTerms)} {
+		folded := foldTerms(terms)
+		ix, err := newIndex(folded)
+		if err != nil {
+			f.Fatal(err)
+		}
+		l := list{ix: ix}
+		for _, t := range folded {
+			l.terms = append(l.terms, []rune(t))
+		}
+		lists = append(lists, l)
 	}
 	f.Fuzz(func(t *testing.T, pw string) {
 		p := []rune(fold.Fold(pw))
 		if len(p) > 64 {
 			p = p[:64]
 		}
-		got, found := score(p, ix)
-		if want := naiveScore(p, terms); got != want {
-			t.Errorf("score(%q) = %d, naive %d", string(p), got, want)
-		}
-		if got > len(p) || len(found) > got {
-			t.Errorf("score(%q) = %d with terms %q", string(p), got, found)
+		for _, l := range lists {
+			got, found := score(p, l.ix)
+			if want := naiveScore(p, l.terms); got != want {
+				t.Errorf("score(%q) = %d, naive %d", string(p), got, want)
+			}
+			if got > len(p) || len(found) > got {
+				t.Errorf("score(%q) = %d with terms %q", string(p), got, found)
+			}
 		}
 	})
 }

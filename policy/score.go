@@ -44,7 +44,7 @@ func score(p []rune, ixs ...*index) (int, []string) {
 	var terms []string
 	for j := n; j > 0; j = int(back[j].from) {
 		if s := back[j]; s.term >= 0 {
-			terms = append(terms, string(ixs[s.ix].term(int(s.term))))
+			terms = append(terms, ixs[s.ix].term(int(s.term)))
 		}
 	}
 	return best[n], terms
