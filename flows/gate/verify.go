@@ -77,7 +77,7 @@ func (g *Gate) chooseMethod(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	_, asks := m.(methods.Asker)
-	_, err = flows.AdvanceLoaded(r.Context(), g.Engine, fl, []string{StepMethod}, func(st *State) (string, error) {
+	fl, err = flows.AdvanceLoaded(r.Context(), g.Engine, fl, []string{StepMethod}, func(st *State) (string, error) {
 		st.Method = name
 		if asks {
 			return StepAsk, nil
@@ -243,6 +243,11 @@ func (g *Gate) verify(w http.ResponseWriter, r *http.Request) error {
 		return g.failedGate(w, r, fl, &s, err)
 	}
 	_, err = flows.AdvanceLoaded(ctx, g.Engine, fl, []string{StepVerify}, func(st *State) (string, error) {
+		// Only the method whose answer was checked passes: the flow read
+		// again after a race may have moved on to another one.
+		if st.Method != m.Name() {
+			return "", flows.ErrWrongStep
+		}
 		st.Passed = append(st.Passed, st.Method)
 		st.Method = ""
 		if len(st.Passed) < g.required(st) {
