@@ -183,8 +183,11 @@ func Advance[S any](ctx context.Context, e *Engine, id string, from []string, fn
 
 // AdvanceLoaded is Advance of f as Load (or Keep, or AdvanceLoaded) returned
 // it, and returns the flow as saved. While nobody else saved the flow since,
-// it is not read again: fn gets f's state. Otherwise, and for an offered
-// flow, the step is decided on the flow as stored now, as Advance does.
+// it is not read again: fn gets f's state. Otherwise the step is decided on
+// the flow as stored now, as Advance does; an offered flow, never stored,
+// is ErrNoFlow until Keep stores it. fn may run more than once (again on a
+// fresh read after a lost race, or after it failed on f), so whatever it
+// sets outside the state must be set on every run.
 func AdvanceLoaded[S any](ctx context.Context, e *Engine, f store.Flow, from []string, fn func(s *S) (next string, err error)) (store.Flow, error) {
 	saved, err := e.flows.UpdateFrom(ctx, f, step(e, from, fn))
 	if errors.Is(err, store.ErrNotFound) {

@@ -49,7 +49,8 @@ type Flows interface {
 	// stored Version is still f.Version, fn is applied to f and the flow is
 	// not read again; when it moved on, or fn fails on f, UpdateFrom reads
 	// the flow and goes on as Update does, so fn's last run is on the
-	// current flow. f with Version 0 (never stored) is always read first.
+	// current flow (so a failing fn costs a read). f with Version 0 (never
+	// stored) is always read first.
 	// A store may keep the saved ExpiresAt at a coarser precision.
 	UpdateFrom(ctx context.Context, f Flow, fn func(*Flow) error) (Flow, error)
 	// Delete removes the flow and its codes. Deleting a missing flow is not
