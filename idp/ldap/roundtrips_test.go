@@ -61,7 +61,7 @@ func newOpCounter(t *testing.T, target string) *opCounter {
 				continue
 			}
 			conns.Add(2)
-			go func() { defer conns.Done(); p.record(io.TeeReader(c, s)); s.Close() }()
+			go func() { defer conns.Done(); p.forward(c, s); s.Close() }()
 			go func() { defer conns.Done(); _, _ = io.Copy(c, s); c.Close() }()
 		}
 	}()
@@ -98,20 +98,23 @@ func loopbackCert(t *testing.T) (tls.Certificate, string) {
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, file
 }
 
-// record reads LDAPMessages (messageID, protocolOp, controls) until r ends.
-func (p *opCounter) record(r io.Reader) {
+// forward reads LDAPMessages (messageID, protocolOp, controls) from the
+// client until it closes, and records each one's operation before passing it
+// on, so that an operation is counted before its answer can arrive.
+func (p *opCounter) forward(client io.Reader, server io.Writer) {
 	for {
-		msg, err := ber.ReadPacket(r)
+		msg, err := ber.ReadPacket(client)
 		if err != nil {
-			_, _ = io.Copy(io.Discard, r)
 			return
 		}
-		if len(msg.Children) < 2 {
-			continue
+		if len(msg.Children) >= 2 {
+			p.mu.Lock()
+			p.ops = append(p.ops, int(msg.Children[1].Tag))
+			p.mu.Unlock()
 		}
-		p.mu.Lock()
-		p.ops = append(p.ops, int(msg.Children[1].Tag))
-		p.mu.Unlock()
+		if _, err := server.Write(msg.Bytes()); err != nil {
+			return
+		}
 	}
 }
 
