@@ -32,17 +32,14 @@ const hashBase = 0x9E3779B97F4A7C15
 //
 // A slot is 32 bits: the term's number plus one in the low idBits, and the
 // top bits of the hash (a fingerprint that skips most wrong candidates
-// without comparing characters) above. For the global list (29,781 terms, 15
-// bits of term) that leaves a 17-bit fingerprint, and half the table of
-// 64-bit slots. The table is a power of two at least 4/3 of the entries; for
-// the global list, 2^19 slots at a load of 0.44. A fuller table costs more
-// probes on the misses that most lookups are: sized to 4/3 of the entries
-// (load 3/4), it made the check two to three times as slow.
+// without comparing characters) above: 17 bits of it for the global list
+// (29,781 terms take 15 bits), in half the memory of 64-bit slots. The
+// table is a power of two at least 4/3 of the entries: most lookups miss,
+// and a fuller table makes every miss probe further (docs/benchmarks.md has
+// the figures).
 //
 // The terms' characters take one byte each when every character of the index
-// is below 256 (the folded global list is ASCII), four otherwise. The global
-// list's index holds 2.1 MB of slots, 0.21 MB of characters and 0.12 MB of
-// ends.
+// is below 256 (the folded global list is ASCII), four otherwise.
 type index struct {
 	narrow []byte   // all terms, concatenated, if every character is below 256
 	wide   []rune   // all terms, concatenated, otherwise

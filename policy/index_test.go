@@ -16,8 +16,10 @@ func TestIndexCharacters(t *testing.T) {
 		terms []string
 		wide  bool
 	}{
-		{"latin-1", []string{"contraseña", "été2026", "password"}, false},
-		{"any script", []string{"пароль", "密码密码", "contraseña", "été2026", "password"}, true},
+		// Folding strips the accents; "ß", "ø", "þ" and "§" stay, bytes of
+		// 128 and more in the index (one byte each, not their UTF-8).
+		{"latin-1", []string{"contraseña", "été2026", "password", "straße", "søster", "þorn§"}, false},
+		{"any script", []string{"пароль", "密码密码", "contraseña", "été2026", "password", "straße"}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			folded := foldTerms(tc.terms)
@@ -27,6 +29,9 @@ func TestIndexCharacters(t *testing.T) {
 			}
 			if got := ix.wide != nil; got != tc.wide {
 				t.Fatalf("wide = %v, want %v", got, tc.wide)
+			}
+			if !tc.wide && !slices.ContainsFunc(ix.narrow, func(c byte) bool { return c >= 0x80 }) {
+				t.Fatalf("no character of 128 or more in the index: %q", folded)
 			}
 			var terms [][]rune
 			for id, term := range folded {
