@@ -19,6 +19,17 @@ func bump(seen *int) func(*testState) (string, error) {
 	}
 }
 
+// loaded returns the flow r carries as Load returns it.
+func loaded(t *testing.T, e *Engine, r *http.Request) store.Flow {
+	t.Helper()
+	var s testState
+	f, err := e.Load(r, "reset", &s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 // loadTest loads the flow r carries.
 func loadTest(t *testing.T, e *Engine, r *http.Request) testState {
 	t.Helper()
@@ -35,17 +46,17 @@ func TestAdvanceLoaded(t *testing.T) {
 	e, _ := newEngine(t)
 	ctx := context.Background()
 	r := started(t, e, "reset")
-	var s testState
-	f, err := e.Load(r, "reset", &s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var seen int
+	f := loaded(t, e, r)
+	var (
+		seen int
+		err  error
+	)
 	for want := range 3 {
 		if f, err = AdvanceLoaded(ctx, e, f, []string{"one"}, bump(&seen)); err != nil || seen != want {
 			t.Fatalf("AdvanceLoaded() = %v; fn saw %d, want %d", err, seen, want)
 		}
 	}
+	var s testState
 	stored, err := e.Load(r, "reset", &s)
 	if err != nil || s.N != 3 || Binding(stored) != Binding(f) || string(stored.Data) != string(f.Data) {
 		t.Fatalf("stored %+v (n %d, %v), returned %+v", stored, s.N, err, f)
@@ -59,11 +70,7 @@ func TestAdvanceLoadedAfterOthers(t *testing.T) {
 	e, _ := newEngine(t)
 	ctx := context.Background()
 	r := started(t, e, "reset")
-	var s testState
-	f, err := e.Load(r, "reset", &s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := loaded(t, e, r)
 	var seen int
 	if err := Advance(ctx, e, f.ID, []string{"one"}, bump(&seen)); err != nil {
 		t.Fatal(err)
@@ -84,18 +91,11 @@ func TestAdvanceLoadedAfterOthers(t *testing.T) {
 func TestAdvanceLoadedGone(t *testing.T) {
 	e, now := newEngine(t)
 	ctx := context.Background()
-	var s testState
-	deleted, err := e.Load(started(t, e, "reset"), "reset", &s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	deleted := loaded(t, e, started(t, e, "reset"))
 	if err := e.flows.Delete(ctx, deleted.ID); err != nil {
 		t.Fatal(err)
 	}
-	expired, err := e.Load(started(t, e, "reset"), "reset", &s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	expired := loaded(t, e, started(t, e, "reset"))
 	*now = now.Add(TTL)
 	var seen int
 	for name, fl := range map[string]store.Flow{"deleted": deleted, "expired": expired} {

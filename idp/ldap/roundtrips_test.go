@@ -1,25 +1,17 @@
 package ldap
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"encoding/pem"
 	"io"
-	"math/big"
 	"net"
-	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
-	"time"
 
 	ber "github.com/go-asn1-ber/asn1-ber"
 
 	"github.com/frontdoor-sspr/frontdoor/idp"
+	"github.com/frontdoor-sspr/frontdoor/idp/idptest"
 )
 
 // Protocol operations of RFC 4511, as application tags.
@@ -42,7 +34,7 @@ type opCounter struct {
 
 func newOpCounter(t *testing.T, target string) *opCounter {
 	t.Helper()
-	cert, caFile := loopbackCert(t)
+	cert, caFile := idptest.LoopbackTLS(t)
 	l, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
 	if err != nil {
 		t.Fatal(err)
@@ -67,35 +59,6 @@ func newOpCounter(t *testing.T, target string) *opCounter {
 	}()
 	t.Cleanup(func() { l.Close(); conns.Wait() })
 	return p
-}
-
-// loopbackCert makes a self-signed certificate for 127.0.0.1 and writes it
-// to a file, as the CA to trust.
-func loopbackCert(t *testing.T) (tls.Certificate, string) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(t.TempDir(), "ca.crt")
-	if err := os.WriteFile(file, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, file
 }
 
 // forward reads LDAPMessages (messageID, protocolOp, controls) from the
