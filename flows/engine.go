@@ -132,23 +132,16 @@ func (e *Engine) Start(ctx context.Context, w http.ResponseWriter, kind, step st
 }
 
 // Rotate gives the flow a new handle, set in this response's cookie only,
-// and forgets the old one. Called at every gate passed: a handle taken
-// before (planted in the victim's browser by whoever started the flow, or
-// seen) no longer continues the flow.
+// and forgets the old one, in one store transaction. Called at every gate
+// passed: a handle taken before (planted in the victim's browser by whoever
+// started the flow, or seen) no longer continues the flow, even if the
+// process stops halfway.
 func (e *Engine) Rotate(ctx context.Context, w http.ResponseWriter, id string) error {
-	f, err := e.flows.Get(ctx, id)
+	f, err := e.flows.Rekey(ctx, id, store.NewID())
 	if errors.Is(err, store.ErrNotFound) {
 		return ErrNoFlow
 	}
 	if err != nil {
-		return fmt.Errorf("flows: rotate: %w", err)
-	}
-	old := f.ID
-	f.ID = store.NewID()
-	if err := e.flows.Create(ctx, f); err != nil {
-		return fmt.Errorf("flows: rotate: %w", err)
-	}
-	if err := e.flows.Delete(ctx, old); err != nil {
 		return fmt.Errorf("flows: rotate: %w", err)
 	}
 	http.SetCookie(w, e.cookie(f.Kind, f.ID, f.ExpiresAt))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/frontdoor-sspr/frontdoor/store"
+	"github.com/jackc/pgx/v5"
 )
 
 type flows struct{ s *Store }
@@ -69,6 +70,31 @@ func (f flows) UpdateFrom(ctx context.Context, fl store.Flow, fn func(*store.Flo
 		return store.Flow{}, fmt.Errorf("postgres: %w", err)
 	}
 	return saved, nil
+}
+
+func (f flows) Rekey(ctx context.Context, id, newID string) (store.Flow, error) {
+	fl := store.Flow{ID: newID, Version: 1}
+	err := f.s.tx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `INSERT INTO flows
+			(id, kind, step, user_ref, data, created_at, expires_at, version)
+			SELECT $1, kind, step, user_ref, data, created_at, expires_at, 1
+			FROM flows WHERE id = $2 AND expires_at > $3
+			RETURNING kind, step, user_ref, data, created_at, expires_at`, newID, id, f.s.now()).
+			Scan(&fl.Kind, &fl.Step, &fl.UserRef, &fl.Data, &fl.CreatedAt, &fl.ExpiresAt)
+		if noRows(err) {
+			return store.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, "DELETE FROM flows WHERE id = $1", id)
+		return err
+	})
+	if err != nil {
+		return store.Flow{}, fmt.Errorf("postgres: rekey flow: %w", err)
+	}
+	fl.CreatedAt, fl.ExpiresAt = fl.CreatedAt.UTC(), fl.ExpiresAt.UTC()
+	return fl, nil
 }
 
 // swap writes next over cur if the stored version is still cur's and the

@@ -21,6 +21,11 @@ const (
 		SET kind = ?, step = ?, user_ref = ?, data = ?, expires_at = ?, version = version + 1
 		WHERE id = ? AND version = ? AND expires_at > ?`
 	deleteFlowSQL = "DELETE FROM flows WHERE id = ?"
+	rekeyFlowSQL  = `INSERT INTO flows
+		(id, kind, step, user_ref, data, created_at, expires_at, version)
+		SELECT ?, kind, step, user_ref, data, created_at, expires_at, 1
+		FROM flows WHERE id = ? AND expires_at > ?
+		RETURNING kind, step, user_ref, data, created_at, expires_at`
 )
 
 func (f flows) Create(ctx context.Context, fl store.Flow) error {
@@ -114,6 +119,28 @@ func (f flows) swap(ctx context.Context, cur, next store.Flow) (bool, error) {
 		return false, err
 	}
 	return false, nil
+}
+
+func (f flows) Rekey(ctx context.Context, id, newID string) (store.Flow, error) {
+	fl := store.Flow{ID: newID, Version: 1}
+	err := f.s.write(ctx, func(tx wtx) error {
+		var created, expires int64
+		err := tx.QueryRowContext(ctx, rekeyFlowSQL, newID, id, nanos(f.s.now())).
+			Scan(&fl.Kind, &fl.Step, &fl.UserRef, &fl.Data, &created, &expires)
+		if errors.Is(err, sql.ErrNoRows) {
+			return store.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		fl.CreatedAt, fl.ExpiresAt = fromNanos(created), fromNanos(expires)
+		_, err = tx.ExecContext(ctx, deleteFlowSQL, id)
+		return err
+	})
+	if err != nil {
+		return store.Flow{}, fmt.Errorf("sqlite: rekey flow: %w", err)
+	}
+	return fl, nil
 }
 
 func (f flows) Delete(ctx context.Context, id string) error {

@@ -21,6 +21,8 @@ var flowTests = []suiteTest{
 	{"FlowUpdateAborted", testFlowUpdateAborted},
 	{"FlowUpdateMissing", testFlowUpdateMissing},
 	{"FlowDelete", testFlowDelete},
+	{"FlowRekey", testFlowRekey},
+	{"FlowRekeyGone", testFlowRekeyGone},
 	{"FlowUpdateOneWinner", testFlowUpdateOneWinner},
 	{"FlowUpdateNoLostUpdate", testFlowUpdateNoLostUpdate},
 }
@@ -269,5 +271,70 @@ func testFlowUpdateNoLostUpdate(t *testing.T, s store.Store, c *Clock) {
 	}
 	if saved == 0 || string(got.Data) != strconv.Itoa(saved) || got.Version != int64(1+saved) {
 		t.Errorf("%d updates saved; counter %q version %d, want %d and %d", saved, got.Data, got.Version, saved, 1+saved)
+	}
+}
+
+// testFlowRekey: the flow, its state and expiry, answers to the new ID only,
+// at Version 1; the old ID's codes are gone with it.
+func testFlowRekey(t *testing.T, s store.Store, c *Clock) {
+	ctx := context.Background()
+	old := mustFlow(t, s, c, time.Hour)
+	if err := s.Flows().Update(ctx, old.ID, func(f *store.Flow) error {
+		f.Step, f.Data = "verify", []byte(`{"n":2}`)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	code := store.Code{FlowID: old.ID, Method: "email", Purpose: "gate1", Hash: []byte("h"), ExpiresAt: c.Now().Add(time.Hour), TriesLeft: 5}
+	if err := s.Codes().Put(ctx, code); err != nil {
+		t.Fatal(err)
+	}
+	want, err := s.Flows().Get(ctx, old.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newID := store.NewID()
+	got, err := s.Flows().Rekey(ctx, old.ID, newID)
+	if err != nil {
+		t.Fatalf("Rekey() = %v", err)
+	}
+	want.ID, want.Version = newID, 1
+	sameFlow(t, got, want)
+	stored, err := s.Flows().Get(ctx, newID)
+	if err != nil {
+		t.Fatalf("Get(new) = %v", err)
+	}
+	sameFlow(t, stored, want)
+	if _, err := s.Flows().Get(ctx, old.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("Get(old) after Rekey = %v, want ErrNotFound", err)
+	}
+	if _, err := s.Codes().Verify(ctx, old.ID, "email", "gate1", func([]byte) bool { return true }); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("the old ID's code after Rekey: %v, want ErrNotFound", err)
+	}
+}
+
+// testFlowRekeyGone: a missing or expired flow is not rekeyed, and nothing
+// appears under the new ID; nor does a taken new ID lose either flow.
+func testFlowRekeyGone(t *testing.T, s store.Store, c *Clock) {
+	ctx := context.Background()
+	expired := mustFlow(t, s, c, time.Minute)
+	c.Advance(time.Minute)
+	for name, id := range map[string]string{"missing": store.NewID(), "expired": expired.ID} {
+		newID := store.NewID()
+		if _, err := s.Flows().Rekey(ctx, id, newID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("Rekey(%s) = %v, want ErrNotFound", name, err)
+		}
+		if _, err := s.Flows().Get(ctx, newID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("Rekey(%s) stored something under the new ID: %v", name, err)
+		}
+	}
+	a, b := mustFlow(t, s, c, time.Hour), mustFlow(t, s, c, time.Hour)
+	if _, err := s.Flows().Rekey(ctx, a.ID, b.ID); err == nil {
+		t.Fatal("Rekey() onto a taken ID succeeded")
+	}
+	for _, f := range []store.Flow{a, b} {
+		if _, err := s.Flows().Get(ctx, f.ID); err != nil {
+			t.Errorf("Get(%s) after a failed Rekey = %v", f.ID, err)
+		}
 	}
 }
