@@ -82,3 +82,24 @@ func TestTooManyCodesPageAnswers(t *testing.T) {
 	}
 	env.Expect(p, 422, "reset.error.code")
 }
+
+// TestGateRotatesTheHandle: a flow handle planted in the user's browser
+// before the gate (by whoever started the flow) does not continue it after
+// the gate; the browser that passed it does.
+func TestGateRotatesTheHandle(t *testing.T) {
+	env, victim, p := atVerify(t, config.Reset{})
+	attacker := env.Browser()
+	cookie := flows.CookieName("reset")
+	attacker.SetCookie(cookie, victim.Cookie(cookie))
+	p = victim.Submit(p, "reset/verify", "code", env.LastCode(aliceMail))
+	env.Expect(p, 200, "reset.password.new")
+	if victim.Cookie(cookie) == attacker.Cookie(cookie) {
+		t.Fatal("passing the gate kept the flow's handle")
+	}
+	if got := attacker.Get("/.frontdoor/reset/password"); strings.Contains(got.Body, env.Text("reset.password.new")) {
+		t.Fatalf("the handle from before the gate still reaches the new-password step:\n%s", got.Body)
+	}
+	if step := env.Step(victim, "reset"); step != "password" {
+		t.Fatalf("the victim's flow is at %q, want password", step)
+	}
+}
