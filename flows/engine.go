@@ -132,20 +132,20 @@ func (e *Engine) Start(ctx context.Context, w http.ResponseWriter, kind, step st
 }
 
 // Rotate gives the flow a new handle, set in this response's cookie only,
-// and forgets the old one, in one store transaction. Called at every gate
-// passed: a handle taken before (planted in the victim's browser by whoever
-// started the flow, or seen) no longer continues the flow, even if the
-// process stops halfway.
-func (e *Engine) Rotate(ctx context.Context, w http.ResponseWriter, id string) error {
+// and forgets the old one, in one store transaction; it returns the flow
+// under its new handle. Called at every gate passed, before the flow moves
+// on: a handle taken before (planted in the victim's browser by whoever
+// started the flow, or seen) never reaches what lies past the gate.
+func (e *Engine) Rotate(ctx context.Context, w http.ResponseWriter, id string) (store.Flow, error) {
 	f, err := e.flows.Rekey(ctx, id, store.NewID())
 	if errors.Is(err, store.ErrNotFound) {
-		return ErrNoFlow
+		return store.Flow{}, ErrNoFlow
 	}
 	if err != nil {
-		return fmt.Errorf("flows: rotate: %w", err)
+		return store.Flow{}, fmt.Errorf("flows: rotate: %w", err)
 	}
 	http.SetCookie(w, e.cookie(f.Kind, f.ID, f.ExpiresAt))
-	return nil
+	return f, nil
 }
 
 // End removes the flow's cookie (the flow itself expires in the store).

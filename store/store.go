@@ -55,8 +55,9 @@ type Flows interface {
 	UpdateFrom(ctx context.Context, f Flow, fn func(*Flow) error) (Flow, error)
 	// Rekey moves flow id to newID in one transaction, at Version 1, and
 	// returns it: the old ID is gone, with its codes, and no moment has both
-	// or neither. A missing or expired flow is ErrNotFound. newID must be
-	// new (NewID): a taken one fails the rekey and changes nothing.
+	// or neither; of concurrent rekeys of one flow, one wins and the others
+	// find it gone. A missing or expired flow is ErrNotFound. newID must be
+	// new (NewID): a taken one is ErrExists and changes nothing.
 	Rekey(ctx context.Context, id, newID string) (Flow, error)
 	// Delete removes the flow and its codes. Deleting a missing flow is not
 	// an error.

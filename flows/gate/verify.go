@@ -242,9 +242,16 @@ func (g *Gate) verify(w http.ResponseWriter, r *http.Request) error {
 		}
 		return g.failedGate(w, r, fl, &s, err)
 	}
-	_, err = flows.AdvanceLoaded(ctx, g.Engine, fl, []string{StepVerify}, func(st *State) (string, error) {
-		// Only the method whose answer was checked passes: the flow read
-		// again after a race may have moved on to another one.
+	// A new handle for the flow, in this browser only, before it moves on:
+	// whoever started the flow and planted its handle here cannot carry on
+	// past this gate.
+	rotated, err := g.Engine.Rotate(ctx, w, fl.ID)
+	if err != nil {
+		return g.StepError(w, r, err)
+	}
+	_, err = flows.AdvanceLoaded(ctx, g.Engine, rotated, []string{StepVerify}, func(st *State) (string, error) {
+		// Only the method whose answer was checked passes: the flow as
+		// rotated may have moved on to another one meanwhile.
 		if st.Method != m.Name() {
 			return "", flows.ErrWrongStep
 		}
@@ -259,11 +266,6 @@ func (g *Gate) verify(w http.ResponseWriter, r *http.Request) error {
 		return g.StepError(w, r, err)
 	}
 	g.Audit.Record(r, store.Event{Type: audit.MethodPassed, Flow: fl.ID, User: s.Key, Outcome: "ok", Detail: map[string]string{"method": m.Name()}})
-	// A new handle for the flow, in this browser only: whoever started the
-	// flow and planted its handle here cannot carry on past this gate.
-	if err := g.Engine.Rotate(ctx, w, fl.ID); err != nil {
-		return g.StepError(w, r, err)
-	}
 	http.Redirect(w, r, g.StepURL(), http.StatusSeeOther)
 	return nil
 }

@@ -75,11 +75,10 @@ func (f flows) UpdateFrom(ctx context.Context, fl store.Flow, fn func(*store.Flo
 func (f flows) Rekey(ctx context.Context, id, newID string) (store.Flow, error) {
 	fl := store.Flow{ID: newID, Version: 1}
 	err := f.s.tx(ctx, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `INSERT INTO flows
-			(id, kind, step, user_ref, data, created_at, expires_at, version)
-			SELECT $1, kind, step, user_ref, data, created_at, expires_at, 1
-			FROM flows WHERE id = $2 AND expires_at > $3
-			RETURNING kind, step, user_ref, data, created_at, expires_at`, newID, id, f.s.now()).
+		// The delete locks the row and reads its latest version: a rekey or
+		// an update waiting on it then finds no flow, and none is lost.
+		err := tx.QueryRow(ctx, `DELETE FROM flows WHERE id = $1 AND expires_at > $2
+			RETURNING kind, step, user_ref, data, created_at, expires_at`, id, f.s.now()).
 			Scan(&fl.Kind, &fl.Step, &fl.UserRef, &fl.Data, &fl.CreatedAt, &fl.ExpiresAt)
 		if noRows(err) {
 			return store.ErrNotFound
@@ -87,7 +86,13 @@ func (f flows) Rekey(ctx context.Context, id, newID string) (store.Flow, error) 
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, "DELETE FROM flows WHERE id = $1", id)
+		tag, err := tx.Exec(ctx, `INSERT INTO flows
+			(id, kind, step, user_ref, data, created_at, expires_at, version)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, 1) ON CONFLICT (id) DO NOTHING`,
+			fl.ID, fl.Kind, fl.Step, fl.UserRef, fl.Data, fl.CreatedAt, fl.ExpiresAt)
+		if err == nil && tag.RowsAffected() == 0 {
+			err = store.ErrExists // rolls the delete back
+		}
 		return err
 	})
 	if err != nil {

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -21,10 +22,9 @@ const (
 		SET kind = ?, step = ?, user_ref = ?, data = ?, expires_at = ?, version = version + 1
 		WHERE id = ? AND version = ? AND expires_at > ?`
 	deleteFlowSQL = "DELETE FROM flows WHERE id = ?"
-	rekeyFlowSQL  = `INSERT INTO flows
-		(id, kind, step, user_ref, data, created_at, expires_at, version)
-		SELECT ?, kind, step, user_ref, data, created_at, expires_at, 1
-		FROM flows WHERE id = ? AND expires_at > ?
+	// takeFlowSQL deletes a live flow (its codes with it) and returns it,
+	// for Rekey to insert again under the new ID.
+	takeFlowSQL = `DELETE FROM flows WHERE id = ? AND expires_at > ?
 		RETURNING kind, step, user_ref, data, created_at, expires_at`
 )
 
@@ -125,7 +125,7 @@ func (f flows) Rekey(ctx context.Context, id, newID string) (store.Flow, error) 
 	fl := store.Flow{ID: newID, Version: 1}
 	err := f.s.write(ctx, func(tx wtx) error {
 		var created, expires int64
-		err := tx.QueryRowContext(ctx, rekeyFlowSQL, newID, id, nanos(f.s.now())).
+		err := tx.QueryRowContext(ctx, takeFlowSQL, id, nanos(f.s.now())).
 			Scan(&fl.Kind, &fl.Step, &fl.UserRef, &fl.Data, &created, &expires)
 		if errors.Is(err, sql.ErrNoRows) {
 			return store.ErrNotFound
@@ -134,8 +134,14 @@ func (f flows) Rekey(ctx context.Context, id, newID string) (store.Flow, error) 
 			return err
 		}
 		fl.CreatedAt, fl.ExpiresAt = fromNanos(created), fromNanos(expires)
-		_, err = tx.ExecContext(ctx, deleteFlowSQL, id)
-		return err
+		res, err := tx.ExecContext(ctx, createFlowSQL, fl.ID, fl.Kind, fl.Step, fl.UserRef, fl.Data, created, expires)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return cmp.Or(err, store.ErrExists) // rolls the delete back
+		}
+		return nil
 	})
 	if err != nil {
 		return store.Flow{}, fmt.Errorf("sqlite: rekey flow: %w", err)

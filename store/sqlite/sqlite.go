@@ -136,7 +136,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 var (
 	writeSQL = []string{
 		savepointSQL, releaseSQL, rollbackToSQL,
-		createFlowSQL, swapFlowSQL, deleteFlowSQL, rekeyFlowSQL,
+		createFlowSQL, swapFlowSQL, deleteFlowSQL, takeFlowSQL,
 		flowExistsSQL, putCodeSQL, getCodeSQL, deleteCodeSQL, triesLeftSQL,
 		pruneHitsSQL, windowSQL, addHitSQL, blockSQL, resetHitsSQL, resetBlockSQL,
 		addRegistrationSQL, swapRegistrationSQL, deleteRegistrationSQL,

@@ -23,6 +23,8 @@ var flowTests = []suiteTest{
 	{"FlowDelete", testFlowDelete},
 	{"FlowRekey", testFlowRekey},
 	{"FlowRekeyGone", testFlowRekeyGone},
+	{"FlowRekeyOneWinner", testFlowRekeyOneWinner},
+	{"FlowRekeyNoLostUpdate", testFlowRekeyNoLostUpdate},
 	{"FlowUpdateOneWinner", testFlowUpdateOneWinner},
 	{"FlowUpdateNoLostUpdate", testFlowUpdateNoLostUpdate},
 }
@@ -329,12 +331,75 @@ func testFlowRekeyGone(t *testing.T, s store.Store, c *Clock) {
 		}
 	}
 	a, b := mustFlow(t, s, c, time.Hour), mustFlow(t, s, c, time.Hour)
-	if _, err := s.Flows().Rekey(ctx, a.ID, b.ID); err == nil {
-		t.Fatal("Rekey() onto a taken ID succeeded")
+	if _, err := s.Flows().Rekey(ctx, a.ID, b.ID); !errors.Is(err, store.ErrExists) {
+		t.Fatalf("Rekey() onto a taken ID = %v, want ErrExists", err)
 	}
 	for _, f := range []store.Flow{a, b} {
 		if _, err := s.Flows().Get(ctx, f.ID); err != nil {
 			t.Errorf("Get(%s) after a failed Rekey = %v", f.ID, err)
+		}
+	}
+}
+
+// testFlowRekeyOneWinner: of parallel rekeys of one flow, exactly one gives
+// it a new handle; the others find it gone, and no second handle lives.
+func testFlowRekeyOneWinner(t *testing.T, s store.Store, c *Clock) {
+	ctx := context.Background()
+	f := mustFlow(t, s, c, time.Hour)
+	ids := make([]string, 20)
+	for i := range ids {
+		ids[i] = store.NewID()
+	}
+	errs := parallel(len(ids), func(i int) error {
+		_, err := s.Flows().Rekey(ctx, f.ID, ids[i])
+		return err
+	})
+	won := 0
+	for i, err := range errs {
+		_, getErr := s.Flows().Get(ctx, ids[i])
+		switch {
+		case err == nil && getErr == nil:
+			won++
+		case errors.Is(err, store.ErrNotFound) && errors.Is(getErr, store.ErrNotFound):
+		default:
+			t.Errorf("rekey %d = %v, then Get = %v", i, err, getErr)
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%d rekeys of one flow won, want 1", won)
+	}
+}
+
+// testFlowRekeyNoLostUpdate: an update racing a rekey either lands before
+// it, and the flow under its new handle has it, or fails: never reported
+// done and then missing.
+func testFlowRekeyNoLostUpdate(t *testing.T, s store.Store, c *Clock) {
+	ctx := context.Background()
+	for round := range 20 {
+		f := mustFlow(t, s, c, time.Hour)
+		newID := store.NewID()
+		errs := parallel(2, func(i int) error {
+			if i == 0 {
+				_, err := s.Flows().Rekey(ctx, f.ID, newID)
+				return err
+			}
+			return s.Flows().Update(ctx, f.ID, func(fl *store.Flow) error {
+				fl.Step = "updated"
+				return nil
+			})
+		})
+		if errs[0] != nil {
+			t.Fatalf("round %d: Rekey() = %v", round, errs[0])
+		}
+		got, err := s.Flows().Get(ctx, newID)
+		if err != nil {
+			t.Fatalf("round %d: Get(new) = %v", round, err)
+		}
+		switch {
+		case errs[1] == nil && got.Step != "updated":
+			t.Fatalf("round %d: the update was reported done but the rekeyed flow is at %q", round, got.Step)
+		case errs[1] != nil && !errors.Is(errs[1], store.ErrNotFound):
+			t.Fatalf("round %d: Update() = %v, want nil or ErrNotFound", round, errs[1])
 		}
 	}
 }
