@@ -198,19 +198,17 @@ func (f *Flow) posted(fn func(w http.ResponseWriter, r *http.Request, u idp.User
 		}
 		// Claim the step: of two posts of the same form at once, one goes
 		// on and the other finds the flow moved on.
-		seen := s.Seq
-		_, err = flows.AdvanceLoaded(r.Context(), f.Engine, fl, []string{stepOverview, stepVerify}, func(st *State) (string, error) {
+		seen, step := s.Seq, fl.Step
+		fl, err = flows.AdvanceLoaded(r.Context(), f.Engine, fl, []string{stepOverview, stepVerify}, func(st *State) (string, error) {
 			if st.Seq != seen {
 				return "", flows.ErrWrongStep
 			}
 			st.Seq++
-			return fl.Step, nil
+			s = *st // the state as saved: the last run is the one that counts
+			return step, nil
 		})
 		if err != nil {
 			return f.stepError(w, r, err)
-		}
-		if fl, err = f.Engine.Load(r, store.KindRegister, &s); err != nil {
-			return err
 		}
 		return fn(w, r, u, fl, &s)
 	}
@@ -227,14 +225,15 @@ func (f *Flow) show(w http.ResponseWriter, r *http.Request) error {
 	var s State
 	fl, err := f.Engine.Load(r, store.KindRegister, &s)
 	if err == nil && s.UserID == u.ID && hasRT && s.ReturnTo != rt {
-		_, err = flows.AdvanceLoaded(r.Context(), f.Engine, fl, []string{fl.Step}, func(st *State) (string, error) {
+		step := fl.Step
+		fl, err = flows.AdvanceLoaded(r.Context(), f.Engine, fl, []string{step}, func(st *State) (string, error) {
 			st.ReturnTo = rt
-			return fl.Step, nil
+			s = *st
+			return step, nil
 		})
 		if err != nil {
 			return f.stepError(w, r, err)
 		}
-		fl, err = f.Engine.Load(r, store.KindRegister, &s)
 	}
 	if errors.Is(err, flows.ErrNoFlow) || (err == nil && s.UserID != u.ID) {
 		s = State{UserID: u.ID, ReturnTo: rt}
@@ -248,16 +247,14 @@ func (f *Flow) show(w http.ResponseWriter, r *http.Request) error {
 	}
 	if s.Flash != "" {
 		// Shown once: the next visit does not repeat it.
-		flash := s.Flash
-		_, err := flows.AdvanceLoaded(r.Context(), f.Engine, fl, []string{fl.Step}, func(st *State) (string, error) {
+		flash, step := s.Flash, fl.Step
+		fl, err = flows.AdvanceLoaded(r.Context(), f.Engine, fl, []string{step}, func(st *State) (string, error) {
 			st.Flash = ""
-			return fl.Step, nil
+			s = *st
+			return step, nil
 		})
 		if err != nil {
 			return f.stepError(w, r, err)
-		}
-		if fl, err = f.Engine.Load(r, store.KindRegister, &s); err != nil {
-			return err
 		}
 		s.Flash = flash
 	}

@@ -118,10 +118,13 @@ func (f *Flow) stop(w http.ResponseWriter, r *http.Request, fl store.Flow, s *ga
 // retry gives the confirm step of fl, claimed for unlocking, back after a
 // failure the user may retry, and says so.
 func (f *Flow) retry(w http.ResponseWriter, r *http.Request, fl store.Flow, s *gate.State, cause error) error {
-	if _, err := flows.AdvanceLoaded(context.WithoutCancel(r.Context()), f.Engine, fl, []string{stepUnlocking}, func(st *gate.State) (string, error) {
-		st.Counted = s.Counted
+	counted := s.Counted
+	fl, err := flows.AdvanceLoaded(context.WithoutCancel(r.Context()), f.Engine, fl, []string{stepUnlocking}, func(st *gate.State) (string, error) {
+		st.Counted = counted
+		*s = *st // the state as saved, to show
 		return stepConfirm, nil
-	}); err != nil {
+	})
+	if err != nil {
 		return err
 	}
 	outcome, status, msg := "error", http.StatusBadGateway, "unlock.error.write"
@@ -130,10 +133,6 @@ func (f *Flow) retry(w http.ResponseWriter, r *http.Request, fl store.Flow, s *g
 	}
 	f.Audit.Record(r, store.Event{Type: audit.UnlockFailed, Flow: fl.ID, User: s.Key, Outcome: outcome})
 	f.gate.LogError(r, "unlock failed; nothing changed", cause)
-	fl, err := f.Engine.Load(r, store.KindUnlock, s)
-	if err != nil {
-		return err
-	}
 	f.gate.RenderStep(w, r, fl, s, stepConfirm, status, msg)
 	return nil
 }
