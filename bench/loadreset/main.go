@@ -198,7 +198,14 @@ func run(o options) error {
 	}
 	start := time.Now()
 	deadline := start.Add(o.duration)
-	cpu, cpuDone := startCPU(procs), make(chan struct{})
+	pids := make([]int, 0, len(procs)+1)
+	for _, p := range procs {
+		pids = append(pids, p.Process.Pid)
+	}
+	if pid, ok := slapdPID(); ok {
+		pids = append(pids, pid)
+	}
+	cpu, cpuDone := startCPU(pids), make(chan struct{})
 	time.AfterFunc(o.duration, func() { cpu.stop(); close(cpuDone) })
 	var wg sync.WaitGroup
 	for i := range o.vus {
@@ -213,8 +220,12 @@ func run(o options) error {
 	report(o, st, start, deadline, rss, maxInFlight.Load(), mb)
 	<-cpuDone
 	for i, used := range cpu.used {
-		fmt.Printf("frontdoor %d: %.1f s of CPU until the deadline, %.2f ms per completed reset\n",
-			i, used.Seconds(), float64(used.Milliseconds())/float64(max(st.completed(deadline), 1)))
+		who := fmt.Sprintf("frontdoor %d", i)
+		if i >= len(procs) {
+			who = "slapd (the directory)"
+		}
+		fmt.Printf("%s: %.1f s of CPU until the deadline, %.2f ms per completed reset\n",
+			who, used.Seconds(), float64(used.Microseconds())/1000/float64(max(st.completed(deadline), 1)))
 	}
 	for i, m := range idle {
 		fmt.Printf("frontdoor %d idle, 1 s after start: %s\n", i, m)

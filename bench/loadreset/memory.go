@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"time"
@@ -55,27 +54,39 @@ func (m idleMemory) String() string {
 	return fmt.Sprintf("RSS %.1f MB (anonymous %.1f MB), heap in use %.1f MB (allocated %.1f MB)", float64(m.rss)/1e6, float64(m.anon)/1e6, float64(m.heapInuse)/1e6, float64(m.heapAlloc)/1e6)
 }
 
-// cpuMeter measures the CPU time each replica spends from the start of the
-// load to its deadline (user and system, from /proc/PID/stat).
+// cpuMeter measures the CPU time processes spend from the start of the load
+// to its deadline (user and system, from /proc/PID/stat): each replica, and
+// the directory when its PID is known.
 type cpuMeter struct {
-	procs []*exec.Cmd
+	pids  []int
 	start []time.Duration
 	used  []time.Duration
 }
 
-func startCPU(procs []*exec.Cmd) *cpuMeter {
-	m := &cpuMeter{procs: procs}
-	for _, p := range procs {
-		m.start = append(m.start, cpuTime(p.Process.Pid))
+func startCPU(pids []int) *cpuMeter {
+	m := &cpuMeter{pids: pids}
+	for _, pid := range pids {
+		m.start = append(m.start, cpuTime(pid))
 	}
 	return m
 }
 
 // stop records the time used since startCPU.
 func (m *cpuMeter) stop() {
-	for i, p := range m.procs {
-		m.used = append(m.used, cpuTime(p.Process.Pid)-m.start[i])
+	for i, pid := range m.pids {
+		m.used = append(m.used, cpuTime(pid)-m.start[i])
 	}
+}
+
+// slapdPID returns the PID of testenv's slapd, from the pidfile that
+// testenv/env.sh names; ok is false without one.
+func slapdPID() (pid int, ok bool) {
+	b, err := os.ReadFile(os.Getenv("SLAPD_PIDFILE"))
+	if err != nil {
+		return 0, false
+	}
+	pid, err = strconv.Atoi(strings.TrimSpace(string(b)))
+	return pid, err == nil && pid > 0
 }
 
 // cpuTime returns a process's user and system CPU time so far; 0 when it
