@@ -9,8 +9,8 @@ import (
 )
 
 // BenchmarkStep measures a step's work on its flow in a SQLite store: Load,
-// then Advance by ID (which reads the flow again) or AdvanceLoaded (which
-// does not), side by side. The store is in memory, so that the figures are
+// then Advance of the flow by its ID (which reads it again) or of the flow
+// loaded (which does not), side by side. The store is in memory, so that the figures are
 // the CPU's and not the disk's fsync.
 //
 //	go test -run XXX -bench Step -count 3 ./flows/
@@ -21,11 +21,11 @@ func BenchmarkStep(b *testing.B) {
 		name    string
 		advance func(e *Engine, f store.Flow) error
 	}{
-		{"Advance", func(e *Engine, f store.Flow) error {
-			return Advance(ctx, e, f.ID, []string{"one"}, bump(&seen))
+		{"ByID", func(e *Engine, f store.Flow) error {
+			return advanceByID(ctx, e, f.ID, []string{"one"}, bump(&seen))
 		}},
-		{"AdvanceLoaded", func(e *Engine, f store.Flow) error {
-			_, err := AdvanceLoaded(ctx, e, f, []string{"one"}, bump(&seen))
+		{"Loaded", func(e *Engine, f store.Flow) error {
+			_, err := Advance(ctx, e, f, []string{"one"}, bump(&seen))
 			return err
 		}},
 	} {

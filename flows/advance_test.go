@@ -19,6 +19,12 @@ func bump(seen *int) func(*testState) (string, error) {
 	}
 }
 
+// advanceByID is Advance of flow id as stored: the flow is read first.
+func advanceByID[S any](ctx context.Context, e *Engine, id string, from []string, fn func(s *S) (string, error)) error {
+	_, err := Advance(ctx, e, store.Flow{ID: id}, from, fn)
+	return err
+}
+
 // loaded returns the flow r carries as Load returns it.
 func loaded(t *testing.T, e *Engine, r *http.Request) store.Flow {
 	t.Helper()
@@ -40,9 +46,9 @@ func loadTest(t *testing.T, e *Engine, r *http.Request) testState {
 	return s
 }
 
-// TestAdvanceLoaded: a loaded flow advances from its copy, and the flow
+// TestAdvanceKnown: a loaded flow advances from its copy, and the flow
 // returned advances again; what is stored is what was returned.
-func TestAdvanceLoaded(t *testing.T) {
+func TestAdvanceKnown(t *testing.T) {
 	e, _ := newEngine(t)
 	ctx := context.Background()
 	r := started(t, e, "reset")
@@ -52,8 +58,8 @@ func TestAdvanceLoaded(t *testing.T) {
 		err  error
 	)
 	for want := range 3 {
-		if f, err = AdvanceLoaded(ctx, e, f, []string{"one"}, bump(&seen)); err != nil || seen != want {
-			t.Fatalf("AdvanceLoaded() = %v; fn saw %d, want %d", err, seen, want)
+		if f, err = Advance(ctx, e, f, []string{"one"}, bump(&seen)); err != nil || seen != want {
+			t.Fatalf("Advance() = %v; fn saw %d, want %d", err, seen, want)
 		}
 	}
 	var s testState
@@ -63,32 +69,32 @@ func TestAdvanceLoaded(t *testing.T) {
 	}
 }
 
-// TestAdvanceLoadedAfterOthers: a flow saved by another request since it
+// TestAdvanceKnownAfterOthers: a flow saved by another request since it
 // was loaded is advanced from what is stored: fn sees the other's change,
 // and a step the other moved on from is ErrWrongStep.
-func TestAdvanceLoadedAfterOthers(t *testing.T) {
+func TestAdvanceKnownAfterOthers(t *testing.T) {
 	e, _ := newEngine(t)
 	ctx := context.Background()
 	r := started(t, e, "reset")
 	f := loaded(t, e, r)
 	var seen int
-	if err := Advance(ctx, e, f.ID, []string{"one"}, bump(&seen)); err != nil {
+	if err := advanceByID(ctx, e, f.ID, []string{"one"}, bump(&seen)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := AdvanceLoaded(ctx, e, f, []string{"one"}, bump(&seen)); err != nil || seen != 1 || loadTest(t, e, r).N != 2 {
-		t.Fatalf("AdvanceLoaded() = %v; fn last saw %d, want the other's 1", err, seen)
+	if _, err := Advance(ctx, e, f, []string{"one"}, bump(&seen)); err != nil || seen != 1 || loadTest(t, e, r).N != 2 {
+		t.Fatalf("Advance() = %v; fn last saw %d, want the other's 1", err, seen)
 	}
-	if err := Advance(ctx, e, f.ID, []string{"one"}, func(*testState) (string, error) { return "two", nil }); err != nil {
+	if err := advanceByID(ctx, e, f.ID, []string{"one"}, func(*testState) (string, error) { return "two", nil }); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := AdvanceLoaded(ctx, e, f, []string{"one"}, bump(&seen)); !errors.Is(err, ErrWrongStep) {
-		t.Fatalf("AdvanceLoaded() of a flow moved on = %v, want ErrWrongStep", err)
+	if _, err := Advance(ctx, e, f, []string{"one"}, bump(&seen)); !errors.Is(err, ErrWrongStep) {
+		t.Fatalf("Advance() of a flow moved on = %v, want ErrWrongStep", err)
 	}
 }
 
-// TestAdvanceLoadedGone: an expired or deleted flow is ErrNoFlow, as for
+// TestAdvanceKnownGone: an expired or deleted flow is ErrNoFlow, as for
 // Advance.
-func TestAdvanceLoadedGone(t *testing.T) {
+func TestAdvanceKnownGone(t *testing.T) {
 	e, now := newEngine(t)
 	ctx := context.Background()
 	deleted := loaded(t, e, started(t, e, "reset"))
@@ -99,16 +105,16 @@ func TestAdvanceLoadedGone(t *testing.T) {
 	*now = now.Add(TTL)
 	var seen int
 	for name, fl := range map[string]store.Flow{"deleted": deleted, "expired": expired} {
-		if _, err := AdvanceLoaded(ctx, e, fl, []string{"one"}, bump(&seen)); !errors.Is(err, ErrNoFlow) {
-			t.Errorf("AdvanceLoaded(%s) = %v, want ErrNoFlow", name, err)
+		if _, err := Advance(ctx, e, fl, []string{"one"}, bump(&seen)); !errors.Is(err, ErrNoFlow) {
+			t.Errorf("Advance(%s) = %v, want ErrNoFlow", name, err)
 		}
 	}
 }
 
-// TestAdvanceLoadedOffer: an offered flow is not in the store, and
+// TestAdvanceKnownOffer: an offered flow is not in the store, and
 // advancing it stores nothing; once kept, the kept flow advances and the
 // offer's copy still does not.
-func TestAdvanceLoadedOffer(t *testing.T) {
+func TestAdvanceKnownOffer(t *testing.T) {
 	e, _ := newEngine(t)
 	ctx := context.Background()
 	r, _ := offered(t, e, "reset", testState{N: 7})
@@ -118,8 +124,8 @@ func TestAdvanceLoadedOffer(t *testing.T) {
 		t.Fatal(err)
 	}
 	var seen int
-	if _, err := AdvanceLoaded(ctx, e, f, []string{"one"}, bump(&seen)); !errors.Is(err, ErrNoFlow) {
-		t.Fatalf("AdvanceLoaded(offer) = %v, want ErrNoFlow", err)
+	if _, err := Advance(ctx, e, f, []string{"one"}, bump(&seen)); !errors.Is(err, ErrNoFlow) {
+		t.Fatalf("Advance(offer) = %v, want ErrNoFlow", err)
 	}
 	if _, err := e.flows.Get(ctx, f.ID); err == nil {
 		t.Fatal("advancing an offer stored it")
@@ -128,11 +134,11 @@ func TestAdvanceLoadedOffer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := AdvanceLoaded(ctx, e, kept, []string{"one"}, bump(&seen)); err != nil || seen != 7 {
-		t.Fatalf("AdvanceLoaded(kept) = %v; fn saw %d, want 7", err, seen)
+	if _, err := Advance(ctx, e, kept, []string{"one"}, bump(&seen)); err != nil || seen != 7 {
+		t.Fatalf("Advance(kept) = %v; fn saw %d, want 7", err, seen)
 	}
-	if _, err := AdvanceLoaded(ctx, e, f, []string{"one"}, bump(&seen)); !errors.Is(err, ErrNoFlow) {
-		t.Fatalf("AdvanceLoaded(offer after Keep) = %v, want ErrNoFlow", err)
+	if _, err := Advance(ctx, e, f, []string{"one"}, bump(&seen)); !errors.Is(err, ErrNoFlow) {
+		t.Fatalf("Advance(offer after Keep) = %v, want ErrNoFlow", err)
 	}
 	if got, err := e.flows.Get(ctx, kept.ID); err != nil || got.Version != 2 {
 		t.Fatalf("the kept flow: %+v, %v; want version 2", got, err)

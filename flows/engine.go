@@ -163,26 +163,20 @@ func (e *Engine) Load(r *http.Request, kind string, s any) (store.Flow, error) {
 	return e.Peek(r.Context(), kind, c.Value, s)
 }
 
-// Advance moves flow id on from one of the steps in from: fn changes the
-// decoded state and returns the next step. The save is a compare-and-swap, so
-// when two requests race for the same step, one gets ErrWrongStep. An error
-// from fn aborts the step and nothing is saved. A flow moved to one of
-// FinalSteps expires the engine's Finished time later (or at its own
-// expiry, when sooner).
-func Advance[S any](ctx context.Context, e *Engine, id string, from []string, fn func(s *S) (next string, err error)) error {
-	_, err := AdvanceLoaded(ctx, e, store.Flow{ID: id}, from, fn)
-	return err
-}
-
-// AdvanceLoaded is Advance of f as Load (or Keep, or AdvanceLoaded) returned
-// it, and returns the flow as saved. While nobody else saved the flow since,
-// it is not read again: fn gets f's state. Otherwise the step is decided on
-// the flow as stored now, as Advance does; an offered flow, never stored,
-// is ErrNoFlow until Keep stores it. fn may run more than once (again on a
-// fresh read after a lost race, or after it failed on f), so whatever it
-// sets outside the state must be set on every run.
-func AdvanceLoaded[S any](ctx context.Context, e *Engine, f store.Flow, from []string, fn func(s *S) (next string, err error)) (store.Flow, error) {
-	saved, err := e.flows.UpdateFrom(ctx, f, step(e, from, fn))
+// Advance moves flow f on from one of the steps in from: fn changes the
+// decoded state and returns the next step, and Advance returns the flow as
+// saved. f is the flow as Load (or Keep, or Advance) returned it, or only
+// its ID; while nobody else saved the flow since, it is not read again and
+// fn gets f's state. Otherwise the step is decided on the flow as stored
+// now; an offered flow, never stored, is ErrNoFlow until Keep stores it.
+// The save is a compare-and-swap, so when two requests race for the same
+// step, one gets ErrWrongStep. An error from fn aborts the step and nothing
+// is saved. fn may run more than once (again on a fresh read after a lost
+// race, or after it failed on f), so whatever it sets outside the state
+// must be set on every run. A flow moved to one of FinalSteps expires the
+// engine's Finished time later (or at its own expiry, when sooner).
+func Advance[S any](ctx context.Context, e *Engine, f store.Flow, from []string, fn func(s *S) (next string, err error)) (store.Flow, error) {
+	saved, err := e.flows.Update(ctx, f, step(e, from, fn))
 	if errors.Is(err, store.ErrNotFound) {
 		return store.Flow{}, ErrNoFlow
 	}

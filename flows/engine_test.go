@@ -55,13 +55,13 @@ func TestStepsOnlyInOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if err := Advance(ctx, e, f.ID, []string{"two"}, func(*testState) (string, error) { return "three", nil }); !errors.Is(err, ErrWrongStep) {
+	if err := advanceByID(ctx, e, f.ID, []string{"two"}, func(*testState) (string, error) { return "three", nil }); !errors.Is(err, ErrWrongStep) {
 		t.Fatalf("skipping a step: %v", err)
 	}
-	if err := Advance(ctx, e, f.ID, []string{"one"}, func(s *testState) (string, error) { s.N = 7; return "two", nil }); err != nil {
+	if err := advanceByID(ctx, e, f.ID, []string{"one"}, func(s *testState) (string, error) { s.N = 7; return "two", nil }); err != nil {
 		t.Fatal(err)
 	}
-	if err := Advance(ctx, e, f.ID, []string{"one"}, func(*testState) (string, error) { return "two", nil }); !errors.Is(err, ErrWrongStep) {
+	if err := advanceByID(ctx, e, f.ID, []string{"one"}, func(*testState) (string, error) { return "two", nil }); !errors.Is(err, ErrWrongStep) {
 		t.Fatalf("replaying a step: %v", err)
 	}
 	f, err = e.Load(r, "reset", &s)
@@ -84,7 +84,7 @@ func TestParallelStepOneWins(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			err := Advance(context.Background(), e, f.ID, []string{"one"}, func(s *testState) (string, error) { s.N++; return "two", nil })
+			err := advanceByID(context.Background(), e, f.ID, []string{"one"}, func(s *testState) (string, error) { s.N++; return "two", nil })
 			switch {
 			case err == nil:
 				wins.Add(1)
@@ -114,7 +114,7 @@ func TestFlowExpires(t *testing.T) {
 	if _, err := e.Load(r, "reset", &s); !errors.Is(err, ErrNoFlow) {
 		t.Fatalf("expired flow loaded: %v", err)
 	}
-	if err := Advance(context.Background(), e, f.ID, []string{"one"}, func(*testState) (string, error) { return "two", nil }); !errors.Is(err, ErrNoFlow) {
+	if err := advanceByID(context.Background(), e, f.ID, []string{"one"}, func(*testState) (string, error) { return "two", nil }); !errors.Is(err, ErrNoFlow) {
 		t.Fatalf("expired flow advanced: %v", err)
 	}
 }
@@ -132,14 +132,14 @@ func TestFinishedFlowKeptBriefly(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := Advance(ctx, e, f.ID, []string{"one"}, func(*testState) (string, error) { return final, nil }); err != nil {
+		if err := advanceByID(ctx, e, f.ID, []string{"one"}, func(*testState) (string, error) { return final, nil }); err != nil {
 			t.Fatal(err)
 		}
 		if f, err = e.Load(r, "reset", &s); err != nil || !f.ExpiresAt.Equal(now.Add(Finished)) {
 			t.Fatalf("a flow at %q expires at %v (%v), want %v", final, f.ExpiresAt, err, now.Add(Finished))
 		}
 	}
-	if err := Advance(ctx, e, going.ID, []string{"one"}, func(*testState) (string, error) { return "two", nil }); err != nil {
+	if err := advanceByID(ctx, e, going.ID, []string{"one"}, func(*testState) (string, error) { return "two", nil }); err != nil {
 		t.Fatal(err)
 	}
 	if f, err := e.flows.Get(ctx, going.ID); err != nil || !f.ExpiresAt.Equal(now.Add(TTL)) {

@@ -39,7 +39,7 @@ func TestOfferIsKeptOnce(t *testing.T) {
 	if _, err := e.flows.Get(ctx, f.ID); err == nil {
 		t.Fatal("the offer is in the store before it is kept")
 	}
-	if err := Advance(ctx, e, f.ID, []string{"one"}, func(*testState) (string, error) { return "two", nil }); !errors.Is(err, ErrNoFlow) {
+	if err := advanceByID(ctx, e, f.ID, []string{"one"}, func(*testState) (string, error) { return "two", nil }); !errors.Is(err, ErrNoFlow) {
 		t.Fatalf("an offer advanced before it was kept: %v", err)
 	}
 	rec := httptest.NewRecorder()

@@ -33,26 +33,23 @@ type Flows interface {
 	// Get returns the flow; ErrNotFound when there is none, ErrExpired (which
 	// is also ErrNotFound) when it is past its ExpiresAt.
 	Get(ctx context.Context, id string) (Flow, error)
-	// Update applies fn to a copy of the current flow and saves the result
-	// only if the flow's Version has not changed since it was read; when it
-	// has, Update reads again and reapplies fn, a few times, then gives up
-	// with ErrConflict. So fn may run more than once: it must only change
-	// the *Flow it is given, and must not call the store. An error from fn
-	// aborts the update, nothing is written, and Update returns that error.
-	// fn may change Kind, Step, UserRef, Data and ExpiresAt (but not clear
-	// Kind or ExpiresAt: ErrInvalid); ID and CreatedAt are kept and Version
-	// goes up by one. A flow past its ExpiresAt cannot
-	// be updated (ErrExpired); a missing one is ErrNotFound.
-	Update(ctx context.Context, id string, fn func(*Flow) error) error
-	// UpdateFrom is Update starting from f, the flow as the caller read it
-	// (Get), and returns the flow as saved, at its new Version. While the
-	// stored Version is still f.Version, fn is applied to f and the flow is
-	// not read again; when it moved on, or fn fails on f, UpdateFrom reads
-	// the flow and goes on as Update does, so fn's last run is on the
-	// current flow (so a failing fn costs a read). f with Version 0 (never
-	// stored) is always read first.
-	// A store may keep the saved ExpiresAt at a coarser precision.
-	UpdateFrom(ctx context.Context, f Flow, fn func(*Flow) error) (Flow, error)
+	// Update applies fn to a copy of flow f.ID and saves the result only if
+	// the flow's Version has not changed since it was read, and returns it
+	// as saved, at its new Version. f is the flow as the caller read it
+	// (Get), or only its ID: while the stored Version is still f.Version, fn
+	// is applied to f and nothing is read. Otherwise (f.Version 0, the
+	// version moved on, or fn failed on f, which may be stale) Update reads
+	// the flow and reapplies fn, again when another writer overtakes it, a
+	// few times, then gives up with ErrConflict. So fn may run more than
+	// once: it must only change the *Flow it is given, and must not call the
+	// store. An error from fn on the flow as stored aborts the update,
+	// nothing is written, and Update returns that error. fn may change Kind,
+	// Step, UserRef, Data and ExpiresAt (but not clear Kind or ExpiresAt:
+	// ErrInvalid); ID and CreatedAt are kept and Version goes up by one. A
+	// flow past its ExpiresAt cannot be updated (ErrExpired); a missing one
+	// is ErrNotFound. A store may keep the saved ExpiresAt at a coarser
+	// precision.
+	Update(ctx context.Context, f Flow, fn func(*Flow) error) (Flow, error)
 	// Rekey moves flow id to newID in one transaction, at Version 1, and
 	// returns it: the old ID is gone, with its codes, and no moment has both
 	// or neither; of concurrent rekeys of one flow, one wins and the others

@@ -10,25 +10,14 @@ import (
 // it before giving up with ErrConflict.
 const UpdateTries = 8
 
-// UpdateFlow is the optimistic update loop every store's Flows.Update runs:
-// read the flow (get), apply fn to a copy, and write it with swap only if the
-// stored version is still the one read. swap reports whether it wrote; when
-// it did not because the flow is gone it returns the reason. Implementations
-// supply get and swap in their own SQL.
-func UpdateFlow(ctx context.Context, id string, fn func(*Flow) error,
-	get func(ctx context.Context, id string) (Flow, error),
-	swap func(ctx context.Context, cur, next Flow) (bool, error)) error {
-	_, err := update(ctx, id, fn, get, swap)
-	return err
-}
-
-// UpdateFlowFrom is the loop of Flows.UpdateFrom: UpdateFlow starting from
-// known, the flow as the caller read it, so that a flow nobody changed
-// since is not read again. known is only a guess until swap confirms its
-// version: when the version moved on, or fn fails on known (it may fail
-// because known is stale), UpdateFlow's loop decides from a fresh read. A
-// known Version of 0 (an offered flow, never stored) is no guess at all.
-func UpdateFlowFrom(ctx context.Context, known Flow, fn func(*Flow) error,
+// UpdateFlow is the optimistic update every store's Flows.Update runs: apply
+// fn to a copy of known and write it with swap only if the stored version is
+// still known's; when it is not, or fn fails on known (which may be stale),
+// read the flow (get) and do the same, a few times. A known Version of 0 (a
+// flow given by ID only, or offered and never stored) is not tried. swap
+// reports whether it wrote; when it did not because the flow is gone it
+// returns the reason. Implementations supply get and swap in their own SQL.
+func UpdateFlow(ctx context.Context, known Flow, fn func(*Flow) error,
 	get func(ctx context.Context, id string) (Flow, error),
 	swap func(ctx context.Context, cur, next Flow) (bool, error)) (Flow, error) {
 	if known.Version > 0 {

@@ -10,7 +10,7 @@ import (
 )
 
 // memFlow is one stored flow behind counting get and swap, to tell how
-// often UpdateFlowFrom reads.
+// often UpdateFlow reads.
 type memFlow struct {
 	f           store.Flow
 	gets, swaps int
@@ -31,7 +31,7 @@ func (m *memFlow) swap(_ context.Context, cur, next store.Flow) (bool, error) {
 	return true, nil
 }
 
-func TestUpdateFlowFromReads(t *testing.T) {
+func TestUpdateFlowReads(t *testing.T) {
 	ctx := context.Background()
 	stored := store.Flow{ID: "f", Kind: store.KindReset, Step: "start", ExpiresAt: time.Now().Add(time.Minute), Version: 3}
 	errStep := errors.New("step not allowed")
@@ -67,9 +67,9 @@ func TestUpdateFlowFromReads(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := &memFlow{f: tt.stored}
-			saved, err := store.UpdateFlowFrom(ctx, tt.known, tt.fn, m.get, m.swap)
+			saved, err := store.UpdateFlow(ctx, tt.known, tt.fn, m.get, m.swap)
 			if !errors.Is(err, tt.err) || m.gets != tt.gets || m.swaps != tt.swaps {
-				t.Fatalf("UpdateFlowFrom() = %v after %d gets, %d swaps; want %v, %d, %d", err, m.gets, m.swaps, tt.err, tt.gets, tt.swaps)
+				t.Fatalf("UpdateFlow() = %v after %d gets, %d swaps; want %v, %d, %d", err, m.gets, m.swaps, tt.err, tt.gets, tt.swaps)
 			}
 			if err == nil && (saved.Version != m.f.Version || saved.Step != m.f.Step || saved.Step != tt.stored.Step+"+") {
 				t.Fatalf("saved %+v, stored %+v", saved, m.f)

@@ -34,7 +34,7 @@ func (g *Gate) answer(w http.ResponseWriter, r *http.Request) error {
 	if len(typed) > maxAnswer {
 		typed = ""
 	}
-	fl, err = flows.AdvanceLoaded(r.Context(), g.Engine, fl, []string{StepAsk}, func(*State) (string, error) { return StepVerify, nil })
+	fl, err = flows.Advance(r.Context(), g.Engine, fl, []string{StepAsk}, func(*State) (string, error) { return StepVerify, nil })
 	if err != nil {
 		return g.StepError(w, r, err)
 	}

@@ -112,7 +112,7 @@ func (g *Gate) identify(w http.ResponseWriter, r *http.Request) error {
 	// The CAPTCHA is used once, right or wrong: a new one replaces it first.
 	answer := r.PostFormValue("captcha")
 	passed := false
-	fl, err = flows.AdvanceLoaded(ctx, g.Engine, fl, []string{StepIdentify}, func(st *State) (string, error) {
+	fl, err = flows.Advance(ctx, g.Engine, fl, []string{StepIdentify}, func(st *State) (string, error) {
 		passed = !g.opt.Captcha || st.Captcha.Check(answer)
 		st.Captcha, st.CaptchaOK = captcha.NewOfLength(g.opt.CaptchaLength), passed
 		return StepIdentify, nil
@@ -139,7 +139,7 @@ func (g *Gate) identify(w http.ResponseWriter, r *http.Request) error {
 			next = StepStopped
 		}
 	}
-	_, err = flows.AdvanceLoaded(ctx, g.Engine, fl, []string{StepIdentify}, func(st *State) (string, error) {
+	_, err = flows.Advance(ctx, g.Engine, fl, []string{StepIdentify}, func(st *State) (string, error) {
 		if !st.CaptchaOK {
 			return "", flows.ErrWrongStep
 		}

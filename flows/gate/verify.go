@@ -77,7 +77,7 @@ func (g *Gate) chooseMethod(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	_, asks := m.(methods.Asker)
-	fl, err = flows.AdvanceLoaded(r.Context(), g.Engine, fl, []string{StepMethod}, func(st *State) (string, error) {
+	fl, err = flows.Advance(r.Context(), g.Engine, fl, []string{StepMethod}, func(st *State) (string, error) {
 		st.Method = name
 		if asks {
 			return StepAsk, nil
@@ -110,7 +110,7 @@ func (g *Gate) resend(w http.ResponseWriter, r *http.Request) error {
 	}
 	if _, asks := m.(methods.Asker); asks {
 		// A new challenge of an Asker goes to what the user types again.
-		_, err := flows.AdvanceLoaded(r.Context(), g.Engine, fl, []string{StepVerify}, func(*State) (string, error) { return StepAsk, nil })
+		_, err := flows.Advance(r.Context(), g.Engine, fl, []string{StepVerify}, func(*State) (string, error) { return StepAsk, nil })
 		if err != nil {
 			return g.StepError(w, r, err)
 		}
@@ -129,7 +129,7 @@ func (g *Gate) back(w http.ResponseWriter, r *http.Request) error {
 	if !ok || err != nil {
 		return err
 	}
-	_, err = flows.AdvanceLoaded(r.Context(), g.Engine, fl, []string{StepVerify}, func(st *State) (string, error) {
+	_, err = flows.Advance(r.Context(), g.Engine, fl, []string{StepVerify}, func(st *State) (string, error) {
 		st.Method = ""
 		return StepMethod, nil
 	})
@@ -144,7 +144,7 @@ func (g *Gate) back(w http.ResponseWriter, r *http.Request) error {
 // deploy changed the configuration) back to the choice of method.
 func (g *Gate) methodGone(w http.ResponseWriter, r *http.Request, fl store.Flow) error {
 	var s State
-	_, err := flows.AdvanceLoaded(r.Context(), g.Engine, fl, []string{StepVerify, StepAsk}, func(st *State) (string, error) {
+	_, err := flows.Advance(r.Context(), g.Engine, fl, []string{StepVerify, StepAsk}, func(st *State) (string, error) {
 		st.Method = ""
 		s = *st
 		return StepMethod, nil
@@ -249,7 +249,7 @@ func (g *Gate) verify(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return g.StepError(w, r, err)
 	}
-	_, err = flows.AdvanceLoaded(ctx, g.Engine, rotated, []string{StepVerify}, func(st *State) (string, error) {
+	_, err = flows.Advance(ctx, g.Engine, rotated, []string{StepVerify}, func(st *State) (string, error) {
 		// Only the method whose answer was checked passes: the flow as
 		// rotated may have moved on to another one meanwhile.
 		if st.Method != m.Name() {
@@ -283,7 +283,7 @@ func (g *Gate) failedGate(w http.ResponseWriter, r *http.Request, fl store.Flow,
 		if err := g.Limits.Block(ctx, "reset-block:"+s.Key, g.Engine.Now().Add(blockFor)); err != nil {
 			return err
 		}
-		_, err := flows.AdvanceLoaded(ctx, g.Engine, fl, []string{StepVerify}, func(st *State) (string, error) {
+		_, err := flows.Advance(ctx, g.Engine, fl, []string{StepVerify}, func(st *State) (string, error) {
 			st.Outcome = OutcomeBlocked
 			return StepStopped, nil
 		})

@@ -44,7 +44,7 @@ func TestVerifyRaceWithMethodChange(t *testing.T) {
 	p := env.ChooseEmail(b, "reset", env.Identify(b, "reset", "alice"))
 	env.Expect(p, 200, "reset.verify.title")
 	m.before = func(id string) {
-		err := flows.Advance(context.Background(), env.Engine, id, []string{gate.StepVerify}, func(st *gate.State) (string, error) {
+		_, err := flows.Advance(context.Background(), env.Engine, store.Flow{ID: id}, []string{gate.StepVerify}, func(st *gate.State) (string, error) {
 			st.Method = "sms"
 			return gate.StepVerify, nil
 		})

@@ -124,7 +124,7 @@ func (f *Flow) send(w http.ResponseWriter, r *http.Request) error {
 	}
 	// The CAPTCHA is used once, right or wrong: a new one replaces it first.
 	answer, passed := r.PostFormValue("captcha"), false
-	fl, err = flows.AdvanceLoaded(ctx, f.Engine, fl, []string{stepForm}, func(st *state) (string, error) {
+	fl, err = flows.Advance(ctx, f.Engine, fl, []string{stepForm}, func(st *state) (string, error) {
 		passed = !f.opt.Captcha || st.Captcha.Check(answer)
 		st.Captcha = captcha.NewOfLength(f.opt.CaptchaLength)
 		return stepForm, nil
@@ -162,7 +162,7 @@ func (f *Flow) send(w http.ResponseWriter, r *http.Request) error {
 	}
 	req := Request{Reference: NewReference(), Login: login, Message: message, IP: ip,
 		RequestID: web.RequestID(ctx), Time: f.Engine.Now()}
-	_, err = flows.AdvanceLoaded(ctx, f.Engine, fl, []string{stepForm}, func(st *state) (string, error) {
+	_, err = flows.Advance(ctx, f.Engine, fl, []string{stepForm}, func(st *state) (string, error) {
 		st.Reference = req.Reference
 		return stepSent, nil
 	})

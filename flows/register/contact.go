@@ -135,7 +135,7 @@ func (f *Flow) sendCode(w http.ResponseWriter, r *http.Request, u idp.User, fl s
 		return err
 	}
 	p.Sealed = f.Sealer.Seal(flowAAD(fl.ID), sealed)
-	_, err = flows.AdvanceLoaded(ctx, f.Engine, fl, []string{stepOverview, stepVerify}, func(st *State) (string, error) {
+	_, err = flows.Advance(ctx, f.Engine, fl, []string{stepOverview, stepVerify}, func(st *State) (string, error) {
 		st.Pending, st.Flash = &p, ""
 		return stepVerify, nil
 	})

@@ -199,7 +199,7 @@ func (f *Flow) posted(fn func(w http.ResponseWriter, r *http.Request, u idp.User
 		// Claim the step: of two posts of the same form at once, one goes
 		// on and the other finds the flow moved on.
 		seen, step := s.Seq, fl.Step
-		fl, err = flows.AdvanceLoaded(r.Context(), f.Engine, fl, []string{stepOverview, stepVerify}, func(st *State) (string, error) {
+		fl, err = flows.Advance(r.Context(), f.Engine, fl, []string{stepOverview, stepVerify}, func(st *State) (string, error) {
 			if st.Seq != seen {
 				return "", flows.ErrWrongStep
 			}
@@ -226,7 +226,7 @@ func (f *Flow) show(w http.ResponseWriter, r *http.Request) error {
 	fl, err := f.Engine.Load(r, store.KindRegister, &s)
 	if err == nil && s.UserID == u.ID && hasRT && s.ReturnTo != rt {
 		step := fl.Step
-		fl, err = flows.AdvanceLoaded(r.Context(), f.Engine, fl, []string{step}, func(st *State) (string, error) {
+		fl, err = flows.Advance(r.Context(), f.Engine, fl, []string{step}, func(st *State) (string, error) {
 			st.ReturnTo = rt
 			s = *st
 			return step, nil
@@ -248,7 +248,7 @@ func (f *Flow) show(w http.ResponseWriter, r *http.Request) error {
 	if s.Flash != "" {
 		// Shown once: the next visit does not repeat it.
 		flash, step := s.Flash, fl.Step
-		fl, err = flows.AdvanceLoaded(r.Context(), f.Engine, fl, []string{step}, func(st *State) (string, error) {
+		fl, err = flows.Advance(r.Context(), f.Engine, fl, []string{step}, func(st *State) (string, error) {
 			st.Flash = ""
 			s = *st
 			return step, nil
@@ -282,7 +282,7 @@ func (f *Flow) stepError(w http.ResponseWriter, r *http.Request, err error) erro
 
 // done moves the flow back to the overview with a message, and shows it.
 func (f *Flow) done(w http.ResponseWriter, r *http.Request, fl store.Flow, from []string, flash string) error {
-	_, err := flows.AdvanceLoaded(r.Context(), f.Engine, fl, from, func(st *State) (string, error) {
+	_, err := flows.Advance(r.Context(), f.Engine, fl, from, func(st *State) (string, error) {
 		st.Pending, st.Flash = nil, flash
 		return stepOverview, nil
 	})

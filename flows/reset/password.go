@@ -55,7 +55,7 @@ func (f *Flow) password(w http.ResponseWriter, r *http.Request) error {
 		f.Audit.Record(r, store.Event{Type: audit.PasswordFailed, Flow: fl.ID, User: s.Key, Outcome: "account_changed"})
 		return web.WithStatus(http.StatusConflict, errors.New("reset: the account changed during the flow"))
 	}
-	writing, err := flows.AdvanceLoaded(ctx, f.Engine, fl, []string{stepPassword}, func(*gate.State) (string, error) { return stepWriting, nil })
+	writing, err := flows.Advance(ctx, f.Engine, fl, []string{stepPassword}, func(*gate.State) (string, error) { return stepWriting, nil })
 	if err != nil {
 		return f.gate.StepError(w, r, err)
 	}
@@ -68,7 +68,7 @@ func (f *Flow) password(w http.ResponseWriter, r *http.Request) error {
 		werr = nil
 	}
 	if werr != nil {
-		if _, err := flows.AdvanceLoaded(context.WithoutCancel(ctx), f.Engine, writing, []string{stepWriting}, func(*gate.State) (string, error) { return stepPassword, nil }); err != nil {
+		if _, err := flows.Advance(context.WithoutCancel(ctx), f.Engine, writing, []string{stepWriting}, func(*gate.State) (string, error) { return stepPassword, nil }); err != nil {
 			return err
 		}
 		f.Audit.Record(r, store.Event{Type: audit.PasswordFailed, Flow: fl.ID, User: s.Key, Outcome: failureKind(werr)})
@@ -78,7 +78,7 @@ func (f *Flow) password(w http.ResponseWriter, r *http.Request) error {
 		}
 		return f.writeFailed(w, r, fl, &s, werr)
 	}
-	if _, err := flows.AdvanceLoaded(context.WithoutCancel(ctx), f.Engine, writing, []string{stepWriting}, func(*gate.State) (string, error) { return stepDone, nil }); err != nil {
+	if _, err := flows.Advance(context.WithoutCancel(ctx), f.Engine, writing, []string{stepWriting}, func(*gate.State) (string, error) { return stepDone, nil }); err != nil {
 		return err
 	}
 	f.Audit.Record(r, store.Event{Type: audit.PasswordReset, Flow: fl.ID, User: s.Key, Outcome: "ok",

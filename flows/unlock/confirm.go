@@ -39,7 +39,7 @@ func (f *Flow) confirm(w http.ResponseWriter, r *http.Request) error {
 		return errors.New("unlock: the directory cannot unlock accounts")
 	}
 	ctx := r.Context()
-	fl, err = flows.AdvanceLoaded(ctx, f.Engine, fl, []string{stepConfirm}, func(*gate.State) (string, error) { return stepUnlocking, nil })
+	fl, err = flows.Advance(ctx, f.Engine, fl, []string{stepConfirm}, func(*gate.State) (string, error) { return stepUnlocking, nil })
 	if err != nil {
 		return f.gate.StepError(w, r, err)
 	}
@@ -73,7 +73,7 @@ func (f *Flow) confirm(w http.ResponseWriter, r *http.Request) error {
 	if u.Locked {
 		done = doneUnlocked
 	}
-	if _, err := flows.AdvanceLoaded(ctx, f.Engine, fl, []string{stepUnlocking}, func(st *gate.State) (string, error) {
+	if _, err := flows.Advance(ctx, f.Engine, fl, []string{stepUnlocking}, func(st *gate.State) (string, error) {
 		st.Outcome = done
 		return stepDone, nil
 	}); err != nil {
@@ -104,7 +104,7 @@ func (f *Flow) current(ctx context.Context, was idp.User) (idp.User, error) {
 
 // stop ends the flow fl, claimed for unlocking, with a verdict the user sees.
 func (f *Flow) stop(w http.ResponseWriter, r *http.Request, fl store.Flow, s *gate.State, outcome string) error {
-	if _, err := flows.AdvanceLoaded(context.WithoutCancel(r.Context()), f.Engine, fl, []string{stepUnlocking}, func(st *gate.State) (string, error) {
+	if _, err := flows.Advance(context.WithoutCancel(r.Context()), f.Engine, fl, []string{stepUnlocking}, func(st *gate.State) (string, error) {
 		st.Outcome = outcome
 		return gate.StepStopped, nil
 	}); err != nil {
@@ -119,7 +119,7 @@ func (f *Flow) stop(w http.ResponseWriter, r *http.Request, fl store.Flow, s *ga
 // failure the user may retry, and says so.
 func (f *Flow) retry(w http.ResponseWriter, r *http.Request, fl store.Flow, s *gate.State, cause error) error {
 	counted := s.Counted
-	fl, err := flows.AdvanceLoaded(context.WithoutCancel(r.Context()), f.Engine, fl, []string{stepUnlocking}, func(st *gate.State) (string, error) {
+	fl, err := flows.Advance(context.WithoutCancel(r.Context()), f.Engine, fl, []string{stepUnlocking}, func(st *gate.State) (string, error) {
 		st.Counted = counted
 		*s = *st // the state as saved, to show
 		return stepConfirm, nil

@@ -57,15 +57,8 @@ func (f flows) get(ctx context.Context, id string) (store.Flow, error) {
 	return fl, nil
 }
 
-func (f flows) Update(ctx context.Context, id string, fn func(*store.Flow) error) error {
-	if err := store.UpdateFlow(ctx, id, fn, f.get, f.swap); err != nil {
-		return fmt.Errorf("postgres: %w", err)
-	}
-	return nil
-}
-
-func (f flows) UpdateFrom(ctx context.Context, fl store.Flow, fn func(*store.Flow) error) (store.Flow, error) {
-	saved, err := store.UpdateFlowFrom(ctx, fl, fn, f.get, f.swap)
+func (f flows) Update(ctx context.Context, fl store.Flow, fn func(*store.Flow) error) (store.Flow, error) {
+	saved, err := store.UpdateFlow(ctx, fl, fn, f.get, f.swap)
 	if err != nil {
 		return store.Flow{}, fmt.Errorf("postgres: %w", err)
 	}

@@ -67,7 +67,7 @@ func benchFlowUpdate(b *testing.B, s store.Store) {
 	i := 0
 	for b.Loop() {
 		i++
-		err := s.Flows().Update(context.Background(), f.ID, func(fl *store.Flow) error {
+		err := updateByID(context.Background(), s, f.ID, func(fl *store.Flow) error {
 			fl.Step = fmt.Sprint("step", i)
 			return nil
 		})
@@ -82,7 +82,7 @@ func benchFlowUpdateParallel(b *testing.B, s store.Store) {
 	b.RunParallel(func(pb *testing.PB) {
 		f := newBenchFlow(b, s)
 		for pb.Next() {
-			err := s.Flows().Update(context.Background(), f.ID, func(fl *store.Flow) error {
+			err := updateByID(context.Background(), s, f.ID, func(fl *store.Flow) error {
 				fl.Step = "next"
 				return nil
 			})

@@ -120,7 +120,7 @@ func testFlowExpiry(t *testing.T, s store.Store, c *Clock) {
 	wantErr(t, "Get() at expiry", err, store.ErrExpired)
 	wantErr(t, "Get() at expiry", err, store.ErrNotFound)
 	called := false
-	err = s.Flows().Update(ctx, f.ID, func(fl *store.Flow) error {
+	err = updateByID(ctx, s, f.ID, func(fl *store.Flow) error {
 		called = true
 		return nil
 	})
@@ -134,7 +134,7 @@ func testFlowUpdate(t *testing.T, s store.Store, c *Clock) {
 	ctx := context.Background()
 	f := mustFlow(t, s, c, 15*time.Minute)
 	c.Advance(time.Minute)
-	err := s.Flows().Update(ctx, f.ID, func(fl *store.Flow) error {
+	err := updateByID(ctx, s, f.ID, func(fl *store.Flow) error {
 		if fl.Step != "start" || fl.Version != 1 {
 			t.Errorf("fn got step %q version %d, want start 1", fl.Step, fl.Version)
 		}
@@ -158,7 +158,7 @@ func testFlowUpdate(t *testing.T, s store.Store, c *Clock) {
 	want.CreatedAt, want.ExpiresAt, want.Version = Start, f.ExpiresAt.Add(-5*time.Minute), 2
 	sameFlow(t, got, want)
 
-	err = s.Flows().Update(ctx, f.ID, func(fl *store.Flow) error {
+	err = updateByID(ctx, s, f.ID, func(fl *store.Flow) error {
 		fl.Kind = ""
 		return nil
 	})
@@ -169,7 +169,7 @@ func testFlowUpdateAborted(t *testing.T, s store.Store, c *Clock) {
 	ctx := context.Background()
 	f := mustFlow(t, s, c, time.Minute)
 	errStep := errors.New("step not allowed")
-	err := s.Flows().Update(ctx, f.ID, func(fl *store.Flow) error {
+	err := updateByID(ctx, s, f.ID, func(fl *store.Flow) error {
 		fl.Step = "done"
 		return errStep
 	})
@@ -184,7 +184,7 @@ func testFlowUpdateAborted(t *testing.T, s store.Store, c *Clock) {
 }
 
 func testFlowUpdateMissing(t *testing.T, s store.Store, _ *Clock) {
-	err := s.Flows().Update(context.Background(), store.NewID(), func(*store.Flow) error { return nil })
+	err := updateByID(context.Background(), s, store.NewID(), func(*store.Flow) error { return nil })
 	wantErr(t, "Update(missing)", err, store.ErrNotFound)
 }
 
@@ -215,7 +215,7 @@ func testFlowUpdateOneWinner(t *testing.T, s store.Store, c *Clock) {
 	f := mustFlow(t, s, c, time.Minute)
 	errStep := errors.New("step not allowed")
 	errs := parallel(50, func(i int) error {
-		return s.Flows().Update(ctx, f.ID, func(fl *store.Flow) error {
+		return updateByID(ctx, s, f.ID, func(fl *store.Flow) error {
 			if fl.Step != "start" {
 				return errStep
 			}
@@ -252,7 +252,7 @@ func testFlowUpdateNoLostUpdate(t *testing.T, s store.Store, c *Clock) {
 	ctx := context.Background()
 	f := mustFlow(t, s, c, time.Minute)
 	errs := parallel(50, func(int) error {
-		return s.Flows().Update(ctx, f.ID, func(fl *store.Flow) error {
+		return updateByID(ctx, s, f.ID, func(fl *store.Flow) error {
 			n, _ := strconv.Atoi(string(fl.Data))
 			fl.Data = []byte(strconv.Itoa(n + 1))
 			return nil
@@ -281,7 +281,7 @@ func testFlowUpdateNoLostUpdate(t *testing.T, s store.Store, c *Clock) {
 func testFlowRekey(t *testing.T, s store.Store, c *Clock) {
 	ctx := context.Background()
 	old := mustFlow(t, s, c, time.Hour)
-	if err := s.Flows().Update(ctx, old.ID, func(f *store.Flow) error {
+	if err := updateByID(ctx, s, old.ID, func(f *store.Flow) error {
 		f.Step, f.Data = "verify", []byte(`{"n":2}`)
 		return nil
 	}); err != nil {
@@ -383,7 +383,7 @@ func testFlowRekeyNoLostUpdate(t *testing.T, s store.Store, c *Clock) {
 				_, err := s.Flows().Rekey(ctx, f.ID, newID)
 				return err
 			}
-			return s.Flows().Update(ctx, f.ID, func(fl *store.Flow) error {
+			return updateByID(ctx, s, f.ID, func(fl *store.Flow) error {
 				fl.Step = "updated"
 				return nil
 			})

@@ -28,7 +28,7 @@ func testRetention(t *testing.T, s store.Store, c *Clock) {
 
 	finished := mustFlow(t, s, c, 15*time.Minute)
 	running := mustFlow(t, s, c, 15*time.Minute)
-	err := s.Flows().Update(ctx, finished.ID, func(f *store.Flow) error {
+	err := updateByID(ctx, s, finished.ID, func(f *store.Flow) error {
 		f.Step, f.ExpiresAt = "done", c.Now().Add(2*time.Minute)
 		return nil
 	})

@@ -47,7 +47,7 @@ type suiteTest struct {
 func Run(t *testing.T, open func(t *testing.T, now func() time.Time) store.Store) {
 	var tests []suiteTest
 	tests = append(tests, flowTests...)
-	tests = append(tests, updateFromTests...)
+	tests = append(tests, updateKnownTests...)
 	tests = append(tests, codeTests...)
 	tests = append(tests, limitTests...)
 	tests = append(tests, auditTests...)
@@ -81,6 +81,12 @@ func parallel(n int, fn func(i int) error) []error {
 	close(start)
 	wg.Wait()
 	return errs
+}
+
+// updateByID is Update of flow id as stored: the flow is read first.
+func updateByID(ctx context.Context, s store.Store, id string, fn func(*store.Flow) error) error {
+	_, err := s.Flows().Update(ctx, store.Flow{ID: id}, fn)
+	return err
 }
 
 // mustFlow creates a flow of kind reset at step "start" expiring in ttl.
