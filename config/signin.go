@@ -141,9 +141,7 @@ func (c *Config) validateSignIn(p *Problems) {
 	if m := s.MaxAge.D(); m < time.Minute || m > ss.Lifetime.D() && ss.Lifetime.D() >= time.Minute {
 		p.add("signin.max_age", "must be between 1m and sessions.lifetime, such as 5m")
 	}
-	if s.ClaimMatches != ClaimMatchesLogin && s.ClaimMatches != ClaimMatchesMail {
-		p.add("signin.claim_matches", "must be login (the account's primary login name) or mail (one of its addresses), got %q", s.ClaimMatches)
-	}
+	oneOf(p, "signin.claim_matches", s.ClaimMatches, ClaimMatchesLogin, ClaimMatchesMail)
 	for i, v := range s.RequiredAfter {
 		pathPattern(p, idx("signin.required_after", i), v)
 	}

@@ -163,7 +163,7 @@ func (s *SMTP) send(ctx context.Context, msg *mail.Msg) error {
 // session returns a kept session not idle for too long, or a new one; kept
 // tells which. The deadline of the last exchange has passed on a kept
 // session: it gets a new one, as go-mail gives one after each command.
-func (s *SMTP) session(ctx context.Context) (sess *session, kept bool, err error) {
+func (s *SMTP) session(ctx context.Context) (*session, bool, error) {
 	for {
 		select {
 		case sess := <-s.idle:

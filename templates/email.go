@@ -120,9 +120,7 @@ func (s *Set) RenderEmail(name string, lang language.Tag, data any) (subject, te
 	m := &Mail{Product: s.opt.Product, Organization: s.opt.Organization, Data: data, set: s, lang: s.cat.index(lang)}
 	tag := s.cat.tags[m.lang]
 	m.Lang, m.Dir = tag.String(), direction(tag)
-	subject, err = s.cat.localize(m.lang, "email."+name+".subject", map[string]any{
-		"Product": s.opt.Product, "Organization": s.opt.Organization, "Data": data,
-	})
+	subject, err = s.message(m.lang, "email."+name+".subject", []any{"Data", data})
 	if err != nil {
 		return "", "", "", fmt.Errorf("templates: email %s: %w", name, err)
 	}

@@ -10,6 +10,12 @@ import (
 
 type flows struct{ s *Store }
 
+// createFlowSQL stores a new flow at version 1, or nothing when its ID is
+// taken.
+const createFlowSQL = `INSERT INTO flows
+	(id, kind, step, user_ref, data, created_at, expires_at, version)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, 1) ON CONFLICT (id) DO NOTHING`
+
 func (f flows) Create(ctx context.Context, fl store.Flow) error {
 	if fl.ID == "" || fl.Kind == "" || fl.ExpiresAt.IsZero() {
 		return fmt.Errorf("postgres: create flow: ID, Kind and ExpiresAt are required: %w", store.ErrInvalid)
@@ -17,10 +23,7 @@ func (f flows) Create(ctx context.Context, fl store.Flow) error {
 	if fl.CreatedAt.IsZero() {
 		fl.CreatedAt = f.s.now()
 	}
-	tag, err := f.s.pool.Exec(ctx, `INSERT INTO flows
-		(id, kind, step, user_ref, data, created_at, expires_at, version)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, 1) ON CONFLICT (id) DO NOTHING`,
-		fl.ID, fl.Kind, fl.Step, fl.UserRef, fl.Data, fl.CreatedAt, fl.ExpiresAt)
+	tag, err := f.s.pool.Exec(ctx, createFlowSQL, fl.ID, fl.Kind, fl.Step, fl.UserRef, fl.Data, fl.CreatedAt, fl.ExpiresAt)
 	if err != nil {
 		return fmt.Errorf("postgres: create flow: %w", err)
 	}
@@ -79,10 +82,7 @@ func (f flows) Rekey(ctx context.Context, id, newID string) (store.Flow, error) 
 		if err != nil {
 			return err
 		}
-		tag, err := tx.Exec(ctx, `INSERT INTO flows
-			(id, kind, step, user_ref, data, created_at, expires_at, version)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, 1) ON CONFLICT (id) DO NOTHING`,
-			fl.ID, fl.Kind, fl.Step, fl.UserRef, fl.Data, fl.CreatedAt, fl.ExpiresAt)
+		tag, err := tx.Exec(ctx, createFlowSQL, fl.ID, fl.Kind, fl.Step, fl.UserRef, fl.Data, fl.CreatedAt, fl.ExpiresAt)
 		if err == nil && tag.RowsAffected() == 0 {
 			err = store.ErrExists // rolls the delete back
 		}

@@ -142,7 +142,7 @@ var (
 		addRegistrationSQL, swapRegistrationSQL, deleteRegistrationSQL,
 		appendEventSQL,
 	}
-	readSQL = []string{pingSQL, getFlowSQL, countHitsSQL, blockedSQL, getRegistrationSQL}
+	readSQL = []string{getFlowSQL, countHitsSQL, blockedSQL, getRegistrationSQL}
 )
 
 // The statements of a grouped write (see writeGroup).
@@ -150,7 +150,6 @@ const (
 	savepointSQL  = "SAVEPOINT write"
 	releaseSQL    = "RELEASE write"
 	rollbackToSQL = "ROLLBACK TO write"
-	pingSQL       = "SELECT 1"
 )
 
 // statements are prepared statements by their SQL.
@@ -268,7 +267,7 @@ func (s *Store) Registrations() store.Registrations { return registrations{s} }
 // Ping checks that the database answers a query.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
-	if err := s.queryRow(ctx, pingSQL).Scan(&one); err != nil {
+	if err := s.queryRow(ctx, "SELECT 1").Scan(&one); err != nil {
 		return fmt.Errorf("sqlite: ping: %w", err)
 	}
 	return nil
