@@ -118,11 +118,7 @@ func TestAdvanceKnownOffer(t *testing.T) {
 	e, _ := newEngine(t)
 	ctx := context.Background()
 	r, _ := offered(t, e, "reset", testState{N: 7})
-	var s testState
-	f, err := e.Load(r, "reset", &s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := loaded(t, e, r)
 	var seen int
 	if _, err := Advance(ctx, e, f, []string{"one"}, bump(&seen)); !errors.Is(err, ErrNoFlow) {
 		t.Fatalf("Advance(offer) = %v, want ErrNoFlow", err)
