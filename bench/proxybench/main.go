@@ -6,7 +6,7 @@
 // rounds) and frontdoor's ratios. `make bench-proxy` builds what it needs and
 // runs it; it never runs in `make test`.
 //
-//	proxybench run -frontdoor bin/frontdoor -oauth2-proxy bin/oauth2-proxy
+//	proxybench run -frontdoor bin/frontdoor -oauth2-proxy bin/oauth2-proxy [-baseline OTHER-BUILD]
 //	proxybench upstream -listen ADDR    (started by run)
 //	proxybench bare -listen ADDR -upstream URL    (started by run)
 package main

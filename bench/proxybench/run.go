@@ -18,9 +18,9 @@ import (
 )
 
 type options struct {
-	frontdoor, oauth2Proxy, nginx, wrk string
-	rounds, conns, portBase            int
-	duration                           time.Duration
+	frontdoor, baseline, oauth2Proxy, nginx, wrk string
+	rounds, conns, portBase                      int
+	duration                                     time.Duration
 }
 
 // scenario is one kind of request, as the issue measured them.
@@ -42,12 +42,13 @@ func runMain(args []string) error {
 	var o options
 	fs := flag.NewFlagSet("run", flag.ExitOnError)
 	fs.StringVar(&o.frontdoor, "frontdoor", "bin/frontdoor", "frontdoor binary")
+	fs.StringVar(&o.baseline, "baseline", "", "another frontdoor binary (an earlier build, say) to run as one more target, configured as the first")
 	fs.StringVar(&o.oauth2Proxy, "oauth2-proxy", "bin/oauth2-proxy", "oauth2-proxy binary")
 	fs.StringVar(&o.nginx, "nginx", "nginx", "nginx binary")
 	fs.StringVar(&o.wrk, "wrk", "wrk", "wrk binary")
 	fs.IntVar(&o.rounds, "rounds", 3, "interleaved rounds")
 	fs.IntVar(&o.conns, "c", 32, "connections")
-	fs.IntVar(&o.portBase, "port-base", 28081, "first of nine loopback ports")
+	fs.IntVar(&o.portBase, "port-base", 28081, "first of eleven loopback ports")
 	fs.DurationVar(&o.duration, "d", 4*time.Second, "duration of one wrk run")
 	fs.Parse(args)
 	dir, err := os.MkdirTemp("", "proxybench-")
@@ -233,6 +234,11 @@ func printTable(ts []*target, results map[string]map[string][]result) {
 	fmt.Printf("%s / bare, sign-in page gzip: %.2f\n", fz, rps(fz, scenarios[1].name)/rps(bare, scenarios[1].name))
 	fmt.Printf("%s / nginx sub_filter, sign-in page gzip: %.2f\n", fz, rps(fz, scenarios[1].name)/rps(sub, scenarios[1].name))
 	fmt.Printf("%s p99, sign-in page gzip: %.2f ms\n", fz, median(results[fz][scenarios[1].name], func(r result) float64 { return r.p99 }))
+	if _, ok := results[baselineName]; ok {
+		for _, s := range scenarios {
+			fmt.Printf("frontdoor / %s, %s: %.2f\n", baselineName, s.name, rps(fd, s.name)/rps(baselineName, s.name))
+		}
+	}
 }
 
 func thousands(v float64) string {

@@ -18,11 +18,16 @@ type target struct {
 }
 
 // ports are the loopback ports, from base on.
-type ports struct{ upstream, bare, nginx, nginxSub, oauth2, frontdoor, metrics, frontdoorZ, metricsZ int }
+type ports struct {
+	upstream, bare, nginx, nginxSub, oauth2, frontdoor, metrics, frontdoorZ, metricsZ, baseline, metricsB int
+}
 
 func newPorts(base int) ports {
-	return ports{base, base + 1, base + 2, base + 3, base + 4, base + 5, base + 6, base + 7, base + 8}
+	return ports{base, base + 1, base + 2, base + 3, base + 4, base + 5, base + 6, base + 7, base + 8, base + 9, base + 10}
 }
+
+// baselineName is the target of proxybench run's -baseline binary.
+const baselineName = "frontdoor baseline"
 
 func addr(port int) string { return fmt.Sprintf("127.0.0.1:%d", port) }
 
@@ -103,6 +108,9 @@ func startTargets(dir string, o options, p ports) ([]*target, error) {
 	if err := os.WriteFile(filepath.Join(dir, "frontdoor-z.yaml"), []byte(frontdoorConfig(dir, p.frontdoorZ, p.metricsZ, p, true)), 0o644); err != nil {
 		return nil, err
 	}
+	if err := os.WriteFile(filepath.Join(dir, "frontdoor-b.yaml"), []byte(frontdoorConfig(dir, p.baseline, p.metricsB, p, false)), 0o644); err != nil {
+		return nil, err
+	}
 	up := "http://" + addr(p.upstream)
 	specs := []struct {
 		name, addr string
@@ -118,6 +126,12 @@ func startTargets(dir string, o options, p ports) ([]*target, error) {
 			"--request-logging=false", "--standard-logging=false", "--auth-logging=false"}},
 		{"frontdoor", addr(p.frontdoor), []string{o.frontdoor, "serve", "--config", filepath.Join(dir, "frontdoor.yaml")}},
 		{"frontdoor compress_sign_in: false", addr(p.frontdoorZ), []string{o.frontdoor, "serve", "--config", filepath.Join(dir, "frontdoor-z.yaml")}},
+	}
+	if o.baseline != "" {
+		specs = append(specs, struct {
+			name, addr string
+			argv       []string
+		}{baselineName, addr(p.baseline), []string{o.baseline, "serve", "--config", filepath.Join(dir, "frontdoor-b.yaml")}})
 	}
 	var ts []*target
 	for _, s := range specs {
