@@ -19,9 +19,6 @@ func (c *Config) ApplyDefaults() {
 	if s.ReadTimeout == 0 {
 		s.ReadTimeout = Duration(30 * time.Second)
 	}
-	if s.IdleTimeout == 0 {
-		s.IdleTimeout = Duration(120 * time.Second)
-	}
 	if s.HSTS.Enabled == nil {
 		s.HSTS.Enabled = boolPtr(true)
 	}

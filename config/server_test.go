@@ -12,31 +12,25 @@ func withServer(keys string) string {
 	return strings.Replace(minimal, "server:\n", "server:\n"+keys, 1)
 }
 
-func TestServerTimeoutsAndHSTS(t *testing.T) {
+func TestServerReadTimeoutAndHSTS(t *testing.T) {
 	c, err := read(t, minimal, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := c.Server
-	if s.IdleTimeout.D() != 120*time.Second {
-		t.Errorf("default idle_timeout %v", s.IdleTimeout.D())
-	}
 	if s.ReadTimeout.D() != 30*time.Second || !*s.HSTS.Enabled || s.HSTS.MaxAge.D() != 365*24*time.Hour || s.HSTS.IncludeSubdomains {
 		t.Errorf("defaults: read_timeout %v, hsts %v %v %v", s.ReadTimeout.D(), *s.HSTS.Enabled, s.HSTS.MaxAge.D(), s.HSTS.IncludeSubdomains)
 	}
-	c, err = read(t, withServer("  read_timeout: 5s\n  idle_timeout: 75s\n  hsts:\n    enabled: false\n    max_age: 3600\n    include_subdomains: true\n"), nil, nil)
+	c, err = read(t, withServer("  read_timeout: 5s\n  hsts:\n    enabled: false\n    max_age: 3600\n    include_subdomains: true\n"), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s = c.Server
-	if s.IdleTimeout.D() != 75*time.Second {
-		t.Errorf("set idle_timeout %v", s.IdleTimeout.D())
-	}
 	if s.ReadTimeout.D() != 5*time.Second || *s.HSTS.Enabled || s.HSTS.MaxAge.D() != time.Hour || !s.HSTS.IncludeSubdomains {
 		t.Errorf("set: read_timeout %v, hsts %v %v %v", s.ReadTimeout.D(), *s.HSTS.Enabled, s.HSTS.MaxAge.D(), s.HSTS.IncludeSubdomains)
 	}
-	_, err = read(t, withServer("  read_timeout: -1s\n  idle_timeout: -1s\n  hsts:\n    max_age: 500ms\n"), nil, nil)
-	if got := problemPaths(t, err); !slices.Equal(got, []string{"server.read_timeout", "server.idle_timeout", "server.hsts.max_age"}) {
+	_, err = read(t, withServer("  read_timeout: -1s\n  hsts:\n    max_age: 500ms\n"), nil, nil)
+	if got := problemPaths(t, err); !slices.Equal(got, []string{"server.read_timeout", "server.hsts.max_age"}) {
 		t.Errorf("problems at %v", got)
 	}
 }

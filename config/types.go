@@ -48,9 +48,6 @@ type Server struct {
 	// ReadTimeout is the time a client has to send a request body; a slower
 	// body gets 408 and its connection is closed.
 	ReadTimeout Duration `yaml:"read_timeout"`
-	// IdleTimeout is how long a keep-alive connection may wait for its next
-	// request before frontdoor closes it (to within a 120th of it).
-	IdleTimeout Duration `yaml:"idle_timeout"`
 	// HSTS is the Strict-Transport-Security header, sent when PublicURL is https.
 	HSTS HSTS `yaml:"hsts"`
 	// SecretKey holds the key that signs cookies and CSRF tokens (32+ bytes);

@@ -78,9 +78,6 @@ func (c *Config) validateServer(p *Problems) {
 	if s.ReadTimeout.D() < 0 {
 		p.add("server.read_timeout", "must be positive, such as 30s")
 	}
-	if s.IdleTimeout.D() < 0 {
-		p.add("server.idle_timeout", "must be positive, such as 120s")
-	}
 	if s.HSTS.MaxAge.D() < time.Second {
 		p.add("server.hsts.max_age", "must be at least 1s, such as 8760h (turn HSTS off with enabled: false)")
 	}

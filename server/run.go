@@ -29,21 +29,17 @@ func (s *Server) Serve(ctx context.Context, ln, metricsLn net.Listener) error {
 	front := &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          nil,
-	}
-	bg, stopBackground := context.WithCancel(ctx) // the store's garbage collection and the idle sweep
-	if d := s.cfg.Server.IdleTimeout.D(); d > 0 { // in place of front.IdleTimeout: see idleConns
-		idle := newIdleConns(d)
-		front.ConnState = idle.track
-		go idle.run(bg)
 	}
 	metrics := &http.Server{Handler: s.metrics.Handler(s.ready), ReadHeaderTimeout: 5 * time.Second}
 	errc := make(chan error, 2)
 	go func() { errc <- front.Serve(ln) }()
 	go func() { errc <- metrics.Serve(metricsLn) }()
+	gcCtx, stopGC := context.WithCancel(ctx)
 	gcDone := make(chan struct{})
-	go func() { defer close(gcDone); s.collectGarbage(bg) }()
+	go func() { defer close(gcDone); s.collectGarbage(gcCtx) }()
 	s.log.Info("frontdoor started", "listen", ln.Addr().String(), "metrics", metricsLn.Addr().String(),
 		"upstream", s.cfg.Upstream.URL, "version", s.version)
 
@@ -58,7 +54,7 @@ func (s *Server) Serve(ctx context.Context, ln, metricsLn net.Listener) error {
 	defer cancel()
 	front.Shutdown(shutdownCtx)
 	metrics.Shutdown(shutdownCtx)
-	stopBackground()
+	stopGC()
 	<-gcDone
 	s.Close()
 	s.log.Info("frontdoor stopped")
