@@ -166,7 +166,7 @@ func (s *Server) buildProxy() error {
 	p, err := proxy.New(proxy.Options{
 		Upstream: up,
 		Prefix:   cfg.Server.Prefix,
-		Own:      web.SecurityHeaders(s.limiter().Handler(s.own)),
+		Own:      s.requestIDs().Scope(web.SecurityHeaders(s.limiter().Handler(s.own))),
 		Intercept: map[string][]string{
 			"reset":    cfg.Upstream.Intercept.Reset,
 			"unlock":   cfg.Upstream.Intercept.Unlock,
@@ -217,11 +217,13 @@ func (s *Server) upstreamError(w http.ResponseWriter, r *http.Request, status in
 	s.pages.Error(w, r, status, err)
 }
 
-// Handler is the front door: every request gets an ID and a logger, then
-// goes to the proxy.
+// Handler is the front door: every request gets an ID, then goes to the
+// proxy; frontdoor's own pages get a logger carrying the ID too (Own above).
 func (s *Server) Handler() http.Handler {
-	return web.RequestIDs{Logger: s.log}.Handler(s.proxy)
+	return s.requestIDs().Stamp(s.proxy)
 }
+
+func (s *Server) requestIDs() web.RequestIDs { return web.RequestIDs{Logger: s.log} }
 
 // clientIP is the request's client address as the proxy believes it.
 func (s *Server) clientIP(r *http.Request) string { return s.proxy.ClientIP(r).String() }

@@ -20,16 +20,13 @@ const (
 	scopeKey
 )
 
-// scope is what RequestIDs puts in a request's context: the ID, and the
-// logger carrying it, made on first use. Most requests (everything proxied)
-// never log, and slog's With costs more than the rest of the middleware.
+// scope is what RequestIDs.Scope puts in a request's context: the ID, and
+// the logger carrying it, made on first use (slog's With costs more than the
+// rest of the middleware, and most requests never log).
 type scope struct {
 	id   string
 	base *slog.Logger
 	log  atomic.Pointer[slog.Logger]
-	// header is the X-Request-Id value of the request and the response, in
-	// the same allocation as the scope.
-	header [1]string
 }
 
 func (s *scope) logger() *slog.Logger {
@@ -52,15 +49,19 @@ type RequestIDs struct {
 	Trust func(*http.Request) bool
 }
 
-// Handler wraps next: the request's context gets the ID (RequestID) and a
-// logger with a request_id attribute (Logger); the response gets the
-// X-Request-Id header, and so does the request, replacing any untrusted one,
-// so that an upstream that logs it logs the same ID.
-func (o RequestIDs) Handler(next http.Handler) http.Handler {
-	base := o.Logger
-	if base == nil {
-		base = slog.Default()
-	}
+// Handler is Stamp and Scope together: the request gets an ID, and its
+// context the ID (RequestID) and a logger with a request_id attribute
+// (Logger).
+func (o RequestIDs) Handler(next http.Handler) http.Handler { return o.Stamp(o.Scope(next)) }
+
+// Stamp wraps next: the response gets the X-Request-Id header, and so does
+// the request, replacing any untrusted one, so that an upstream that logs it
+// logs the same ID. The request's context is left as it is: copying the
+// request to give it a context value was most of the middleware's cost, and
+// a request passed through to the upstream logs nothing of its own (an error
+// page finds the ID in the response's header). Handlers that log wrap
+// themselves in Scope.
+func (o RequestIDs) Stamp(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := ""
 		if o.Trust != nil && o.Trust(r) {
@@ -71,11 +72,27 @@ func (o RequestIDs) Handler(next http.Handler) http.Handler {
 		if id == "" {
 			id = NewRequestID()
 		}
-		s := &scope{id: id, base: base, header: [1]string{id}}
-		v := s.header[:] // one slice for both: neither is appended to in place (capacity 1)
+		v := []string{id} // one slice for both: neither is appended to in place (capacity 1)
 		r.Header[RequestIDHeader] = v
 		w.Header()[RequestIDHeader] = v
-		ctx := context.WithValue(r.Context(), scopeKey, s)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Scope wraps next, behind Stamp: the request's context gets the ID Stamp
+// gave it and a logger carrying it.
+func (o RequestIDs) Scope(next http.Handler) http.Handler {
+	base := o.Logger
+	if base == nil {
+		base = slog.Default()
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := r.Header[RequestIDHeader]
+		if len(v) == 0 || !validRequestID(v[0]) { // not behind Stamp: no ID to believe
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx := context.WithValue(r.Context(), scopeKey, &scope{id: v[0], base: base})
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

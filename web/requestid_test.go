@@ -75,3 +75,56 @@ func TestLoggerDefault(t *testing.T) {
 		t.Error("a context without a logger should give slog.Default()")
 	}
 }
+
+// TestStampThenScope: Stamp alone gives the request and the response the ID
+// and leaves the request as it came (a proxied request is not copied); Scope
+// behind it gives the handler the same ID and a logger carrying it; Scope
+// without Stamp believes no ID a client sent in a form logs cannot carry.
+func TestStampThenScope(t *testing.T) {
+	var logs bytes.Buffer
+	ids := RequestIDs{Logger: slog.New(slog.NewJSONHandler(&logs, nil))}
+	var stamped *http.Request
+	req := httptest.NewRequest("GET", "/", nil)
+	rec := httptest.NewRecorder()
+	ids.Stamp(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { stamped = r })).ServeHTTP(rec, req)
+	id := rec.Header().Get(RequestIDHeader)
+	if len(id) != 32 || stamped.Header.Get(RequestIDHeader) != id {
+		t.Fatalf("Stamp: response ID %q, request ID %q", id, stamped.Header.Get(RequestIDHeader))
+	}
+	if stamped != req || RequestID(stamped.Context()) != "" {
+		t.Errorf("Stamp copied the request or gave its context an ID (%q)", RequestID(stamped.Context()))
+	}
+
+	var seen string
+	h := ids.Scope(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen = RequestID(r.Context())
+		Logger(r.Context()).Info("hello")
+	}))
+	h.ServeHTTP(rec, stamped)
+	if seen != id || !strings.Contains(logs.String(), `"request_id":"`+id+`"`) {
+		t.Errorf("Scope behind Stamp: context ID %q, logs %s; want %q", seen, logs.String(), id)
+	}
+
+	forged := httptest.NewRequest("GET", "/", nil)
+	forged.Header.Set(RequestIDHeader, "abc\n{\"level\":\"ERROR\"}")
+	seen = "unset"
+	h.ServeHTTP(httptest.NewRecorder(), forged)
+	if seen != "" {
+		t.Errorf("Scope without Stamp believed the client's ID %q", seen)
+	}
+}
+
+// TestStampAllocations: a request passed through costs the middleware two
+// allocations (the ID and the header's slice), where giving every request a
+// context value cost four.
+func TestStampAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector changes allocations")
+	}
+	h := RequestIDs{}.Stamp(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	r := httptest.NewRequest("GET", "/", nil)
+	w := httptest.NewRecorder()
+	if got := testing.AllocsPerRun(100, func() { h.ServeHTTP(w, r) }); got != 2 {
+		t.Errorf("Stamp: %v allocations per request, want 2", got)
+	}
+}
