@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -75,24 +74,6 @@ func TestTextGatewayFailureAudited(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a log destination safe for concurrent writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestTextWarnsWithoutAllowedCountries: a text gateway with no country
 // allow-list is run, with a warning at start (U-7); the spend caps cannot
 // be turned off (config.TestTextPhoneBudgetsProblems).
@@ -102,7 +83,7 @@ func TestTextWarnsWithoutAllowedCountries(t *testing.T) {
 		cfg.Reset.Methods = []string{"email", "mobile_text"}
 		cfg.Phone = &config.Phone{DefaultRegion: "US", AllowedCountries: allowed}
 		cfg.Text = &config.Text{Provider: "kannel", Kannel: &config.TextKannel{URL: "http://127.0.0.1:9/cgi-bin/sendsms"}}
-		var logs lockedBuffer
+		var logs syncBuffer
 		startFrontdoorLogging(t, cfg, &logs)
 		warned := strings.Contains(logs.String(), "phone.allowed_countries is empty")
 		if warned != (allowed == nil) {
