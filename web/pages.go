@@ -22,8 +22,9 @@ type Pages struct {
 	Secure bool
 	// Home is where the error page's link back goes; "/" when empty.
 	Home string
-	// Logger is used for requests whose context carries none (see
-	// RequestIDs); slog.Default() when nil.
+	// Logger is used for requests whose context carries none: those passed
+	// through, which RequestIDs.Stamp gave an ID but no logger (an error
+	// page for one still logs, with that ID); slog.Default() when nil.
 	Logger *slog.Logger
 }
 

@@ -58,9 +58,9 @@ func (o RequestIDs) Handler(next http.Handler) http.Handler { return o.Stamp(o.S
 // the request, replacing any untrusted one, so that an upstream that logs it
 // logs the same ID. The request's context is left as it is: copying the
 // request to give it a context value was most of the middleware's cost, and
-// a request passed through to the upstream logs nothing of its own (an error
-// page finds the ID in the response's header). Handlers that log wrap
-// themselves in Scope.
+// a request passed through to the upstream logs only when it fails, through
+// Pages.Error, which finds the ID in the response's header. Handlers that log
+// more wrap themselves in Scope.
 func (o RequestIDs) Stamp(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := ""
@@ -88,7 +88,7 @@ func (o RequestIDs) Scope(next http.Handler) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := r.Header[RequestIDHeader]
-		if len(v) == 0 || !validRequestID(v[0]) { // not behind Stamp: no ID to believe
+		if len(v) == 0 || !validRequestID(v[0]) { // not behind Stamp, which it must be: it believes any well-formed ID
 			next.ServeHTTP(w, r)
 			return
 		}
