@@ -112,10 +112,11 @@ func startTargets(dir string, o options, p ports) ([]*target, error) {
 		return nil, err
 	}
 	up := "http://" + addr(p.upstream)
-	specs := []struct {
+	type spec struct {
 		name, addr string
 		argv       []string
-	}{
+	}
+	specs := []spec{
 		{"upstream", addr(p.upstream), []string{self, "upstream", "-listen", addr(p.upstream)}},
 		{"bare httputil.ReverseProxy", addr(p.bare), []string{self, "bare", "-listen", addr(p.bare), "-upstream", up}},
 		{"nginx proxy_pass", addr(p.nginx), []string{o.nginx, "-e", filepath.Join(dir, "nginx-error.log"), "-c", filepath.Join(dir, "nginx.conf")}},
@@ -128,10 +129,7 @@ func startTargets(dir string, o options, p ports) ([]*target, error) {
 		{"frontdoor compress_sign_in: false", addr(p.frontdoorZ), []string{o.frontdoor, "serve", "--config", filepath.Join(dir, "frontdoor-z.yaml")}},
 	}
 	if o.baseline != "" {
-		specs = append(specs, struct {
-			name, addr string
-			argv       []string
-		}{baselineName, addr(p.baseline), []string{o.baseline, "serve", "--config", filepath.Join(dir, "frontdoor-b.yaml")}})
+		specs = append(specs, spec{baselineName, addr(p.baseline), []string{o.baseline, "serve", "--config", filepath.Join(dir, "frontdoor-b.yaml")}})
 	}
 	var ts []*target
 	for _, s := range specs {
