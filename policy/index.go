@@ -91,10 +91,10 @@ func newIndex(terms []string) (*index, error) {
 	)
 	for id, s := range terms {
 		t = append(t[:0], []rune(s)...)
-		for _, r := range t {
-			if wide {
-				ix.wide = append(ix.wide, r)
-			} else {
+		if wide {
+			ix.wide = append(ix.wide, t...)
+		} else {
+			for _, r := range t {
 				ix.narrow = append(ix.narrow, byte(r))
 			}
 		}
