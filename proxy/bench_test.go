@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/frontdoor-sspr/frontdoor/bench/signinpage"
+	"github.com/frontdoor-sspr/frontdoor/telemetry"
+	"github.com/frontdoor-sspr/frontdoor/web"
 )
 
 // The benchmarks compare frontdoor with a bare httputil.ReverseProxy that has
@@ -94,8 +96,14 @@ func BenchmarkPassThrough(b *testing.B) {
 	up := benchUpstream(b)
 	bare := bareProxy(b, up)
 	fd := newTestProxy(b, up, func(o *Options) { o.Observe = nil; o.SignInPaths = []string{"/login"} })
+	// As the binary serves it: each request stamped with its ID, and counted
+	// in the metrics.
+	served := newTestProxy(b, up, func(o *Options) { o.Observe = telemetry.New().Observe; o.SignInPaths = []string{"/login"} })
+	servedSrv := httptest.NewServer(web.RequestIDs{}.Stamp(served))
+	b.Cleanup(servedSrv.Close)
 	b.Run("bare", func(b *testing.B) { benchGet(b, bare.URL+"/small") })
 	b.Run("frontdoor", func(b *testing.B) { benchGet(b, fd.srv.URL+"/small") })
+	b.Run("frontdoor-served", func(b *testing.B) { benchGet(b, servedSrv.URL+"/small") })
 }
 
 func BenchmarkSignInPage(b *testing.B) {

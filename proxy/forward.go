@@ -150,10 +150,20 @@ func (p *Proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error)
 // bufferPool reuses the 32 KiB copy buffers of httputil.ReverseProxy.
 type bufferPool struct{}
 
-var buffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+// copyBuffer is what the pool holds: a pointer to an array goes in and out
+// as it is, where putting a *[]byte back would allocate a new pointer for
+// every request.
+type copyBuffer = [32 << 10]byte
 
-func (bufferPool) Get() []byte  { return *buffers.Get().(*[]byte) }
-func (bufferPool) Put(b []byte) { buffers.Put(&b) }
+var buffers = sync.Pool{New: func() any { return new(copyBuffer) }}
+
+func (bufferPool) Get() []byte { return buffers.Get().(*copyBuffer)[:] }
+
+func (bufferPool) Put(b []byte) {
+	if len(b) == len(copyBuffer{}) {
+		buffers.Put((*copyBuffer)(b))
+	}
+}
 
 // incomingPath returns the path the client asked for, given the request
 // forwarded for it (SetURL put the upstream's base path in front).

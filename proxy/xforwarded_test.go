@@ -116,4 +116,7 @@ func TestForwardingAllocations(t *testing.T) {
 	if got := testing.AllocsPerRun(100, func() { newStatusRecorder(w).release() }); got != 0 {
 		t.Errorf("statusRecorder: %v allocations, want 0 (pooled)", got)
 	}
+	if got := testing.AllocsPerRun(100, func() { bufferPool{}.Put(bufferPool{}.Get()) }); got != 0 {
+		t.Errorf("bufferPool: %v allocations, want 0", got)
+	}
 }
