@@ -35,8 +35,9 @@ var scenarios = []scenario{
 	{"50 KB sign-in page, identity", "/login", nil},
 }
 
-// result is one wrk run.
-type result struct{ rps, p50, p99 float64 } // p50, p99 in ms
+// result is one wrk run: p50 and p99 in ms; allocs, the target process's
+// allocations per request, for the Go targets (else -1).
+type result struct{ rps, p50, p99, allocs float64 }
 
 func runMain(args []string) error {
 	var o options
@@ -48,7 +49,7 @@ func runMain(args []string) error {
 	fs.StringVar(&o.wrk, "wrk", "wrk", "wrk binary")
 	fs.IntVar(&o.rounds, "rounds", 3, "interleaved rounds")
 	fs.IntVar(&o.conns, "c", 32, "connections")
-	fs.IntVar(&o.portBase, "port-base", 28081, "first of eleven loopback ports")
+	fs.IntVar(&o.portBase, "port-base", 28081, "first of twelve loopback ports")
 	fs.DurationVar(&o.duration, "d", 4*time.Second, "duration of one wrk run")
 	fs.Parse(args)
 	dir, err := os.MkdirTemp("", "proxybench-")
@@ -114,17 +115,64 @@ func runWrk(o options, t *target, s scenario, d time.Duration) (result, error) {
 		args = append(args, "-H", h)
 	}
 	args = append(args, "http://"+t.addr+s.path)
+	before, err := mallocs(t)
+	if err != nil {
+		return result{}, err
+	}
 	out, err := exec.Command(o.wrk, args...).CombinedOutput()
 	if err != nil {
 		return result{}, fmt.Errorf("wrk %s: %w\n%s", t.name, err, out)
 	}
-	return parseWrk(string(out))
+	after, err := mallocs(t)
+	if err != nil {
+		return result{}, err
+	}
+	r, err := parseWrk(string(out))
+	r.allocs = -1
+	if t.metrics != "" && r.requests > 0 {
+		r.allocs = float64(after-before) / float64(r.requests)
+	}
+	return r.result, err
+}
+
+// mallocs is the target process's count of heap allocations so far, from
+// go_memstats_mallocs_total (0 for a target that is not a Go program).
+func mallocs(t *target) (uint64, error) {
+	if t.metrics == "" {
+		return 0, nil
+	}
+	resp, err := http.Get("http://" + t.metrics + "/metrics")
+	if err != nil {
+		return 0, fmt.Errorf("%s: metrics: %w", t.name, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, fmt.Errorf("%s: metrics: %w", t.name, err)
+	}
+	for _, l := range strings.Split(string(body), "\n") {
+		if v, ok := strings.CutPrefix(l, "go_memstats_mallocs_total "); ok {
+			var f float64
+			if _, err := fmt.Sscan(v, &f); err != nil {
+				return 0, fmt.Errorf("%s: go_memstats_mallocs_total %q: %w", t.name, v, err)
+			}
+			return uint64(f), nil
+		}
+	}
+	return 0, fmt.Errorf("%s: no go_memstats_mallocs_total in its metrics", t.name)
+}
+
+// wrkReport is what parseWrk reads: the figures of a result, and the
+// number of requests.
+type wrkReport struct {
+	result
+	requests int64
 }
 
 // parseWrk reads requests per second and the 50 % and 99 % latencies from
 // wrk's report; non-2xx answers or socket errors make it an error.
-func parseWrk(out string) (result, error) {
-	var r result
+func parseWrk(out string) (wrkReport, error) {
+	var r wrkReport
 	for _, l := range strings.Split(out, "\n") {
 		f := strings.Fields(l)
 		switch {
@@ -134,6 +182,8 @@ func parseWrk(out string) (result, error) {
 			r.p50 = parseDuration(f[1])
 		case len(f) == 2 && f[0] == "99%":
 			r.p99 = parseDuration(f[1])
+		case len(f) > 2 && f[1] == "requests" && f[2] == "in":
+			fmt.Sscan(f[0], &r.requests)
 		case strings.Contains(l, "Non-2xx"), strings.Contains(l, "Socket errors"):
 			return r, fmt.Errorf("wrk: %s", strings.TrimSpace(l))
 		}
@@ -221,12 +271,35 @@ func printTable(ts []*target, results map[string]map[string][]result) {
 		}
 		fmt.Println()
 	}
+	fmt.Print("\nHeap allocations per request in the proxy's process (go_memstats_mallocs_total, median of the rounds):\n\n| target |")
+	for _, s := range scenarios {
+		fmt.Printf(" %s |", s.name)
+	}
+	fmt.Print("\n|---|")
+	for range scenarios {
+		fmt.Print("---|")
+	}
+	fmt.Println()
+	for _, t := range ts {
+		if t.metrics == "" {
+			continue
+		}
+		fmt.Printf("| %s |", t.name)
+		for _, s := range scenarios {
+			fmt.Printf(" %.1f |", median(results[t.name][s.name], func(r result) float64 { return r.allocs }))
+		}
+		fmt.Println()
+	}
 	rps := func(target, s string) float64 {
 		return median(results[target][s], func(r result) float64 { return r.rps })
 	}
 	fd, bare, sub := "frontdoor", "bare httputil.ReverseProxy", "nginx sub_filter"
 	fmt.Println()
 	fmt.Printf("frontdoor / bare, pass-through: %.2f (goal 0.95)\n", rps(fd, scenarios[0].name)/rps(bare, scenarios[0].name))
+	allocs := func(target string) float64 {
+		return median(results[target][scenarios[0].name], func(r result) float64 { return r.allocs })
+	}
+	fmt.Printf("frontdoor, bare: allocations per pass-through request: %.1f, %.1f (goal: no more than bare)\n", allocs(fd), allocs(bare))
 	fmt.Printf("frontdoor / bare, sign-in page gzip: %.2f (goal 0.6)\n", rps(fd, scenarios[1].name)/rps(bare, scenarios[1].name))
 	fmt.Printf("frontdoor / nginx sub_filter, sign-in page gzip: %.2f (goal 1.0)\n", rps(fd, scenarios[1].name)/rps(sub, scenarios[1].name))
 	fmt.Printf("frontdoor p99, sign-in page gzip: %.2f ms (goal under 10 ms)\n", median(results[fd][scenarios[1].name], func(r result) float64 { return r.p99 }))

@@ -14,16 +14,19 @@ import (
 type target struct {
 	name string
 	addr string
-	cmd  *exec.Cmd
+	// metrics, for the Go targets, serves go_memstats_mallocs_total: the
+	// process's allocations, counted around each run.
+	metrics string
+	cmd     *exec.Cmd
 }
 
 // ports are the loopback ports, from base on.
 type ports struct {
-	upstream, bare, nginx, nginxSub, oauth2, frontdoor, metrics, frontdoorZ, metricsZ, baseline, metricsB int
+	upstream, bare, nginx, nginxSub, oauth2, frontdoor, metrics, frontdoorZ, metricsZ, baseline, metricsB, metricsBare int
 }
 
 func newPorts(base int) ports {
-	return ports{base, base + 1, base + 2, base + 3, base + 4, base + 5, base + 6, base + 7, base + 8, base + 9, base + 10}
+	return ports{base, base + 1, base + 2, base + 3, base + 4, base + 5, base + 6, base + 7, base + 8, base + 9, base + 10, base + 11}
 }
 
 // baselineName is the target of proxybench run's -baseline binary.
@@ -113,27 +116,27 @@ func startTargets(dir string, o options, p ports) ([]*target, error) {
 	}
 	up := "http://" + addr(p.upstream)
 	type spec struct {
-		name, addr string
-		argv       []string
+		name, addr, metrics string
+		argv                []string
 	}
 	specs := []spec{
-		{"upstream", addr(p.upstream), []string{self, "upstream", "-listen", addr(p.upstream)}},
-		{"bare httputil.ReverseProxy", addr(p.bare), []string{self, "bare", "-listen", addr(p.bare), "-upstream", up}},
-		{"nginx proxy_pass", addr(p.nginx), []string{o.nginx, "-e", filepath.Join(dir, "nginx-error.log"), "-c", filepath.Join(dir, "nginx.conf")}},
-		{"nginx sub_filter", addr(p.nginxSub), nil}, // the same nginx
-		{"oauth2-proxy skip-auth", addr(p.oauth2), []string{o.oauth2Proxy, "--http-address=" + addr(p.oauth2), "--upstream=" + up + "/",
+		{"upstream", addr(p.upstream), "", []string{self, "upstream", "-listen", addr(p.upstream)}},
+		{"bare httputil.ReverseProxy", addr(p.bare), addr(p.metricsBare), []string{self, "bare", "-listen", addr(p.bare), "-metrics", addr(p.metricsBare), "-upstream", up}},
+		{"nginx proxy_pass", addr(p.nginx), "", []string{o.nginx, "-e", filepath.Join(dir, "nginx-error.log"), "-c", filepath.Join(dir, "nginx.conf")}},
+		{"nginx sub_filter", addr(p.nginxSub), "", nil}, // the same nginx
+		{"oauth2-proxy skip-auth", addr(p.oauth2), "", []string{o.oauth2Proxy, "--http-address=" + addr(p.oauth2), "--upstream=" + up + "/",
 			"--skip-auth-route=.*", "--email-domain=*", "--client-id=bench", "--client-secret=bench",
 			"--cookie-secret=0123456789abcdef0123456789abcdef", "--cookie-secure=false",
 			"--request-logging=false", "--standard-logging=false", "--auth-logging=false"}},
-		{"frontdoor", addr(p.frontdoor), []string{o.frontdoor, "serve", "--config", filepath.Join(dir, "frontdoor.yaml")}},
-		{"frontdoor compress_sign_in: false", addr(p.frontdoorZ), []string{o.frontdoor, "serve", "--config", filepath.Join(dir, "frontdoor-z.yaml")}},
+		{"frontdoor", addr(p.frontdoor), addr(p.metrics), []string{o.frontdoor, "serve", "--config", filepath.Join(dir, "frontdoor.yaml")}},
+		{"frontdoor compress_sign_in: false", addr(p.frontdoorZ), addr(p.metricsZ), []string{o.frontdoor, "serve", "--config", filepath.Join(dir, "frontdoor-z.yaml")}},
 	}
 	if o.baseline != "" {
-		specs = append(specs, spec{baselineName, addr(p.baseline), []string{o.baseline, "serve", "--config", filepath.Join(dir, "frontdoor-b.yaml")}})
+		specs = append(specs, spec{baselineName, addr(p.baseline), addr(p.metricsB), []string{o.baseline, "serve", "--config", filepath.Join(dir, "frontdoor-b.yaml")}})
 	}
 	var ts []*target
 	for _, s := range specs {
-		t := &target{name: s.name, addr: s.addr}
+		t := &target{name: s.name, addr: s.addr, metrics: s.metrics}
 		if s.argv != nil {
 			log, err := os.Create(filepath.Join(dir, strings.ReplaceAll(s.name, " ", "-")+".log"))
 			if err != nil {
