@@ -130,7 +130,9 @@ func newRequestIDValue() []string {
 	return v
 }
 
-// fill makes idsPerBlock IDs from one random read into one string.
+// fill makes idsPerBlock IDs from one random read into one string. An ID
+// kept after its request (in a queued mail, say) keeps the block's 2 KiB
+// alive; the stores copy what they write, so nothing keeps many.
 func (b *idBlock) fill() {
 	var raw [idsPerBlock * 16]byte
 	var text [idsPerBlock * 32]byte
