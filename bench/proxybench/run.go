@@ -130,7 +130,7 @@ func runWrk(o options, t *target, s scenario, d time.Duration) (result, error) {
 	r, err := parseWrk(string(out))
 	r.allocs = -1
 	if t.metrics != "" && r.requests > 0 {
-		r.allocs = float64(after-before) / float64(r.requests)
+		r.allocs = float64(after-before-min(t.scrape, after-before)) / float64(r.requests)
 	}
 	return r.result, err
 }
@@ -188,8 +188,8 @@ func parseWrk(out string) (wrkReport, error) {
 			return r, fmt.Errorf("wrk: %s", strings.TrimSpace(l))
 		}
 	}
-	if r.rps == 0 {
-		return r, errors.New("wrk: no Requests/sec in its output:\n" + out)
+	if r.rps == 0 || r.requests == 0 {
+		return r, errors.New("wrk: no Requests/sec or request count in its output:\n" + out)
 	}
 	return r, nil
 }
@@ -271,7 +271,7 @@ func printTable(ts []*target, results map[string]map[string][]result) {
 		}
 		fmt.Println()
 	}
-	fmt.Print("\nHeap allocations per request in the proxy's process (go_memstats_mallocs_total, median of the rounds):\n\n| target |")
+	fmt.Print("\nHeap allocations per request in the proxy's process (go_memstats_mallocs_total, less what reading it allocates; median of the rounds):\n\n| target |")
 	for _, s := range scenarios {
 		fmt.Printf(" %s |", s.name)
 	}

@@ -32,6 +32,9 @@ func TestParseWrk(t *testing.T) {
 	if r.rps != 15176.72 || r.p50 != 1.82 || r.p99 != 9.08 || r.requests != 60712 {
 		t.Errorf("parsed %+v, want 15176.72/s, p50 1.82 ms, p99 9.08 ms, 60712 requests", r)
 	}
+	if _, err := parseWrk(strings.Replace(wrkOutput, "60712 requests in", "requests in", 1)); err == nil {
+		t.Error("a report without its request count: no error")
+	}
 	bad := strings.Replace(wrkOutput, "Requests/sec", "  Non-2xx or 3xx responses: 12\nRequests/sec", 1)
 	if _, err := parseWrk(bad); err == nil || !strings.Contains(err.Error(), "Non-2xx") {
 		t.Errorf("a run with non-2xx answers: err %v, want it refused", err)
@@ -59,5 +62,21 @@ func TestMallocs(t *testing.T) {
 	metrics = "go_goroutines 7\n"
 	if _, err := mallocs(&target{name: "go", metrics: addr}); err == nil {
 		t.Error("metrics without go_memstats_mallocs_total: no error")
+	}
+}
+
+// TestMeasureScrape: what reading the counter allocates is the smaller of
+// two idle differences.
+func TestMeasureScrape(t *testing.T) {
+	counts := []int{1000, 1350, 1650}
+	i := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "go_memstats_mallocs_total %d\n", counts[min(i, len(counts)-1)])
+		i++
+	}))
+	defer srv.Close()
+	tg := &target{name: "go", metrics: strings.TrimPrefix(srv.URL, "http://")}
+	if err := tg.measureScrape(); err != nil || tg.scrape != 300 {
+		t.Errorf("scrape = %d, %v; want 300", tg.scrape, err)
 	}
 }

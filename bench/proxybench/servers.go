@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"flag"
+	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
@@ -60,7 +61,11 @@ func bareMain(args []string) error {
 	metrics := fs.String("metrics", "127.0.0.1:28092", "address of /metrics")
 	upstream := fs.String("upstream", "http://127.0.0.1:28081", "upstream URL")
 	fs.Parse(args)
-	go http.ListenAndServe(*metrics, promhttp.Handler())
+	ml, err := net.Listen("tcp", *metrics)
+	if err != nil {
+		return err
+	}
+	go http.Serve(ml, promhttp.Handler())
 	u, err := url.Parse(*upstream)
 	if err != nil {
 		return err

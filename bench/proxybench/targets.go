@@ -17,7 +17,28 @@ type target struct {
 	// metrics, for the Go targets, serves go_memstats_mallocs_total: the
 	// process's allocations, counted around each run.
 	metrics string
-	cmd     *exec.Cmd
+	// scrape is what reading the counter itself allocates in the target,
+	// taken off each run's count.
+	scrape uint64
+	cmd    *exec.Cmd
+}
+
+// measureScrape reads the allocation counter three times with the target
+// idle: the smaller of the two differences is what one reading allocates.
+func (t *target) measureScrape() error {
+	if t.metrics == "" {
+		return nil
+	}
+	var m [3]uint64
+	for i := range m {
+		v, err := mallocs(t)
+		if err != nil {
+			return err
+		}
+		m[i] = v
+	}
+	t.scrape = min(m[1]-m[0], m[2]-m[1])
+	return nil
 }
 
 // ports are the loopback ports, from base on.
@@ -151,8 +172,16 @@ func startTargets(dir string, o options, p ports) ([]*target, error) {
 		ts = append(ts, t)
 	}
 	for _, t := range ts {
-		if err := waitListening(t.addr); err != nil {
-			return ts, fmt.Errorf("%s: %w (logs in %s)", t.name, err, dir)
+		for _, a := range []string{t.addr, t.metrics} {
+			if a == "" {
+				continue
+			}
+			if err := waitListening(a); err != nil {
+				return ts, fmt.Errorf("%s: %w (logs in %s)", t.name, err, dir)
+			}
+		}
+		if err := t.measureScrape(); err != nil {
+			return ts, err
 		}
 	}
 	return ts, nil
