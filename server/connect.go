@@ -9,10 +9,12 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/frontdoor-sspr/frontdoor/config"
+	"github.com/frontdoor-sspr/frontdoor/flows/methods/questions"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/notify"
 	"github.com/frontdoor-sspr/frontdoor/proxy"
@@ -220,6 +222,11 @@ func Warnings(cfg *config.Config) []string {
 	}
 	if r := cfg.Reset; r != nil && r.Disclosure == config.DisclosureDescriptive {
 		ws = append(ws, "reset.disclosure is descriptive: the pages tell whether a user ID exists and why it cannot go on")
+	}
+	if r := cfg.Reset; r != nil && r.Enabled != config.EnabledNone && r.MethodsRequired < 2 && slices.Contains(r.Methods, questions.Name) {
+		ws = append(ws, "reset.methods offers security_questions and reset.methods_required is 1: answers alone can reset a password "+
+			"or unlock an account, which is not compliant with OWASP ASVS (2.5.2, 6.4.2) or NIST SP 800-63B; "+
+			"set methods_required: 2, or take security_questions out of the list")
 	}
 	return ws
 }

@@ -103,6 +103,9 @@ func TestWarnings(t *testing.T) {
 		{"plain http off loopback", func(c *config.Config) { c.Server.PublicURL = "http://sso.example.test" }, "server.public_url is not https"},
 		{"no CAPTCHA", func(c *config.Config) { c.Captcha = config.Captcha{Provider: "none", Insecure: true} }, "captcha.provider is none"},
 		{"descriptive disclosure", func(c *config.Config) { c.Reset.Disclosure = config.DisclosureDescriptive }, "reset.disclosure is descriptive"},
+		{"security questions alone", func(c *config.Config) {
+			c.Reset.Methods, c.Reset.MethodsRequired = []string{"email", "security_questions"}, 1
+		}, "not compliant with OWASP ASVS"},
 	}
 	base := connectConfig(t)
 	if ws := Warnings(base); len(ws) != 0 {
@@ -117,6 +120,11 @@ func TestWarnings(t *testing.T) {
 				t.Errorf("warnings %v, want one with %q", ws, tt.want)
 			}
 		})
+	}
+	paired := connectConfig(t)
+	paired.Reset.Methods, paired.Reset.MethodsRequired = []string{"email", "security_questions"}, 2
+	if ws := Warnings(paired); len(ws) != 0 {
+		t.Errorf("security questions paired with another method warned: %v", ws)
 	}
 	local := connectConfig(t)
 	local.Server.PublicURL = "http://127.0.0.1:8080"
