@@ -85,6 +85,11 @@ type User struct {
 	// Privileged marks administrators (admin groups, adminCount=1), whose
 	// passwords self-service must not touch.
 	Privileged bool
+	// PasswordSet marks the password's last change as the backend records
+	// it (OpenLDAP pwdChangedTime, AD pwdLastSet, Keycloak the password
+	// credential's creation time). It is only compared: a different value
+	// means the password changed in between. Empty when none is recorded.
+	PasswordSet string
 }
 
 // Email returns the primary mail address, or "" when there is none.

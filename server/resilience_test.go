@@ -207,3 +207,29 @@ func TestResetRefusedWhenAccountChanges(t *testing.T) {
 		})
 	}
 }
+
+// TestResetEndsWhenPasswordChangedElsewhere: a password changed after the
+// flow began (the user signed in and changed it, or an administrator did)
+// ends the flow. Its last step is refused and writes nothing, and the
+// password set elsewhere stays.
+func TestResetEndsWhenPasswordChangedElsewhere(t *testing.T) {
+	fd := startFrontdoor(t, nil)
+	base := testenv.Require(t, "slapd", "SLAPD_BASE_DN")[0]
+	login, mail, _ := slapdUser(t)
+	c, body := resetWalk(t, fd, login, mail)
+	elsewhere := "Changed-Elsewhere-Harbour-48"
+	if _, err := slapdRoot(t).PasswordModify(ldap.NewPasswordModifyRequest("uid="+login+",ou=people,"+base, "", elsewhere)); err != nil {
+		t.Fatal(err)
+	}
+	pw := "Reset-After-Change-Meadow-27"
+	status, _, _ := page(t, c, "POST", fd.URL+"/.frontdoor/reset/password", url.Values{"csrf_token": {csrf(t, body)}, "password": {pw}, "confirm": {pw}})
+	if status != 409 {
+		t.Errorf("status %d, want 409", status)
+	}
+	if err := slapdBind(t, login, pw); err == nil {
+		t.Error("the flow's password was written over the one set elsewhere")
+	}
+	if err := slapdBind(t, login, elsewhere); err != nil {
+		t.Errorf("the password set elsewhere no longer binds: %v", err)
+	}
+}

@@ -118,10 +118,13 @@ func (f *Flow) writeFailed(w http.ResponseWriter, r *http.Request, fl store.Flow
 }
 
 // changed tells whether the account read now differs, in what the flow relied
-// on, from the one read at identify.
+// on, from the one read at identify. A password changed in between (by the
+// user signing in and changing it, by an administrator, by another reset)
+// ends the flow too: whoever started it may be the reason it was changed.
 func changed(then, now idp.User) bool {
 	return then.ID != now.ID || now.Disabled || now.Expired || now.PermanentlyLocked ||
-		!slices.Equal(then.Emails, now.Emails) || then.Mobile != now.Mobile || then.Phone != now.Phone
+		!slices.Equal(then.Emails, now.Emails) || then.Mobile != now.Mobile || then.Phone != now.Phone ||
+		then.PasswordSet != now.PasswordSet
 }
 
 func failureKind(err error) string {

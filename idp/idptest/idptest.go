@@ -65,6 +65,7 @@ func Run(t *testing.T, f Fixture) {
 		{"SetPassword", c.setter != nil, testSetPassword},
 		{"MustChange", c.setter != nil, testMustChange},
 		{"ChangePassword", c.changer != nil, testChangePassword},
+		{"PasswordSet", c.setter != nil || c.changer != nil, testPasswordSet},
 		{"Policy", c.setter != nil || c.changer != nil, testPolicy},
 		{"History", c.setter != nil || c.changer != nil, testHistory},
 		{"ResetHistory", c.setter != nil, testResetHistory},

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -30,6 +31,7 @@ type Memory struct {
 	writeErr   error
 	calls      Calls
 	latency    time.Duration
+	changes    int // password changes, for PasswordSet
 }
 
 type memUser struct {
@@ -234,6 +236,7 @@ func (m *Memory) SetPassword(_ context.Context, u idp.User, password string, o i
 	}
 	e.password = password
 	e.u.MustChange = o.MustChange
+	m.stamp(e)
 	if o.Unlock {
 		e.u.Locked = false
 	}
@@ -255,7 +258,15 @@ func (m *Memory) ChangePassword(_ context.Context, u idp.User, old, password str
 		return fmt.Errorf("idptest: change password of %q: %w", u.ID, idp.ErrBadPassword)
 	}
 	e.password, e.u.MustChange = password, false
+	m.stamp(e)
 	return nil
+}
+
+// stamp marks e's password as just changed, as a directory's change time
+// does; under m.mu.
+func (m *Memory) stamp(e *memUser) {
+	m.changes++
+	e.u.PasswordSet = strconv.Itoa(m.changes)
 }
 
 // Unlock implements idp.Unlocker. An administrative lock is kept and

@@ -3,6 +3,7 @@ package idptest
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/frontdoor-sspr/frontdoor/idp"
 )
@@ -163,5 +164,36 @@ func testUnicode(t *testing.T, f Fixture, c capabilities) {
 		mustBind(t, f, u, pw, "after setting "+pw)
 		mustNotBind(t, f, u, pw[:len(pw)-1], "a truncated "+pw)
 		current = pw
+	}
+}
+
+// testPasswordSet: every way the password changes gives User.PasswordSet a
+// new value, and reading the account again does not. A reset flow compares
+// the two to end when the password changed under it.
+func testPasswordSet(t *testing.T, f Fixture, c capabilities) {
+	u := throwaway(t, f, startPassword)
+	again, err := f.Backend.Lookup(t.Context(), u.Login)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.PasswordSet != u.PasswordSet {
+		t.Fatalf("PasswordSet %q, then %q with no change in between", u.PasswordSet, again.PasswordSet)
+	}
+	before, old := u, startPassword
+	for i, pw := range []string{nextPassword, thirdPassword} {
+		// Directories record the time of a change to the second (OpenLDAP's
+		// pwdChangedTime): the next change goes in the next second.
+		time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(1100 * time.Millisecond)))
+		if err := c.write(t, before, old, pw, i == 0); err != nil {
+			t.Fatalf("password change %d: %v", i+1, err)
+		}
+		after, err := f.Backend.Lookup(t.Context(), u.Login)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after.PasswordSet == "" || after.PasswordSet == before.PasswordSet {
+			t.Fatalf("PasswordSet %q before password change %d and %q after: want a new, non-empty value", before.PasswordSet, i+1, after.PasswordSet)
+		}
+		before, old = after, pw
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -182,6 +183,9 @@ func (d *Directory) user(ctx context.Context, r userRep) (idp.User, error) {
 		return idp.User{}, err
 	}
 	u.Groups = groups
+	if u.PasswordSet, err = d.passwordSet(ctx, r.ID); err != nil {
+		return idp.User{}, err
+	}
 	if len(d.cfg.PrivilegedRoles) > 0 {
 		roles, err := d.realmRoles(ctx, r.ID)
 		if err != nil {
@@ -202,6 +206,25 @@ func (d *Directory) bruteForceLocked(ctx context.Context, id string) (bool, erro
 		return false, fmt.Errorf("keycloak: brute-force state: %w", err)
 	}
 	return st.Disabled, nil
+}
+
+// passwordSet returns the creation time of the user's password credential
+// (milliseconds since 1970, as text), which Keycloak renews on every change
+// of the password; "" when the user has none.
+func (d *Directory) passwordSet(ctx context.Context, id string) (string, error) {
+	var creds []struct {
+		Type        string `json:"type"`
+		CreatedDate int64  `json:"createdDate"`
+	}
+	if err := d.getJSON(ctx, "/users/"+url.PathEscape(id)+"/credentials", nil, &creds); err != nil {
+		return "", fmt.Errorf("keycloak: credentials: %w", err)
+	}
+	for _, c := range creds {
+		if c.Type == "password" {
+			return strconv.FormatInt(c.CreatedDate, 10), nil
+		}
+	}
+	return "", nil
 }
 
 func first(vs []string) string {

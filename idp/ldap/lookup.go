@@ -126,6 +126,7 @@ func (d *Directory) user(e *ldap.Entry) idp.User {
 
 func (d *Directory) openLDAPState(e *ldap.Entry, u *idp.User) {
 	u.ID = e.GetAttributeValue("entryUUID")
+	u.PasswordSet = e.GetAttributeValue("pwdChangedTime")
 	lock := e.GetAttributeValue("pwdAccountLockedTime")
 	u.Locked = lock != ""
 	u.PermanentlyLocked = lock == permanentLock
@@ -140,6 +141,7 @@ func (d *Directory) openLDAPState(e *ldap.Entry, u *idp.User) {
 
 func (d *Directory) adState(e *ldap.Entry, u *idp.User) {
 	u.ID = guid(e.GetRawAttributeValue("objectGUID"))
+	u.PasswordSet = e.GetAttributeValue("pwdLastSet")
 	uac, _ := strconv.ParseInt(e.GetAttributeValue("userAccountControl"), 10, 64)
 	computed, _ := strconv.ParseInt(e.GetAttributeValue("msDS-User-Account-Control-Computed"), 10, 64)
 	u.Disabled = uac&uacDisabled != 0
