@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -205,6 +206,35 @@ func TestPresetsFillOnlyWhatIsUnset(t *testing.T) {
 		if p := c.Validate(); len(p) > 0 {
 			t.Errorf("preset %s does not validate: %v", name, p)
 		}
+	}
+}
+
+// TestBlockAndAllowPaths: the keycloak preset blocks its admin console and
+// API unless the file says otherwise, and the lists are checked like the
+// other path patterns.
+func TestBlockAndAllowPaths(t *testing.T) {
+	keycloak := strings.Replace(minimal, `url: "http://127.0.0.1:8081"`, `url: "http://127.0.0.1:8081"
+  preset: keycloak`, 1)
+	c, err := read(t, keycloak, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Upstream.BlockPaths; !slices.Equal(got, []string{"/admin", "/admin/*", "/realms/master", "/realms/master/*"}) {
+		t.Errorf("keycloak block_paths = %v, want its admin console, API and realm", got)
+	}
+	open := strings.Replace(keycloak, "preset: keycloak", "preset: keycloak\n  block_paths: []", 1)
+	if c, err := read(t, open, nil, nil); err != nil || len(c.Upstream.BlockPaths) != 0 {
+		t.Errorf("block_paths: [] gave %v, %v; want nothing blocked", c.Upstream.BlockPaths, err)
+	}
+	if c, err := read(t, minimal, nil, nil); err != nil || len(c.Upstream.BlockPaths) != 0 || len(c.Upstream.AllowPaths) != 0 {
+		t.Errorf("generic preset: block %v, allow %v, %v; want neither", c.Upstream.BlockPaths, c.Upstream.AllowPaths, err)
+	}
+	bad := strings.Replace(minimal, `url: "http://127.0.0.1:8081"`, `url: "http://127.0.0.1:8081"
+  block_paths: ["admin"]
+  allow_paths: ["/realms/*", "/.frontdoor/reset"]`, 1)
+	_, err = read(t, bad, nil, nil)
+	if got := problemPaths(t, err); !slices.Equal(got, []string{"upstream.block_paths[0]", "upstream.allow_paths[1]"}) {
+		t.Errorf("problems at %v, want upstream.block_paths[0] and upstream.allow_paths[1]", got)
 	}
 }
 

@@ -42,6 +42,9 @@ func (c *Config) ApplyDefaults() {
 		if u.Intercept.Helpdesk == nil {
 			u.Intercept.Helpdesk = p.Intercept.Helpdesk
 		}
+		if u.BlockPaths == nil {
+			u.BlockPaths = p.BlockPaths
+		}
 	}
 	if u.InjectUnlock == nil {
 		u.InjectUnlock = boolPtr(true)

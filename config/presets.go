@@ -7,6 +7,9 @@ type Preset struct {
 	SignInPaths []string
 	InjectAfter string
 	Intercept   Intercept
+	// BlockPaths are the product's admin pages and APIs, which the public
+	// address of a sign-in page has no reason to serve.
+	BlockPaths []string
 	// ReturnNeeds lists the product's sign-in pages (exact, or with {name}
 	// segments) that cannot be shown again without some query keys: a flow
 	// that started from one without them returns to upstream.sign_in_url.
@@ -30,6 +33,10 @@ var Presets = map[string]Preset{
 		},
 		InjectAfter: "#kc-form-login",
 		Intercept:   Intercept{Reset: []string{"/realms/{realm}/login-actions/reset-credentials"}},
+		// The admin console (/admin/master/console/), the admin REST API
+		// (/admin/realms/...) and the master realm, where administrators
+		// sign in; users belong in realms of their own.
+		BlockPaths: []string{"/admin", "/admin/*", "/realms/master", "/realms/master/*"},
 		ReturnNeeds: map[string][]string{
 			"/realms/{realm}/protocol/openid-connect/auth": {"client_id"},
 			"/realms/{realm}/login-actions/authenticate":   {"client_id"},
@@ -48,6 +55,8 @@ var Presets = map[string]Preset{
 	"simplesamlphp": {
 		SignInPaths: []string{"/simplesaml/module.php/core/loginuserpass.php", "/simplesaml/module.php/core/loginuserpass"},
 		InjectAfter: "form",
+		// The admin interface: configuration check, metadata tools, test sign-ins.
+		BlockPaths: []string{"/simplesaml/admin", "/simplesaml/admin/*", "/simplesaml/module.php/admin", "/simplesaml/module.php/admin/*"},
 		ReturnNeeds: map[string][]string{
 			"/simplesaml/module.php/core/loginuserpass.php": {"AuthState"},
 			"/simplesaml/module.php/core/loginuserpass":     {"AuthState"},

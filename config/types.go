@@ -80,7 +80,15 @@ type Upstream struct {
 	InjectAfter  string    `yaml:"inject_after"`
 	InjectUnlock *bool     `yaml:"inject_unlock"`
 	Intercept    Intercept `yaml:"intercept"`
-	Timeout      Duration  `yaml:"timeout"`
+	// BlockPaths are upstream paths never forwarded, in any spelling (the
+	// IdP's admin console and API): frontdoor answers 404. The preset gives
+	// the default; [] forwards them.
+	BlockPaths []string `yaml:"block_paths"`
+	// AllowPaths, when not empty, are the only upstream paths forwarded;
+	// frontdoor answers 404 to any other. Its own pages and the intercepted
+	// paths are answered first.
+	AllowPaths []string `yaml:"allow_paths"`
+	Timeout    Duration `yaml:"timeout"`
 	// PreserveHost forwards the client's Host header, so the upstream builds its
 	// URLs for the public name it is reached at.
 	PreserveHost *bool `yaml:"preserve_host"`

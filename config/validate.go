@@ -115,6 +115,17 @@ func (c *Config) validateUpstream(p *Problems) {
 			}
 		}
 	}
+	for _, l := range []struct {
+		name string
+		list []string
+	}{{"block_paths", u.BlockPaths}, {"allow_paths", u.AllowPaths}} {
+		for i, s := range l.list {
+			pathPattern(p, idx("upstream."+l.name, i), s)
+			if strings.HasPrefix(s, c.Server.Prefix) {
+				p.add(idx("upstream."+l.name, i), "is under server.prefix, which frontdoor serves itself")
+			}
+		}
+	}
 	if u.Timeout.D() <= 0 {
 		p.add("upstream.timeout", "must be positive")
 	}

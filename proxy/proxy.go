@@ -21,6 +21,13 @@ type Options struct {
 	// Intercept maps a page name under Prefix ("reset", "helpdesk") to the
 	// upstream path patterns that lead to it.
 	Intercept map[string][]string
+	// Block lists upstream paths never forwarded (an admin console, say): a
+	// request for one, in any spelling, is answered 404. Allow, when not
+	// empty, lists the only upstream paths forwarded: a request for any other
+	// path, or for one that is allowed in one spelling and not in another,
+	// is answered 404. Frontdoor's own and intercepted paths are answered
+	// before either is looked at.
+	Block, Allow []string
 	// SignInPaths are the patterns of pages that get the links injected after
 	// the InjectAfter element (#id, .class or tag).
 	SignInPaths []string
@@ -78,6 +85,8 @@ type Proxy struct {
 	done      patterns
 	sel       selector
 	intercept []interception
+	block     *interception // nil when Options.Block is empty
+	allow     *interception // nil when Options.Allow is empty
 	// prefixKey is the prefix's canonical route key with a trailing slash;
 	// prefixDepth counts its segments.
 	prefixKey   string
@@ -110,6 +119,12 @@ func New(opt Options) (*Proxy, error) {
 			p.intercept = append(p.intercept, interception{compilePatterns(list), canonicalPatterns(list), target})
 		}
 	}
+	if len(opt.Block) > 0 {
+		p.block = &interception{compilePatterns(opt.Block), canonicalPatterns(opt.Block), ""}
+	}
+	if len(opt.Allow) > 0 {
+		p.allow = &interception{compilePatterns(opt.Allow), canonicalPatterns(opt.Allow), ""}
+	}
 	prefix := canonicalSegments(opt.Prefix, true)
 	p.prefixKey, p.prefixDepth = strings.TrimSuffix(routeKey(prefix), "/")+"/", len(prefix)
 	p.rp = p.reverseProxy()
@@ -138,6 +153,12 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r2 := r.Clone(r.Context())
 		r2.URL.Path, r2.URL.RawPath = p.opt.Prefix+target, ""
 		p.serveOwn(w, r2, ClassIntercepted)
+		return
+	}
+	if why := p.closedPath(r); why != "" {
+		p.observe(ClassRefused, http.StatusNotFound, 0)
+		p.setHSTS(w.Header())
+		p.opt.ErrorPage(w, r, http.StatusNotFound, fmt.Errorf("refused request: %s", why))
 		return
 	}
 	if r.ContentLength > p.opt.MaxBodyBytes && p.opt.MaxBodyBytes > 0 {

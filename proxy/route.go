@@ -39,17 +39,53 @@ func (p *Proxy) interceptTarget(r *http.Request) string {
 	if len(p.intercept) == 0 {
 		return ""
 	}
-	escaped := r.URL.EscapedPath()
-	key, key2 := escaped, escaped
-	if !isCanonical(escaped) {
-		key, key2 = routeKey(canonicalSegments(escaped, true)), routeKey(canonicalSegments(escaped, false))
-	}
+	key, key2 := routeKeys(r)
 	for _, ic := range p.intercept {
-		if ic.patterns.match(r.URL.Path) || ic.canonical.matchKey(key) || key2 != key && ic.canonical.matchKey(key2) {
+		if ic.matchAny(r.URL.Path, key, key2) {
 			return ic.target
 		}
 	}
 	return ""
+}
+
+// closedPath says why a request must not reach the upstream, or "": its path
+// is blocked in some spelling, or allowed not in every one.
+func (p *Proxy) closedPath(r *http.Request) string {
+	if p.block == nil && p.allow == nil {
+		return ""
+	}
+	key, key2 := routeKeys(r)
+	switch {
+	case p.block != nil && p.block.matchAny(r.URL.Path, key, key2):
+		return "path blocked (upstream.block_paths)"
+	case p.allow != nil && !p.allow.matchAll(r.URL.Path, key, key2):
+		return "path not allowed (upstream.allow_paths)"
+	}
+	return ""
+}
+
+// routeKeys returns the canonical route keys of the request's path: the
+// escaped path itself when it is canonical (no allocation), else its forms
+// with an encoded slash read as a separator and inside a segment.
+func routeKeys(r *http.Request) (key, key2 string) {
+	escaped := r.URL.EscapedPath()
+	if isCanonical(escaped) {
+		return escaped, escaped
+	}
+	return routeKey(canonicalSegments(escaped, true)), routeKey(canonicalSegments(escaped, false))
+}
+
+// matchAny tells whether the path, as decoded or in either canonical form,
+// matches one of ic's patterns.
+func (ic interception) matchAny(path, key, key2 string) bool {
+	return ic.patterns.match(path) || ic.canonical.matchKey(key) || key2 != key && ic.canonical.matchKey(key2)
+}
+
+// matchAll tells whether the path matches ic's patterns as decoded and in
+// both canonical forms: an allowed path must be allowed however the
+// upstream reads it.
+func (ic interception) matchAll(path, key, key2 string) bool {
+	return ic.patterns.match(path) && ic.canonical.matchKey(key) && ic.canonical.matchKey(key2)
 }
 
 // isCanonical tells whether an escaped path is already its own canonical

@@ -173,6 +173,8 @@ func (s *Server) buildProxy() error {
 			"helpdesk": cfg.Upstream.Intercept.Helpdesk,
 		},
 		SignInPaths:    cfg.Upstream.SignInPaths,
+		Block:          cfg.Upstream.BlockPaths,
+		Allow:          cfg.Upstream.AllowPaths,
 		InjectAfter:    cfg.Upstream.InjectAfter,
 		CompressSignIn: *cfg.Upstream.CompressSignIn,
 		Snippet:        s.snippet,

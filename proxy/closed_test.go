@@ -1,0 +1,83 @@
+package proxy
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// closedProxy forwards to an upstream that echoes the target it was sent,
+// with the given blocked and allowed paths.
+func closedProxy(t *testing.T, block, allow []string) *testProxy {
+	up := upstream(t)
+	up.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "upstream saw "+r.RequestURI)
+	})
+	return newTestProxy(t, up, func(o *Options) { o.Block, o.Allow = block, allow })
+}
+
+// TestBlockedPathsInEverySpelling: a blocked upstream path (Keycloak's
+// admin console and API) is answered 404 by frontdoor in every spelling a
+// lenient upstream would route there; the upstream never sees it.
+func TestBlockedPathsInEverySpelling(t *testing.T) {
+	p := closedProxy(t, []string{"/admin", "/admin/*", "/realms/master/*"}, nil)
+	for _, target := range []string{
+		"/admin", "/admin/", "/admin/master/console/", "/admin/realms/acme/users",
+		"/ADMIN/realms/acme/users", "//admin/realms", "/./admin/", "/x/../admin/realms",
+		"/x/..;/admin/realms", "/..%2fadmin/realms", "/x%2f..%2fadmin", "/%2e%2e/admin/",
+		"/x/%2e%2e/admin", "/%61dmin/realms", "/%2561dmin/realms", "/admin;jsessionid=1/realms",
+		"/admin;x/", "/admin./realms", `/x\..\admin`, "/x%5C..%5Cadmin",
+		"/realms/master/protocol/openid-connect/auth", "/realms/MASTER/account",
+		"/realms/acme/../master/account", "/realms/acme/..%2fmaster/account",
+	} {
+		status, body := rawGet(t, p, target)
+		if status != http.StatusNotFound || strings.Contains(body, "upstream saw") {
+			t.Errorf("GET %s: %d %q, want 404 from frontdoor", target, status, body)
+		}
+	}
+	for _, target := range []string{"/realms/acme/account", "/administrator", "/admins/", "/realms/master2/x", "/resources/admin/x.css"} {
+		status, body := rawGet(t, p, target)
+		if status != http.StatusOK || body != "upstream saw "+target {
+			t.Errorf("GET %s: %d %q, want it forwarded as sent", target, status, body)
+		}
+	}
+}
+
+// TestAllowedPathsOnly: with an allow list, only its paths are forwarded,
+// and only when they are allowed however the upstream reads them.
+func TestAllowedPathsOnly(t *testing.T) {
+	p := closedProxy(t, []string{"/realms/{realm}/admin/*"}, []string{"/realms/{realm}/*", "/resources/*"})
+	for _, target := range []string{"/realms/acme/protocol/openid-connect/auth?client_id=x", "/resources/kc/login.css"} {
+		status, body := rawGet(t, p, target)
+		if status != http.StatusOK || body != "upstream saw "+target {
+			t.Errorf("GET %s: %d %q, want it forwarded as sent", target, status, body)
+		}
+	}
+	for _, target := range []string{
+		"/admin/master/console/", "/", "/realms", "/js/keycloak.js",
+		"/realms/acme/../../admin/realms", "/realms/acme/..%2f..%2fadmin/realms",
+		"/resources/%2e%2e/admin", "/realms/acme/x/..;/..;/..;/admin",
+		"/realms/acme/admin/users", // blocked, though under an allowed prefix
+	} {
+		status, body := rawGet(t, p, target)
+		if status != http.StatusNotFound || strings.Contains(body, "upstream saw") {
+			t.Errorf("GET %s: %d %q, want 404 from frontdoor", target, status, body)
+		}
+	}
+}
+
+// TestOwnAndInterceptedPathsBeforeAllow: frontdoor's own pages and the
+// paths it takes over are answered even when the allow list leaves them out.
+func TestOwnAndInterceptedPathsBeforeAllow(t *testing.T) {
+	p := closedProxy(t, nil, []string{"/login"})
+	for target, want := range map[string]string{
+		"/.frontdoor/reset": "frontdoor page /.frontdoor/reset",
+		"/forgot-password":  "frontdoor page /.frontdoor/reset",
+	} {
+		status, body := rawGet(t, p, target)
+		if status != http.StatusOK || body != want {
+			t.Errorf("GET %s: %d %q, want %q", target, status, body, want)
+		}
+	}
+}
