@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -10,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/go-ldap/ldap/v3"
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/store"
@@ -156,42 +159,89 @@ func TestResetStepsCannotBeSkipped(t *testing.T) {
 	}
 }
 
-// TestResetParallelFinalSubmits: two submits of the same new-password form
-// at once write once.
+// TestResetParallelFinalSubmits (E-1): 30 submits of the last step of one
+// flow, each with a different password, released at once. Exactly one
+// succeeds; exactly one Password Modify reaches the directory (counted on
+// the wire); the directory ends with the winner's password, and no other
+// binds.
 func TestResetParallelFinalSubmits(t *testing.T) {
-	fd := startFrontdoor(t, nil)
+	d := testenv.Require(t, "slapd", "SLAPD_URL")
+	u, err := url.Parse(d[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	tap := newLDAPTap(t, u.Host)
+	cfg := testConfig(t)
+	lc := ldapConfig(cfg)
+	lc.URLs, lc.CAFile = []string{"ldaps://" + tap.addr}, tap.caFile
+	fd := startFrontdoor(t, cfg)
 	login, mail, _ := slapdUser(t)
 	c, body := resetWalk(t, fd, login, mail)
-	pw := "Parallel-Tulip-" + time.Now().Format("150405.000") + "!"
-	form := url.Values{"csrf_token": {csrf(t, body)}, "password": {pw}, "confirm": {pw}}
+	token := csrf(t, body)
+	const n = 30
+	passwords := make([]string, n)
+	statuses := make([]int, n)
+	for i := range passwords {
+		passwords[i] = fmt.Sprintf("Parallel-Tulip-%02d-%s!", i, time.Now().Format("150405.000"))
+	}
+	before := tap.count()
+	start := make(chan struct{})
 	var wg sync.WaitGroup
-	var mu sync.Mutex
-	statuses := map[int]int{}
-	for range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			form := url.Values{"csrf_token": {token}, "password": {passwords[i]}, "confirm": {passwords[i]}}
 			resp, err := noFollow(c).PostForm(fd.URL+"/.frontdoor/reset/password", form)
 			if err != nil {
 				t.Error(err)
 				return
 			}
 			resp.Body.Close()
-			mu.Lock()
-			statuses[resp.StatusCode]++
-			mu.Unlock()
-		}()
+			statuses[i] = resp.StatusCode
+		})
 	}
+	close(start)
 	wg.Wait()
-	if statuses[http.StatusSeeOther] != 1 {
-		t.Errorf("statuses %v: want exactly one success (303)", statuses)
+	winner := -1
+	for i, st := range statuses {
+		switch {
+		case st == http.StatusSeeOther && winner >= 0:
+			t.Errorf("submits %d and %d both succeeded", winner, i)
+		case st == http.StatusSeeOther:
+			winner = i
+		case st < 400:
+			t.Errorf("submit %d: status %d, want a refusal", i, st)
+		}
+	}
+	if winner < 0 {
+		t.Fatalf("no submit succeeded: %v", statuses)
+	}
+	writes := 0
+	for _, op := range tap.seenSince(before) {
+		if op.passwordModify() {
+			writes++
+		}
+	}
+	if writes != 1 {
+		t.Errorf("%d Password Modify requests reached the directory, want 1", writes)
 	}
 	events, err := fd.srv.store.Audit().List(context.Background(), store.Filter{Type: audit.PasswordReset})
 	if err != nil || len(events) != 1 {
 		t.Errorf("%d password.reset events (%v), want 1", len(events), err)
 	}
-	if err := slapdBind(t, login, pw); err != nil {
-		t.Errorf("new password does not bind: %v", err)
+	if err := slapdBind(t, login, passwords[winner]); err != nil {
+		t.Errorf("the winner's password does not bind: %v", err)
+	}
+	// One value, so no other password binds (binding each would trip the
+	// lockout after a few and prove nothing).
+	base := testenv.Require(t, "slapd", "SLAPD_BASE_DN")[0]
+	res, err := slapdRoot(t).Search(ldap.NewSearchRequest("uid="+login+",ou=people,"+base, ldap.ScopeBaseObject,
+		ldap.NeverDerefAliases, 0, 0, false, "(objectClass=*)", []string{"userPassword"}, nil))
+	if err != nil || len(res.Entries) != 1 {
+		t.Fatalf("read the entry: %v", err)
+	}
+	if got := res.Entries[0].GetAttributeValues("userPassword"); len(got) != 1 {
+		t.Errorf("userPassword has %d values, want 1", len(got))
 	}
 }
 
