@@ -9,7 +9,6 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"fmt"
-	"io"
 	"math/big"
 	"net"
 	"net/url"
@@ -18,6 +17,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -44,6 +44,7 @@ type ldapTap struct {
 	conns  []net.Conn
 	seen   []ldapOp
 	cutOn  func(ldapOp) bool
+	loseOn func(ldapOp) bool
 }
 
 // ldapOp is one request seen on the wire.
@@ -120,19 +121,44 @@ func (tap *ldapTap) serve(ln net.Listener) {
 			tap.mu.Lock()
 			tap.conns = append(tap.conns, in, out)
 			tap.mu.Unlock()
-			go func() { io.Copy(in, out); in.Close() }()
-			go tap.relay(in, out)
+			drop := new(atomic.Bool)
+			go replies(in, out, drop)
+			go tap.relay(in, out, drop)
 		}
 	}()
 }
 
+// replies copies slapd's answers to frontdoor until drop is set: then the
+// next answer is thrown away and both sides of the line are closed, so that
+// the request it answers was carried out but frontdoor never learns so.
+func replies(in, out net.Conn, drop *atomic.Bool) {
+	defer in.Close()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := out.Read(buf)
+		if n > 0 && drop.Load() {
+			out.Close()
+			return
+		}
+		if n > 0 {
+			if _, werr := in.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
 // relay reads frontdoor's requests one message at a time and forwards
-// them, unless the message is the one to cut at.
-func (tap *ldapTap) relay(in, out net.Conn) {
-	defer out.Close()
+// them, unless the message is the one to cut at, or the one whose answer to
+// lose.
+func (tap *ldapTap) relay(in, out net.Conn, drop *atomic.Bool) {
 	for {
 		p, err := ber.ReadPacket(in)
 		if err != nil {
+			out.Close()
 			return
 		}
 		op := ldapOp{Raw: p.Bytes()}
@@ -154,15 +180,36 @@ func (tap *ldapTap) relay(in, out net.Conn) {
 		if cut {
 			tap.cutOn = nil
 		}
+		lose := tap.loseOn != nil && tap.loseOn(op)
+		if lose {
+			tap.loseOn = nil
+		}
 		tap.mu.Unlock()
 		if cut {
+			out.Close()
 			tap.cut()
 			return
 		}
+		if lose {
+			drop.Store(true) // slapd carries it out; replies drops the answer and closes the line
+			out.Write(op.Raw)
+			return
+		}
 		if _, err := out.Write(op.Raw); err != nil {
+			out.Close()
 			return
 		}
 	}
+}
+
+// loseAnswerAt makes the tap forward the next request for which at returns
+// true, and then lose slapd's answer to it and close the connection it came
+// on: the operation is done, and frontdoor sees only a broken line. The
+// listener stays open.
+func (tap *ldapTap) loseAnswerAt(at func(ldapOp) bool) {
+	tap.mu.Lock()
+	defer tap.mu.Unlock()
+	tap.loseOn = at
 }
 
 // cutAt makes the tap cut the line when it reads a request for which at
@@ -266,6 +313,52 @@ func TestResetDirectoryDownAtWrite(t *testing.T) {
 	}
 	if err := slapdBind(t, login, pw); err != nil {
 		t.Fatalf("new password does not bind: %v", err)
+	}
+}
+
+// TestResetWriteAnswerLost (R-2): slapd carries out the Password Modify, but
+// its answer is lost and the line breaks. frontdoor reads the account back,
+// sees the password changed, and tells the user it was reset: not "try
+// again", which would have them choose and write a second password.
+func TestResetWriteAnswerLost(t *testing.T) {
+	d := testenv.Require(t, "slapd", "SLAPD_URL")
+	u, err := url.Parse(d[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	tap := newLDAPTap(t, u.Host)
+	cfg := testConfig(t)
+	lc := ldapConfig(cfg)
+	lc.URLs, lc.CAFile = []string{"ldaps://" + tap.addr}, tap.caFile
+	var logs syncBuffer
+	fd := startFrontdoorLogging(t, cfg, &logs)
+	login, mail, _ := slapdUser(t)
+	c, body := resetWalk(t, fd, login, mail)
+	pw := "Lost-Answer-Lighthouse-" + time.Now().Format("150405.000") + "!"
+
+	before := tap.count()
+	tap.loseAnswerAt(ldapOp.passwordModify)
+	status, _, body := page(t, c, "POST", fd.URL+"/.frontdoor/reset/password", url.Values{"csrf_token": {csrf(t, body)}, "password": {pw}, "confirm": {pw}})
+	if status != 200 || !strings.Contains(body, "has been reset") {
+		t.Fatalf("write carried out, answer lost: status %d, want the done page\n%s", status, body)
+	}
+	writes := 0
+	for _, op := range tap.seenSince(before) {
+		if op.passwordModify() {
+			writes++
+		}
+	}
+	if writes != 1 {
+		t.Errorf("%d Password Modify requests, want 1", writes)
+	}
+	if !strings.Contains(logs.String(), "the answer to the password write was lost") {
+		t.Error("no log line says the answer was lost")
+	}
+	if err := slapdBind(t, login, pw); err != nil {
+		t.Errorf("new password does not bind: %v", err)
+	}
+	if step := fd.flowStep(t, c, "reset"); step != "done" {
+		t.Errorf("the flow is at %q, want done", step)
 	}
 }
 

@@ -156,8 +156,9 @@ func TestResetDirectoryPolicy(t *testing.T) {
 }
 
 // TestResetDirectoryDownAtWrite: the directory answers the re-read and is
-// gone at the write itself. The write was attempted, the user is told to
-// retry, nothing is consumed, and the retry works once it is back.
+// gone at the write itself. The write was attempted and the account read
+// back (its password unchanged), the user is told to retry, nothing is
+// consumed, and the retry works once it is back.
 func TestResetDirectoryDownAtWrite(t *testing.T) {
 	env, b, p, u := atPassword(t, config.Reset{})
 	before := env.Dir.Calls()
@@ -165,8 +166,8 @@ func TestResetDirectoryDownAtWrite(t *testing.T) {
 	p = setPassword(b, p, newPassword, newPassword)
 	env.Expect(p, 503, "reset.error.unavailable", "reset.password.new")
 	after := env.Dir.Calls()
-	if after.Lookups != before.Lookups+1 || after.SetPassword != before.SetPassword+1 {
-		t.Fatalf("directory calls %+v then %+v: want one re-read and one write attempt", before, after)
+	if after.Lookups != before.Lookups+2 || after.SetPassword != before.SetPassword+1 {
+		t.Fatalf("directory calls %+v then %+v: want a re-read, one write attempt and a read-back", before, after)
 	}
 	if pw := password(t, env, u.ID); pw != flowtest.OldPassword {
 		t.Fatalf("password %q after a failed write", pw)
