@@ -30,12 +30,16 @@ func noFollow(c *http.Client) *http.Client {
 type response struct {
 	Status   int
 	Location string
-	Headers  []string // names, sorted
-	Cookies  []string // names set
+	Headers  []string // "Name: value", sorted, per-request values masked
+	Cookies  []string // name and attributes of each cookie set, not its value
 	Body     string   // with per-request values (tokens, IDs) masked
 }
 
-var maskRE = regexp.MustCompile(`value="[A-Za-z0-9_-]{40,}"|[0-9a-f]{32}`)
+var maskRE = regexp.MustCompile(`value="[A-Za-z0-9_-]{40,}"|[0-9a-f]{32}|nonce-[A-Za-z0-9+/_=-]+`)
+
+// perRequestHeaders differ on every answer by design: the date, the
+// request's ID, and cookies (compared without their values).
+var perRequestHeaders = []string{"Date", "X-Request-Id", "Set-Cookie"}
 
 func observe(t *testing.T, c *http.Client, method, u string, form url.Values) response {
 	t.Helper()
@@ -60,34 +64,42 @@ func observe(t *testing.T, c *http.Client, method, u string, form url.Values) re
 		}
 	}
 	r := response{Status: resp.StatusCode, Location: resp.Header.Get("Location"), Body: maskRE.ReplaceAllString(b.String(), "MASKED")}
-	for k := range resp.Header {
-		if k != "Date" {
-			r.Headers = append(r.Headers, k)
+	for k, vs := range resp.Header {
+		if !slices.Contains(perRequestHeaders, k) {
+			r.Headers = append(r.Headers, k+": "+maskRE.ReplaceAllString(strings.Join(vs, ", "), "MASKED"))
 		}
 	}
 	slices.Sort(r.Headers)
 	for _, ck := range resp.Cookies() {
-		r.Cookies = append(r.Cookies, ck.Name)
+		r.Cookies = append(r.Cookies, fmt.Sprintf("%s path=%s max-age=%d secure=%v httponly=%v samesite=%v", ck.Name, ck.Path, ck.MaxAge, ck.Secure, ck.HttpOnly, ck.SameSite))
 	}
 	return r
 }
 
 // TestResetGenericDisclosure: in generic mode a normal account, an unknown
-// user ID, a disabled, a privileged, a permanently locked and an account
-// without email get the same answers at every step, and only the normal
-// account receives a code.
+// user ID (as typed, in capitals and with spaces), a disabled, a privileged,
+// a permanently locked, a locked-out, a must-change account and one without
+// email get the same answers at every step: status, redirect, every header
+// and its value, every cookie's attributes, and the page. Only the eligible
+// accounts receive a code.
 func TestResetGenericDisclosure(t *testing.T) {
 	fd := startFrontdoor(t, nil)
 	mp := testenv.Mailpit(t)
 	ctx := context.Background()
-	users := []struct{ login, mail string }{
-		{"alice", "alice@example.test"},
-		{"nosuchuser", "nosuchuser@example.test"},
-		{"disabled", "disabled@example.test"},
-		{"admin1", "admin1@example.test"},
-		{"permlocked", "permlocked@example.test"},
-		{"nocontact", ""},
-		{"shared@example.test", "shared@example.test"},
+	users := []struct {
+		login, mail string
+		code        bool // eligible: gets a code
+	}{
+		{"alice", "alice@example.test", true},
+		{"nosuchuser", "nosuchuser@example.test", false},
+		{"  NoSuchOther  ", "", false}, // another key: the tries left count per account key
+		{"disabled", "disabled@example.test", false},
+		{"admin1", "admin1@example.test", false},
+		{"permlocked", "permlocked@example.test", false},
+		{"locked", "locked@example.test", true},
+		{"mustchange", "mustchange@example.test", true},
+		{"nocontact", "", false},
+		{"shared@example.test", "shared@example.test", false},
 	}
 	for _, u := range users {
 		if u.mail != "" {
@@ -117,11 +129,15 @@ func TestResetGenericDisclosure(t *testing.T) {
 			}
 		}
 	}
-	if _, err := mp.WaitFor(ctx, "alice@example.test", 10*time.Second, nil); err != nil {
-		t.Errorf("alice got no code: %v", err)
+	for _, u := range users {
+		if u.code {
+			if _, err := mp.WaitFor(ctx, u.mail, 10*time.Second, nil); err != nil {
+				t.Errorf("%s got no code: %v", u.login, err)
+			}
+		}
 	}
-	for _, u := range users[1:] {
-		if u.mail == "" {
+	for _, u := range users {
+		if u.mail == "" || u.code {
 			continue
 		}
 		if msgs, _ := mp.Messages(ctx, u.mail); len(msgs) > 0 {
