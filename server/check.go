@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strings"
 
 	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
 	"github.com/frontdoor-sspr/frontdoor/idp"
+	"github.com/frontdoor-sspr/frontdoor/idp/keycloak"
 	"github.com/frontdoor-sspr/frontdoor/policy"
 )
 
@@ -99,7 +101,30 @@ func check(cfg *config.Config, dir idp.Directory) config.Problems {
 	}
 	ps = append(ps, checkRegistration(cfg)...)
 	ps = append(ps, checkIntercepts(cfg.Upstream.Intercept)...)
+	ps = append(ps, checkKeycloakAddress(cfg)...)
 	return ps
+}
+
+// checkKeycloakAddress refuses a Keycloak backend addressed through
+// frontdoor itself (base_url on server.public_url's host): its admin API
+// calls would pass through the front door, where upstream.block_paths
+// answers them 404 (the keycloak preset blocks /admin), and otherwise it
+// would be exposed there.
+func checkKeycloakAddress(cfg *config.Config) config.Problems {
+	if cfg.Directory == nil {
+		return nil
+	}
+	kc, ok := cfg.Directory.Backend.(*keycloak.Config)
+	if !ok {
+		return nil
+	}
+	b, err1 := url.Parse(kc.BaseURL)
+	p, err2 := url.Parse(cfg.Server.PublicURL)
+	if err1 != nil || err2 != nil || b.Host == "" || !strings.EqualFold(b.Host, p.Host) {
+		return nil
+	}
+	return config.Problems{{Path: "directory.base_url", Message: fmt.Sprintf(
+		"%s is frontdoor's own public address (server.public_url): use Keycloak's internal address, which frontdoor does not stand in front of", kc.BaseURL)}}
 }
 
 // checkMethods refuses methods this build does not have, and those whose

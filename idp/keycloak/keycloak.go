@@ -2,6 +2,7 @@ package keycloak
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -107,6 +108,11 @@ func (d *Directory) Lookup(ctx context.Context, login string) (idp.User, error) 
 		var reps []userRep
 		q := url.Values{field: {login}, "exact": {"true"}, "briefRepresentation": {"false"}, "max": {"10"}}
 		if err := d.getJSON(ctx, "/users", q, &reps); err != nil {
+			if errors.Is(err, idp.ErrNotFound) {
+				// The search itself is missing, not a user: a wrong realm,
+				// or a base_url that does not reach the admin API.
+				return idp.User{}, fmt.Errorf("keycloak: lookup: the users search answered 404 (check realm and base_url): %w", idp.ErrUnavailable)
+			}
 			return idp.User{}, fmt.Errorf("keycloak: lookup: %w", err)
 		}
 		for _, r := range reps {
