@@ -34,6 +34,14 @@ type Unlocker interface {
 	Unlock(ctx context.Context, u User) error
 }
 
+// SessionEnder ends a user's sign-in sessions. Backends whose SetPassword
+// ends them after the write implement it, so that a write whose answer was
+// lost, but which reading the account back shows carried out, can be
+// finished.
+type SessionEnder interface {
+	EndSessions(ctx context.Context, u User) error
+}
+
 // GroupMember answers group questions used to scope who may use a flow.
 type GroupMember interface {
 	// IsMember reports whether u belongs to the group named by its DN,

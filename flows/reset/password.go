@@ -73,6 +73,7 @@ func (f *Flow) password(w http.ResponseWriter, r *http.Request) error {
 		// account read back has a new password: the write was carried out.
 		// Saying otherwise would have the user set another one.
 		f.gate.LogError(r, "the answer to the password write was lost; the account read back shows it was carried out", werr)
+		f.settle(r, fresh)
 		werr = nil
 	}
 	if werr != nil {
@@ -110,6 +111,24 @@ func (f *Flow) landed(ctx context.Context, before idp.User) bool {
 	defer cancel()
 	after, err := f.Directory.Lookup(ctx, before.Login)
 	return err == nil && after.ID == before.ID && after.PasswordSet != "" && after.PasswordSet != before.PasswordSet
+}
+
+// settle does what the backend would have done after a write whose answer
+// was lost: clear the lockout when configured, and end the user's sessions
+// where the backend does. What fails is logged; the password stands.
+func (f *Flow) settle(r *http.Request, u idp.User) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 10*time.Second)
+	defer cancel()
+	if unlocker, ok := f.Directory.(idp.Unlocker); ok && f.opt.Reset.UnlockOnReset && u.Locked {
+		if err := unlocker.Unlock(ctx, u); err != nil {
+			f.gate.LogError(r, "password reset (answer lost), but the lockout could not be cleared", err)
+		}
+	}
+	if ender, ok := f.Directory.(idp.SessionEnder); ok {
+		if err := ender.EndSessions(ctx, u); err != nil {
+			f.gate.LogError(r, "password reset (answer lost), but the user's sessions could not be ended", err)
+		}
+	}
 }
 
 // write sets the password in the directory, clearing a lockout when

@@ -331,3 +331,33 @@ func TestResetPermanentLock(t *testing.T) {
 		})
 	}
 }
+
+// TestResetWriteAnswerLostSettles: the directory carries out the write but
+// its answer is lost. The account read back shows the new password, so the
+// user is told it was reset, and what the backend would have done after
+// the write is done now: the lockout cleared (unlock_on_reset) and the
+// user's sessions ended.
+func TestResetWriteAnswerLostSettles(t *testing.T) {
+	env := flowtest.New(t)
+	u := env.AddUser("alice")
+	env.Dir.Update(u.ID, func(u *idp.User) { u.Locked = true })
+	env.Reset(config.Reset{UnlockOnReset: true})
+	b := env.Browser()
+	p := env.PassGates(b, "reset", "alice", u.Email())
+	env.Expect(p, 200, "reset.password.new")
+	env.Dir.LoseAnswers(true)
+	env.Expect(setPassword(b, p, newPassword, newPassword), 200, "reset.done.message")
+	if pw := password(t, env, u.ID); pw != newPassword {
+		t.Fatalf("password %q", pw)
+	}
+	after, _, _ := env.Dir.User(u.ID)
+	if after.Locked {
+		t.Error("the lockout was not cleared after the lost answer")
+	}
+	if c := env.Dir.Calls(); c.SetPassword != 1 || c.Unlock != 1 || c.EndSessions != 1 {
+		t.Errorf("directory calls %+v: want one write, one unlock and sessions ended once", c)
+	}
+	if evs := env.Events(audit.PasswordReset); len(evs) != 1 {
+		t.Errorf("password.reset events %+v, want 1", evs)
+	}
+}

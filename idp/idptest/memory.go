@@ -29,6 +29,7 @@ type Memory struct {
 	containers map[string]map[string]bool
 	lookupErr  error
 	writeErr   error
+	loseAnswer bool
 	calls      Calls
 	latency    time.Duration
 	changes    int // password changes, for PasswordSet
@@ -41,7 +42,7 @@ type memUser struct {
 
 // Calls counts the requests a Memory received, failed ones included.
 type Calls struct {
-	Lookups, SetPassword, ChangePassword, Unlock int
+	Lookups, SetPassword, ChangePassword, Unlock, EndSessions int
 }
 
 // Writes is the number of write attempts of every kind.
@@ -55,6 +56,7 @@ var (
 	_ idp.GroupMember     = (*Memory)(nil)
 	_ idp.GroupLister     = (*Memory)(nil)
 	_ idp.Container       = (*Memory)(nil)
+	_ idp.SessionEnder    = (*Memory)(nil)
 )
 
 // NewMemory returns a Memory holding users (see Add).
@@ -176,6 +178,25 @@ func (m *Memory) FailWrites(err error) {
 	m.writeErr = err
 }
 
+// LoseAnswers makes SetPassword carry out the write, and then fail with
+// idp.ErrUnavailable, as when the line breaks before the answer comes.
+func (m *Memory) LoseAnswers(lose bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.loseAnswer = lose
+}
+
+// EndSessions implements idp.SessionEnder; it only counts.
+func (m *Memory) EndSessions(_ context.Context, u idp.User) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.calls.EndSessions++
+	if _, ok := m.users[u.ID]; !ok {
+		return fmt.Errorf("idptest: end sessions of %q: %w", u.ID, idp.ErrNotFound)
+	}
+	return nil
+}
+
 // Calls returns what the directory was asked so far.
 func (m *Memory) Calls() Calls {
 	m.mu.Lock()
@@ -237,6 +258,11 @@ func (m *Memory) SetPassword(_ context.Context, u idp.User, password string, o i
 	e.password = password
 	e.u.MustChange = o.MustChange
 	m.stamp(e)
+	if m.loseAnswer {
+		// Carried out, the lockout left as it was: the steps after the
+		// write never ran.
+		return fmt.Errorf("idptest: set password of %q: answer lost: %w", u.ID, idp.ErrUnavailable)
+	}
 	if o.Unlock {
 		e.u.Locked = false
 	}

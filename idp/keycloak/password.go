@@ -42,6 +42,7 @@ func (d *Directory) SetPassword(ctx context.Context, u idp.User, password string
 	}
 	if o.Unlock {
 		if err := d.unlock(ctx, rep); err != nil {
+			d.logout(ctx, rep.ID) // the password changed: sessions end whatever else failed
 			return fmt.Errorf("keycloak: password set, unlock failed: %w: %w", idp.ErrPartial, err)
 		}
 	}
@@ -49,13 +50,25 @@ func (d *Directory) SetPassword(ctx context.Context, u idp.User, password string
 	return nil
 }
 
+// EndSessions implements idp.SessionEnder: every session of u ends, as
+// after SetPassword.
+func (d *Directory) EndSessions(ctx context.Context, u idp.User) error {
+	if u.ID == "" {
+		return idp.ErrNotFound
+	}
+	r, err := d.do(ctx, http.MethodPost, userPath(u.ID)+"/logout", nil, nil)
+	if err != nil {
+		return fmt.Errorf("keycloak: end sessions: %w", err)
+	}
+	if r.status != http.StatusNoContent && r.status != http.StatusOK {
+		return fmt.Errorf("keycloak: end sessions: unexpected HTTP %d: %w", r.status, idp.ErrUnavailable)
+	}
+	return nil
+}
+
 // logout ends every session of the user (POST .../users/{id}/logout).
 func (d *Directory) logout(ctx context.Context, id string) {
-	r, err := d.do(ctx, http.MethodPost, userPath(id)+"/logout", nil, nil)
-	if err == nil && r.status != http.StatusNoContent && r.status != http.StatusOK {
-		err = fmt.Errorf("HTTP %d", r.status)
-	}
-	if err != nil {
+	if err := d.EndSessions(ctx, idp.User{ID: id}); err != nil {
 		d.log.WarnContext(ctx, "keycloak: password set, but the user's sessions were not ended", "user_id", id, "err", err)
 	}
 }
