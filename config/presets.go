@@ -71,6 +71,10 @@ var Presets = map[string]Preset{
 		InjectAfter: "ak-flow-executor",
 		Intercept: Intercept{Reset: []string{"/if/flow/default-recovery-flow/",
 			"/api/v3/flows/executor/default-recovery-flow/"}},
+		// The admin interface's pages (its API shares /api/v3 with the
+		// sign-in flows, so it stays reachable: authentik's own permissions
+		// guard it).
+		BlockPaths: []string{"/if/admin", "/if/admin/*"},
 	},
 	// AD FS forms sign-in at /adfs/ls/ in form#loginForm.
 	"adfs": {

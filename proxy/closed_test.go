@@ -81,3 +81,26 @@ func TestOwnAndInterceptedPathsBeforeAllow(t *testing.T) {
 		}
 	}
 }
+
+// TestControlCharactersRefused: a path holding a control character, as sent
+// or encoded once more, is refused before any matching: a server that stops
+// at a NUL or trims control characters would read another path than the
+// one blocked, allowed or intercepted here.
+func TestControlCharactersRefused(t *testing.T) {
+	p := closedProxy(t, []string{"/admin", "/admin/*"}, nil)
+	for _, target := range []string{
+		"/admin%00/../realms/acme", "/forgot-password%00.css", "/admin%09", "/admin%0d%0a/x",
+		"/a%7fb", "/admin%2500/../realms", "/admin%250A", "/a%251fb", "/a%7Fb",
+	} {
+		status, body := rawGet(t, p, target)
+		if status != http.StatusBadRequest || strings.Contains(body, "upstream saw") {
+			t.Errorf("GET %s: %d %q, want 400 from frontdoor", target, status, body)
+		}
+	}
+	for _, target := range []string{"/a%20b", "/caf%C3%A9", "/a%2520b", "/a%41b", "/%7e/x"} {
+		status, body := rawGet(t, p, target)
+		if status != http.StatusOK || body != "upstream saw "+target {
+			t.Errorf("GET %s: %d %q, want it forwarded as sent", target, status, body)
+		}
+	}
+}

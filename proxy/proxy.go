@@ -204,10 +204,34 @@ func refuse(r *http.Request) (int, string) {
 		return http.StatusMethodNotAllowed, "TRACE"
 	case !strings.HasPrefix(r.RequestURI, "/"):
 		return http.StatusBadRequest, "request target is not a path"
+	case hasControl(r.URL.Path):
+		return http.StatusBadRequest, "control character in the path"
 	case hasToken(r.Header, "Upgrade", "h2c") || firstValue(r.Header, "Http2-Settings") != "":
 		return http.StatusBadRequest, "h2c upgrade"
 	}
 	return 0, ""
+}
+
+// hasControl tells whether a decoded path holds a control character (NUL,
+// tab, CR, LF, DEL, ...), or one still percent-encoded for a server that
+// decodes twice. No sign-in page needs one, and servers that stop at a NUL
+// or trim them would read another path than the one matched here.
+func hasControl(path string) bool {
+	for i := 0; i < len(path); i++ {
+		c := path[i]
+		if c < 0x20 || c == 0x7f {
+			return true
+		}
+		if c == '%' && i+2 < len(path) {
+			hi, lo := path[i+1], path[i+2]|0x20 // lo in lower case
+			if hi == '0' || hi == '1' || hi == '7' && lo == 'f' {
+				if lo >= '0' && lo <= '9' || lo >= 'a' && lo <= 'f' {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // firstValue is h.Get(key) for a key already in canonical form, which
