@@ -46,7 +46,7 @@ func SIPp(t testing.TB, scenario string, keys map[string]string) *Phone {
 	if err := os.WriteFile(file, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	port, media := FreeUDPPort(t), FreeUDPPort(t)
+	port, media := sippPorts(t)
 	p := &Phone{Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), out: &syncBuffer{}, done: make(chan struct{})}
 	p.cmd = exec.Command(env[0], "-sf", file, "-i", "127.0.0.1", "-p", strconv.Itoa(port),
 		"-mi", "127.0.0.1", "-mp", strconv.Itoa(media), "-m", "1", "-nostdin",
@@ -105,6 +105,33 @@ func (p *Phone) Wait(timeout time.Duration) error {
 	case <-time.After(timeout):
 		return fmt.Errorf("sipp still running after %s:\n%s", timeout, p.out.String())
 	}
+}
+
+// sippPorts returns a SIP port and a media port, both free a moment ago,
+// the SIP port clear of the four sipp takes from the media port on (RTP
+// and RTCP, for audio and video). Two calls of FreeUDPPort can return the
+// same port: the first is closed before the second is taken.
+func sippPorts(t testing.TB) (sip, media int) {
+	t.Helper()
+	for range 20 {
+		a, err := net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			a.Close()
+			t.Fatal(err)
+		}
+		sip, media = a.LocalAddr().(*net.UDPAddr).Port, b.LocalAddr().(*net.UDPAddr).Port
+		a.Close()
+		b.Close()
+		if sip < media || sip > media+3 {
+			return sip, media
+		}
+	}
+	t.Fatal("testenv: no SIP port clear of the media ports in 20 tries")
+	return 0, 0
 }
 
 // FreeUDPPort returns a loopback UDP port that was free a moment ago.
