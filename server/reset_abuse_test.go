@@ -113,3 +113,32 @@ func TestResetStepsRefuseOtherMethods(t *testing.T) {
 		t.Errorf("PUT reset: status %d", resp.StatusCode)
 	}
 }
+
+// TestResetCaptchaFieldMissingOrRepeated (H-2): identify with the CAPTCHA
+// field left out, empty, sent twice (even right both times), or as an
+// array is refused, fails closed, and the flow stays at identify.
+func TestResetCaptchaFieldMissingOrRepeated(t *testing.T) {
+	fd := startFrontdoor(t, nil)
+	for name, form := range map[string]func(right string) url.Values{
+		"missing":          func(string) url.Values { return url.Values{} },
+		"empty":            func(string) url.Values { return url.Values{"captcha": {""}} },
+		"twice, right":     func(right string) url.Values { return url.Values{"captcha": {right, right}} },
+		"wrong then right": func(right string) url.Values { return url.Values{"captcha": {"000000", right}} },
+		"as an array":      func(right string) url.Values { return url.Values{"captcha[]": {right}} },
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := browser(t)
+			_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/reset", nil)
+			v := form(fd.captchaAnswer(t, c, "reset"))
+			v.Set("csrf_token", csrf(t, body))
+			v.Set("login", "alice")
+			status, _, body := page(t, c, "POST", fd.URL+"/.frontdoor/reset/identify", v)
+			if status != http.StatusUnprocessableEntity || !strings.Contains(body, "did not match") {
+				t.Errorf("status %d, want 422 with the CAPTCHA error", status)
+			}
+			if step := fd.flowStep(t, c, "reset"); step != "identify" {
+				t.Errorf("the flow moved to %q", step)
+			}
+		})
+	}
+}

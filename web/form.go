@@ -13,3 +13,14 @@ func LimitForm(max int64, next HandlerFunc) HandlerFunc {
 		return next(w, r)
 	}
 }
+
+// SingleValue returns the form field key of a POST body when it is there
+// exactly once, and "" when it is missing or repeated: a check that must
+// fail closed (a CAPTCHA answer) never picks one of several values.
+func SingleValue(r *http.Request, key string) string {
+	r.PostFormValue(key) // parses the body once
+	if v := r.PostForm[key]; len(v) == 1 {
+		return v[0]
+	}
+	return ""
+}

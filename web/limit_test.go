@@ -277,3 +277,20 @@ func TestSlowBodyHoldsNoPlace(t *testing.T) {
 		t.Fatalf("POST: %d %q", slow.Code, slow.Body.String())
 	}
 }
+
+func TestSingleValue(t *testing.T) {
+	for body, want := range map[string]string{
+		"captcha=123456":                "123456",
+		"captcha=":                      "",
+		"other=1":                       "",
+		"captcha=123456&captcha=123456": "",
+		"captcha=000000&captcha=123456": "",
+		"captcha%5B%5D=123456":          "",
+	} {
+		r := httptest.NewRequest("POST", "/?captcha=123456", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if got := SingleValue(r, "captcha"); got != want {
+			t.Errorf("%s: %q, want %q", body, got, want)
+		}
+	}
+}

@@ -110,7 +110,7 @@ func (g *Gate) identify(w http.ResponseWriter, r *http.Request) error {
 	}
 	login := NormalizeLogin(r.PostFormValue("login"))
 	// The CAPTCHA is used once, right or wrong: a new one replaces it first.
-	answer := r.PostFormValue("captcha")
+	answer := web.SingleValue(r, "captcha") // missing or repeated: "", which no CAPTCHA accepts
 	passed := false
 	fl, err = flows.Advance(ctx, g.Engine, fl, []string{StepIdentify}, func(st *State) (string, error) {
 		passed = !g.opt.Captcha || st.Captcha.Check(answer)

@@ -123,7 +123,7 @@ func (f *Flow) send(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	// The CAPTCHA is used once, right or wrong: a new one replaces it first.
-	answer, passed := r.PostFormValue("captcha"), false
+	answer, passed := web.SingleValue(r, "captcha"), false // missing or repeated: "", refused
 	fl, err = flows.Advance(ctx, f.Engine, fl, []string{stepForm}, func(st *state) (string, error) {
 		passed = !f.opt.Captcha || st.Captcha.Check(answer)
 		st.Captcha = captcha.NewOfLength(f.opt.CaptchaLength)
