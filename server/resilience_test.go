@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-ldap/ldap/v3"
 
+	"github.com/frontdoor-sspr/frontdoor/flows"
 	"github.com/frontdoor-sspr/frontdoor/testenv"
 )
 
@@ -129,8 +130,19 @@ func TestNoSecretsInDebugLogs(t *testing.T) {
 	c := browser(t)
 	_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/reset", nil)
 	captcha := fd.captchaAnswer(t, c, "reset")
+	token := csrf(t, body)
 	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{
-		"csrf_token": {csrf(t, body)}, "login": {login}, "captcha": {captcha}})
+		"csrf_token": {token}, "login": {login}, "captcha": {captcha}})
+	handle := ""
+	u, _ := url.Parse(fd.URL + "/.frontdoor/")
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == flows.CookieName("reset") {
+			handle = ck.Value
+		}
+	}
+	if handle == "" {
+		t.Fatal("no flow cookie after identify")
+	}
 	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
 	code := waitCode(t, mail)
 	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {code}})
@@ -143,7 +155,8 @@ func TestNoSecretsInDebugLogs(t *testing.T) {
 	if !strings.Contains(log, "password.reset") {
 		t.Fatalf("the log has no audit line; nothing was checked:\n%s", log)
 	}
-	for name, secret := range map[string]string{"CAPTCHA answer": captcha, "code": code, "new password": pw, "old password": oldPassword} {
+	for name, secret := range map[string]string{"CAPTCHA answer": captcha, "code": code, "new password": pw, "old password": oldPassword,
+		"flow cookie (its handle)": handle, "CSRF token": token} {
 		if strings.Contains(log, secret) {
 			t.Errorf("the %s is in the log", name)
 		}
