@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -331,4 +332,31 @@ func (fd *frontdoor) returnTo(t *testing.T, c *http.Client) string {
 	}
 	t.Fatal("no flow cookie")
 	return ""
+}
+
+// TestResetDoneSetsNoSession (K-3): the answer to the last step and the done
+// page set no cookie: the reset signs nobody in. The user signs in at the
+// sign-in page the back link leads to.
+func TestResetDoneSetsNoSession(t *testing.T) {
+	fd := startFrontdoor(t, nil)
+	login, mail, _ := slapdUser(t)
+	c, body := resetWalk(t, fd, login, mail)
+	pw := "No-Session-Lantern-" + time.Now().Format("150405.000") + "!"
+	resp, err := noFollow(c).PostForm(fd.URL+"/.frontdoor/reset/password", url.Values{"csrf_token": {csrf(t, body)}, "password": {pw}, "confirm": {pw}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || len(resp.Header.Values("Set-Cookie")) != 0 {
+		t.Fatalf("last step: status %d, Set-Cookie %q; want 303 and no cookie", resp.StatusCode, resp.Header.Values("Set-Cookie"))
+	}
+	done, err := noFollow(c).Get(fd.URL + resp.Header.Get("Location"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(done.Body)
+	done.Body.Close()
+	if done.StatusCode != http.StatusOK || !strings.Contains(string(b), "has been reset") || len(done.Header.Values("Set-Cookie")) != 0 {
+		t.Errorf("done page: status %d, Set-Cookie %q; want the done page and no cookie", done.StatusCode, done.Header.Values("Set-Cookie"))
+	}
 }
