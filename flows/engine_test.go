@@ -110,7 +110,12 @@ func TestFlowExpires(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	*now = now.Add(TTL + time.Second)
+	start := *now
+	*now = start.Add(TTL - 5*time.Second)
+	if _, err := e.Load(r, "reset", &s); err != nil {
+		t.Fatalf("flow 5 s before its end: %v, want it loaded", err)
+	}
+	*now = start.Add(TTL + 5*time.Second)
 	if _, err := e.Load(r, "reset", &s); !errors.Is(err, ErrNoFlow) {
 		t.Fatalf("expired flow loaded: %v", err)
 	}

@@ -104,15 +104,26 @@ func TestEmailCodeBoundToFlowAndGate(t *testing.T) {
 	}
 }
 
+// TestEmailCodeExpires (D-2): a code is accepted 5 s before the end of its
+// 10 minutes and refused 5 s after it.
 func TestEmailCodeExpires(t *testing.T) {
 	ctx := context.Background()
 	m, box, clk, tg := setup(t)
 	if err := m.Start(ctx, tg); err != nil {
 		t.Fatal(err)
 	}
-	clk.Add(10*time.Minute + time.Second)
+	clk.Add(10*time.Minute + 5*time.Second)
 	if err := m.Verify(ctx, tg, form(box.last().Code)); !errors.Is(err, ErrExpired) && !errors.Is(err, ErrExhausted) {
-		t.Fatalf("expired code: %v", err)
+		t.Fatalf("code 10:05 old: %v, want it expired", err)
+	}
+
+	m, box, clk, tg = setup(t)
+	if err := m.Start(ctx, tg); err != nil {
+		t.Fatal(err)
+	}
+	clk.Add(10*time.Minute - 5*time.Second)
+	if err := m.Verify(ctx, tg, form(box.last().Code)); err != nil {
+		t.Fatalf("code 9:55 old: %v, want it accepted", err)
 	}
 }
 
