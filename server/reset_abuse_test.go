@@ -6,9 +6,11 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/store"
+	"github.com/frontdoor-sspr/frontdoor/testenv"
 )
 
 // TestResetBlockedAfterFailedCodes: five wrong codes spend the code; after
@@ -16,7 +18,7 @@ import (
 // day, and the directory account itself is not locked.
 func TestResetBlockedAfterFailedCodes(t *testing.T) {
 	fd := startFrontdoor(t, nil)
-	login, _, password := slapdUser(t)
+	login, mail, password := slapdUser(t)
 	c := browser(t)
 	_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/reset", nil)
 	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{
@@ -38,10 +40,22 @@ func TestResetBlockedAfterFailedCodes(t *testing.T) {
 		t.Fatalf("sixth wrong code did not block the flow:\n%s", body)
 	}
 	// A new flow for the same account stays blocked: no code is sent.
+	mp := testenv.Mailpit(t)
+	sent, err := mp.Messages(context.Background(), mail)
+	if err != nil || len(sent) == 0 {
+		t.Fatalf("no code was mailed before the block (%d messages, %v)", len(sent), err)
+	}
 	c2 := browser(t)
 	_, _, body = page(t, c2, "GET", fd.URL+"/.frontdoor/reset", nil)
-	page(t, c2, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{
+	_, _, body = page(t, c2, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{
 		"csrf_token": {csrf(t, body)}, "login": {login}, "captcha": {fd.captchaAnswer(t, c2, "reset")}})
+	if strings.Contains(body, `name="method"`) {
+		page(t, c2, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
+	}
+	time.Sleep(time.Second) // a code would be in mailpit by now
+	if now, _ := mp.Messages(context.Background(), mail); len(now) != len(sent) {
+		t.Errorf("%d messages after the blocked account's new flow, %d before: a code was sent", len(now), len(sent))
+	}
 	events, _ := fd.srv.store.Audit().List(context.Background(), store.Filter{Type: audit.Blocked})
 	if len(events) == 0 {
 		t.Error("no audit event for the block")
