@@ -12,6 +12,7 @@ import (
 
 	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/idp/idptest"
+	"github.com/frontdoor-sspr/frontdoor/idp/keycloak"
 	"github.com/frontdoor-sspr/frontdoor/testenv"
 )
 
@@ -103,6 +104,10 @@ func TestWarnings(t *testing.T) {
 		{"plain http off loopback", func(c *config.Config) { c.Server.PublicURL = "http://sso.example.test" }, "server.public_url is not https"},
 		{"no CAPTCHA", func(c *config.Config) { c.Captcha = config.Captcha{Provider: "none", Insecure: true} }, "captcha.provider is none"},
 		{"descriptive disclosure", func(c *config.Config) { c.Reset.Disclosure = config.DisclosureDescriptive }, "reset.disclosure is descriptive"},
+		{"SMTP in clear", func(c *config.Config) { c.Email.SMTP.Host, c.Email.SMTP.TLS = "mail.example.test", "none" }, "email.smtp.tls is none"},
+		{"Keycloak over http", func(c *config.Config) {
+			c.Directory = &config.Directory{Type: "keycloak", Backend: &keycloak.Config{BaseURL: "http://keycloak.example.test:8080", Realm: "staff"}}
+		}, "directory.base_url is not https"},
 		{"security questions alone", func(c *config.Config) {
 			c.Reset.Methods, c.Reset.MethodsRequired = []string{"email", "security_questions"}, 1
 		}, "not compliant with OWASP ASVS"},
