@@ -1,10 +1,14 @@
 package ldap
 
 import (
+	"errors"
+	"net"
 	"testing"
+	"time"
 
 	"github.com/go-ldap/ldap/v3"
 
+	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/idp/idptest"
 	"github.com/frontdoor-sspr/frontdoor/testenv"
 )
@@ -92,5 +96,45 @@ func TestOpenLDAPExpired(t *testing.T) {
 	if c, err := dialAs(s.cfg, dn, "Start-Pass-2026!"); err == nil {
 		c.Close()
 		t.Error("an entry past its pwdEndTime can still bind")
+	}
+}
+
+// TestOpenLDAPReferralNotFollowed: an entry that is a referral to
+// another server is not followed: the lookup finds no one and opens no
+// connection to the server the referral names.
+func TestOpenLDAPReferralNotFollowed(t *testing.T) {
+	s, _ := slapd(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	dialed := make(chan struct{}, 1)
+	go func() {
+		if c, err := ln.Accept(); err == nil {
+			c.Close()
+			dialed <- struct{}{}
+		}
+	}()
+	login := uniq(t, "fdtref")
+	dn := "uid=" + login + ",ou=people," + s.cfg.BaseDN
+	add := ldap.NewAddRequest(dn, []ldap.Control{ldap.NewControlManageDsaIT(true)})
+	add.Attribute("objectClass", []string{"referral", "extensibleObject"})
+	add.Attribute("uid", []string{login})
+	add.Attribute("ref", []string{"ldap://" + ln.Addr().String() + "/" + dn})
+	if err := s.dialAdmin(t).Add(add); err != nil {
+		t.Fatalf("add referral %s: %v", dn, err)
+	}
+	t.Cleanup(func() {
+		_ = s.dialAdmin(t).Del(ldap.NewDelRequest(dn, []ldap.Control{ldap.NewControlManageDsaIT(true)}))
+	})
+	d := newDirectory(t, s.cfg)
+	if u, err := d.Lookup(t.Context(), login); !errors.Is(err, idp.ErrNotFound) {
+		t.Errorf("Lookup of a referral: %q, %v; want not found", u.Login, err)
+	}
+	select {
+	case <-dialed:
+		t.Error("the lookup connected to the server the referral names")
+	case <-time.After(500 * time.Millisecond):
 	}
 }
