@@ -226,7 +226,7 @@ func Warnings(cfg *config.Config) []string {
 		ws = append(ws, "reset.disclosure is descriptive: the pages tell whether a user ID exists and why it cannot go on")
 	}
 	if e := cfg.Email; e != nil && e.SMTP.TLS == "none" && !isLoopback("smtp://"+net.JoinHostPort(e.SMTP.Host, "25")) {
-		ws = append(ws, "email.smtp.tls is none: codes and the mail's links cross the network to "+e.SMTP.Host+" in clear; use starttls or tls outside a test setup")
+		ws = append(ws, "email.smtp.tls is none: verification codes (and the SMTP credentials, when set) cross the network to "+e.SMTP.Host+" in clear; use starttls or tls outside a test setup")
 	}
 	if d := cfg.Directory; d != nil {
 		if kc, ok := d.Backend.(*keycloak.Config); ok && !isHTTPS(kc.BaseURL) && !isLoopback(kc.BaseURL) {

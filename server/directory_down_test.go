@@ -289,7 +289,7 @@ func TestResetDirectoryDownAtWrite(t *testing.T) {
 		t.Fatalf("the write never reached the wire: requests %v", tags(ops))
 	}
 	// After it, frontdoor may read the account back (to learn whether the
-	// write was carried out) on a line that was not cut, but writes nothing.
+	// write was carried out) on a pooled line not yet cut, but writes nothing.
 	for _, op := range ops[at+1:] {
 		if op.Tag == ldap.ApplicationExtendedRequest || op.Tag == ldap.ApplicationModifyRequest {
 			t.Fatalf("a write after the cut one: requests %v", tags(ops))

@@ -3,9 +3,11 @@ package server
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -128,35 +130,49 @@ func TestNoSecretsInDebugLogs(t *testing.T) {
 	fd := startFrontdoorLogging(t, testConfig(t), &logs)
 	login, mail, oldPassword := slapdUser(t)
 	c := browser(t)
+	// Every handle the flow cookie held and every CSRF token: the handle
+	// changes when the gates are passed.
+	var handles, tokens []string
+	keep := func(body string) string {
+		u, _ := url.Parse(fd.URL + "/.frontdoor/")
+		for _, ck := range c.Jar.Cookies(u) {
+			if ck.Name == flows.CookieName("reset") && !slices.Contains(handles, ck.Value) {
+				handles = append(handles, ck.Value)
+			}
+		}
+		tk := csrf(t, body)
+		if !slices.Contains(tokens, tk) {
+			tokens = append(tokens, tk)
+		}
+		return tk
+	}
 	_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/reset", nil)
 	captcha := fd.captchaAnswer(t, c, "reset")
-	token := csrf(t, body)
 	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{
-		"csrf_token": {token}, "login": {login}, "captcha": {captcha}})
-	handle := ""
-	u, _ := url.Parse(fd.URL + "/.frontdoor/")
-	for _, ck := range c.Jar.Cookies(u) {
-		if ck.Name == flows.CookieName("reset") {
-			handle = ck.Value
-		}
-	}
-	if handle == "" {
-		t.Fatal("no flow cookie after identify")
-	}
-	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
+		"csrf_token": {keep(body)}, "login": {login}, "captcha": {captcha}})
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {keep(body)}, "method": {"email"}})
 	code := waitCode(t, mail)
-	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {code}})
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {keep(body)}, "code": {code}})
 	pw := "Quiet-Logs-Lantern-93"
-	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/password", url.Values{"csrf_token": {csrf(t, body)}, "password": {pw}, "confirm": {pw}})
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/password", url.Values{"csrf_token": {keep(body)}, "password": {pw}, "confirm": {pw}})
 	if !strings.Contains(body, "Your password has been reset") {
 		t.Fatalf("reset failed:\n%s", body)
+	}
+	if len(handles) < 2 {
+		t.Fatalf("flow handles seen: %d; want the first and the one after the gates", len(handles))
 	}
 	log := logs.String()
 	if !strings.Contains(log, "password.reset") {
 		t.Fatalf("the log has no audit line; nothing was checked:\n%s", log)
 	}
-	for name, secret := range map[string]string{"CAPTCHA answer": captcha, "code": code, "new password": pw, "old password": oldPassword,
-		"flow cookie (its handle)": handle, "CSRF token": token} {
+	secrets := map[string]string{"CAPTCHA answer": captcha, "code": code, "new password": pw, "old password": oldPassword}
+	for i, h := range handles {
+		secrets[fmt.Sprintf("flow handle %d", i+1)] = h
+	}
+	for i, tk := range tokens {
+		secrets[fmt.Sprintf("CSRF token %d", i+1)] = tk
+	}
+	for name, secret := range secrets {
 		if strings.Contains(log, secret) {
 			t.Errorf("the %s is in the log", name)
 		}

@@ -217,6 +217,24 @@ func TestHelpdeskCaptcha(t *testing.T) {
 	}
 }
 
+// TestHelpdeskCaptchaFieldMissingOrRepeated (H-2): the form's CAPTCHA field
+// left out, or sent twice even with the right answer, is refused; sent once
+// with it, the message goes.
+func TestHelpdeskCaptchaFieldMissingOrRepeated(t *testing.T) {
+	env := flowtest.New(t)
+	env.Captcha = true
+	env.Helpdesk(helpdesk.Options{}, nil)
+	b := env.Browser()
+	p := b.Get("/.frontdoor/helpdesk")
+	p = b.Submit(p, "helpdesk/send", "login", "alice", "message", "help")
+	env.Expect(p, 422, "helpdesk.error.captcha")
+	right := captchaAnswer(env, b)
+	p = b.Submit(p, "helpdesk/send", "login", "alice", "message", "help", "captcha", right, "captcha", right)
+	env.Expect(p, 422, "helpdesk.error.captcha")
+	p = b.Submit(p, "helpdesk/send", "login", "alice", "message", "help", "captcha", captchaAnswer(env, b))
+	env.Expect(p, 200, "helpdesk.sent.title")
+}
+
 // TestHelpdeskCaptchaLimit: the helpdesk's challenge is drawn a few times
 // only, then 429 with Retry-After.
 func TestHelpdeskCaptchaLimit(t *testing.T) {
