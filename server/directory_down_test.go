@@ -9,6 +9,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"fmt"
+	"io"
 	"math/big"
 	"net"
 	"net/url"
@@ -234,6 +235,33 @@ func (tap *ldapTap) count() int {
 	return len(tap.seen)
 }
 
+// frontdoorBehindTap starts frontdoor (testConfig) with the testenv slapd
+// reached through a new tap, logging to logw when it is not nil.
+func frontdoorBehindTap(t *testing.T, logw io.Writer) (*frontdoor, *ldapTap) {
+	t.Helper()
+	u, err := url.Parse(testenv.Require(t, "slapd", "SLAPD_URL")[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	tap := newLDAPTap(t, u.Host)
+	cfg := testConfig(t)
+	lc := ldapConfig(cfg)
+	lc.URLs, lc.CAFile = []string{"ldaps://" + tap.addr}, tap.caFile
+	return startFrontdoorLogging(t, cfg, logw), tap
+}
+
+// passwordWritesSince counts the Password Modify requests read after the
+// first n.
+func (tap *ldapTap) passwordWritesSince(n int) int {
+	writes := 0
+	for _, op := range tap.seenSince(n) {
+		if op.passwordModify() {
+			writes++
+		}
+	}
+	return writes
+}
+
 // cut closes the listener and every connection through it: the directory
 // is unreachable until mend.
 func (tap *ldapTap) cut() {
@@ -264,15 +292,7 @@ func (tap *ldapTap) mend() {
 // consumed, and the retry succeeds once the directory is back.
 func TestResetDirectoryDownAtWrite(t *testing.T) {
 	d := testenv.Require(t, "slapd", "SLAPD_URL", "SLAPD_BASE_DN")
-	u, err := url.Parse(d[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	tap := newLDAPTap(t, u.Host)
-	cfg := testConfig(t)
-	lc := ldapConfig(cfg)
-	lc.URLs, lc.CAFile = []string{"ldaps://" + tap.addr}, tap.caFile
-	fd := startFrontdoor(t, cfg)
+	fd, tap := frontdoorBehindTap(t, nil)
 	login, mail, oldPassword := slapdUser(t)
 	c, body := resetWalk(t, fd, login, mail)
 	pw := "Unplugged-Cable-" + time.Now().Format("150405.000") + "!"
@@ -329,17 +349,8 @@ func TestResetDirectoryDownAtWrite(t *testing.T) {
 // sees the password changed, and tells the user it was reset: not "try
 // again", which would have them choose and write a second password.
 func TestResetWriteAnswerLost(t *testing.T) {
-	d := testenv.Require(t, "slapd", "SLAPD_URL")
-	u, err := url.Parse(d[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	tap := newLDAPTap(t, u.Host)
-	cfg := testConfig(t)
-	lc := ldapConfig(cfg)
-	lc.URLs, lc.CAFile = []string{"ldaps://" + tap.addr}, tap.caFile
 	var logs syncBuffer
-	fd := startFrontdoorLogging(t, cfg, &logs)
+	fd, tap := frontdoorBehindTap(t, &logs)
 	login, mail, _ := slapdUser(t)
 	c, body := resetWalk(t, fd, login, mail)
 	pw := "Lost-Answer-Lighthouse-" + time.Now().Format("150405.000") + "!"
@@ -350,13 +361,7 @@ func TestResetWriteAnswerLost(t *testing.T) {
 	if status != 200 || !strings.Contains(body, "has been reset") {
 		t.Fatalf("write carried out, answer lost: status %d, want the done page\n%s", status, body)
 	}
-	writes := 0
-	for _, op := range tap.seenSince(before) {
-		if op.passwordModify() {
-			writes++
-		}
-	}
-	if writes != 1 {
+	if writes := tap.passwordWritesSince(before); writes != 1 {
 		t.Errorf("%d Password Modify requests, want 1", writes)
 	}
 	if !strings.Contains(logs.String(), "the answer to the password write was lost") {

@@ -182,16 +182,7 @@ func TestResetStepsCannotBeSkipped(t *testing.T) {
 // the wire); the directory ends with the winner's password, and no other
 // binds.
 func TestResetParallelFinalSubmits(t *testing.T) {
-	d := testenv.Require(t, "slapd", "SLAPD_URL")
-	u, err := url.Parse(d[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	tap := newLDAPTap(t, u.Host)
-	cfg := testConfig(t)
-	lc := ldapConfig(cfg)
-	lc.URLs, lc.CAFile = []string{"ldaps://" + tap.addr}, tap.caFile
-	fd := startFrontdoor(t, cfg)
+	fd, tap := frontdoorBehindTap(t, nil)
 	login, mail, _ := slapdUser(t)
 	c, body := resetWalk(t, fd, login, mail)
 	token := csrf(t, body)
@@ -233,13 +224,7 @@ func TestResetParallelFinalSubmits(t *testing.T) {
 	if winner < 0 {
 		t.Fatalf("no submit succeeded: %v", statuses)
 	}
-	writes := 0
-	for _, op := range tap.seenSince(before) {
-		if op.passwordModify() {
-			writes++
-		}
-	}
-	if writes != 1 {
+	if writes := tap.passwordWritesSince(before); writes != 1 {
 		t.Errorf("%d Password Modify requests reached the directory, want 1", writes)
 	}
 	events, err := fd.srv.store.Audit().List(context.Background(), store.Filter{Type: audit.PasswordReset})
