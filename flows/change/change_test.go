@@ -73,6 +73,39 @@ func TestSignedInChange(t *testing.T) {
 	}
 }
 
+// TestSignedInChangeAnswerLost: the directory carries out the change but its
+// answer is lost. The account read back shows the new password, so the user
+// is told it was changed, not to try again with a current password that no
+// longer works. When the line is simply down, nothing changed and the page
+// says so.
+func TestSignedInChangeAnswerLost(t *testing.T) {
+	e := flowtest.New(t)
+	m := e.Change(false, 5*time.Minute)
+	u := e.AddUser("alice")
+	b := e.Browser()
+	b.SignIn(m, u, e.Clock.Now())
+	p := b.Get("/.frontdoor/change")
+
+	e.Dir.FailWrites(idp.ErrUnavailable)
+	p = b.Submit(p, "change", "old", flowtest.OldPassword, "password", newPW, "confirm", newPW)
+	if p.Status != http.StatusServiceUnavailable {
+		t.Fatalf("directory down: %d, want 503", p.Status)
+	}
+	e.Dir.FailWrites(nil)
+
+	e.Dir.LoseAnswers(true)
+	p = b.Submit(p, "change", "old", flowtest.OldPassword, "password", newPW, "confirm", newPW)
+	if p.Status != http.StatusOK || !strings.Contains(p.Body, "Your password has been changed") {
+		t.Fatalf("change carried out, answer lost: %d\n%s", p.Status, p.Body)
+	}
+	if _, pw, _ := e.Dir.User(u.ID); pw != newPW {
+		t.Errorf("directory password = %q", pw)
+	}
+	if c := e.Confirmed(); len(c) != 1 || c[0].ID != u.ID {
+		t.Errorf("confirmations: %v, want the one for the change", c)
+	}
+}
+
 // Wrong current passwords are limited per account: the sixth try within the
 // hour is refused without asking the directory.
 func TestWrongOldPasswordsLimited(t *testing.T) {

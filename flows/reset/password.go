@@ -68,10 +68,13 @@ func (f *Flow) password(w http.ResponseWriter, r *http.Request) error {
 		f.gate.LogError(r, "password reset, but the lockout could not be cleared", werr)
 		werr = nil
 	}
-	if errors.Is(werr, idp.ErrUnavailable) && f.landed(ctx, fresh) {
+	if errors.Is(werr, idp.ErrUnavailable) && flows.PasswordLanded(ctx, f.Directory, fresh) {
 		// The line broke before the directory's answer came, but the
 		// account read back has a new password: the write was carried out.
-		// Saying otherwise would have the user set another one.
+		// Saying otherwise would have the user set another one. (When it
+		// cannot be read back, the step is given back; a retry then finds
+		// the mark changed since identify, if the write was carried out
+		// after all, and is refused rather than write a second password.)
 		f.gate.LogError(r, "the answer to the password write was lost; the account read back shows it was carried out", werr)
 		f.settle(r, fresh)
 		werr = nil
@@ -98,19 +101,6 @@ func (f *Flow) password(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, f.gate.StepURL(), http.StatusSeeOther)
 	return nil
-}
-
-// landed tells whether a write whose answer was lost was carried out: the
-// account, read again, has a password mark (idp.User.PasswordSet) other
-// than the one read just before the write. When it cannot be read, or keeps
-// no mark, the answer is no, and the step is given back; a retry then finds
-// the mark changed since identify, if the write was carried out after all,
-// and is refused rather than write a second password.
-func (f *Flow) landed(ctx context.Context, before idp.User) bool {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	after, err := f.Directory.Lookup(ctx, before.Login)
-	return err == nil && after.ID == before.ID && after.PasswordSet != "" && after.PasswordSet != before.PasswordSet
 }
 
 // settle does what the backend would have done after a write whose answer

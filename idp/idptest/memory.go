@@ -178,8 +178,9 @@ func (m *Memory) FailWrites(err error) {
 	m.writeErr = err
 }
 
-// LoseAnswers makes SetPassword carry out the write, and then fail with
-// idp.ErrUnavailable, as when the line breaks before the answer comes.
+// LoseAnswers makes SetPassword and ChangePassword carry out the write, and
+// then fail with idp.ErrUnavailable, as when the line breaks before the
+// answer comes.
 func (m *Memory) LoseAnswers(lose bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -285,6 +286,9 @@ func (m *Memory) ChangePassword(_ context.Context, u idp.User, old, password str
 	}
 	e.password, e.u.MustChange = password, false
 	m.stamp(e)
+	if m.loseAnswer {
+		return fmt.Errorf("idptest: change password of %q: answer lost: %w", u.ID, idp.ErrUnavailable)
+	}
 	return nil
 }
 
