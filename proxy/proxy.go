@@ -139,9 +139,7 @@ func (p *Proxy) ClientIP(r *http.Request) netip.Addr { return p.trusted.ClientIP
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	closeAfterChunked(w, r)
 	if status, why := refuse(r); status != 0 {
-		p.observe(ClassRefused, status, 0)
-		p.setHSTS(w.Header())
-		p.opt.ErrorPage(w, r, status, fmt.Errorf("refused request: %s", why))
+		p.deny(w, r, status, fmt.Errorf("refused request: %s", why))
 		return
 	}
 	r = limitBodyTime(w, r, p.opt.BodyTimeout)
@@ -149,22 +147,18 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.serveOwn(w, r2, ClassFrontdoor)
 		return
 	}
-	if target := p.interceptTarget(r); target != "" {
+	switch target, closed := p.route(r); {
+	case target != "":
 		r2 := r.Clone(r.Context())
 		r2.URL.Path, r2.URL.RawPath = p.opt.Prefix+target, ""
 		p.serveOwn(w, r2, ClassIntercepted)
 		return
-	}
-	if why := p.closedPath(r); why != "" {
-		p.observe(ClassRefused, http.StatusNotFound, 0)
-		p.setHSTS(w.Header())
-		p.opt.ErrorPage(w, r, http.StatusNotFound, fmt.Errorf("refused request: %s", why))
+	case closed != "":
+		p.deny(w, r, http.StatusNotFound, fmt.Errorf("refused request: %s", closed))
 		return
 	}
 	if r.ContentLength > p.opt.MaxBodyBytes && p.opt.MaxBodyBytes > 0 {
-		p.observe(ClassRefused, http.StatusRequestEntityTooLarge, 0)
-		p.setHSTS(w.Header())
-		p.opt.ErrorPage(w, r, http.StatusRequestEntityTooLarge, fmt.Errorf("request body of %d bytes is over the limit", r.ContentLength))
+		p.deny(w, r, http.StatusRequestEntityTooLarge, fmt.Errorf("request body of %d bytes is over the limit", r.ContentLength))
 		return
 	}
 	if p.opt.MaxBodyBytes > 0 && r.Body != nil && r.Body != http.NoBody {
@@ -179,6 +173,13 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.rp.ServeHTTP(rec, r)
 	p.observe(class, rec.status(), time.Since(start))
 	rec.release()
+}
+
+// deny answers a request that goes no further with frontdoor's error page.
+func (p *Proxy) deny(w http.ResponseWriter, r *http.Request, status int, err error) {
+	p.observe(ClassRefused, status, 0)
+	p.setHSTS(w.Header())
+	p.opt.ErrorPage(w, r, status, err)
 }
 
 func (p *Proxy) serveOwn(w http.ResponseWriter, r *http.Request, class string) {

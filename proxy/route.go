@@ -32,36 +32,29 @@ func (p *Proxy) ownRequest(r *http.Request) *http.Request {
 	return r2
 }
 
-// interceptTarget returns the page under the prefix that answers an
-// intercepted path, or "" when the path is not intercepted in any spelling.
-// An encoded slash is read both ways: as a separator and inside a segment.
-func (p *Proxy) interceptTarget(r *http.Request) string {
-	if len(p.intercept) == 0 {
-		return ""
+// route decides where a request that is not under the prefix goes: to the
+// page under the prefix that answers an intercepted path (target), to a
+// refusal, saying why (closed: a path blocked in some spelling, or allowed
+// not in every one), or, both "", upstream. The path's route keys are made
+// once, for all three; an encoded slash is read both ways, as a separator
+// and inside a segment.
+func (p *Proxy) route(r *http.Request) (target, closed string) {
+	if len(p.intercept) == 0 && p.block == nil && p.allow == nil {
+		return "", ""
 	}
 	key, key2 := routeKeys(r)
 	for _, ic := range p.intercept {
 		if ic.matchAny(r.URL.Path, key, key2) {
-			return ic.target
+			return ic.target, ""
 		}
 	}
-	return ""
-}
-
-// closedPath says why a request must not reach the upstream, or "": its path
-// is blocked in some spelling, or allowed not in every one.
-func (p *Proxy) closedPath(r *http.Request) string {
-	if p.block == nil && p.allow == nil {
-		return ""
-	}
-	key, key2 := routeKeys(r)
 	switch {
 	case p.block != nil && p.block.matchAny(r.URL.Path, key, key2):
-		return "path blocked (upstream.block_paths)"
+		return "", "path blocked (upstream.block_paths)"
 	case p.allow != nil && !p.allow.matchAll(r.URL.Path, key, key2):
-		return "path not allowed (upstream.allow_paths)"
+		return "", "path not allowed (upstream.allow_paths)"
 	}
-	return ""
+	return "", ""
 }
 
 // routeKeys returns the canonical route keys of the request's path: the
