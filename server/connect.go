@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -225,7 +224,7 @@ func Warnings(cfg *config.Config) []string {
 	if r := cfg.Reset; r != nil && r.Disclosure == config.DisclosureDescriptive {
 		ws = append(ws, "reset.disclosure is descriptive: the pages tell whether a user ID exists and why it cannot go on")
 	}
-	if e := cfg.Email; e != nil && e.SMTP.TLS == "none" && !isLoopback("smtp://"+net.JoinHostPort(e.SMTP.Host, "25")) {
+	if e := cfg.Email; e != nil && e.SMTP.TLS == "none" && !isLoopbackHost(e.SMTP.Host) {
 		ws = append(ws, "email.smtp.tls is none: verification codes (and the SMTP credentials, when set) cross the network to "+e.SMTP.Host+" in clear; use starttls or tls outside a test setup")
 	}
 	if d := cfg.Directory; d != nil {

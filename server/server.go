@@ -260,13 +260,15 @@ func (s *Server) Close() {
 // isLoopback tells whether a URL's host is this machine (a demo or test).
 func isLoopback(u string) bool {
 	p, err := url.Parse(u)
-	if err != nil {
-		return false
-	}
-	if p.Hostname() == "localhost" {
+	return err == nil && isLoopbackHost(p.Hostname())
+}
+
+// isLoopbackHost tells whether a host name or address is this machine's.
+func isLoopbackHost(host string) bool {
+	if host == "localhost" {
 		return true
 	}
-	ip := net.ParseIP(p.Hostname())
+	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
 
