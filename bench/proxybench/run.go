@@ -252,16 +252,22 @@ func median(rs []result, f func(result) float64) float64 {
 	return (v[len(v)/2-1] + v[len(v)/2]) / 2
 }
 
-func printTable(ts []*target, results map[string]map[string][]result) {
+// printHeader prints a table's header: "target", then a column per
+// scenario, its name followed by suffix.
+func printHeader(suffix string) {
 	fmt.Print("| target |")
 	for _, s := range scenarios {
-		fmt.Printf(" %s: req/s, p50, p99 |", s.name)
+		fmt.Printf(" %s%s |", s.name, suffix)
 	}
 	fmt.Print("\n|---|")
 	for range scenarios {
 		fmt.Print("---|")
 	}
 	fmt.Println()
+}
+
+func printTable(ts []*target, results map[string]map[string][]result) {
+	printHeader(": req/s, p50, p99")
 	for _, t := range ts {
 		fmt.Printf("| %s |", t.name)
 		for _, s := range scenarios {
@@ -271,15 +277,8 @@ func printTable(ts []*target, results map[string]map[string][]result) {
 		}
 		fmt.Println()
 	}
-	fmt.Print("\nHeap allocations per request in the proxy's process (go_memstats_mallocs_total, less what reading it allocates; median of the rounds):\n\n| target |")
-	for _, s := range scenarios {
-		fmt.Printf(" %s |", s.name)
-	}
-	fmt.Print("\n|---|")
-	for range scenarios {
-		fmt.Print("---|")
-	}
-	fmt.Println()
+	fmt.Print("\nHeap allocations per request in the proxy's process (go_memstats_mallocs_total, less what reading it allocates; median of the rounds):\n\n")
+	printHeader("")
 	for _, t := range ts {
 		if t.metrics == "" {
 			continue
