@@ -22,6 +22,7 @@ import (
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/config"
+	"github.com/frontdoor-sspr/frontdoor/internal/exepages"
 	"github.com/frontdoor-sspr/frontdoor/policy"
 	"github.com/frontdoor-sspr/frontdoor/server"
 	"github.com/frontdoor-sspr/frontdoor/store"
@@ -122,6 +123,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	go srv.LogConnections(ctx)
+	// Start-up is over: the pages of the binary that only it needed go back.
+	if n, err := exepages.Release(); err != nil {
+		logger.Warn("could not give back the binary's start-up pages", "err", err)
+	} else {
+		logger.Debug("gave back the binary's start-up pages", "bytes", n)
+	}
 	if err := srv.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
 		return 1
