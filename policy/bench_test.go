@@ -92,6 +92,30 @@ func heapKept(tb testing.TB, build func() any) uint64 {
 	return after.HeapAlloc - before.HeapAlloc
 }
 
+// TestGlobalIndexOffHeap checks that the global list's index, as the
+// process builds it, keeps its table out of the Go heap, and still finds a
+// banned term.
+func TestGlobalIndexOffHeap(t *testing.T) {
+	var ix *index
+	kept := heapKept(t, func() any {
+		var err error
+		if ix, err = buildGlobal(); err != nil {
+			t.Fatal(err)
+		}
+		return ix
+	})
+	t.Logf("global list with its table off the heap: %d bytes of heap, table %d bytes", kept, 4*len(ix.slots))
+	if limit := uint64(indexBytes(ix) - 4*len(ix.slots) + 64<<10); kept > limit {
+		t.Errorf("the global list keeps %d bytes of heap, want at most %d: its table is on the heap", kept, limit)
+	}
+	p := []rune("password")
+	var h hasher
+	h.reset(p)
+	if id := ix.match(&h, p, 0, len(p)); id < 0 || ix.term(id) != "password" {
+		t.Errorf("match(password) = %d, want the term password", id)
+	}
+}
+
 func TestGlobalListMemory(t *testing.T) {
 	kept := heapKept(t, func() any {
 		ix, err := newIndex(globalTerms())

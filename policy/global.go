@@ -16,13 +16,17 @@ import (
 //go:embed global_banned.txt
 var globalList string
 
-var global = sync.OnceValues(func() (*index, error) {
-	ix, err := newIndex(globalTerms())
+var global = sync.OnceValues(buildGlobal)
+
+// buildGlobal builds the global list's index, with its table out of the Go
+// heap (offHeapSlots).
+func buildGlobal() (*index, error) {
+	ix, err := newIndexIn(globalTerms(), offHeapSlots)
 	if err != nil {
 		return nil, fmt.Errorf("policy: global banned list: %w", err)
 	}
 	return ix, nil
-})
+}
 
 // globalTerms returns the terms of the embedded list.
 func globalTerms() []string {

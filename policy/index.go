@@ -56,6 +56,12 @@ const maxTerms = 1<<24 - 1
 // newIndex builds an index over folded terms of MinTermLength to
 // MaxTermLength characters; it reports the first term outside those bounds.
 func newIndex(terms []string) (*index, error) {
+	return newIndexIn(terms, func(n int) []uint32 { return make([]uint32, n) })
+}
+
+// newIndexIn is newIndex with the table's slots, its one large part, from
+// alloc.
+func newIndexIn(terms []string, alloc func(n int) []uint32) (*index, error) {
 	if len(terms) > maxTerms {
 		return nil, fmt.Errorf("%d terms, want at most %d", len(terms), maxTerms)
 	}
@@ -76,7 +82,7 @@ func newIndex(terms []string) (*index, error) {
 	size := 1 << bits.Len(uint(entries*4/3))
 	ix := &index{
 		ends:   make([]uint32, 0, len(terms)),
-		slots:  make([]uint32, size),
+		slots:  alloc(size),
 		mask:   uint64(size - 1),
 		idBits: uint(bits.Len(uint(len(terms)))),
 	}
