@@ -232,7 +232,7 @@ func TestCatalogsComplete(t *testing.T) {
 	s := testSet(t, "")
 	for id := range s.cat.ids {
 		for i, tag := range s.cat.tags {
-			msg, err := s.cat.locs[i].Localize(&i18n.LocalizeConfig{MessageID: id})
+			msg, err := localizer(t, s, i).Localize(&i18n.LocalizeConfig{MessageID: id})
 			if err != nil || msg == "" {
 				t.Errorf("%s has no message %q: %v", tag, id, err)
 			}

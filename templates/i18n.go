@@ -6,6 +6,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	texttemplate "text/template"
 
 	"github.com/BurntSushi/toml"
@@ -14,17 +16,27 @@ import (
 )
 
 // catalog holds the messages of every language and picks one for a request.
+// Every catalog is read and checked at start; English, the fallback, is built
+// then, another language when a request first asks for it, so that a process
+// whose users read one or two languages does not keep all of them.
 type catalog struct {
-	bundle  *i18n.Bundle
 	tags    []language.Tag // English first: it is the fallback
 	matcher language.Matcher
-	locs    []*i18n.Localizer // by index in tags
-	ids     map[string]bool   // every message ID of the English catalog
+	langs   []*lang         // by index in tags
+	ids     map[string]bool // every message ID of the English catalog
+}
+
+// lang is one language's messages, in a go-i18n bundle of its own.
+type lang struct {
+	tag   language.Tag
+	files []file // its catalogs, the embedded one first
+
+	mu  sync.Mutex
+	loc atomic.Pointer[i18n.Localizer] // nil until built
 }
 
 func loadCatalog(src *source) (*catalog, error) {
-	c := &catalog{bundle: i18n.NewBundle(language.English), ids: map[string]bool{}}
-	c.bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	c := &catalog{ids: map[string]bool{}}
 	names := make([]string, 0, len(src.locales))
 	for name := range src.locales {
 		names = append(names, name)
@@ -41,25 +53,26 @@ func loadCatalog(src *source) (*catalog, error) {
 		return nil, errors.New("templates: locales/en.toml is missing")
 	}
 	for _, name := range names {
-		tag := language.Make(strings.TrimSuffix(path.Base(name), ".toml"))
-		for _, f := range src.locales[name] {
-			if err := c.parse(f, tag); err != nil {
+		l := &lang{tag: language.Make(strings.TrimSuffix(path.Base(name), ".toml")), files: src.locales[name]}
+		for _, f := range l.files {
+			if err := c.check(f, l.tag); err != nil {
 				return nil, fmt.Errorf("templates: %s: %w", f.origin, err)
 			}
 		}
-		c.tags = append(c.tags, tag)
+		c.tags = append(c.tags, l.tag)
+		c.langs = append(c.langs, l)
+	}
+	if _, err := c.langs[0].localizer(); err != nil {
+		return nil, err
 	}
 	c.matcher = language.NewMatcher(c.tags)
-	for _, tag := range c.tags {
-		c.locs = append(c.locs, i18n.NewLocalizer(c.bundle, tag.String()))
-	}
 	return c, nil
 }
 
-// parse adds one catalog file. A message other than English must translate
+// check reads one catalog file. A message other than English must translate
 // an English one, so that a typo in a key does not go unnoticed; every
 // message must be a valid template.
-func (c *catalog) parse(f file, tag language.Tag) error {
+func (c *catalog) check(f file, tag language.Tag) error {
 	msgs, err := i18n.ParseMessageBytes(f.data, toml.Unmarshal)
 	if err != nil {
 		return err
@@ -76,8 +89,36 @@ func (c *catalog) parse(f file, tag language.Tag) error {
 			return fmt.Errorf("message %q is not in the English catalog", m.ID)
 		}
 	}
-	return c.bundle.AddMessages(tag, msgs...)
+	return nil
 }
+
+// localizer returns the language's localizer, building it on first use.
+func (l *lang) localizer() (*i18n.Localizer, error) {
+	if loc := l.loc.Load(); loc != nil {
+		return loc, nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if loc := l.loc.Load(); loc != nil {
+		return loc, nil
+	}
+	b := i18n.NewBundle(l.tag)
+	for _, f := range l.files { // checked at start: the same bytes parse again
+		msgs, err := i18n.ParseMessageBytes(f.data, toml.Unmarshal)
+		if err == nil {
+			err = b.AddMessages(l.tag, msgs...)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("templates: %s: %w", f.origin, err)
+		}
+	}
+	loc := i18n.NewLocalizer(b, l.tag.String())
+	l.loc.Store(loc)
+	return loc, nil
+}
+
+// drop forgets the language's localizer, to be built again when asked for.
+func (l *lang) drop() { l.loc.Store(nil) }
 
 // negotiate picks the best supported language for an Accept-Language header
 // value, honouring q-values and regional variants (fr-CA is served French);
@@ -107,8 +148,26 @@ func (c *catalog) index(tag language.Tag) int {
 // from that language's catalog falls back to English; one missing from every
 // catalog is an error, so a template that asks for it fails to render.
 func (c *catalog) localize(i int, id string, data map[string]any) (string, error) {
-	msg, err := c.locs[i].Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
-	if msg == "" && err != nil {
+	cfg := &i18n.LocalizeConfig{MessageID: id, TemplateData: data}
+	if i > 0 {
+		loc, err := c.langs[i].localizer()
+		if err != nil {
+			return "", err
+		}
+		msg, err := loc.Localize(cfg)
+		if nf := (*i18n.MessageNotFoundErr)(nil); !errors.As(err, &nf) {
+			if err != nil {
+				return "", fmt.Errorf("message %q: %w", id, err)
+			}
+			return msg, nil
+		}
+	}
+	loc, err := c.langs[0].localizer()
+	if err != nil {
+		return "", err
+	}
+	msg, err := loc.Localize(cfg)
+	if err != nil {
 		return "", fmt.Errorf("message %q: %w", id, err)
 	}
 	return msg, nil

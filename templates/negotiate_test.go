@@ -2,8 +2,11 @@ package templates
 
 import (
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 
+	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
 )
 
@@ -73,6 +76,68 @@ func TestNegotiateLocale(t *testing.T) {
 	for _, tt := range tests {
 		if got := s.NegotiateLocale(tt.env...); got != tt.want {
 			t.Errorf("NegotiateLocale(%q) = %s, want %s", tt.env, got, tt.want)
+		}
+	}
+}
+
+// localizer returns the localizer of the language at index i, built if
+// need be.
+func localizer(t *testing.T, s *Set, i int) *i18n.Localizer {
+	t.Helper()
+	loc, err := s.cat.langs[i].localizer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+// TestLanguagesBuiltWhenAsked: after start only English's messages are
+// kept; a page in French builds French alone, and reads French.
+func TestLanguagesBuiltWhenAsked(t *testing.T) {
+	s := testSet(t, "")
+	for i, l := range s.cat.langs {
+		if built := l.loc.Load() != nil; built != (i == 0) {
+			t.Errorf("%s: built after start = %v, want %v (English alone)", l.tag, built, i == 0)
+		}
+	}
+	var en, fr strings.Builder
+	if err := s.Render(&en, "placeholder", View{Lang: language.English}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Render(&fr, "placeholder", View{Lang: language.French}); err != nil {
+		t.Fatal(err)
+	}
+	if en.String() == fr.String() || !strings.Contains(fr.String(), `lang="fr"`) {
+		t.Errorf("the French page is not French:\n%s", fr.String())
+	}
+	for _, l := range s.cat.langs {
+		want := l.tag == language.English || l.tag == language.French
+		if built := l.loc.Load() != nil; built != want {
+			t.Errorf("%s: built = %v after an English and a French page, want %v", l.tag, built, want)
+		}
+	}
+}
+
+// TestLanguageBuiltOnceUnderLoad: requests that ask for a language at once
+// all read it, built once (run with -race).
+func TestLanguageBuiltOnceUnderLoad(t *testing.T) {
+	s := testSet(t, "")
+	de := s.cat.langs[s.cat.index(language.German)]
+	var wg sync.WaitGroup
+	locs := make([]*i18n.Localizer, 8)
+	for i := range locs {
+		wg.Go(func() {
+			var b strings.Builder
+			if err := s.Render(&b, "placeholder", View{Lang: language.German}); err != nil || !strings.Contains(b.String(), `lang="de"`) {
+				t.Errorf("German page: %v\n%s", err, b.String())
+			}
+			locs[i], _ = de.localizer()
+		})
+	}
+	wg.Wait()
+	for _, l := range locs[1:] {
+		if l != locs[0] {
+			t.Fatal("German was built more than once")
 		}
 	}
 }

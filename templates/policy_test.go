@@ -52,7 +52,7 @@ func TestPolicyMessages(t *testing.T) {
 	s := testSet(t, "")
 	for _, id := range policy.MessageIDs() {
 		for i, tag := range s.cat.tags {
-			msg, err := s.cat.locs[i].Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: map[string]any{"N": 7, "Min": 8, "Max": 256}})
+			msg, err := localizer(t, s, i).Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: map[string]any{"N": 7, "Min": 8, "Max": 256}})
 			if err != nil || msg == "" || strings.Contains(msg, "<no value>") {
 				t.Errorf("%s: message %q = %q, %v", tag, id, msg, err)
 			}

@@ -139,12 +139,18 @@ func (s *Set) parsePages(files []file) error {
 
 // smokeTest renders every page in every language without data, so that a
 // template calling a helper wrongly fails now rather than on a user's visit.
+// A language other than English is then forgotten again, with the messages
+// kept for it, until a request asks for it.
 func (s *Set) smokeTest() error {
-	for name := range s.pages {
-		for _, tag := range s.cat.tags {
+	for i, tag := range s.cat.tags {
+		for name := range s.pages {
 			if err := s.Render(io.Discard, name, View{Lang: tag, RequestID: "0", CSRFToken: "0"}); err != nil {
 				return err
 			}
+		}
+		if i > 0 {
+			s.cat.langs[i].drop()
+			s.plain[i].Clear()
 		}
 	}
 	return nil
