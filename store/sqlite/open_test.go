@@ -56,9 +56,31 @@ func TestOpenSettings(t *testing.T) {
 			t.Errorf("PRAGMA %s = %s, want %s", name, got, v)
 		}
 	}
+	var readerCache string
+	if err := s.r.QueryRowContext(context.Background(), "PRAGMA cache_size").Scan(&readerCache); err != nil {
+		t.Fatal(err)
+	}
+	if got := pragma(t, s, "cache_size"); got != "-512" || readerCache != "-512" {
+		t.Errorf("PRAGMA cache_size = %s on the writer, %s on a reader, want -512 (KiB) on both", got, readerCache)
+	}
 	// Readers cannot write, even by mistake.
 	if _, err := s.r.ExecContext(context.Background(), "DELETE FROM flows"); err == nil {
 		t.Error("a write through the reader pool succeeded, want it refused")
+	}
+}
+
+// TestOperatorCacheSize: a dsn's own cache_size wins over frontdoor's, in
+// either spelling of a pragma.
+func TestOperatorCacheSize(t *testing.T) {
+	for _, p := range []string{"cache_size(-20000)", "CACHE_SIZE%3D-20000"} {
+		s, err := Open(context.Background(), "file:"+filepath.Join(t.TempDir(), "f.db")+"?_pragma="+p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := pragma(t, s, "cache_size"); got != "-20000" {
+			t.Errorf("_pragma=%s: PRAGMA cache_size = %s, want the dsn's -20000", p, got)
+		}
+		s.Close()
 	}
 }
 
