@@ -127,7 +127,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if n, err := exepages.Release(); err != nil {
 		logger.Warn("could not give back the binary's start-up pages", "err", err)
 	} else {
-		logger.Debug("gave back the binary's start-up pages", "bytes", n)
+		logger.Debug("gave back the binary's start-up pages", "resident_bytes", n)
 	}
 	if err := srv.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		fmt.Fprintf(stderr, "frontdoor: %v\n", err)

@@ -5,65 +5,117 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"reflect"
 	"strconv"
 
 	"golang.org/x/sys/unix"
 )
 
-// Release pages out the read-only mappings of the running binary's file and
-// returns how many bytes of address space it advised. It fails on kernels
-// without MADV_PAGEOUT (before 5.4), having changed nothing. Call it once
-// start-up is over; calling it again is harmless.
+// Release unmaps the pages of the running binary's read-only mappings and
+// returns by how many bytes the process's resident file pages (RssFile)
+// went down. Run by the file's owner or by root, it also drops them from the
+// page cache. A mapping holding a private copy of a page (a relocated
+// read-only section of a position-independent build) is left alone: its
+// copy is not in the file.
 func Release() (int64, error) {
-	exe, err := os.Readlink("/proc/self/exe")
+	before, err := rssFile()
+	if err != nil {
+		return 0, err
+	}
+	smaps, err := os.ReadFile("/proc/self/smaps")
 	if err != nil {
 		return 0, fmt.Errorf("exepages: %w", err)
 	}
-	maps, err := os.ReadFile("/proc/self/maps")
-	if err != nil {
-		return 0, fmt.Errorf("exepages: %w", err)
+	ms := releasable(smaps, uintptr(reflect.ValueOf(Release).Pointer()))
+	if len(ms) == 0 {
+		return 0, fmt.Errorf("exepages: no read-only mapping of the binary found in /proc/self/smaps")
 	}
-	var total int64
-	for _, m := range readOnlyMappings(maps, exe) {
-		if _, _, errno := unix.Syscall(unix.SYS_MADVISE, m.start, m.end-m.start, unix.MADV_PAGEOUT); errno != 0 {
-			return total, fmt.Errorf("exepages: madvise %#x-%#x: %w", m.start, m.end, errno)
+	for _, m := range ms {
+		// Out of the page cache too, where the kernel lets this process (the
+		// file's owner, or root); it does nothing otherwise, or before Linux 5.4.
+		unix.Syscall(unix.SYS_MADVISE, m.start, m.end-m.start, unix.MADV_PAGEOUT)
+		if _, _, errno := unix.Syscall(unix.SYS_MADVISE, m.start, m.end-m.start, unix.MADV_DONTNEED); errno != 0 {
+			return 0, fmt.Errorf("exepages: madvise %#x-%#x: %w", m.start, m.end, errno)
 		}
 		// Advice only: without it pages come back 64 KB at a time.
 		unix.Syscall(unix.SYS_MADVISE, m.start, m.end-m.start, unix.MADV_RANDOM)
-		total += int64(m.end - m.start)
 	}
-	return total, nil
+	after, err := rssFile()
+	if err != nil {
+		return 0, err
+	}
+	return before - after, nil
 }
 
-// mapping is an address range of /proc/self/maps.
+// mapping is an address range of /proc/self/smaps.
 type mapping struct{ start, end uintptr }
 
-// readOnlyMappings returns the mappings of file that are not writable: the
-// binary's code and read-only data, never its data or bss, which are
-// private copies the process writes.
-func readOnlyMappings(maps []byte, file string) []mapping {
-	var out []mapping
-	sc := bufio.NewScanner(bytes.NewReader(maps))
+// releasable returns, from the text of /proc/self/smaps, the read-only
+// mappings of the file that holds the code address pc (the binary: found by
+// its device and inode, whatever its path), leaving out those with private
+// (anonymous) pages.
+func releasable(smaps []byte, pc uintptr) []mapping {
+	type entry struct {
+		m        mapping
+		readOnly bool
+		file     string // device and inode
+		anon     bool
+	}
+	var (
+		entries []entry
+		binary  string
+	)
+	sc := bufio.NewScanner(bytes.NewReader(smaps))
+	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
-		// address perms offset dev inode pathname
-		f := bytes.Fields(sc.Bytes())
-		if len(f) < 6 || string(bytes.Join(f[5:], []byte(" "))) != file {
+		line := sc.Bytes()
+		if v, ok := bytes.CutPrefix(line, []byte("Anonymous:")); ok && len(entries) > 0 {
+			entries[len(entries)-1].anon = string(bytes.TrimSpace(v)) != "0 kB"
 			continue
 		}
-		perms := f[1]
-		if len(perms) < 4 || perms[0] != 'r' || perms[1] != '-' {
+		// A mapping's header: address perms offset dev inode [pathname]
+		f := bytes.Fields(line)
+		if len(f) < 5 || bytes.IndexByte(f[0], '-') < 0 || bytes.HasSuffix(f[0], []byte(":")) {
 			continue
 		}
-		lo, hi, ok := bytes.Cut(f[0], []byte("-"))
-		if !ok {
-			continue
-		}
+		lo, hi, _ := bytes.Cut(f[0], []byte("-"))
 		start, err1 := strconv.ParseUint(string(lo), 16, 64)
 		end, err2 := strconv.ParseUint(string(hi), 16, 64)
 		if err1 != nil || err2 != nil || end <= start {
 			continue
 		}
-		out = append(out, mapping{uintptr(start), uintptr(end)})
+		e := entry{m: mapping{uintptr(start), uintptr(end)}, readOnly: len(f[1]) >= 2 && f[1][0] == 'r' && f[1][1] == '-'}
+		if string(f[4]) != "0" {
+			e.file = string(f[3]) + " " + string(f[4])
+		}
+		if pc >= e.m.start && pc < e.m.end {
+			binary = e.file
+		}
+		entries = append(entries, e)
+	}
+	var out []mapping
+	for _, e := range entries {
+		if binary != "" && e.file == binary && e.readOnly && !e.anon {
+			out = append(out, e.m)
+		}
 	}
 	return out
+}
+
+// rssFile returns the process's resident file-backed memory, in bytes.
+func rssFile() (int64, error) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, fmt.Errorf("exepages: %w", err)
+	}
+	for line := range bytes.Lines(b) {
+		if v, ok := bytes.CutPrefix(line, []byte("RssFile:")); ok {
+			kb, err := strconv.ParseInt(string(bytes.TrimSuffix(bytes.TrimSpace(v), []byte(" kB"))), 10, 64)
+			if err != nil {
+				return 0, fmt.Errorf("exepages: RssFile: %w", err)
+			}
+			return kb << 10, nil
+		}
+	}
+	return 0, fmt.Errorf("exepages: no RssFile in /proc/self/status")
 }
