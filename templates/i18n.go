@@ -65,6 +65,7 @@ func loadCatalog(src *source) (*catalog, error) {
 	if _, err := c.langs[0].localizer(); err != nil {
 		return nil, err
 	}
+	c.langs[0].files = nil // built for good: English is never dropped
 	c.matcher = language.NewMatcher(c.tags)
 	return c, nil
 }
@@ -89,7 +90,8 @@ func (c *catalog) check(f file, tag language.Tag) error {
 			return fmt.Errorf("message %q is not in the English catalog", m.ID)
 		}
 	}
-	return nil
+	// As a language is built later: a language without plural rules fails here.
+	return i18n.NewBundle(language.English).AddMessages(tag, msgs...)
 }
 
 // localizer returns the language's localizer, building it on first use.

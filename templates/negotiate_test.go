@@ -100,9 +100,13 @@ func TestLanguagesBuiltWhenAsked(t *testing.T) {
 			t.Errorf("%s: built after start = %v, want %v (English alone)", l.tag, built, i == 0)
 		}
 	}
+	// An English page with its language switcher, which names every language.
 	var en, fr strings.Builder
-	if err := s.Render(&en, "placeholder", View{Lang: language.English}); err != nil {
+	if err := s.Render(&en, "placeholder", View{Lang: language.English, Here: "/.frontdoor/reset"}); err != nil {
 		t.Fatal(err)
+	}
+	if !strings.Contains(en.String(), "Deutsch") || !strings.Contains(en.String(), "lang=de") {
+		t.Errorf("the English page has no switcher naming German:\n%s", en.String())
 	}
 	if err := s.Render(&fr, "placeholder", View{Lang: language.French}); err != nil {
 		t.Fatal(err)

@@ -167,6 +167,8 @@ func TestOverrideErrors(t *testing.T) {
 			[]string{"locales/en.toml", "error.status"}},
 		{"language name", map[string]string{"locales/french.toml": "[x]\ny = \"z\"\n"},
 			[]string{"locales/french.toml"}},
+		{"language without plural rules", map[string]string{"locales/tlh.toml": "[placeholder]\ntitle = \"x\"\n"},
+			[]string{"locales/tlh.toml", "plural"}},
 		{"email half", map[string]string{"emails/_layout.txt": `{{define "layout"}}{{.T "email.nope"}}{{end}}`},
 			[]string{"emails/_layout.txt", "email.nope"}},
 	}

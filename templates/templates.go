@@ -140,7 +140,8 @@ func (s *Set) parsePages(files []file) error {
 // smokeTest renders every page in every language without data, so that a
 // template calling a helper wrongly fails now rather than on a user's visit.
 // A language other than English is then forgotten again, with the messages
-// kept for it, until a request asks for it.
+// kept for it, until a request asks for it; only its name stays, which the
+// language switcher of every page shows.
 func (s *Set) smokeTest() error {
 	for i, tag := range s.cat.tags {
 		for name := range s.pages {
@@ -148,10 +149,17 @@ func (s *Set) smokeTest() error {
 				return err
 			}
 		}
-		if i > 0 {
-			s.cat.langs[i].drop()
-			s.plain[i].Clear()
+		if i == 0 {
+			continue
 		}
+		const nameID = "layout.language_name"
+		name, err := s.message(i, nameID, nil)
+		if err != nil {
+			return err
+		}
+		s.cat.langs[i].drop()
+		s.plain[i].Clear()
+		s.plain[i].Store(nameID, name)
 	}
 	return nil
 }
