@@ -119,8 +119,13 @@ func (l *lang) localizer() (*i18n.Localizer, error) {
 	return loc, nil
 }
 
-// drop forgets the language's localizer, to be built again when asked for.
-func (l *lang) drop() { l.loc.Store(nil) }
+// drop forgets the language's localizer, to be built again when asked for;
+// English, whose files are not kept, stays.
+func (l *lang) drop() {
+	if l.files != nil {
+		l.loc.Store(nil)
+	}
+}
 
 // negotiate picks the best supported language for an Accept-Language header
 // value, honouring q-values and regional variants (fr-CA is served French);

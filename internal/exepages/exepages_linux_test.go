@@ -2,6 +2,7 @@ package exepages
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -31,6 +32,7 @@ Anonymous:             0 kB
 7ffc00000000-7ffc00021000 rw-p 00000000 00:00 0                  [stack]
 Anonymous:           132 kB
 `
+	smaps = strings.ReplaceAll(smaps, "Anonymous:             0 kB\n", "Anonymous:             0 kB\nSwap:                  0 kB\n")
 	got := releasable([]byte(smaps), 0x500000)
 	want := []mapping{{0x400000, 0xd3a000}, {0xd3a000, 0x1a21000}}
 	if !reflect.DeepEqual(got, want) {
@@ -38,6 +40,26 @@ Anonymous:           132 kB
 	}
 	if got := releasable([]byte(smaps), 0x10); got != nil {
 		t.Errorf("releasable with pc outside every mapping = %#x, want none", got)
+	}
+}
+
+// TestReleasableFailsClosed: a mapping is released only when smaps says
+// that none of its pages is a private copy, resident or swapped out.
+func TestReleasableFailsClosed(t *testing.T) {
+	head := "00400000-00d3a000 r-xp 00000000 08:01 1234   /opt/frontdoor\n"
+	for name, smaps := range map[string]string{
+		"swapped private copies": head + "Anonymous:             0 kB\nSwap:                  8 kB\n",
+		"no Anonymous line":      head + "Swap:                  0 kB\n",
+		"no Swap line":           head + "Anonymous:             0 kB\n",
+		"a line not understood":  head + "Anonymous:             0 kB\nSwap:                  0 kB\nzz-yy what\n",
+	} {
+		if got := releasable([]byte(smaps), 0x500000); got != nil {
+			t.Errorf("%s: releasable = %#x, want none", name, got)
+		}
+	}
+	ok := head + "Anonymous:             0 kB\nSwap:                  0 kB\n"
+	if got := releasable([]byte(ok), 0x500000); len(got) != 1 {
+		t.Errorf("releasable = %#x, want the one mapping", got)
 	}
 }
 
