@@ -125,7 +125,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	go srv.LogConnections(ctx)
 	// Start-up is over: the pages of the binary that only it needed go back.
 	if n, err := exepages.Release(); err != nil {
-		logger.Warn("could not give back the binary's start-up pages", "err", err)
+		logger.Warn("could not give back the binary's start-up pages", "err", err, "resident_bytes", n)
 	} else {
 		logger.Debug("gave back the binary's start-up pages", "resident_bytes", n)
 	}
