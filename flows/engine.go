@@ -3,6 +3,8 @@ package flows
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -123,12 +125,22 @@ func (e *Engine) Start(ctx context.Context, w http.ResponseWriter, kind, step st
 		return store.Flow{}, fmt.Errorf("flows: encode state: %w", err)
 	}
 	now := e.now()
-	f := store.Flow{ID: store.NewID(), Kind: kind, Step: step, Data: data, CreatedAt: now, ExpiresAt: now.Add(e.ttl), Version: 1}
+	handle := store.NewID()
+	f := store.Flow{ID: StoreKey(handle), Kind: kind, Step: step, Data: data, CreatedAt: now, ExpiresAt: now.Add(e.ttl), Version: 1}
 	if err := e.flows.Create(ctx, f); err != nil {
 		return store.Flow{}, fmt.Errorf("flows: create: %w", err)
 	}
-	http.SetCookie(w, e.cookie(kind, f.ID, f.ExpiresAt))
+	http.SetCookie(w, e.cookie(kind, handle, f.ExpiresAt))
 	return f, nil
+}
+
+// StoreKey is the store's key of the flow that a cookie's handle names: the
+// handle's SHA-256. The store (its file, a backup, a replica, a read-only
+// leak) holds no handle that would take over a flow in progress; a flow's ID
+// is its key, never its handle, which only the browser's cookie carries.
+func StoreKey(handle string) string {
+	sum := sha256.Sum256([]byte(handle))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
 }
 
 // Rotate gives the flow a new handle, set in this response's cookie only,
@@ -137,14 +149,15 @@ func (e *Engine) Start(ctx context.Context, w http.ResponseWriter, kind, step st
 // on: a handle taken before (planted in the victim's browser by whoever
 // started the flow, or seen) never reaches what lies past the gate.
 func (e *Engine) Rotate(ctx context.Context, w http.ResponseWriter, id string) (store.Flow, error) {
-	f, err := e.flows.Rekey(ctx, id, store.NewID())
+	handle := store.NewID()
+	f, err := e.flows.Rekey(ctx, id, StoreKey(handle))
 	if errors.Is(err, store.ErrNotFound) {
 		return store.Flow{}, ErrNoFlow
 	}
 	if err != nil {
 		return store.Flow{}, fmt.Errorf("flows: rotate: %w", err)
 	}
-	http.SetCookie(w, e.cookie(f.Kind, f.ID, f.ExpiresAt))
+	http.SetCookie(w, e.cookie(f.Kind, handle, f.ExpiresAt))
 	return f, nil
 }
 

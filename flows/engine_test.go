@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/store/sqlite"
 )
 
@@ -164,4 +165,39 @@ func TestNoOrForgedCookie(t *testing.T) {
 			t.Errorf("cookie %v: %v", c, err)
 		}
 	}
+}
+
+// TestStoreHoldsNoHandle: the store keeps a flow under the SHA-256 of the
+// handle its cookie carries, at start and after a rotation, so that reading
+// the store gives no handle to take a flow over with.
+func TestStoreHoldsNoHandle(t *testing.T) {
+	e, _ := newEngine(t)
+	ctx := context.Background()
+	rec := httptest.NewRecorder()
+	f, err := e.Start(ctx, rec, "reset", "one", &testState{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	handle := rec.Result().Cookies()[0].Value
+	check := func(when, handle string, f store.Flow) {
+		t.Helper()
+		if f.ID == handle || f.ID != StoreKey(handle) {
+			t.Errorf("%s: flow ID %q, handle %q: want the ID to be the handle's StoreKey", when, f.ID, handle)
+		}
+		if _, err := e.flows.Get(ctx, handle); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("%s: the store finds a flow under the handle itself (%v)", when, err)
+		}
+		r := httptest.NewRequest("GET", "/.frontdoor/x", nil)
+		r.AddCookie(&http.Cookie{Name: CookieName("reset"), Value: handle})
+		if got, err := e.Load(r, "reset", &testState{}); err != nil || got.ID != f.ID {
+			t.Errorf("%s: Load by the cookie = %+v, %v", when, got, err)
+		}
+	}
+	check("started", handle, f)
+	rec = httptest.NewRecorder()
+	rotated, err := e.Rotate(ctx, rec, f.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("rotated", rec.Result().Cookies()[0].Value, rotated)
 }

@@ -89,36 +89,44 @@ func (e *Engine) Keep(ctx context.Context, w http.ResponseWriter, f store.Flow) 
 	if !ok || !e.now().Before(f.ExpiresAt) {
 		return store.Flow{}, ErrNoFlow
 	}
-	f.ID, f.Version = store.NewID(), 1
+	handle := store.NewID()
+	f.ID, f.Version = StoreKey(handle), 1
 	if err := e.flows.Create(ctx, f); err != nil {
 		return store.Flow{}, fmt.Errorf("flows: keep: %w", err)
 	}
-	http.SetCookie(w, e.cookie(f.Kind, f.ID, f.ExpiresAt))
+	http.SetCookie(w, e.cookie(f.Kind, handle, f.ExpiresAt))
 	return f, nil
 }
 
 // Peek returns the flow of kind that a cookie value names, stored or
 // offered, with its state decoded into s: Load without a request.
 func (e *Engine) Peek(ctx context.Context, kind, value string, s any) (store.Flow, error) {
-	var f store.Flow
 	switch {
 	case strings.HasPrefix(value, offerPrefix) && len(value) <= maxOfferCookie:
 		o, ok := e.unseal(value, kind)
 		if !ok || !e.now().Before(o.Expires) {
 			return store.Flow{}, ErrNoFlow
 		}
-		f = o.flow()
+		f := o.flow()
+		if err := json.Unmarshal(f.Data, s); err != nil {
+			return store.Flow{}, fmt.Errorf("flows: decode state: %w", err)
+		}
+		return f, nil
 	case value == "" || len(value) > 64:
 		return store.Flow{}, ErrNoFlow
-	default:
-		var err error
-		f, err = e.flows.Get(ctx, value)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && f.Kind != kind) {
-			return store.Flow{}, ErrNoFlow
-		}
-		if err != nil {
-			return store.Flow{}, fmt.Errorf("flows: load: %w", err)
-		}
+	}
+	return e.Reload(ctx, kind, StoreKey(value), s)
+}
+
+// Reload returns stored flow id (a flow's ID, its store key: not a cookie
+// value) of kind, with its state decoded into s.
+func (e *Engine) Reload(ctx context.Context, kind, id string, s any) (store.Flow, error) {
+	f, err := e.flows.Get(ctx, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && f.Kind != kind) {
+		return store.Flow{}, ErrNoFlow
+	}
+	if err != nil {
+		return store.Flow{}, fmt.Errorf("flows: load: %w", err)
 	}
 	if err := json.Unmarshal(f.Data, s); err != nil {
 		return store.Flow{}, fmt.Errorf("flows: decode state: %w", err)

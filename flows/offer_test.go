@@ -47,8 +47,8 @@ func TestOfferIsKeptOnce(t *testing.T) {
 	if err != nil || IsOffer(kept) || kept.ID == f.ID {
 		t.Fatalf("Keep() = %+v, %v", kept, err)
 	}
-	if got := rec.Result().Cookies(); len(got) != 1 || got[0].Value != kept.ID {
-		t.Fatalf("Keep() set %+v, want the kept flow's handle", got)
+	if got := rec.Result().Cookies(); len(got) != 1 || StoreKey(got[0].Value) != kept.ID {
+		t.Fatalf("Keep() set %+v, want the handle of the kept flow", got)
 	}
 	if stored, err := e.flows.Get(ctx, kept.ID); err != nil || stored.Step != "one" {
 		t.Fatalf("the kept flow: %+v, %v", stored, err)

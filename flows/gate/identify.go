@@ -158,7 +158,7 @@ func (g *Gate) identify(w http.ResponseWriter, r *http.Request) error {
 // reshow renders the identify page of flow id again with an error message.
 func (g *Gate) reshow(w http.ResponseWriter, r *http.Request, id, msg string) error {
 	var s State
-	fl, err := g.Engine.Peek(r.Context(), g.opt.Kind, id, &s)
+	fl, err := g.Engine.Reload(r.Context(), g.opt.Kind, id, &s)
 	if err != nil {
 		return err
 	}

@@ -102,7 +102,7 @@ func TestGateRotatesTheHandle(t *testing.T) {
 	if got := attacker.Get("/.frontdoor/reset/step"); strings.Contains(got.Body, env.Text("reset.password.new")) {
 		t.Fatalf("the handle from before the gate still reaches the new-password step:\n%s", got.Body)
 	}
-	if _, err := env.Store.Flows().Get(context.Background(), attacker.Cookie(cookie)); !errors.Is(err, store.ErrNotFound) {
+	if _, err := env.Store.Flows().Get(context.Background(), flows.StoreKey(attacker.Cookie(cookie))); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("the flow under the old handle: %v, want ErrNotFound", err)
 	}
 }

@@ -213,7 +213,7 @@ func (f *Flow) sent(w http.ResponseWriter, r *http.Request) error {
 // reshow renders the form again, with a fresh CAPTCHA, keeping what was typed.
 func (f *Flow) reshow(w http.ResponseWriter, r *http.Request, id string, status int, page FormPage) error {
 	var s state
-	fl, err := f.Engine.Peek(r.Context(), store.KindHelpdesk, id, &s)
+	fl, err := f.Engine.Reload(r.Context(), store.KindHelpdesk, id, &s)
 	if err != nil {
 		return err
 	}

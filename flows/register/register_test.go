@@ -248,7 +248,7 @@ func TestFlowBoundToSignedInUser(t *testing.T) {
 func TestPendingValueSealed(t *testing.T) {
 	e, _, b, _ := setup(t)
 	addEmail(e, b, "alice@home.test")
-	f, err := e.Store.Flows().Get(context.Background(), b.Cookie(flows.CookieName(store.KindRegister)))
+	f, err := e.Store.Flows().Get(context.Background(), flows.StoreKey(b.Cookie(flows.CookieName(store.KindRegister))))
 	if err != nil {
 		t.Fatal(err)
 	}
