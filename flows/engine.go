@@ -145,7 +145,7 @@ func StoreKey(handle string) string {
 
 // Rotate gives the flow a new handle, set in this response's cookie only,
 // and forgets the old one, in one store transaction; it returns the flow
-// under its new handle. Called at every gate passed, before the flow moves
+// under the new handle's key. Called at every gate passed, before the flow moves
 // on: a handle taken before (planted in the victim's browser by whoever
 // started the flow, or seen) never reaches what lies past the gate.
 func (e *Engine) Rotate(ctx context.Context, w http.ResponseWriter, id string) (store.Flow, error) {

@@ -71,7 +71,7 @@ func (e *Engine) Offer(w http.ResponseWriter, kind, step string, s any) (store.F
 func IsOffer(f store.Flow) bool { return f.Version == 0 }
 
 // Keep stores the offered flow f (as Load returned it, with its state now
-// s) under a new handle and sets that handle's cookie; a flow already
+// s) under the key of a new handle and sets that handle's cookie; a flow already
 // stored is returned as it is. The first Keep of an offer wins: a second
 // (the same cookie sent again) is ErrNoFlow, so that one CAPTCHA answered
 // does not open many flows.

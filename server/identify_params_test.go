@@ -12,7 +12,7 @@ import (
 )
 
 // TestIdentifyTakesOneLoginAndNoDestination (N-2, N-3): identify is posted
-// with two user IDs, one in the query and two in the body, with address and
+// with three user IDs, one in the query and two in the body, with address and
 // phone parameters added, and the method step with an address of its own.
 // The flow acts on the first user ID of the body alone, and the code goes to
 // the address the directory holds for it, nowhere else.
@@ -35,6 +35,9 @@ func TestIdentifyTakesOneLoginAndNoDestination(t *testing.T) {
 		"destination": {attacker},
 		"to":          {mail + "\n" + attacker},
 	})
+	if !strings.Contains(body, `name="method"`) {
+		t.Fatalf("identify did not go on to the choice of method:\n%s", body)
+	}
 	page(t, c, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{
 		"csrf_token": {csrf(t, body)}, "method": {"email"}, "email": {attacker}, "destination": {attacker}})
 	if code := waitCode(t, mail); code == "" {
