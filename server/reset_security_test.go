@@ -176,6 +176,38 @@ func TestResetStepsCannotBeSkipped(t *testing.T) {
 	}
 }
 
+// TestResetPasswordBeforeTheCode (O-2): a flow past identify and method,
+// its code mailed but not entered, posts the new password straight away,
+// with the flow's own CSRF token: 409, the flow stays at verify, and the
+// directory still has the old password.
+func TestResetPasswordBeforeTheCode(t *testing.T) {
+	fd := startFrontdoor(t, nil)
+	login, mail, old := slapdUser(t)
+	c := browser(t)
+	_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/reset", nil)
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{
+		"csrf_token": {csrf(t, body)}, "login": {login}, "captcha": {fd.captchaAnswer(t, c, "reset")}})
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
+	if step := fd.flowStep(t, c, "reset"); step != "verify" {
+		t.Fatalf("flow at %q after the method, want verify", step)
+	}
+	waitCode(t, mail) // sent, never entered
+	pw := "Skipped-Code-Walnut-58"
+	status, _, _ := page(t, c, "POST", fd.URL+"/.frontdoor/reset/password", url.Values{"csrf_token": {csrf(t, body)}, "password": {pw}, "confirm": {pw}})
+	if status != http.StatusConflict {
+		t.Errorf("POST password at verify: status %d, want 409", status)
+	}
+	if step := fd.flowStep(t, c, "reset"); step != "verify" {
+		t.Errorf("flow moved to %q", step)
+	}
+	if err := slapdBind(t, login, pw); err == nil {
+		t.Error("the new password binds: it was written without the code")
+	}
+	if err := slapdBind(t, login, old); err != nil {
+		t.Errorf("the old password no longer binds: %v", err)
+	}
+}
+
 // TestResetParallelFinalSubmits (E-1): 30 submits of the last step of one
 // flow, each with a different password, released at once. Exactly one
 // succeeds; exactly one Password Modify reaches the directory (counted on
