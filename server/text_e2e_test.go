@@ -133,6 +133,87 @@ func (fd *frontdoor) askNumber(t *testing.T, c *http.Client, body, number string
 	return status, body
 }
 
+// TestSwitchingMethodsProvesNothing (O-3): email, then back and a text,
+// then back and email again, in one gate. A method cannot be switched at the
+// code page without going back; each code passes only for the method it was
+// sent for, and only while that method is the one chosen; the new password
+// form comes only after the code of the method chosen last.
+func TestSwitchingMethodsProvesNothing(t *testing.T) {
+	kn := testenv.RequireKannel(t)
+	fd := startFrontdoor(t, textConfig(t, []string{"email", "mobile_text"}, 1))
+	login, mail, _, mobile := phoneUser(t)
+	c := browser(t)
+	mp := testenv.Mailpit(t)
+	ctx := context.Background()
+	if err := mp.Delete(ctx, mail); err != nil {
+		t.Fatal(err)
+	}
+	verify := func(body, code string) (int, string) {
+		t.Helper()
+		status, _, body := page(t, c, "POST", fd.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {code}})
+		return status, body
+	}
+	back := func(body string) string {
+		t.Helper()
+		_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/back", url.Values{"csrf_token": {csrf(t, body)}})
+		if !strings.Contains(body, `name="method"`) {
+			t.Fatalf("back: no choice of method\n%s", body)
+		}
+		return body
+	}
+	emailCode := func(n int) string { // the n-th code mailed to the account
+		t.Helper()
+		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			msgs, err := mp.Messages(ctx, mail)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(msgs) >= n {
+				text, err := mp.Text(ctx, msgs[0].ID) // newest first
+				if err != nil {
+					t.Fatal(err)
+				}
+				return codeRE.FindStringSubmatch(text)[1]
+			}
+		}
+		t.Fatalf("no code %d mailed", n)
+		return ""
+	}
+
+	body := fd.identify(t, c, login)
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
+	first := emailCode(1)
+	// Switching at the code page, without going back, is refused.
+	if status, _, _ := page(t, c, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"mobile_text"}}); status != http.StatusConflict {
+		t.Errorf("method chosen again at the code page: status %d, want 409", status)
+	}
+	// Back, then a text: the mailed code does not pass for it.
+	body = back(body)
+	before := len(kn.Texts(t, mobile))
+	_, body = fd.askNumber(t, c, body, "+1 415 555 "+mobile[len(mobile)-4:])
+	sms := kn.WaitText(t, mobile, before)
+	texted := textCodeRE.FindStringSubmatch(sms.Body)[1]
+	if status, b := verify(body, first); status != http.StatusUnprocessableEntity || strings.Contains(b, `name="confirm"`) {
+		t.Fatalf("the mailed code at the text's code page: status %d\n%s", status, b)
+	}
+	// Back to email: a new code is mailed; neither the first code nor the
+	// texted one passes for it, the new one does.
+	body = back(body)
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
+	second := emailCode(2)
+	for name, code := range map[string]string{"the first mailed code": first, "the texted code": texted} {
+		if code == second {
+			continue // the same digits by chance
+		}
+		if status, b := verify(body, code); status != http.StatusUnprocessableEntity || strings.Contains(b, `name="confirm"`) {
+			t.Fatalf("%s at the second email's code page: status %d\n%s", name, status, b)
+		}
+	}
+	if _, b := verify(body, second); !strings.Contains(b, `name="confirm"`) {
+		t.Fatalf("the code of the method chosen last did not open the new-password form:\n%s", b)
+	}
+}
+
 // TestTwoGateResetEmailThenText: email first, then a text through Kannel
 // read where the SMS centre (fakesmsc) received it, then the new password.
 func TestTwoGateResetEmailThenText(t *testing.T) {
