@@ -107,11 +107,7 @@ func (e *Engine) Peek(ctx context.Context, kind, value string, s any) (store.Flo
 		if !ok || !e.now().Before(o.Expires) {
 			return store.Flow{}, ErrNoFlow
 		}
-		f := o.flow()
-		if err := json.Unmarshal(f.Data, s); err != nil {
-			return store.Flow{}, fmt.Errorf("flows: decode state: %w", err)
-		}
-		return f, nil
+		return decoded(o.flow(), s)
 	case value == "" || len(value) > 64:
 		return store.Flow{}, ErrNoFlow
 	}
@@ -128,6 +124,11 @@ func (e *Engine) Reload(ctx context.Context, kind, id string, s any) (store.Flow
 	if err != nil {
 		return store.Flow{}, fmt.Errorf("flows: load: %w", err)
 	}
+	return decoded(f, s)
+}
+
+// decoded returns f with its state decoded into s.
+func decoded(f store.Flow, s any) (store.Flow, error) {
 	if err := json.Unmarshal(f.Data, s); err != nil {
 		return store.Flow{}, fmt.Errorf("flows: decode state: %w", err)
 	}

@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"net"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -14,16 +13,6 @@ import (
 	notifycall "github.com/frontdoor-sspr/frontdoor/notify/call"
 	"github.com/frontdoor-sspr/frontdoor/testenv"
 )
-
-// langTransport adds an Accept-Language header, as a browser set to that
-// language does.
-type langTransport struct{ lang string }
-
-func (l langTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.Header.Set("Accept-Language", l.lang)
-	return http.DefaultTransport.RoundTrip(r)
-}
 
 // TestCallPromptInUsersLanguage: a user whose browser asks for French
 // hears the French prompt on the SIP call: the audio that reaches the
@@ -61,7 +50,7 @@ func TestCallPromptInUsersLanguage(t *testing.T) {
 	slapdSet(t, login, "mobile", "+14155550101")
 
 	c := browser(t)
-	c.Transport = langTransport{"fr-FR,fr;q=0.9"}
+	c.Transport = headerTransport{"Accept-Language", "fr-FR,fr;q=0.9"} // a browser set to French
 	_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/reset", nil)
 	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{
 		"csrf_token": {csrf(t, body)}, "login": {login}, "captcha": {fd.captchaAnswer(t, c, "reset")}})

@@ -136,6 +136,28 @@ func browser(t testing.TB) *http.Client {
 	return &http.Client{Jar: jar}
 }
 
+// identify starts a reset and identifies login; it returns the method page.
+func (fd *frontdoor) identify(t *testing.T, c *http.Client, login string) string {
+	t.Helper()
+	_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/reset", nil)
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{
+		"csrf_token": {csrf(t, body)}, "login": {login}, "captcha": {fd.captchaAnswer(t, c, "reset")}})
+	if !strings.Contains(body, `name="method"`) {
+		t.Fatalf("after identify: no method choice\n%s", body)
+	}
+	return body
+}
+
+// headerTransport sets one request header on every request, as a browser
+// set to a language, or a proxy in front naming the client, does.
+type headerTransport struct{ key, value string }
+
+func (h headerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set(h.key, h.value)
+	return http.DefaultTransport.RoundTrip(r)
+}
+
 // page fetches (GET when form is nil, else POST) and returns the final status,
 // URL and body.
 func page(t testing.TB, c *http.Client, method, rawURL string, form url.Values) (int, *url.URL, string) {

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"sync"
@@ -12,15 +11,6 @@ import (
 
 	"github.com/frontdoor-sspr/frontdoor/testenv"
 )
-
-// viaProxy is a browser behind a trusted proxy that names it by address.
-type viaProxy struct{ ip string }
-
-func (v viaProxy) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.Header.Set("X-Forwarded-For", v.ip)
-	return http.DefaultTransport.RoundTrip(r)
-}
 
 // TestParallelStartsKeepTheSendCap (E-4): 100 browsers, each from an
 // address of its own, start a reset of the same account at once and ask
@@ -41,7 +31,7 @@ func TestParallelStartsKeepTheSendCap(t *testing.T) {
 	for i := range browsers {
 		wg.Go(func() {
 			c := browser(t)
-			c.Transport = viaProxy{fmt.Sprintf("198.51.100.%d", i+1)}
+			c.Transport = headerTransport{"X-Forwarded-For", fmt.Sprintf("198.51.100.%d", i+1)} // behind the trusted proxy
 			_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/reset", nil)
 			_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{
 				"csrf_token": {csrf(t, body)}, "login": {login}, "captcha": {fd.captchaAnswer(t, c, "reset")}})

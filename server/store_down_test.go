@@ -94,9 +94,7 @@ func TestStoreDownFailsClosed(t *testing.T) {
 	fd := startFrontdoor(t, cfg)
 	login, mail, old := slapdUser(t)
 	c := browser(t)
-	_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/reset", nil)
-	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{
-		"csrf_token": {csrf(t, body)}, "login": {login}, "captcha": {fd.captchaAnswer(t, c, "reset")}})
+	body := fd.identify(t, c, login)
 	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
 	code := waitCode(t, mail)
 	token := csrf(t, body)

@@ -94,18 +94,6 @@ func phoneUser(t *testing.T) (login, mail, password, mobile string) {
 	return login, mail, password, mobile
 }
 
-// identify starts a reset and identifies login; it returns the method page.
-func (fd *frontdoor) identify(t *testing.T, c *http.Client, login string) string {
-	t.Helper()
-	_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/reset", nil)
-	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{
-		"csrf_token": {csrf(t, body)}, "login": {login}, "captcha": {fd.captchaAnswer(t, c, "reset")}})
-	if !strings.Contains(body, `name="method"`) {
-		t.Fatalf("after identify: no method choice\n%s", body)
-	}
-	return body
-}
-
 // emailGate passes the email gate from the method page.
 func (fd *frontdoor) emailGate(t *testing.T, c *http.Client, body, mail string) string {
 	t.Helper()

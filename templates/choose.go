@@ -77,25 +77,21 @@ type LanguageLink struct {
 // Languages returns the language switcher's links, one per supported
 // language, or none when the page has no address to come back to (see
 // View.Here) or only one language is supported.
-func (p *Page) Languages() ([]LanguageLink, error) {
+func (p *Page) Languages() []LanguageLink {
 	if p.here == "" || len(p.set.cat.tags) < 2 {
-		return nil, nil
+		return nil
 	}
 	u, err := url.Parse(p.here)
 	if err != nil {
-		return nil, nil // a page that cannot be addressed again has no switcher
+		return nil // a page that cannot be addressed again has no switcher
 	}
 	links := make([]LanguageLink, 0, len(p.set.cat.tags))
 	for i, tag := range p.set.cat.tags {
-		name, err := p.set.message(i, "layout.language_name", nil)
-		if err != nil {
-			return nil, err
-		}
 		q := u.Query()
 		q.Set(LangParam, tag.String())
 		v := *u
 		v.RawQuery = q.Encode()
-		links = append(links, LanguageLink{Tag: tag.String(), Name: name, Href: v.String(), Current: i == p.lang})
+		links = append(links, LanguageLink{Tag: tag.String(), Name: p.set.names[i], Href: v.String(), Current: i == p.lang})
 	}
-	return links, nil
+	return links
 }

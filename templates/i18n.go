@@ -157,25 +157,23 @@ func (c *catalog) index(tag language.Tag) int {
 func (c *catalog) localize(i int, id string, data map[string]any) (string, error) {
 	cfg := &i18n.LocalizeConfig{MessageID: id, TemplateData: data}
 	if i > 0 {
-		loc, err := c.langs[i].localizer()
-		if err != nil {
-			return "", err
-		}
-		msg, err := loc.Localize(cfg)
+		msg, err := c.langs[i].localize(cfg)
 		if nf := (*i18n.MessageNotFoundErr)(nil); !errors.As(err, &nf) {
-			if err != nil {
-				return "", fmt.Errorf("message %q: %w", id, err)
-			}
-			return msg, nil
+			return msg, err
 		}
 	}
-	loc, err := c.langs[0].localizer()
+	return c.langs[0].localize(cfg)
+}
+
+// localize returns a message of the language, building it first if need be.
+func (l *lang) localize(cfg *i18n.LocalizeConfig) (string, error) {
+	loc, err := l.localizer()
 	if err != nil {
 		return "", err
 	}
 	msg, err := loc.Localize(cfg)
 	if err != nil {
-		return "", fmt.Errorf("message %q: %w", id, err)
+		return "", fmt.Errorf("message %q: %w", cfg.MessageID, err)
 	}
 	return msg, nil
 }

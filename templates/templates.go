@@ -45,6 +45,10 @@ type Set struct {
 	// plain keeps, by language, the messages asked for without arguments
 	// (see message).
 	plain []sync.Map
+	// names are the languages' own names (message layout.language_name),
+	// by index in the catalog, for the language switcher of every page:
+	// made at start, so that showing them builds no language.
+	names []string
 }
 
 // New loads the embedded files, replaced file by file by those in opt.Dir,
@@ -139,27 +143,25 @@ func (s *Set) parsePages(files []file) error {
 
 // smokeTest renders every page in every language without data, so that a
 // template calling a helper wrongly fails now rather than on a user's visit.
-// A language other than English is then forgotten again, with the messages
-// kept for it, until a request asks for it; only its name stays, which the
-// language switcher of every page shows.
+// It keeps each language's name for the switcher (names); a language other
+// than English is then forgotten again, with the messages kept for it, until
+// a request asks for it.
 func (s *Set) smokeTest() error {
+	s.names = make([]string, len(s.cat.tags))
 	for i, tag := range s.cat.tags {
 		for name := range s.pages {
 			if err := s.Render(io.Discard, name, View{Lang: tag, RequestID: "0", CSRFToken: "0"}); err != nil {
 				return err
 			}
 		}
-		if i == 0 {
-			continue
-		}
-		const nameID = "layout.language_name"
-		name, err := s.message(i, nameID, nil)
-		if err != nil {
+		var err error
+		if s.names[i], err = s.message(i, "layout.language_name", nil); err != nil {
 			return err
 		}
-		s.cat.langs[i].drop()
-		s.plain[i].Clear()
-		s.plain[i].Store(nameID, name)
+		if i > 0 {
+			s.cat.langs[i].drop()
+			s.plain[i].Clear()
+		}
 	}
 	return nil
 }

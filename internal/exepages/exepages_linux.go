@@ -14,10 +14,10 @@ import (
 
 // Release unmaps the pages of the running binary's read-only mappings and
 // returns by how many bytes the process's resident file pages (RssFile)
-// went down (0 where the kernel does not report it). Run by the file's owner or by root, it also drops them from the
-// page cache. A mapping holding a private copy of a page (a relocated
-// read-only section of a position-independent build) is left alone: its
-// copy is not in the file.
+// went down (0 where the kernel does not report it). Where the kernel lets
+// it (see below), it also drops them from the page cache. A mapping holding
+// a private copy of a page (a relocated read-only section of a
+// position-independent build) is left alone: its copy is not in the file.
 func Release() (int64, error) {
 	before, err := rssFile()
 	if err != nil {
