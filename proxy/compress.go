@@ -5,7 +5,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/http/httputil"
 	"strconv"
 	"strings"
 )
@@ -19,17 +18,17 @@ type outEncodingKey struct{}
 
 // askIdentity, on a GET of a sign-in page from a client that accepts gzip or
 // br, asks the upstream for the page uncompressed and notes the encoding the
-// client gets.
-func (p *Proxy) askIdentity(pr *httputil.ProxyRequest) {
-	if !p.opt.CompressSignIn || pr.In.Method != http.MethodGet || !p.signIn.match(pr.In.URL.Path) {
-		return
+// client gets in the request it returns.
+func (p *Proxy) askIdentity(out, in *http.Request) *http.Request {
+	if !p.opt.CompressSignIn || in.Method != http.MethodGet || !p.signIn.match(in.URL.Path) {
+		return out
 	}
-	enc := acceptedEncoding(pr.In.Header.Values("Accept-Encoding"))
+	enc := acceptedEncoding(in.Header.Values("Accept-Encoding"))
 	if enc == "" {
-		return
+		return out
 	}
-	pr.Out.Header.Set("Accept-Encoding", "identity")
-	pr.Out = pr.Out.WithContext(context.WithValue(pr.Out.Context(), outEncodingKey{}, enc))
+	out.Header.Set("Accept-Encoding", "identity")
+	return out.WithContext(context.WithValue(out.Context(), outEncodingKey{}, enc))
 }
 
 // outEncoding is the encoding askIdentity chose for the request, or "".

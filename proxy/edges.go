@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/http/httputil"
 	"sync/atomic"
 	"time"
 )
@@ -16,25 +15,6 @@ const hstsHeader = "Strict-Transport-Security"
 func (p *Proxy) setHSTS(h http.Header) {
 	if p.opt.HSTS != "" {
 		h.Set(hstsHeader, p.opt.HSTS)
-	}
-}
-
-// withHSTS makes the reverse proxy send the HSTS header on every response:
-// the upstream's own value when it sends one, frontdoor's otherwise.
-func (p *Proxy) withHSTS(rp *httputil.ReverseProxy) {
-	if p.opt.HSTS == "" {
-		return
-	}
-	modify, fail := rp.ModifyResponse, rp.ErrorHandler
-	rp.ModifyResponse = func(resp *http.Response) error {
-		if resp.Header.Get(hstsHeader) == "" {
-			resp.Header.Set(hstsHeader, p.opt.HSTS)
-		}
-		return modify(resp)
-	}
-	rp.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
-		p.setHSTS(w.Header())
-		fail(w, r, err)
 	}
 }
 

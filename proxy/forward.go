@@ -3,234 +3,282 @@ package proxy
 import (
 	"context"
 	"errors"
+	"io"
 	"mime"
-	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/http/httputil"
-	"slices"
-	"strconv"
+	"net/textproto"
+	"net/url"
 	"strings"
 	"sync"
-	"time"
+	"sync/atomic"
 )
 
-// reverseProxy builds the httputil.ReverseProxy that forwards to the upstream.
-func (p *Proxy) reverseProxy() *httputil.ReverseProxy {
-	tr := p.opt.Transport
-	if tr == nil {
-		tr = NewTransport(p.opt.Timeout)
+// forward sends r to the upstream and copies its answer to w. It does what
+// httputil.ReverseProxy with a Rewrite hook does, in the same order, for
+// every request but a protocol upgrade, which goes to the library itself
+// (p.upgrade): hop-by-hop headers are dropped both ways, client-sent
+// forwarding headers replaced, a query that does not parse re-encoded, 1xx
+// answers (103 Early Hints) passed on, streamed answers flushed as they
+// come, trailers kept, and an answer that breaks off mid-body breaks off
+// the client's too. It differs in its allocations: the answer's headers are
+// moved to w instead of copied value by value, and no hook structure is
+// built per request. TestForwardAsReverseProxy holds the two side by side.
+func (p *Proxy) forward(w http.ResponseWriter, in *http.Request) {
+	if in.Header["Upgrade"] != nil {
+		p.upgrade.ServeHTTP(w, in)
+		return
 	}
-	return &httputil.ReverseProxy{
-		Rewrite:        func(pr *httputil.ProxyRequest) { p.rewrite(pr); p.askIdentity(pr) },
-		Transport:      tr,
-		BufferPool:     bufferPool{},
-		ModifyResponse: p.modifyResponse,
-		ErrorHandler:   p.upstreamError,
-		ErrorLog:       slogErrorLog(p.opt.Logger),
+	hints := &earlyHints{w: w}
+	hints.trace.Got1xxResponse = hints.got
+	out := in.Clone(httptrace.WithClientTrace(in.Context(), &hints.trace))
+	out.Close = false
+	if out.Header == nil {
+		out.Header = make(http.Header)
 	}
-}
-
-// NewTransport returns a transport tuned for one upstream with many idle
-// connections, as a sign-in service behind a busy front door needs.
-func NewTransport(timeout time.Duration) *http.Transport {
-	return &http.Transport{
-		Proxy:                 nil, // never send upstream traffic through an environment proxy
-		DialContext:           (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          256,
-		MaxIdleConnsPerHost:   256,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   5 * time.Second,
-		ResponseHeaderTimeout: timeout,
-		ExpectContinueTimeout: time.Second,
-		// Pass bodies through as the upstream encoded them, never decoded on the way.
-		DisableCompression: true,
+	if in.ContentLength == 0 {
+		out.Body = nil // lets the transport retry an idempotent request on a closed keep-alive connection
 	}
-}
-
-// rewrite points the request at the upstream and sets X-Forwarded-*: passed on
-// from a trusted proxy, otherwise from this connection alone.
-func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
-	in := pr.In
+	if out.Body != nil {
+		// The transport closes the body it was given when it fails; that
+		// must not close the client's, which may still be waiting for a
+		// 100-continue. Closed here instead, so that no read outlives the
+		// handler.
+		b := &keptBody{r: out.Body}
+		out.Body = b
+		defer b.Close()
+	}
+	h := out.Header
+	dropHopByHop(h)
+	if hasToken(in.Header, "Te", "trailers") {
+		h["Te"] = teTrailers
+	}
+	for _, k := range forwardingHeaders {
+		delete(h, k) // the client's word; rewrite sets frontdoor's
+	}
+	out.URL.RawQuery = cleanQuery(out.URL.RawQuery)
+	pr := httputil.ProxyRequest{In: in, Out: out}
 	pr.SetURL(p.opt.Upstream)
-	if p.opt.PreserveHost {
-		pr.Out.Host = in.Host
+	p.rewrite(out, in)
+	out = p.askIdentity(out, in)
+	if _, ok := h["User-Agent"]; !ok {
+		h["User-Agent"] = noUserAgent // or the transport sends Go's own
 	}
-	fromTrusted := p.trusted.contains(peer(in))
-	p.setForwarded(pr.Out, in, fromTrusted)
-	dropRoutingHeaders(pr.Out.Header, in.Header, fromTrusted)
-	if len(p.opt.OwnCookies) > 0 {
-		dropCookies(pr.Out.Header, p.opt.OwnCookies)
-	}
-}
 
-// dropCookies removes frontdoor's own cookies from a request to the upstream,
-// leaving the others exactly as they were.
-func dropCookies(h http.Header, names []string) {
-	lines := h.Values("Cookie")
-	if !slices.ContainsFunc(lines, func(l string) bool {
-		return slices.ContainsFunc(names, func(n string) bool { return strings.Contains(l, n) })
-	}) {
-		return // the usual case: nothing of ours, leave the header as sent
-	}
-	var kept []string
-	for _, line := range lines {
-		for _, part := range strings.Split(line, ";") {
-			name, _, _ := strings.Cut(strings.TrimSpace(part), "=")
-			if !slices.Contains(names, name) && strings.TrimSpace(part) != "" {
-				kept = append(kept, strings.TrimSpace(part))
-			}
-		}
-	}
-	h.Del("Cookie")
-	if len(kept) > 0 {
-		h.Set("Cookie", strings.Join(kept, "; "))
-	}
-}
-
-// modifyResponse shows AfterSignIn the answers to sign-in posts, and injects
-// the links into sign-in pages.
-func (p *Proxy) modifyResponse(resp *http.Response) error {
-	req := resp.Request
-	if p.opt.AfterSignIn != nil && req.Method == http.MethodPost && p.done.match(p.incomingPath(req)) {
-		p.opt.AfterSignIn(resp)
-	}
-	if p.opt.Snippet == nil || req.Method == http.MethodHead || !p.signIn.match(p.incomingPath(req)) ||
-		resp.StatusCode != http.StatusOK || resp.Body == nil || resp.Body == http.NoBody {
-		return nil
-	}
-	if !isHTML(resp.Header.Get("Content-Type")) {
-		return nil
-	}
-	c, ok := codecFor(resp.Header.Get("Content-Encoding"))
-	if !ok {
-		return nil
-	}
-	if enc := outEncoding(req); enc != "" && c.encode == nil {
-		return p.rewriteCompressed(resp, enc)
-	}
-	rw, err := rewrite(resp.Body, resp.ContentLength, c, p.sel, p.opt.Snippet(req, req.URL.RequestURI()))
+	res, err := p.transport.RoundTrip(out)
+	hints.done()
 	if err != nil {
-		return err
+		p.upstreamError(w, out, err)
+		return
 	}
-	resp.Body = rw.body
-	h := resp.Header
-	h.Add("Vary", "Accept-Language")
-	if rw.unchanged {
+	if res.StatusCode == http.StatusSwitchingProtocols {
+		res.Body.Close()
+		p.upstreamError(w, out, errors.New("upstream switched protocols for a request that asked for none"))
+		return
+	}
+	dropHopByHop(res.Header)
+	if err := p.modifyResponse(res); err != nil {
+		res.Body.Close()
+		p.upstreamError(w, out, err)
+		return
+	}
+	moveHeader(w.Header(), res.Header)
+	if len(res.Trailer) > 0 {
+		w.Header()["Trailer"] = []string{trailerNames(res.Trailer)}
+	}
+	announced := len(res.Trailer)
+	w.WriteHeader(res.StatusCode)
+	if err := p.copyBody(w, res); err != nil {
+		res.Body.Close()
+		panic(http.ErrAbortHandler) // the server cuts the client's connection: the answer is not whole
+	}
+	res.Body.Close() // fills res.Trailer
+	if len(res.Trailer) == 0 {
+		return
+	}
+	// Trailers force a chunked answer, even for a short body.
+	_ = http.NewResponseController(w).Flush()
+	if len(res.Trailer) == announced {
+		moveHeader(w.Header(), res.Trailer)
+		return
+	}
+	// Trailers the upstream did not announce go out under their prefix.
+	h = w.Header()
+	for k, vv := range res.Trailer {
+		k = http.TrailerPrefix + k
+		h[k] = append(h[k], vv...)
+	}
+}
+
+// teTrailers and noUserAgent are header values shared by every request:
+// each slice has capacity one, so an append copies, and nothing writes into
+// a request's header values.
+var (
+	forwardingHeaders = []string{"Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto"}
+	teTrailers        = []string{"trailers"}
+	noUserAgent       = []string{""}
+)
+
+// earlyHints passes 1xx answers (other than 101) on to the client as they
+// come, until the round trip is over.
+type earlyHints struct {
+	trace httptrace.ClientTrace
+	mu    sync.Mutex
+	w     http.ResponseWriter // nil once the round trip has returned
+}
+
+func (e *earlyHints) got(code int, header textproto.MIMEHeader) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.w == nil {
 		return nil
 	}
-	resp.ContentLength = rw.length
-	h.Del("Content-Length")
-	if rw.length >= 0 {
-		h.Set("Content-Length", strconv.FormatInt(rw.length, 10))
+	h := e.w.Header()
+	for k, vv := range header {
+		h[k] = append(h[k], vv...)
 	}
-	h.Del("Content-MD5")
-	// The body differs from the upstream's representation: its validator does not hold.
-	h.Del("ETag")
+	e.w.WriteHeader(code)
+	clear(h) // WriteHeader keeps a 1xx answer's headers for the final one
 	return nil
 }
 
-// upstreamError answers when the upstream cannot be reached or breaks off.
-func (p *Proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error) {
-	status := http.StatusBadGateway
-	var mbe *http.MaxBytesError
-	switch {
-	case slowBody(r):
-		status = http.StatusRequestTimeout
-	case errors.As(err, &mbe):
-		status = http.StatusRequestEntityTooLarge
-	case errors.Is(err, context.DeadlineExceeded):
-		status = http.StatusGatewayTimeout
-	case errors.Is(err, context.Canceled):
-		return // the client went away; nobody to answer
+func (e *earlyHints) done() {
+	e.mu.Lock()
+	e.w = nil
+	e.mu.Unlock()
+}
+
+// keptBody is a request body whose Close does not close the client's: it
+// only stops further reads.
+type keptBody struct {
+	r      io.ReadCloser
+	closed atomic.Bool
+}
+
+var errBodyClosed = errors.New("proxy: read of a request body after its request ended")
+
+func (b *keptBody) Read(p []byte) (int, error) {
+	if b.closed.Load() {
+		return 0, errBodyClosed
 	}
-	p.opt.ErrorPage(w, r, status, err)
+	return b.r.Read(p)
 }
 
-// bufferPool reuses the 32 KiB copy buffers of httputil.ReverseProxy.
-type bufferPool struct{}
+func (b *keptBody) Close() error {
+	b.closed.Store(true)
+	return nil
+}
 
-// copyBuffer is what the pool holds: a pointer to an array goes in and out
-// as it is, where putting a *[]byte back would allocate a new pointer for
-// every request.
-type copyBuffer = [32 << 10]byte
+// hopHeaders are the headers that concern one connection (RFC 9110, 7.6.1),
+// besides those the Connection header names.
+var hopHeaders = []string{"Connection", "Proxy-Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade"}
 
-var buffers = sync.Pool{New: func() any { return new(copyBuffer) }}
-
-func (bufferPool) Get() []byte { return buffers.Get().(*copyBuffer)[:] }
-
-func (bufferPool) Put(b []byte) {
-	if len(b) == len(copyBuffer{}) {
-		buffers.Put((*copyBuffer)(b))
+// dropHopByHop removes the hop-by-hop headers from h.
+func dropHopByHop(h http.Header) {
+	for _, v := range h["Connection"] {
+		for name := range strings.SplitSeq(v, ",") {
+			name = textproto.TrimString(name)
+			// keep-alive and close, the names browsers send, are not headers
+			// here: no need to build their canonical form.
+			if name != "" && !strings.EqualFold(name, "keep-alive") && !strings.EqualFold(name, "close") {
+				h.Del(name)
+			}
+		}
+	}
+	for _, k := range hopHeaders {
+		delete(h, k)
 	}
 }
 
-// incomingPath returns the path the client asked for, given the request
-// forwarded for it (SetURL put the upstream's base path in front).
-func (p *Proxy) incomingPath(out *http.Request) string {
-	path := strings.TrimPrefix(out.URL.Path, strings.TrimSuffix(p.opt.Upstream.Path, "/"))
-	if strings.HasPrefix(path, "/") {
-		return path // the usual case, without building a string
+// moveHeader adds src's values to dst. A key dst does not have takes src's
+// slice as it is, which src's owner no longer uses.
+func moveHeader(dst, src http.Header) {
+	for k, vv := range src {
+		if have, ok := dst[k]; ok {
+			dst[k] = append(have, vv...)
+		} else {
+			dst[k] = vv
+		}
 	}
-	return "/" + path
 }
 
-// statusRecorder remembers the status written, for metrics. It passes Flush
-// and Hijack through (streaming and websockets) via http.ResponseController.
-type statusRecorder struct {
-	http.ResponseWriter
-	code int
-}
-
-// recorders reuses the statusRecorders of forwarded requests: the reverse
-// proxy keeps no reference to its writer once ServeHTTP has returned (its
-// delayed flushes are stopped before), so one can serve the next request.
-var recorders = sync.Pool{New: func() any { return new(statusRecorder) }}
-
-func newStatusRecorder(w http.ResponseWriter) *statusRecorder {
-	s := recorders.Get().(*statusRecorder)
-	s.ResponseWriter = w
-	return s
-}
-
-// release returns s to the pool; s must not be used after.
-func (s *statusRecorder) release() {
-	*s = statusRecorder{}
-	recorders.Put(s)
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	if s.code == 0 {
-		s.code = code
+// trailerNames lists the trailers the upstream announced, for the client.
+func trailerNames(t http.Header) string {
+	names := make([]string, 0, len(t))
+	for k := range t {
+		names = append(names, k)
 	}
-	s.ResponseWriter.WriteHeader(code)
+	return strings.Join(names, ", ")
 }
 
-func (s *statusRecorder) Write(b []byte) (int, error) {
-	if s.code == 0 {
-		s.code = http.StatusOK
+// cleanQuery re-encodes a query that a server could split differently than
+// frontdoor: one with a semicolon or a broken percent escape. Go's own
+// parser drops such parameters; passing them on would let the upstream
+// see parameters frontdoor never did.
+func cleanQuery(q string) string {
+	for i := 0; i < len(q); i++ {
+		switch q[i] {
+		case ';':
+			return reencode(q)
+		case '%':
+			if i+2 >= len(q) || !isHex(q[i+1]) || !isHex(q[i+2]) {
+				return reencode(q)
+			}
+			i += 2
+		}
 	}
-	return s.ResponseWriter.Write(b)
+	return q
 }
 
-func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+func reencode(q string) string {
+	v, _ := url.ParseQuery(q)
+	return v.Encode()
+}
 
-func (s *statusRecorder) status() int {
-	if s.code == 0 {
-		return http.StatusOK
+// copyBody copies the answer's body to w, flushing after every write when
+// the answer streams (server-sent events, or no length given). It returns
+// a write error, or a read error other than the end of the body.
+func (p *Proxy) copyBody(w http.ResponseWriter, res *http.Response) error {
+	var flush func() error
+	if res.ContentLength == -1 || isEventStream(res.Header.Get("Content-Type")) {
+		flush = http.NewResponseController(w).Flush
+		_ = flush() // the headers go out before the first event
 	}
-	return s.code
+	buf := buffers.Get().(*copyBuffer)
+	defer buffers.Put(buf)
+	for {
+		n, rerr := res.Body.Read(buf[:])
+		if n > 0 {
+			if _, werr := w.Write(buf[:n]); werr != nil {
+				return werr
+			}
+			if flush != nil {
+				_ = flush()
+			}
+		}
+		switch {
+		case rerr == io.EOF:
+			return nil
+		case rerr != nil:
+			if !errors.Is(rerr, context.Canceled) {
+				p.opt.Logger.Warn("upstream answer broken off", "err", rerr)
+			}
+			return rerr
+		}
+	}
 }
 
-// Flush lets ReverseProxy stream (it flushes through the writer it is given).
-func (s *statusRecorder) Flush() { _ = http.NewResponseController(s.ResponseWriter).Flush() }
-
-// isHTML tells whether a Content-Type is text/html (well formed), with the
-// two spellings nearly every sign-in page sends recognised without parsing.
-func isHTML(ct string) bool {
-	if strings.EqualFold(ct, "text/html; charset=utf-8") || strings.EqualFold(ct, "text/html") {
+// isEventStream tells whether a Content-Type is text/event-stream, without
+// parsing the usual spellings.
+func isEventStream(ct string) bool {
+	const es = "text/event-stream"
+	if len(ct) < len(es) || !strings.EqualFold(ct[:len(es)], es) {
+		return false
+	}
+	if len(ct) == len(es) {
 		return true
 	}
-	mt, _, err := mime.ParseMediaType(ct)
-	return err == nil && mt == "text/html"
+	mt, _, _ := mime.ParseMediaType(ct)
+	return mt == es
 }

@@ -79,7 +79,8 @@ const (
 // Proxy is the front door's http.Handler.
 type Proxy struct {
 	opt       Options
-	rp        *httputil.ReverseProxy
+	transport http.RoundTripper
+	upgrade   *httputil.ReverseProxy // forwards protocol upgrades (websockets)
 	trusted   trusted
 	signIn    patterns
 	done      patterns
@@ -127,8 +128,11 @@ func New(opt Options) (*Proxy, error) {
 	}
 	prefix := canonicalSegments(opt.Prefix, true)
 	p.prefixKey, p.prefixDepth = strings.TrimSuffix(routeKey(prefix), "/")+"/", len(prefix)
-	p.rp = p.reverseProxy()
-	p.withHSTS(p.rp)
+	p.transport = opt.Transport
+	if p.transport == nil {
+		p.transport = NewTransport(opt.Timeout)
+	}
+	p.upgrade = p.upgrades()
 	return p, nil
 }
 
@@ -170,7 +174,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := newStatusRecorder(w)
 	start := time.Now()
-	p.rp.ServeHTTP(rec, r)
+	p.forward(rec, r)
 	p.observe(class, rec.status(), time.Since(start))
 	rec.release()
 }
