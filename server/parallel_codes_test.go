@@ -1,0 +1,119 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/frontdoor-sspr/frontdoor/audit"
+	"github.com/frontdoor-sspr/frontdoor/store"
+	"github.com/frontdoor-sspr/frontdoor/testenv"
+)
+
+// TestParallelCodesPassOnce (E-3): the mailed code and 49 wrong ones,
+// posted at once in one flow. At most one post passes the gate, and only
+// the right code's (told apart by request ID). Every wrong code answered as
+// wrong is a failure in the audit and counts toward the account's limit:
+// unless the right code came first, the burst ends with the account's
+// reset flows blocked. The right code never passes twice. (Posts that lose
+// the race are sent to the step the flow is at: 303 or 409.)
+func TestParallelCodesPassOnce(t *testing.T) {
+	fd := startFrontdoor(t, nil)
+	login, mail, _ := slapdUser(t)
+	mp := testenv.Mailpit(t)
+	ctx := context.Background()
+	if err := mp.Delete(ctx, mail); err != nil {
+		t.Fatal(err)
+	}
+	c := browser(t)
+	body := fd.identify(t, c, login)
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
+	msg, err := mp.WaitFor(ctx, mail, 15*time.Second, func(m testenv.Mail) bool { return codeRE.MatchString(m.Text) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := codeRE.FindStringSubmatch(msg.Text)[1]
+	token := csrf(t, body)
+
+	const n = 50
+	statuses := make([]int, n)
+	wrongPages := make([]bool, n)
+	ids := make([]string, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		guess := code
+		if i > 0 {
+			guess = fmt.Sprintf("%08d", i)
+			if guess == code {
+				guess = fmt.Sprintf("%08d", 99_000_000+i)
+			}
+		}
+		wg.Go(func() {
+			<-start
+			resp, err := noFollow(c).PostForm(fd.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {token}, "code": {guess}})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			statuses[i], ids[i] = resp.StatusCode, resp.Header.Get("X-Request-Id")
+			wrongPages[i] = resp.StatusCode == http.StatusUnprocessableEntity && strings.Contains(string(b), `name="code"`)
+		})
+	}
+	close(start)
+	wg.Wait()
+
+	events := func(typ string) []store.Event {
+		t.Helper()
+		ev, err := fd.srv.store.Audit().List(ctx, store.Filter{Type: typ})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ev
+	}
+	passed, failed, blocked := events(audit.MethodPassed), events(audit.MethodFailed), events(audit.Blocked)
+	answeredWrong := 0
+	for i, st := range statuses {
+		if st >= 500 {
+			t.Errorf("post %d: status %d", i, st)
+		}
+		if wrongPages[i] {
+			answeredWrong++
+		}
+	}
+	for _, ev := range passed {
+		if ev.RequestID == "" || ev.RequestID != ids[0] {
+			t.Errorf("the gate was passed by request %q, not by the right code's (%q)", ev.RequestID, ids[0])
+		}
+	}
+	t.Logf("statuses %v; %d passed, %d failures, %d blocks in the audit", statuses, len(passed), len(failed), len(blocked))
+	if len(passed) > 1 {
+		t.Fatalf("the gate was passed %d times", len(passed))
+	}
+	if answeredWrong == 0 || len(failed) < answeredWrong {
+		t.Errorf("%d posts answered as wrong codes, %d failures in the audit: every one must count", answeredWrong, len(failed))
+	}
+	if len(passed) == 0 && len(blocked) == 0 {
+		t.Errorf("no post passed and the account was not blocked after %d failures", len(failed))
+	}
+
+	// Whatever the order was, the right code does not pass again.
+	_, _, body = page(t, c, "GET", fd.URL+"/.frontdoor/reset/step", nil)
+	if len(passed) == 1 && !strings.Contains(body, `name="confirm"`) {
+		t.Fatalf("the gate was passed but the browser is not at the new-password form:\n%s", body)
+	}
+	if strings.Contains(body, "csrf_token") {
+		page(t, c, "POST", fd.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {code}})
+	}
+	if again := events(audit.MethodPassed); len(again) != len(passed) {
+		t.Errorf("the right code passed again after the burst: %d passes, %d before", len(again), len(passed))
+	}
+}
