@@ -168,3 +168,62 @@ func TestResetCaptchaFieldMissingOrRepeated(t *testing.T) {
 		})
 	}
 }
+
+// TestSafeMethodsChangeNothing (L-3): a flow's steps asked by GET or HEAD,
+// with the form in the query, a `_method=POST` override and an
+// X-HTTP-Method-Override header, are refused. Nothing is sent, no gate is
+// passed, and the flow stays where it was.
+func TestSafeMethodsChangeNothing(t *testing.T) {
+	fd := startFrontdoor(t, nil)
+	login, mail, _ := slapdUser(t)
+	mp := testenv.Mailpit(t)
+	ctx := context.Background()
+	if err := mp.Delete(ctx, mail); err != nil {
+		t.Fatal(err)
+	}
+	c := browser(t)
+	body := fd.identify(t, c, login)
+	try := func(step string, form url.Values) {
+		t.Helper()
+		form.Set("csrf_token", csrf(t, body))
+		form.Set("_method", "POST")
+		for _, method := range []string{http.MethodGet, http.MethodHead} {
+			req, _ := http.NewRequest(method, fd.URL+"/.frontdoor/reset/"+step+"?"+form.Encode(), nil)
+			req.Header.Set("X-HTTP-Method-Override", "POST")
+			resp, err := noFollow(c).Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusMethodNotAllowed && resp.StatusCode != http.StatusNotFound {
+				t.Errorf("%s %s: status %d", method, step, resp.StatusCode)
+			}
+		}
+	}
+	try("method", url.Values{"method": {"email"}})
+	if step := fd.flowStep(t, c, "reset"); step != "method" {
+		t.Fatalf("the flow moved to %q", step)
+	}
+	time.Sleep(2 * time.Second) // sends are asynchronous: give one time to land
+	if msgs, err := mp.Messages(ctx, mail); err != nil || len(msgs) != 0 {
+		t.Fatalf("%d messages after GET and HEAD of the method step (%v)", len(msgs), err)
+	}
+
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
+	msg, err := mp.WaitFor(ctx, mail, 15*time.Second, func(m testenv.Mail) bool { return codeRE.MatchString(m.Text) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	try("verify", url.Values{"code": {codeRE.FindStringSubmatch(msg.Text)[1]}})
+	try("resend", url.Values{})
+	if step := fd.flowStep(t, c, "reset"); step != "verify" {
+		t.Errorf("the flow moved to %q", step)
+	}
+	if ev, _ := fd.srv.store.Audit().List(ctx, store.Filter{Type: audit.MethodPassed}); len(ev) != 0 {
+		t.Errorf("%d gates passed by GET or HEAD", len(ev))
+	}
+	time.Sleep(time.Second)
+	if msgs, _ := mp.Messages(ctx, mail); len(msgs) != 1 {
+		t.Errorf("%d messages, want the one code the POST asked for", len(msgs))
+	}
+}
