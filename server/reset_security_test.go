@@ -83,7 +83,16 @@ func observe(t *testing.T, c *http.Client, method, u string, form url.Values) re
 // email get the same answers at every step: status, redirect, every header
 // and its value, every cookie's attributes, and the page. Only the eligible
 // accounts receive a code.
-func TestResetGenericDisclosure(t *testing.T) {
+func TestResetGenericDisclosure(t *testing.T) { genericDisclosure(t, "reset") }
+
+// TestUnlockGenericDisclosure: the same accounts through the unlock
+// flow get the same answers as each other, and only the eligible ones a
+// code.
+func TestUnlockGenericDisclosure(t *testing.T) { genericDisclosure(t, "unlock") }
+
+// genericDisclosure walks the ten accounts through the flow kind (reset or
+// unlock) up to a wrong code and compares every answer with alice's.
+func genericDisclosure(t *testing.T, kind string) {
 	fd := startFrontdoor(t, nil)
 	mp := testenv.Mailpit(t)
 	ctx := context.Background()
@@ -111,15 +120,15 @@ func TestResetGenericDisclosure(t *testing.T) {
 	for _, u := range users {
 		c := browser(t)
 		nf := noFollow(c)
-		_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/reset", nil)
-		seen := []response{observe(t, nf, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{
-			"csrf_token": {csrf(t, body)}, "login": {u.login}, "captcha": {fd.captchaAnswer(t, c, "reset")}})}
-		_, _, body = page(t, c, "GET", fd.URL+"/.frontdoor/reset/step", nil)
-		seen = append(seen, observe(t, nf, "GET", fd.URL+"/.frontdoor/reset/step", nil))
-		seen = append(seen, observe(t, nf, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}}))
-		_, _, body = page(t, c, "GET", fd.URL+"/.frontdoor/reset/step", nil)
-		seen = append(seen, observe(t, nf, "GET", fd.URL+"/.frontdoor/reset/step", nil))
-		seen = append(seen, observe(t, nf, "POST", fd.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {"12345678"}}))
+		_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/"+kind, nil)
+		seen := []response{observe(t, nf, "POST", fd.URL+"/.frontdoor/"+kind+"/identify", url.Values{
+			"csrf_token": {csrf(t, body)}, "login": {u.login}, "captcha": {fd.captchaAnswer(t, c, kind)}})}
+		_, _, body = page(t, c, "GET", fd.URL+"/.frontdoor/"+kind+"/step", nil)
+		seen = append(seen, observe(t, nf, "GET", fd.URL+"/.frontdoor/"+kind+"/step", nil))
+		seen = append(seen, observe(t, nf, "POST", fd.URL+"/.frontdoor/"+kind+"/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}}))
+		_, _, body = page(t, c, "GET", fd.URL+"/.frontdoor/"+kind+"/step", nil)
+		seen = append(seen, observe(t, nf, "GET", fd.URL+"/.frontdoor/"+kind+"/step", nil))
+		seen = append(seen, observe(t, nf, "POST", fd.URL+"/.frontdoor/"+kind+"/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {"12345678"}}))
 		if want == nil {
 			want = seen
 			continue
