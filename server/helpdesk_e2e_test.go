@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -234,4 +235,40 @@ func slapdAdminGroup(t *testing.T, login string) string {
 		}
 	})
 	return group
+}
+
+// TestHelpdeskGenericDisclosure: the helpdesk form answers a request
+// for a known, an unknown, a disabled, a privileged and a permanently locked
+// user ID alike: status, redirect, headers, cookies and page, with the
+// reference number masked.
+func TestHelpdeskGenericDisclosure(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Helpdesk = &config.Helpdesk{Email: helpdeskAddress(t)}
+	fd := startFrontdoor(t, cfg)
+	var want []response
+	for i, login := range []string{"alice", "nosuchuser", "disabled", "admin1", "permlocked", "nocontact"} {
+		c := browser(t)
+		body := helpdeskForm(t, fd, c)
+		sent := observe(t, noFollow(c), "POST", fd.URL+"/.frontdoor/helpdesk/send", url.Values{"csrf_token": {csrf(t, body)},
+			"login": {login}, "message": {"I cannot sign in."}, "captcha": {fd.captchaAnswer(t, c, "helpdesk")}})
+		if sent.Status != http.StatusSeeOther {
+			t.Fatalf("%s: status %d:\n%s", login, sent.Status, sent.Body)
+		}
+		shown := observe(t, noFollow(c), "GET", fd.URL+sent.Location, nil)
+		if !referenceRE.MatchString(shown.Body) {
+			t.Fatalf("%s: no reference number (status %d):\n%s", login, shown.Status, shown.Body)
+		}
+		shown.Body = referenceRE.ReplaceAllString(shown.Body, "REFERENCE")
+		got := []response{sent, shown}
+		if i == 0 {
+			want = got
+			continue
+		}
+		for j := range got {
+			if a, b := got[j], want[j]; a.Status != b.Status || a.Location != b.Location || !slices.Equal(a.Headers, b.Headers) ||
+				!slices.Equal(a.Cookies, b.Cookies) || a.Body != b.Body {
+				t.Errorf("%s: answer %d differs from alice's:\n got  %+v\n want %+v", login, j, a, b)
+			}
+		}
+	}
 }

@@ -91,7 +91,8 @@ func TestResetGenericDisclosure(t *testing.T) { genericDisclosure(t, "reset") }
 func TestUnlockGenericDisclosure(t *testing.T) { genericDisclosure(t, "unlock") }
 
 // genericDisclosure walks the ten accounts through the flow kind (reset or
-// unlock) up to a wrong code and compares every answer with alice's.
+// unlock) up to a wrong code and a resend, and compares every answer with
+// alice's.
 func genericDisclosure(t *testing.T, kind string) {
 	fd := startFrontdoor(t, nil)
 	mp := testenv.Mailpit(t)
@@ -129,6 +130,9 @@ func genericDisclosure(t *testing.T, kind string) {
 		_, _, body = page(t, c, "GET", fd.URL+"/.frontdoor/"+kind+"/step", nil)
 		seen = append(seen, observe(t, nf, "GET", fd.URL+"/.frontdoor/"+kind+"/step", nil))
 		seen = append(seen, observe(t, nf, "POST", fd.URL+"/.frontdoor/"+kind+"/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {"12345678"}}))
+		_, _, body = page(t, c, "GET", fd.URL+"/.frontdoor/"+kind+"/step", nil)
+		seen = append(seen, observe(t, nf, "POST", fd.URL+"/.frontdoor/"+kind+"/resend", url.Values{"csrf_token": {csrf(t, body)}}))
+		seen = append(seen, observe(t, nf, "GET", fd.URL+"/.frontdoor/"+kind+"/step", nil))
 		if want == nil {
 			want = seen
 			continue
