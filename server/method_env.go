@@ -1,8 +1,6 @@
 package server
 
 import (
-	"time"
-
 	"golang.org/x/text/language"
 
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
@@ -11,7 +9,7 @@ import (
 // methodEnv is what the verification methods are built from.
 func (s *Server) methodEnv() methods.Env {
 	env := methods.Env{
-		Codes:         &methods.CodeService{Codes: s.store.Codes(), Limits: s.store.Limits(), Secret: s.secret, Now: time.Now},
+		Codes:         &methods.CodeService{Codes: s.store.Codes(), Limits: s.store.Limits(), Secret: s.secret, Now: s.now},
 		SendEmail:     s.sendCode,
 		Config:        s.cfg,
 		Budget:        s.phone.budget,

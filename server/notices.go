@@ -87,7 +87,7 @@ func (s *Server) contact() string {
 func (s *Server) confirmUnlock(r *http.Request, u idp.User) {
 	lang := s.templates.Lang(r)
 	for _, to := range s.userAddresses(r.Context(), u) {
-		s.sendMail(to, "unlock_done", lang, doneMail{u.Login, mailTime(time.Now()), s.contact()})
+		s.sendMail(to, "unlock_done", lang, doneMail{u.Login, mailTime(s.now()), s.contact()})
 	}
 	s.alertAdmins(r, "unlock", u)
 }
@@ -108,7 +108,7 @@ func (s *Server) alertAdmins(r *http.Request, event string, u idp.User) {
 			"event", event, "user", u.ID, "err", err, "request_id", web.RequestID(r.Context()))
 		return
 	}
-	data := struct{ Event, Login, ID, Time string }{event, u.Login, u.ID, mailTime(time.Now())}
+	data := struct{ Event, Login, ID, Time string }{event, u.Login, u.ID, mailTime(s.now())}
 	lang := s.templates.Negotiate("")
 	for _, addr := range to {
 		s.sendMail(addr, "admin_alert", lang, data)

@@ -4,7 +4,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/frontdoor-sspr/frontdoor/store"
+	"github.com/frontdoor-sspr/frontdoor/store/postgres"
 	"github.com/frontdoor-sspr/frontdoor/testenv"
 )
 
@@ -26,5 +29,30 @@ func TestResetWithPostgresStore(t *testing.T) {
 	}
 	if err := slapdBind(t, login, pw); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// clockedStore is a store with a clock of its own, stopped at one instant.
+type clockedStore struct {
+	store.Store
+	at time.Time
+}
+
+func (c clockedStore) Now() time.Time { return c.at }
+
+// TestServerTakesTheStoresClock: a store that keeps a clock (PostgreSQL:
+// the database server's, see store/postgres TestReplicasWithSkewedClocksAgree)
+// is the clock flows and codes are stamped by; SQLite keeps none.
+func TestServerTakesTheStoresClock(t *testing.T) {
+	at := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	if got := storeClock(clockedStore{at: at})(); !got.Equal(at) {
+		t.Errorf("the server's clock reads %v, not the store's %v", got, at)
+	}
+	var st *postgres.Store
+	if _, ok := store.Store(st).(interface{ Now() time.Time }); !ok {
+		t.Error("the PostgreSQL store has no clock for the server to take")
+	}
+	if got := storeClock(clockedStore{}.Store)(); time.Since(got).Abs() > time.Minute {
+		t.Errorf("without a store clock the server's reads %v", got)
 	}
 }

@@ -155,7 +155,7 @@ func (s *Server) mountRegister(current func(*http.Request) (idp.User, bool), req
 	}, register.Deps{
 		Engine: s.engine, CSRF: s.csrf, Pages: s.pages,
 		Audit:         &audit.Log{Store: s.store.Audit(), ClientIP: s.clientIP},
-		Codes:         &methods.CodeService{Codes: s.store.Codes(), Limits: s.store.Limits(), Secret: s.secret, Now: time.Now},
+		Codes:         &methods.CodeService{Codes: s.store.Codes(), Limits: s.store.Limits(), Secret: s.secret, Now: s.now},
 		Registrations: s.reg.store, Sealer: s.reg.keys,
 		Current: current, RequireRecent: requireRecent,
 		SendEmailCode:  s.sendRegisterCode,

@@ -3,7 +3,6 @@ package server
 import (
 	"errors"
 	"net/http"
-	"time"
 
 	"golang.org/x/text/language"
 
@@ -35,7 +34,7 @@ func (s *Server) ownCookies() []string {
 // routes mounts frontdoor's own pages under the prefix.
 func (s *Server) routes() {
 	s.engine = flows.NewEngine(flows.Options{Flows: s.store.Flows(), Prefix: s.cfg.Server.Prefix, Secure: isHTTPS(s.cfg.Server.PublicURL),
-		Finished: s.cfg.Store.FinishedFlows.D(), Secret: s.secret, Limits: s.store.Limits()})
+		Finished: s.cfg.Store.FinishedFlows.D(), Secret: s.secret, Limits: s.store.Limits(), Now: s.now})
 	cfg, prefix := s.cfg, s.cfg.Server.Prefix
 	s.own.Handle("GET "+prefix+"static/", s.templates.StaticHandler())
 	engine := s.engine
@@ -133,7 +132,7 @@ func (s *Server) sendCode(m methods.EmailMessage) {
 func (s *Server) confirmReset(r *http.Request, u idp.User) {
 	lang := s.templates.Lang(r)
 	for _, to := range s.userAddresses(r.Context(), u) {
-		s.sendMail(to, "reset_done", lang, doneMail{u.Login, time.Now().UTC().Format("2006-01-02 15:04 MST"), s.contact()})
+		s.sendMail(to, "reset_done", lang, doneMail{u.Login, s.now().UTC().Format("2006-01-02 15:04 MST"), s.contact()})
 	}
 	s.alertAdmins(r, "reset", u)
 }

@@ -35,7 +35,11 @@ type Server struct {
 	version string
 	secret  []byte
 
-	store     store.Store
+	store store.Store
+	// now is the clock flows and codes are stamped and expire by: the
+	// store's when it has one of its own (PostgreSQL: the database
+	// server's, which every replica shares), else this host's.
+	now       func() time.Time
 	templates *templates.Set
 	pages     *web.Pages
 	csrf      *web.CSRF
@@ -96,7 +100,7 @@ func (s *Server) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.store = st
+	s.store, s.now = st, storeClock(st)
 	s.closers = append(s.closers, st.Close)
 	if err := s.buildRegistrations(); err != nil {
 		return err
@@ -136,6 +140,15 @@ func (s *Server) build(ctx context.Context) error {
 	}
 	s.routes()
 	return s.buildProxy()
+}
+
+// storeClock is the clock of st when it keeps one of its own (PostgreSQL:
+// the database server's), else this host's.
+func storeClock(st store.Store) func() time.Time {
+	if c, ok := st.(interface{ Now() time.Time }); ok {
+		return c.Now
+	}
+	return time.Now
 }
 
 // OpenStore opens the store the configuration names.
@@ -239,8 +252,10 @@ func (s *Server) collectGarbage(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case now := <-t.C:
-			if _, err := s.store.GC(ctx, now, store.Retention{Audit: s.cfg.Audit.Retention.D()}); err != nil && !errors.Is(err, context.Canceled) {
+		case <-t.C:
+			// By the store's clock: a replica whose host clock runs fast
+			// must not remove what the others still hold live.
+			if _, err := s.store.GC(ctx, s.now(), store.Retention{Audit: s.cfg.Audit.Retention.D()}); err != nil && !errors.Is(err, context.Canceled) {
 				s.log.Error("store garbage collection failed", "err", err)
 			}
 		}

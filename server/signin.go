@@ -276,7 +276,7 @@ func (s *Server) confirmChange(r *http.Request, u idp.User) {
 	}
 	lang := s.templates.Lang(r)
 	for _, to := range u.Emails {
-		s.sendMail(to, "change_done", lang, struct{ Login, Time string }{u.Login, time.Now().UTC().Format("2006-01-02 15:04 MST")})
+		s.sendMail(to, "change_done", lang, struct{ Login, Time string }{u.Login, s.now().UTC().Format("2006-01-02 15:04 MST")})
 	}
 }
 

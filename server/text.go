@@ -143,7 +143,7 @@ func (s *Server) budgetAlert(ctx context.Context, t budget.Trip) {
 		return
 	}
 	lang := s.templates.Negotiate("")
-	data := struct{ Kind, Limit, Time string }{string(t.Kind), t.Limit, mailTime(time.Now())}
+	data := struct{ Kind, Limit, Time string }{string(t.Kind), t.Limit, mailTime(s.now())}
 	for _, addr := range to {
 		s.sendMail(addr, "budget_alert", lang, data)
 	}

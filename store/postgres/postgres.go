@@ -21,6 +21,7 @@ type Store struct {
 	pool *pgxpool.Pool
 	now  func() time.Time
 
+	stopClock context.CancelFunc
 	closeOnce sync.Once
 }
 
@@ -28,19 +29,26 @@ type Store struct {
 type Option func(*options)
 
 type options struct {
-	now func() time.Time
+	now, local func() time.Time
 }
 
-// WithNow sets the clock the store judges expiry by (default time.Now).
+// WithNow sets the clock the store judges expiry by, in place of the
+// database server's (tests).
 func WithNow(now func() time.Time) Option {
 	return func(o *options) { o.now = now }
+}
+
+// WithLocalClock sets the host clock that the database server's clock is
+// read against (default time.Now): tests give a skewed one.
+func WithLocalClock(local func() time.Time) Option {
+	return func(o *options) { o.local = local }
 }
 
 // Open connects to the database named by dsn (a postgres:// URL or a
 // key=value connection string, as pgx accepts; pool settings such as
 // pool_max_conns may be given in it) and brings its schema up to date.
 func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
-	o := options{now: time.Now}
+	o := options{local: time.Now}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -52,13 +60,30 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open: %w", err)
 	}
-	s := &Store{pool: pool, now: o.now}
+	s := &Store{pool: pool, now: o.now, stopClock: func() {}}
+	if s.now == nil {
+		clock := &dbClock{local: o.local}
+		if err := clock.measure(ctx, pool); err != nil {
+			pool.Close()
+			return nil, err
+		}
+		var follow context.Context
+		follow, s.stopClock = context.WithCancel(context.Background())
+		go clock.follow(follow, pool)
+		s.now = clock.now
+	}
 	if err := migrate(ctx, pool); err != nil {
-		pool.Close()
+		s.Close()
 		return nil, err
 	}
 	return s, nil
 }
+
+// Now is the clock the store stamps and judges expiry by: the database
+// server's, unless WithNow gave another. Callers that compute expiry times
+// for the store use it too, so that replicas on hosts whose clocks differ
+// agree on when a flow or a code ends.
+func (s *Store) Now() time.Time { return s.now() }
 
 // Flows returns the flows part of the store.
 func (s *Store) Flows() store.Flows { return flows{s} }
@@ -86,7 +111,10 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the connection pool. It is safe to call more than once.
 func (s *Store) Close() error {
-	s.closeOnce.Do(s.pool.Close)
+	s.closeOnce.Do(func() {
+		s.stopClock()
+		s.pool.Close()
+	})
 	return nil
 }
 
