@@ -90,7 +90,7 @@ func (s *Server) signInRoutes(auditLog *audit.Log) {
 			required.New(required.Options{Prefix: prefix, PublicURL: cfg.Server.PublicURL, Register: prefix + "register",
 				RemindLater: s.remindLater}, required.Deps{Sessions: s.sessions, Provider: provider,
 				MustRegister: s.mustRegister, Limits: s.store.Limits(), Pages: s.pages, CSRF: s.csrf,
-				Continue: s.continueCookie()}).Register(s.own)
+				Continue: s.continueCookie(), Now: s.now}).Register(s.own)
 		}
 	}
 	if c := cfg.Change; c != nil {

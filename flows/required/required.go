@@ -47,6 +47,9 @@ type Deps struct {
 	// Continue holds the application to go on to after a step in after
 	// the upstream's sign-in; nil when that is off.
 	Continue *session.Pending
+	// Now is the clock the "remind me later" period starts by (the
+	// store's); time.Now when nil.
+	Now func() time.Time
 }
 
 // Page is the interstitial.
@@ -56,7 +59,12 @@ type Page struct {
 }
 
 // New returns the page.
-func New(o Options, d Deps) *Page { return &Page{opt: o, Deps: d} }
+func New(o Options, d Deps) *Page {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return &Page{opt: o, Deps: d}
+}
 
 // Register mounts GET and POST prefix+"required".
 func (p *Page) Register(mux *http.ServeMux) {
@@ -157,7 +165,7 @@ func (p *Page) later(w http.ResponseWriter, r *http.Request) error {
 	}
 	raw := r.PostFormValue("continue")
 	if ok && p.opt.RemindLater > 0 {
-		if err := p.Limits.Block(r.Context(), remindKey(u), time.Now().Add(p.opt.RemindLater)); err != nil {
+		if err := p.Limits.Block(r.Context(), remindKey(u), p.Now().Add(p.opt.RemindLater)); err != nil {
 			return err
 		}
 	}
