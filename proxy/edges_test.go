@@ -61,6 +61,22 @@ func TestChunkedWithContentLengthClosesConnection(t *testing.T) {
 	if !closedAfter(t, br) {
 		t.Error("connection kept open after a request with Content-Length and Transfer-Encoding")
 	}
+	// The same with Expect: 100-continue: the upstream's 100 Continue,
+	// passed on, does not take the close away.
+	conn, br = dialProxy(t, p)
+	io.WriteString(conn, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 40\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n"+
+		"3\r\nabc\r\n0\r\n\r\nGET /status/418 HTTP/1.1\r\nHost: x\r\n\r\n")
+	for resp, err = http.ReadResponse(br, nil); err == nil && resp.StatusCode < 200; resp, err = http.ReadResponse(br, nil) {
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ = io.ReadAll(resp.Body); !strings.HasPrefix(string(b), "got 3 bytes") {
+		t.Errorf("with Expect: upstream saw %q", b)
+	}
+	if !closedAfter(t, br) {
+		t.Error("connection kept open after a request with Content-Length, Transfer-Encoding and Expect: 100-continue")
+	}
 	// A plain request on a fresh connection keeps it open.
 	conn, br = dialProxy(t, p)
 	io.WriteString(conn, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc")

@@ -26,7 +26,7 @@ import (
 // moved to w instead of copied value by value, and no hook structure is
 // built per request. TestForwardAsReverseProxy holds the two side by side.
 func (p *Proxy) forward(w http.ResponseWriter, in *http.Request) {
-	if in.Header["Upgrade"] != nil {
+	if in.Header["Upgrade"] != nil && hasToken(in.Header, "Connection", "upgrade") {
 		p.upgrade.ServeHTTP(w, in)
 		return
 	}
@@ -91,7 +91,10 @@ func (p *Proxy) forward(w http.ResponseWriter, in *http.Request) {
 	w.WriteHeader(res.StatusCode)
 	if err := p.copyBody(w, res); err != nil {
 		res.Body.Close()
-		panic(http.ErrAbortHandler) // the server cuts the client's connection: the answer is not whole
+		if in.Context().Value(http.ServerContextKey) != nil {
+			panic(http.ErrAbortHandler) // the server cuts the client's connection: the answer is not whole
+		}
+		return
 	}
 	res.Body.Close() // fills res.Trailer
 	if len(res.Trailer) == 0 {
@@ -128,6 +131,10 @@ type earlyHints struct {
 	w     http.ResponseWriter // nil once the round trip has returned
 }
 
+// got sends a 1xx answer with the upstream's headers alone, and puts back
+// the headers frontdoor had set for the final answer: its request ID, and
+// Connection: close after a chunked request, which a 100 Continue must not
+// take away (RFC 9112, 6.1).
 func (e *earlyHints) got(code int, header textproto.MIMEHeader) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -135,11 +142,16 @@ func (e *earlyHints) got(code int, header textproto.MIMEHeader) error {
 		return nil
 	}
 	h := e.w.Header()
+	own := h.Clone()
+	clear(h)
 	for k, vv := range header {
-		h[k] = append(h[k], vv...)
+		h[k] = vv
 	}
 	e.w.WriteHeader(code)
 	clear(h) // WriteHeader keeps a 1xx answer's headers for the final one
+	for k, vv := range own {
+		h[k] = vv
+	}
 	return nil
 }
 
@@ -179,9 +191,12 @@ func dropHopByHop(h http.Header) {
 	for _, v := range h["Connection"] {
 		for name := range strings.SplitSeq(v, ",") {
 			name = textproto.TrimString(name)
-			// keep-alive and close, the names browsers send, are not headers
-			// here: no need to build their canonical form.
-			if name != "" && !strings.EqualFold(name, "keep-alive") && !strings.EqualFold(name, "close") {
+			switch {
+			case name == "":
+			case strings.EqualFold(name, "keep-alive"): // in hopHeaders; what browsers send, without building its canonical form
+			case strings.EqualFold(name, "close"):
+				delete(h, "Close")
+			default:
 				h.Del(name)
 			}
 		}

@@ -69,6 +69,22 @@ func newEdgeUpstream(t *testing.T) *edgeUpstream {
 			conn.Close()
 		}
 	})
+	mux.HandleFunc("/hints-cut", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Link", "</app.css>; rel=preload; as=style")
+		w.WriteHeader(http.StatusEarlyHints)
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	})
+	mux.HandleFunc("/nocontent", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Kept", "yes")
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("/notmodified", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Etag", `"v1"`)
+		w.WriteHeader(http.StatusNotModified)
+	})
 	mux.HandleFunc("/switch", func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusSwitchingProtocols)
 	})
@@ -156,6 +172,11 @@ func TestForwardAsReverseProxy(t *testing.T) {
 		{name: "hop-by-hop response headers", method: "GET", target: "/hop"},
 		{name: "body cut short", method: "GET", target: "/cut"},
 		{name: "switch without upgrade", method: "GET", target: "/switch"},
+		{name: "upgrade header without connection upgrade", method: "GET", target: "/", header: http.Header{"Upgrade": {"websocket"}}},
+		{name: "connection close", method: "GET", target: "/", header: http.Header{"Connection": {"close"}, "Close": {"c"}}},
+		{name: "early hints then cut", method: "GET", target: "/hints-cut"},
+		{name: "no content", method: "GET", target: "/nocontent"},
+		{name: "not modified", method: "GET", target: "/notmodified", header: http.Header{"If-None-Match": {`"v1"`}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			want := through(t, library.URL, up, tc.method, tc.target, tc.body, tc.header)
@@ -188,6 +209,9 @@ func through(t *testing.T, base string, up *edgeUpstream, method, target, body s
 	}
 	var mu sync.Mutex
 	trace := &httptrace.ClientTrace{Got1xxResponse: func(code int, h textproto.MIMEHeader) error {
+		if code == http.StatusContinue {
+			return nil // the client's server may send its own as well, racing the upstream's
+		}
 		mu.Lock()
 		defer mu.Unlock()
 		s.hints = append(s.hints, fmt.Sprintf("%d %v", code, h))
@@ -252,12 +276,19 @@ func TestForwardStreamHeadersFirst(t *testing.T) {
 // is written: the upstream sends its second event only once the client has
 // the first.
 func TestForwardStreams(t *testing.T) {
-	for _, ct := range []string{"text/event-stream", "Text/Event-Stream; charset=utf-8", ""} {
-		t.Run(ct, func(t *testing.T) {
+	for _, tc := range []struct {
+		ct     string
+		length bool
+	}{{"text/event-stream", false}, {"Text/Event-Stream; charset=utf-8", false}, {"", false}, {"text/event-stream", true}} {
+		ct := tc.ct
+		t.Run(fmt.Sprintf("%q length %v", ct, tc.length), func(t *testing.T) {
 			got := make(chan struct{})
 			up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if ct != "" {
 					w.Header().Set("Content-Type", ct)
+				}
+				if tc.length { // an event stream of known length still goes out event by event
+					w.Header().Set("Content-Length", "22")
 				}
 				io.WriteString(w, "data: one\n\n")
 				w.(http.Flusher).Flush()
@@ -269,13 +300,13 @@ func TestForwardStreams(t *testing.T) {
 			}))
 			t.Cleanup(up.Close)
 			tp := newTestProxy(t, up, nil)
+			start := time.Now()
 			resp, err := http.Get(tp.srv.URL + "/events")
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer resp.Body.Close()
 			br := bufio.NewReader(resp.Body)
-			start := time.Now()
 			line, err := br.ReadString('\n')
 			if err != nil || line != "data: one\n" {
 				t.Fatalf("first event: %q %v", line, err)
@@ -327,7 +358,8 @@ func TestForwardCutBodyBreaksTheClients(t *testing.T) {
 }
 
 // TestForwardKeepsOwnHeaders checks that headers frontdoor set on the answer
-// before forwarding (the request ID) stay, and the upstream's are added.
+// before forwarding (the request ID) stay, early hints or not, and the
+// upstream's are added.
 func TestForwardKeepsOwnHeaders(t *testing.T) {
 	up := newEdgeUpstream(t)
 	tp := newTestProxy(t, up.srv, nil)
@@ -341,9 +373,42 @@ func TestForwardKeepsOwnHeaders(t *testing.T) {
 	if got := resp.Header.Get("X-Request-Id"); got != "abc" {
 		t.Errorf("X-Request-Id %q", got)
 	}
+	// Early hints carry the upstream's headers; the final answer still has
+	// frontdoor's, and no hint's.
+	var hints []string
+	req, _ := http.NewRequest("GET", srv.URL+"/hints", nil)
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{Got1xxResponse: func(code int, h textproto.MIMEHeader) error {
+		hints = append(hints, fmt.Sprintf("%d %v", code, h))
+		return nil
+	}}))
+	hinted, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hinted.Body.Close()
+	if got := hinted.Header.Get("X-Request-Id"); got != "abc" || hinted.Header.Get("Link") != "" {
+		t.Errorf("after early hints: X-Request-Id %q, Link %q", got, hinted.Header.Get("Link"))
+	}
+	if len(hints) != 2 || strings.Contains(strings.Join(hints, " "), "abc") {
+		t.Errorf("hints %q: want the upstream's two, with its headers alone", hints)
+	}
 	got := resp.Header.Values("Cache-Control")
 	sort.Strings(got)
 	if want := []string{"frontdoor", "no-store", "private"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Cache-Control %q, want %q", got, want)
+	}
+}
+
+// TestForwardCountsFinalStatus checks that metrics see the final status of
+// an answer that came after early hints, not the hint's.
+func TestForwardCountsFinalStatus(t *testing.T) {
+	up := newEdgeUpstream(t)
+	var statuses []int
+	tp := newTestProxy(t, up.srv, func(o *Options) {
+		o.Observe = func(_ string, status int, _ time.Duration) { statuses = append(statuses, status) }
+	})
+	fetch(t, "GET", tp.srv.URL+"/hints", nil, nil)
+	if len(statuses) != 1 || statuses[0] != http.StatusOK {
+		t.Errorf("observed %v, want [200]", statuses)
 	}
 }
