@@ -73,6 +73,7 @@ func Run(t *testing.T, f Fixture) {
 		{"LockUnlock", c.unlocker != nil, testLockUnlock},
 		{"ResetUnlocks", c.setter != nil, testResetUnlocks},
 		{"ResetKeepsLock", c.setter != nil, testResetKeepsLock},
+		{"UnlockDuringReset", c.setter != nil && c.unlocker != nil, testUnlockDuringReset},
 		{"PermanentLock", c.unlocker != nil && c.setter != nil && f.PermanentLock, testPermanentLock},
 		{"Unavailable", true, testUnavailable},
 	}

@@ -3,6 +3,8 @@ package idptest
 import (
 	"crypto/tls"
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/frontdoor-sspr/frontdoor/idp"
@@ -128,6 +130,48 @@ func testUnavailable(t *testing.T, f Fixture, c capabilities) {
 		u := idp.User{ID: "00000000-0000-4000-8000-000000000000", DN: "cn=x", Login: "x"}
 		if err := s.SetPassword(t.Context(), u, nextPassword, idp.SetOptions{}); !errors.Is(err, idp.ErrUnavailable) {
 			t.Errorf("SetPassword with an untrusted certificate = %v; want ErrUnavailable", err)
+		}
+	}
+}
+
+// testUnlockDuringReset runs an unlock and a reset that keeps the lockout
+// at once, on a locked-out user, a few times (E-5). Run one after the
+// other, in either order, they leave the account unlocked; run together, an
+// unlock that succeeded must not be undone by the reset writing back the
+// lockout it had read before.
+func testUnlockDuringReset(t *testing.T, f Fixture, c capabilities) {
+	u := throwaway(t, f, startPassword)
+	for round := range 3 {
+		locked := lockOut(t, f, u)
+		var setErr, unlockErr error
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			<-start
+			setErr = c.setter.SetPassword(t.Context(), locked, fmt.Sprintf("Round-%d-Quartz-Meadow!", round), idp.SetOptions{})
+		})
+		wg.Go(func() {
+			<-start
+			unlockErr = c.unlocker.Unlock(t.Context(), locked)
+		})
+		close(start)
+		wg.Wait()
+		if setErr != nil {
+			t.Fatalf("round %d: SetPassword: %v", round, setErr)
+		}
+		if unlockErr != nil {
+			// Refused because the lock changed under it: the user asks again.
+			t.Logf("round %d: Unlock: %v", round, unlockErr)
+			if err := c.unlocker.Unlock(t.Context(), locked); err != nil {
+				t.Fatalf("round %d: Unlock again: %v", round, err)
+			}
+		}
+		after, err := f.Backend.Lookup(t.Context(), u.Login)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after.Locked {
+			t.Fatalf("round %d: locked again after an unlock that succeeded beside a reset", round)
 		}
 	}
 }

@@ -54,6 +54,9 @@ type Directory struct {
 	// hash); nil means slog's default logger.
 	Log *slog.Logger
 
+	// writes serialises the writes to one account's lockout (serial.go).
+	writes accountWrites
+
 	mu   sync.Mutex
 	root *rootDSE
 	// policies caches OpenLDAP password policies' pwdMaxAge (expiry.go).
