@@ -101,8 +101,8 @@ func TestStoreDownFailsClosed(t *testing.T) {
 
 	relay.cut()
 	status, _, errPage := page(t, c, "POST", fd.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {token}, "code": {code}})
-	if status < 500 || strings.Contains(errPage, `name="confirm"`) {
-		t.Errorf("the right code with the store down: status %d, want an error page and no new-password form\n%s", status, errPage)
+	if status != http.StatusServiceUnavailable || strings.Contains(errPage, `name="confirm"`) {
+		t.Errorf("the right code with the store down: status %d, want 503 and no new-password form\n%s", status, errPage)
 	}
 	pw := "Store-Down-Juniper-47"
 	if status, _, _ := page(t, c, "POST", fd.URL+"/.frontdoor/reset/password", url.Values{"csrf_token": {token}, "password": {pw}, "confirm": {pw}}); status < 400 {

@@ -20,6 +20,9 @@ var (
 	// ErrInvalid means the arguments cannot be stored as given (missing ID,
 	// zero expiry, non-positive limit).
 	ErrInvalid = errors.New("store: invalid argument")
+	// ErrUnavailable means the store could not be reached, or the
+	// connection to it broke (PostgreSQL): a passing outage, answered 503.
+	ErrUnavailable = errors.New("store: unavailable")
 )
 
 type expiredError struct{}

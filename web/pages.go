@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/templates"
 	"golang.org/x/text/language"
 )
@@ -180,7 +181,7 @@ func WithStatus(status int, err error) error {
 
 // StatusOf returns the status an error should be answered with: a
 // StatusError's own, 403 for a CSRF failure, 413 for a body over the limit,
-// 503 for a deadline, otherwise 500.
+// 503 for a deadline or a store out of reach, otherwise 500.
 func StatusOf(err error) int {
 	var se *StatusError
 	var mb *http.MaxBytesError
@@ -191,7 +192,7 @@ func StatusOf(err error) int {
 		return http.StatusForbidden
 	case errors.As(err, &mb):
 		return http.StatusRequestEntityTooLarge
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, store.ErrUnavailable):
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/templates"
 )
 
@@ -271,6 +272,8 @@ func TestStatusOf(t *testing.T) {
 		{fmt.Errorf("form: %w", ErrCSRF), 403},
 		{fmt.Errorf("body: %w", &http.MaxBytesError{Limit: 10}), 413},
 		{fmt.Errorf("ldap: %w", context.DeadlineExceeded), 503},
+		{fmt.Errorf("flows: load: postgres: get flow: %w: %w", store.ErrUnavailable, io.ErrUnexpectedEOF), 503},
+		{fmt.Errorf("flows: load: %w", store.ErrConflict), 500},
 	}
 	for _, tt := range tests {
 		if got := StatusOf(tt.err); got != tt.want {

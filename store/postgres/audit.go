@@ -21,13 +21,13 @@ func (a audit) Append(ctx context.Context, e store.Event) error {
 	}
 	detail, err := json.Marshal(e.Detail)
 	if err != nil {
-		return fmt.Errorf("postgres: audit append: %w", err)
+		return dbError("audit append", err)
 	}
 	_, err = a.s.pool.Exec(ctx, `INSERT INTO audit_events
 		(time, type, flow, user_ref, ip, request_id, outcome, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 		e.Time, e.Type, e.Flow, e.User, e.IP, e.RequestID, e.Outcome, string(detail))
 	if err != nil {
-		return fmt.Errorf("postgres: audit append: %w", err)
+		return dbError("audit append", err)
 	}
 	return nil
 }
@@ -67,7 +67,7 @@ func (a audit) List(ctx context.Context, f store.Filter) ([]store.Event, error) 
 	}
 	rows, err := a.s.pool.Query(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: audit list: %w", err)
+		return nil, dbError("audit list", err)
 	}
 	defer rows.Close()
 	var events []store.Event
@@ -77,7 +77,7 @@ func (a audit) List(ctx context.Context, f store.Filter) ([]store.Event, error) 
 			detail string
 		)
 		if err := rows.Scan(&e.ID, &e.Time, &e.Type, &e.Flow, &e.User, &e.IP, &e.RequestID, &e.Outcome, &detail); err != nil {
-			return nil, fmt.Errorf("postgres: audit list: %w", err)
+			return nil, dbError("audit list", err)
 		}
 		e.Time = e.Time.UTC()
 		if err := json.Unmarshal([]byte(detail), &e.Detail); err != nil {
@@ -86,7 +86,7 @@ func (a audit) List(ctx context.Context, f store.Filter) ([]store.Event, error) 
 		events = append(events, e)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: audit list: %w", err)
+		return nil, dbError("audit list", err)
 	}
 	return events, nil
 }

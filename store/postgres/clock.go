@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -32,7 +31,7 @@ func (c *dbClock) measure(ctx context.Context, pool *pgxpool.Pool) error {
 		var server time.Time
 		before := c.local()
 		if err := pool.QueryRow(ctx, "SELECT clock_timestamp()").Scan(&server); err != nil {
-			return fmt.Errorf("postgres: read the server's clock: %w", err)
+			return dbError("read the server's clock", err)
 		}
 		rtt := c.local().Sub(before)
 		if best < 0 || rtt < best {

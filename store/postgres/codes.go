@@ -26,7 +26,7 @@ func (c codes) Put(ctx context.Context, code store.Code) error {
 			hash = excluded.hash, expires_at = excluded.expires_at, tries_left = excluded.tries_left`,
 		code.FlowID, code.Method, code.Purpose, code.Hash, code.ExpiresAt, code.TriesLeft)
 	if err != nil {
-		return fmt.Errorf("postgres: put code: %w", err)
+		return dbError("put code", err)
 	}
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("postgres: put code: %w", store.ErrNotFound)
@@ -72,7 +72,7 @@ func (c codes) Verify(ctx context.Context, flowID, method, purpose string, match
 		return err
 	})
 	if err != nil {
-		return store.CodeResult{}, fmt.Errorf("postgres: verify code: %w", err)
+		return store.CodeResult{}, dbError("verify code", err)
 	}
 	return res, nil
 }

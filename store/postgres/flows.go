@@ -25,7 +25,7 @@ func (f flows) Create(ctx context.Context, fl store.Flow) error {
 	}
 	tag, err := f.s.pool.Exec(ctx, createFlowSQL, fl.ID, fl.Kind, fl.Step, fl.UserRef, fl.Data, fl.CreatedAt, fl.ExpiresAt)
 	if err != nil {
-		return fmt.Errorf("postgres: create flow: %w", err)
+		return dbError("create flow", err)
 	}
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("postgres: create flow: %w", store.ErrExists)
@@ -36,7 +36,7 @@ func (f flows) Create(ctx context.Context, fl store.Flow) error {
 func (f flows) Get(ctx context.Context, id string) (store.Flow, error) {
 	fl, err := f.get(ctx, id)
 	if err != nil {
-		return store.Flow{}, fmt.Errorf("postgres: get flow: %w", err)
+		return store.Flow{}, dbError("get flow", err)
 	}
 	return fl, nil
 }
@@ -89,7 +89,7 @@ func (f flows) Rekey(ctx context.Context, id, newID string) (store.Flow, error) 
 		return err
 	})
 	if err != nil {
-		return store.Flow{}, fmt.Errorf("postgres: rekey flow: %w", err)
+		return store.Flow{}, dbError("rekey flow", err)
 	}
 	fl.CreatedAt, fl.ExpiresAt = fl.CreatedAt.UTC(), fl.ExpiresAt.UTC()
 	return fl, nil
@@ -118,7 +118,7 @@ func (f flows) swap(ctx context.Context, cur, next store.Flow) (bool, error) {
 
 func (f flows) Delete(ctx context.Context, id string) error {
 	if _, err := f.s.pool.Exec(ctx, "DELETE FROM flows WHERE id = $1", id); err != nil {
-		return fmt.Errorf("postgres: delete flow: %w", err)
+		return dbError("delete flow", err)
 	}
 	return nil
 }

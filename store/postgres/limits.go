@@ -51,7 +51,7 @@ func (l limits) Hit(ctx context.Context, key string, window time.Duration, max i
 		return err
 	})
 	if err != nil {
-		return false, 0, 0, fmt.Errorf("postgres: limit hit: %w", err)
+		return false, 0, 0, dbError("limit hit", err)
 	}
 	return allowed, count, retryAfter, nil
 }
@@ -61,7 +61,7 @@ func (l limits) Count(ctx context.Context, key string, window time.Duration) (in
 	start := l.s.now().Add(-window)
 	err := l.s.pool.QueryRow(ctx, "SELECT COUNT(*) FROM limit_hits WHERE key = $1 AND at > $2", key, start).Scan(&n)
 	if err != nil {
-		return 0, fmt.Errorf("postgres: limit count: %w", err)
+		return 0, dbError("limit count", err)
 	}
 	return n, nil
 }
@@ -70,7 +70,7 @@ func (l limits) Block(ctx context.Context, key string, until time.Time) error {
 	_, err := l.s.pool.Exec(ctx, `INSERT INTO limit_blocks (key, until) VALUES ($1, $2)
 		ON CONFLICT (key) DO UPDATE SET until = excluded.until`, key, until)
 	if err != nil {
-		return fmt.Errorf("postgres: block: %w", err)
+		return dbError("block", err)
 	}
 	return nil
 }
@@ -82,7 +82,7 @@ func (l limits) Blocked(ctx context.Context, key string) (time.Time, bool, error
 		return time.Time{}, false, nil
 	}
 	if err != nil {
-		return time.Time{}, false, fmt.Errorf("postgres: blocked: %w", err)
+		return time.Time{}, false, dbError("blocked", err)
 	}
 	until = until.UTC()
 	if !l.s.now().Before(until) {
@@ -103,7 +103,7 @@ func (l limits) Reset(ctx context.Context, key string) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: limit reset: %w", err)
+		return dbError("limit reset", err)
 	}
 	return nil
 }

@@ -52,7 +52,7 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: migrate: %w", err)
+		return dbError("migrate", err)
 	}
 	return nil
 }

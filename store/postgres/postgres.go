@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/frontdoor-sspr/frontdoor/store"
@@ -54,11 +57,11 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	}
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: dsn: %w", err)
+		return nil, dbError("dsn", err)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: open: %w", err)
+		return nil, dbError("open", err)
 	}
 	s := &Store{pool: pool, now: o.now, stopClock: func() {}}
 	if s.now == nil {
@@ -104,7 +107,7 @@ func (s *Store) Registrations() store.Registrations { return registrations{s} }
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
 	if err := s.pool.QueryRow(ctx, "SELECT 1").Scan(&one); err != nil {
-		return fmt.Errorf("postgres: ping: %w", err)
+		return dbError("ping", err)
 	}
 	return nil
 }
@@ -149,7 +152,7 @@ func (s *Store) GC(ctx context.Context, now time.Time, keep store.Retention) (st
 		return nil
 	})
 	if err != nil {
-		return store.GCStats{}, fmt.Errorf("postgres: gc: %w", err)
+		return store.GCStats{}, dbError("gc", err)
 	}
 	return st, nil
 }
@@ -157,6 +160,25 @@ func (s *Store) GC(ctx context.Context, now time.Time, keep store.Retention) (st
 // tx runs fn in a transaction and commits it when fn returns nil.
 func (s *Store) tx(ctx context.Context, fn func(pgx.Tx) error) error {
 	return pgx.BeginFunc(ctx, s.pool, fn)
+}
+
+// dbError wraps err, from the database, as the failure of what. A database
+// out of reach (refused, broken off, timed out) is also store.ErrUnavailable,
+// which frontdoor answers 503 rather than 500.
+func dbError(what string, err error) error {
+	if unreachable(err) {
+		return fmt.Errorf("postgres: %s: %w: %w", what, store.ErrUnavailable, err)
+	}
+	return fmt.Errorf("postgres: %s: %w", what, err)
+}
+
+// unreachable tells whether err says the database could not be reached or
+// the connection to it broke, rather than that it refused the query.
+func unreachable(err error) bool {
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, io.EOF) || pgconn.Timeout(err)
 }
 
 // noRows reports whether err says a query found no row.

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -77,6 +78,24 @@ func TestOpenBadDSN(t *testing.T) {
 				t.Errorf("Open(%q) succeeded, want an error", tt.dsn)
 			}
 		})
+	}
+}
+
+// TestUnreachableIsUnavailable: a database out of reach is
+// store.ErrUnavailable, which frontdoor answers 503; a refused query is not.
+func TestUnreachableIsUnavailable(t *testing.T) {
+	_, err := postgres.Open(context.Background(), "postgres://frontdoor@127.0.0.1:1/frontdoor?connect_timeout=2")
+	if !errors.Is(err, store.ErrUnavailable) {
+		t.Errorf("Open() on a closed port = %v, want store.ErrUnavailable", err)
+	}
+	s, err := postgres.Open(context.Background(), testenv.PostgresDB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_, err = s.Flows().Get(context.Background(), "no-such-flow")
+	if !errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrUnavailable) {
+		t.Errorf("Get() of a missing flow = %v, want ErrNotFound alone", err)
 	}
 }
 

@@ -19,7 +19,7 @@ func (r registrations) Get(ctx context.Context, user string) (store.Registration
 		return store.Registration{}, fmt.Errorf("postgres: get registration: %w", store.ErrNotFound)
 	}
 	if err != nil {
-		return store.Registration{}, fmt.Errorf("postgres: get registration: %w", err)
+		return store.Registration{}, dbError("get registration", err)
 	}
 	reg.UpdatedAt = reg.UpdatedAt.UTC()
 	return reg, nil
@@ -42,7 +42,7 @@ func (r registrations) Put(ctx context.Context, reg store.Registration) error {
 			WHERE user_ref = $3 AND version = $4`, reg.Data, now, reg.User, reg.Version)
 	}
 	if err != nil {
-		return fmt.Errorf("postgres: put registration: %w", err)
+		return dbError("put registration", err)
 	}
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("postgres: put registration: %w", store.ErrConflict)
@@ -52,7 +52,7 @@ func (r registrations) Put(ctx context.Context, reg store.Registration) error {
 
 func (r registrations) Delete(ctx context.Context, user string) error {
 	if _, err := r.s.pool.Exec(ctx, "DELETE FROM registrations WHERE user_ref = $1", user); err != nil {
-		return fmt.Errorf("postgres: delete registration: %w", err)
+		return dbError("delete registration", err)
 	}
 	return nil
 }
