@@ -18,13 +18,7 @@ import (
 // unlocked by self-service, and the walk does not tell.
 func TestExpiredAccountWalksGeneric(t *testing.T) {
 	fd := startFrontdoor(t, nil)
-	login, mail, _ := slapdUser(t)
-	base := testenv.Require(t, "slapd", "SLAPD_BASE_DN")[0]
-	m := ldap.NewModifyRequest("uid="+login+",ou=people,"+base, nil)
-	m.Replace("pwdEndTime", []string{"20200101000000Z"})
-	if err := slapdRoot(t).Modify(m); err != nil {
-		t.Fatal(err)
-	}
+	login, mail := expiredSlapdUser(t)
 	mp := testenv.Mailpit(t)
 	ctx := context.Background()
 	if err := mp.Delete(ctx, mail); err != nil {
@@ -48,4 +42,17 @@ func TestExpiredAccountWalksGeneric(t *testing.T) {
 	if msgs, err := mp.Messages(ctx, mail); err != nil || len(msgs) != 0 {
 		t.Errorf("%d messages to the expired account (%v)", len(msgs), err)
 	}
+}
+
+// expiredSlapdUser is a throwaway OpenLDAP account past its pwdEndTime.
+func expiredSlapdUser(t *testing.T) (login, mail string) {
+	t.Helper()
+	login, mail, _ = slapdUser(t)
+	base := testenv.Require(t, "slapd", "SLAPD_BASE_DN")[0]
+	m := ldap.NewModifyRequest("uid="+login+",ou=people,"+base, nil)
+	m.Replace("pwdEndTime", []string{"20200101000000Z"})
+	if err := slapdRoot(t).Modify(m); err != nil {
+		t.Fatal(err)
+	}
+	return login, mail
 }

@@ -90,13 +90,14 @@ func TestResetGenericDisclosure(t *testing.T) { genericDisclosure(t, "reset") }
 // code.
 func TestUnlockGenericDisclosure(t *testing.T) { genericDisclosure(t, "unlock") }
 
-// genericDisclosure walks the ten accounts through the flow kind (reset or
+// genericDisclosure walks the eleven accounts through the flow kind (reset or
 // unlock) up to a wrong code and a resend, and compares every answer with
 // alice's.
 func genericDisclosure(t *testing.T, kind string) {
 	fd := startFrontdoor(t, nil)
 	mp := testenv.Mailpit(t)
 	ctx := context.Background()
+	expired, expiredMail := expiredSlapdUser(t)
 	users := []struct {
 		login, mail string
 		code        bool // eligible: gets a code
@@ -111,6 +112,7 @@ func genericDisclosure(t *testing.T, kind string) {
 		{"mustchange", "mustchange@example.test", true},
 		{"nocontact", "", false},
 		{"shared@example.test", "shared@example.test", false},
+		{expired, expiredMail, false},
 	}
 	for _, u := range users {
 		if u.mail != "" {
