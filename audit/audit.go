@@ -2,7 +2,11 @@ package audit
 
 import (
 	"context"
+	"maps"
 	"net/http"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/web"
@@ -47,6 +51,12 @@ func (l *Log) Record(r *http.Request, e store.Event) {
 	if e.RequestID == "" {
 		e.RequestID = web.RequestID(ctx)
 	}
+	if ua := userAgent(r); ua != "" {
+		detail := make(map[string]string, len(e.Detail)+1)
+		maps.Copy(detail, e.Detail)
+		detail["user_agent"] = ua
+		e.Detail = detail
+	}
 	e.Flow = short(e.Flow)
 	attrs := []any{"type", e.Type, "outcome", e.Outcome, "flow", e.Flow, "user", e.User, "ip", e.IP}
 	for k, v := range e.Detail {
@@ -57,6 +67,30 @@ func (l *Log) Record(r *http.Request, e store.Event) {
 	if err := l.Store.Append(context.WithoutCancel(ctx), e); err != nil {
 		log.Error("audit event not stored", "type", e.Type, "err", err)
 	}
+}
+
+// maxUserAgent is the most of a User-Agent header an event keeps: browsers
+// send under 200 bytes.
+const maxUserAgent = 256
+
+// userAgent is the request's User-Agent as an event records it: the client's
+// word, kept for the reader of the audit, cut to maxUserAgent bytes (on a
+// character boundary) and with control characters dropped.
+func userAgent(r *http.Request) string {
+	ua := strings.Map(func(c rune) rune {
+		if unicode.IsControl(c) {
+			return -1
+		}
+		return c
+	}, strings.ToValidUTF8(r.UserAgent(), ""))
+	if len(ua) <= maxUserAgent {
+		return ua
+	}
+	cut := maxUserAgent
+	for cut > 0 && !utf8.RuneStart(ua[cut]) {
+		cut--
+	}
+	return ua[:cut]
 }
 
 // short returns a prefix of a flow ID: enough to correlate events, not enough

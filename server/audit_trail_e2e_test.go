@@ -1,0 +1,75 @@
+package server
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/frontdoor-sspr/frontdoor/audit"
+	"github.com/frontdoor-sspr/frontdoor/store"
+	"github.com/frontdoor-sspr/frontdoor/testenv"
+)
+
+// TestAuditTrailOfAReset (V-1): a reset with one wrong code leaves the
+// events an auditor looks for, in order: started, identified, sent (with
+// the destination masked), failed, passed, reset. Each has its time, the
+// client's IP, the request's ID and the browser's User-Agent, and none
+// holds the code or a password.
+func TestAuditTrailOfAReset(t *testing.T) {
+	fd := startFrontdoor(t, nil)
+	login, mail, oldPassword := slapdUser(t)
+	mp := testenv.Mailpit(t)
+	ctx := context.Background()
+	if err := mp.Delete(ctx, mail); err != nil {
+		t.Fatal(err)
+	}
+	const ua = "Mozilla/5.0 (auditor's browser) Gecko/20100101 Firefox/140.0"
+	c := browser(t)
+	c.Transport = headerTransport{"User-Agent", ua}
+	body := fd.identify(t, c, login)
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
+	msg, err := mp.WaitFor(ctx, mail, 15*time.Second, func(m testenv.Mail) bool { return codeRE.MatchString(m.Text) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := codeRE.FindStringSubmatch(msg.Text)[1]
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {"00000000"}})
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {code}})
+	const pw = "Audited-Harbour-Lantern-61"
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/password", url.Values{"csrf_token": {csrf(t, body)}, "password": {pw}, "confirm": {pw}})
+	if !strings.Contains(body, "Your password has been reset") {
+		t.Fatalf("no confirmation page:\n%s", body)
+	}
+
+	events, err := fd.srv.store.Audit().List(ctx, store.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	for i := len(events) - 1; i >= 0; i-- { // oldest first
+		ev := events[i]
+		types = append(types, ev.Type)
+		if ev.Time.IsZero() || ev.IP != "127.0.0.1" || len(ev.RequestID) != 32 || ev.Detail["user_agent"] != ua {
+			t.Errorf("%s: time %v, ip %q, request ID %q, user agent %q", ev.Type, ev.Time, ev.IP, ev.RequestID, ev.Detail["user_agent"])
+		}
+		for _, secret := range []string{code, pw, oldPassword, mail} {
+			if strings.Contains(ev.User+ev.Flow+ev.Outcome+strings.Join(mapValues(ev.Detail), " "), secret) {
+				t.Errorf("%s holds %q", ev.Type, secret)
+			}
+		}
+	}
+	want := []string{audit.FlowStarted, audit.Identified, audit.MethodSent, audit.MethodFailed, audit.MethodPassed, audit.PasswordReset}
+	if strings.Join(types, " ") != strings.Join(want, " ") {
+		t.Errorf("events %v, want %v", types, want)
+	}
+}
+
+func mapValues(m map[string]string) []string {
+	var vs []string
+	for _, v := range m {
+		vs = append(vs, v)
+	}
+	return vs
+}
