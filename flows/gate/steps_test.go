@@ -483,3 +483,33 @@ func TestBackToMethodChoice(t *testing.T) {
 		t.Error("the code page offers another method when there is none")
 	}
 }
+
+// TestResendDoesNotOutliveTheFlow (G-4): the resend button pressed every
+// four minutes keeps giving fresh codes, each counted toward the send cap,
+// but the flow still ends 15 minutes after it began: a code resent just
+// before that opens nothing after it.
+func TestResendDoesNotOutliveTheFlow(t *testing.T) {
+	env := flowtest.New(t)
+	env.Codes.PerAccount = 100
+	env.AddUser("alice")
+	env.Reset(config.Reset{})
+	b := env.Browser()
+	p := env.ChooseEmail(b, "reset", env.Identify(b, "reset", "alice"))
+	for elapsed := 4 * time.Minute; elapsed < 15*time.Minute; elapsed += 4 * time.Minute {
+		env.Clock.Advance(4 * time.Minute)
+		p = b.Submit(p, "reset/resend")
+		env.Expect(p, 200, "reset.verify.title")
+	}
+	if n := len(env.Mail()); n != 4 {
+		t.Fatalf("%d codes sent, want the first and 3 resends", n)
+	}
+	if evs := env.Events(audit.MethodSent); len(evs) != 4 {
+		t.Fatalf("%d sends audited, want 4", len(evs))
+	}
+	env.Clock.Advance(4 * time.Minute) // 16 minutes after the start; the last code is 4 minutes old
+	p = b.Submit(p, "reset/verify", "code", env.LastCode(aliceMail))
+	env.ExpectNot(p, "reset.password.new")
+	if step := env.Step(b, "reset"); step == "password" {
+		t.Fatalf("the flow reached %q after its lifetime", step)
+	}
+}
