@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -101,6 +102,40 @@ func TestEmailCodeBoundToFlowAndGate(t *testing.T) {
 	}
 	if err := m.Verify(ctx, tg, form(code)); err != nil {
 		t.Fatalf("right code after wrong ones: %v", err)
+	}
+}
+
+// TestEmailCodeVariantsRefused (B-4): a code with a suffix, a prefix of it,
+// itself encoded once or twice, with an encoded space, or in other digits
+// is a mismatch; the right code still passes after it. (Spaces and dashes
+// between the digits, as people copy them, are ignored on purpose.)
+func TestEmailCodeVariantsRefused(t *testing.T) {
+	ctx := context.Background()
+	for _, variant := range []func(code string) string{
+		func(c string) string { return c + "-not" },
+		func(c string) string { return c + "0" },
+		func(c string) string { return c[:len(c)-1] },
+		func(c string) string { return c[1:] },
+		func(c string) string { return c + "%20" },
+		func(c string) string { return url.QueryEscape(url.QueryEscape(c + " ")) },
+		func(c string) string { return "%3" + strings.Join(strings.Split(c, ""), "%3") }, // each digit percent-encoded
+		func(c string) string { // fullwidth digits
+			return strings.Map(func(r rune) rune { return r - '0' + '０' }, c)
+		},
+		func(c string) string { return "" },
+	} {
+		m, box, _, tg := setup(t)
+		if err := m.Start(ctx, tg); err != nil {
+			t.Fatal(err)
+		}
+		code := box.last().Code
+		v := variant(code)
+		if err := m.Verify(ctx, tg, form(v)); !errors.Is(err, ErrMismatch) {
+			t.Errorf("%q for %q: %v, want a mismatch", v, code, err)
+		}
+		if err := m.Verify(ctx, tg, form(code)); err != nil {
+			t.Errorf("the right code after %q: %v", v, err)
+		}
 	}
 }
 
