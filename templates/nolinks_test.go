@@ -1,0 +1,61 @@
+package templates
+
+import (
+	"io/fs"
+	"path"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestEmailsCarryNoLinks (J-5): no email frontdoor sends holds a link, in
+// any language: not its templates, not the catalogue messages under
+// [email...]. A user is never asked to click through from a message, so a
+// phished copy has nothing to imitate, and a plain-http public_url leaks
+// nothing through mail.
+func TestEmailsCarryNoLinks(t *testing.T) {
+	linkish := []string{"http://", "https://", "href", "www.", "<a "}
+	check := func(where, text string) {
+		t.Helper()
+		for _, l := range linkish {
+			if strings.Contains(strings.ToLower(text), l) {
+				t.Errorf("%s holds %q", where, l)
+			}
+		}
+	}
+	emails, err := fs.Glob(embedded, "files/emails/*")
+	if err != nil || len(emails) < 10 {
+		t.Fatalf("email templates: %v %v", emails, err)
+	}
+	for _, f := range emails {
+		b, err := fs.ReadFile(embedded, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(f, string(b))
+	}
+	locales, err := fs.Glob(embedded, "files/locales/*.toml")
+	if err != nil || len(locales) < 2 {
+		t.Fatalf("catalogues: %v %v", locales, err)
+	}
+	for _, f := range locales {
+		b, err := fs.ReadFile(embedded, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inEmail, seen := false, 0
+		for i, line := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(line, "[") {
+				inEmail = strings.HasPrefix(line, "[email")
+				continue
+			}
+			if inEmail {
+				seen++
+				check(path.Base(f)+":"+strconv.Itoa(i+1), line)
+			}
+		}
+		if seen == 0 {
+			t.Errorf("%s: no [email] messages found; nothing was checked", f)
+		}
+	}
+}
