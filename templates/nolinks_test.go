@@ -59,3 +59,20 @@ func TestEmailsCarryNoLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestAlertSubjectHeaderSafe (I-5): the admin alert's subject holds the
+// directory's login; a login with CR, LF or other control characters does
+// not break out of the Subject header, in any language.
+func TestAlertSubjectHeaderSafe(t *testing.T) {
+	s := testSet(t, "Acme")
+	data := struct{ Event, Login, ID, Time string }{"reset", "bob\r\nBcc: evil@example.test\x00\x1b[2J", "id-1", "2026-11-30 08:00 UTC"}
+	for _, lang := range shipped {
+		subject, _, _, err := s.RenderEmail("admin_alert", lang, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.ContainsAny(subject, "\r\n\x00\x1b") || !strings.Contains(subject, "Bcc: evil@example.test") {
+			t.Errorf("%s: subject %q: want the login on one line, control characters replaced", lang, subject)
+		}
+	}
+}
