@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"regexp"
 	"sync"
@@ -22,7 +23,9 @@ type Queue struct {
 	mu      sync.RWMutex
 	closed  bool
 	retries []time.Duration
-	// OnResult, when set, is called after each message's last attempt.
+	// OnResult, when set, is called after each message's last attempt, and
+	// with ErrDropped for one the queue could not take (decoys excepted). Set
+	// it before the first Enqueue.
 	OnResult func(m Message, err error)
 }
 
@@ -37,6 +40,10 @@ func NewQueue(mailer Mailer, log *slog.Logger, workers int) *Queue {
 	return q
 }
 
+// ErrDropped is what OnResult is told of a message the queue could not take
+// (full, or closed).
+var ErrDropped = errors.New("notify: mail queue full or closed, message dropped")
+
 // Enqueue queues m; when the queue is full or closed the message is
 // dropped and logged. A message without recipients is a decoy (the same
 // work as a real one on the request's path, see methods.Email): queued, and
@@ -46,6 +53,7 @@ func (q *Queue) Enqueue(m Message) {
 	defer q.mu.RUnlock()
 	if q.closed {
 		q.log.Error("mail queue closed, message dropped", "kind", m.Kind)
+		q.dropped(m)
 		return
 	}
 	select {
@@ -53,7 +61,14 @@ func (q *Queue) Enqueue(m Message) {
 	default:
 		if len(m.To) > 0 { // a decoy is dropped as quietly as it is skipped
 			q.log.Error("mail queue full, message dropped", "kind", m.Kind)
+			q.dropped(m)
 		}
+	}
+}
+
+func (q *Queue) dropped(m Message) {
+	if q.OnResult != nil && len(m.To) > 0 {
+		q.OnResult(m, ErrDropped)
 	}
 }
 

@@ -138,3 +138,17 @@ func TestQueueFailureHidesTextNumbers(t *testing.T) {
 		t.Errorf("log:\n%s", logs.String())
 	}
 }
+
+// TestQueueReportsDropped: a message the queue cannot take is reported as
+// ErrDropped, for the metrics; a decoy is not.
+func TestQueueReportsDropped(t *testing.T) {
+	q := NewQueue(&flakyMailer{}, quiet(), 1)
+	var got []error
+	q.OnResult = func(_ Message, err error) { got = append(got, err) }
+	q.Close()
+	q.Enqueue(Message{To: []string{"a@example.test"}, Kind: "code"})
+	q.Enqueue(Message{Kind: "code"})
+	if len(got) != 1 || !errors.Is(got[0], ErrDropped) {
+		t.Errorf("reported %v, want one ErrDropped", got)
+	}
+}

@@ -128,6 +128,7 @@ func (s *Server) build(ctx context.Context) error {
 			senders = 2 // a configuration that did not go through ApplyDefaults
 		}
 		s.mail = notify.NewQueue(mailer, s.log, senders)
+		s.mail.OnResult = func(m notify.Message, err error) { s.metrics.Mail(m.Kind, mailOutcome(err)) }
 		s.readiness.smtp = mailer
 		// Closers run last first: the queue drains, then the kept sessions end.
 		s.closers = append(s.closers, mailer.Close, func() error { s.mail.Close(); return nil })
@@ -140,6 +141,17 @@ func (s *Server) build(ctx context.Context) error {
 	}
 	s.routes()
 	return s.buildProxy()
+}
+
+// mailOutcome is the outcome label of an email's last attempt.
+func mailOutcome(err error) string {
+	switch {
+	case err == nil:
+		return "sent"
+	case errors.Is(err, notify.ErrDropped):
+		return "dropped"
+	}
+	return "failed"
 }
 
 // storeClock is the clock of st when it keeps one of its own (PostgreSQL:

@@ -20,6 +20,7 @@ type Metrics struct {
 	upstream *prometheus.HistogramVec
 	waiting  prometheus.Gauge
 	busy     prometheus.Counter
+	mail     *prometheus.CounterVec
 }
 
 // New registers frontdoor's collectors and the Go runtime's.
@@ -48,7 +49,12 @@ func New() *Metrics {
 			Help:      "Requests to frontdoor's own pages answered 503 after waiting server.queue_timeout for their turn.",
 		}),
 	}
-	m.Registry.MustRegister(m.requests, m.upstream, m.waiting, m.busy,
+	m.mail = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "frontdoor",
+		Name:      "mail_total",
+		Help:      "Emails (codes, notices, helpdesk requests, alerts) by kind and outcome: sent, failed (after the retries) or dropped (the queue was full or closed).",
+	}, []string{"kind", "outcome"})
+	m.Registry.MustRegister(m.requests, m.upstream, m.waiting, m.busy, m.mail,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -60,6 +66,10 @@ func (m *Metrics) Observe(class string, status int, d time.Duration) {
 		m.upstream.WithLabelValues(class).Observe(d.Seconds())
 	}
 }
+
+// Mail counts one email of kind (the template's name) by its outcome:
+// "sent", "failed" or "dropped".
+func (m *Metrics) Mail(kind, outcome string) { m.mail.WithLabelValues(kind, outcome).Inc() }
 
 // Waiting counts requests starting (+1) or ending (-1) a wait for their turn.
 func (m *Metrics) Waiting(delta int) { m.waiting.Add(float64(delta)) }

@@ -1,0 +1,57 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/frontdoor-sspr/frontdoor/notify"
+)
+
+// TestMailMetrics (A-7, R-4): each email counts in frontdoor_mail_total by
+// kind and outcome, so that an alert can watch the failures.
+func TestMailMetrics(t *testing.T) {
+	fd := startFrontdoor(t, nil)
+	login, mail, _ := slapdUser(t)
+	c := browser(t)
+	body := fd.identify(t, c, login)
+	page(t, c, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
+	waitCode(t, mail)
+	const want = `frontdoor_mail_total{kind="code",outcome="sent"} 1`
+	var metrics string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		resp, err := http.Get("http://" + fd.srv.cfg.Server.MetricsListen + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if metrics = string(b); strings.Contains(metrics, want) {
+			break
+		}
+	}
+	if !strings.Contains(metrics, want) {
+		t.Errorf("/metrics lacks %s:\n%s", want, grepLines(metrics, "frontdoor_mail"))
+	}
+	for err, outcome := range map[error]string{nil: "sent", notify.ErrDropped: "dropped",
+		fmt.Errorf("wrapped: %w", notify.ErrDropped): "dropped", errors.New("550 mailbox unavailable"): "failed"} {
+		if got := mailOutcome(err); got != outcome {
+			t.Errorf("mailOutcome(%v) = %q, want %q", err, got, outcome)
+		}
+	}
+}
+
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
