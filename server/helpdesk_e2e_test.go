@@ -238,15 +238,15 @@ func slapdAdminGroup(t *testing.T, login string) string {
 }
 
 // TestHelpdeskGenericDisclosure: the helpdesk form answers a request
-// for a known, an unknown, a disabled, a privileged and a permanently locked
-// user ID alike: status, redirect, headers, cookies and page, with the
+// for a known, an unknown, a disabled, a privileged, a permanently locked,
+// a locked-out and a contact-less user ID alike: status, redirect, headers, cookies and page, with the
 // reference number masked.
 func TestHelpdeskGenericDisclosure(t *testing.T) {
 	cfg := testConfig(t)
 	cfg.Helpdesk = &config.Helpdesk{Email: helpdeskAddress(t)}
 	fd := startFrontdoor(t, cfg)
 	var want []response
-	for i, login := range []string{"alice", "nosuchuser", "disabled", "admin1", "permlocked", "nocontact"} {
+	for i, login := range []string{"alice", "nosuchuser", "disabled", "admin1", "permlocked", "locked", "nocontact"} {
 		c := browser(t)
 		body := helpdeskForm(t, fd, c)
 		sent := observe(t, noFollow(c), "POST", fd.URL+"/.frontdoor/helpdesk/send", url.Values{"csrf_token": {csrf(t, body)},

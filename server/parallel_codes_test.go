@@ -21,8 +21,8 @@ import (
 // the right code's (told apart by request ID). Every wrong code answered as
 // wrong is a failure in the audit and counts toward the account's limit:
 // unless the right code came first, the burst ends with the account's
-// reset flows blocked. The right code never passes twice. (Posts that lose
-// the race are sent to the step the flow is at: 303 or 409.)
+// reset flows blocked. (Posts that lose the race are sent to the step the
+// flow is at: 303 or 409.)
 func TestParallelCodesPassOnce(t *testing.T) {
 	fd := startFrontdoor(t, nil)
 	login, mail, _ := slapdUser(t)
@@ -98,22 +98,17 @@ func TestParallelCodesPassOnce(t *testing.T) {
 	if len(passed) > 1 {
 		t.Fatalf("the gate was passed %d times", len(passed))
 	}
-	if answeredWrong == 0 || len(failed) < answeredWrong {
+	if len(failed) < answeredWrong {
 		t.Errorf("%d posts answered as wrong codes, %d failures in the audit: every one must count", answeredWrong, len(failed))
 	}
 	if len(passed) == 0 && len(blocked) == 0 {
 		t.Errorf("no post passed and the account was not blocked after %d failures", len(failed))
 	}
 
-	// Whatever the order was, the right code does not pass again.
+	// The browser is where the audit says: at the new-password form when
+	// the gate was passed, stopped when the account was blocked.
 	_, _, body = page(t, c, "GET", fd.URL+"/.frontdoor/reset/step", nil)
-	if len(passed) == 1 && !strings.Contains(body, `name="confirm"`) {
-		t.Fatalf("the gate was passed but the browser is not at the new-password form:\n%s", body)
-	}
-	if strings.Contains(body, "csrf_token") {
-		page(t, c, "POST", fd.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {code}})
-	}
-	if again := events(audit.MethodPassed); len(again) != len(passed) {
-		t.Errorf("the right code passed again after the burst: %d passes, %d before", len(again), len(passed))
+	if atForm := strings.Contains(body, `name="confirm"`); atForm != (len(passed) == 1) {
+		t.Errorf("%d passes in the audit, new-password form shown %v:\n%s", len(passed), atForm, body)
 	}
 }

@@ -45,7 +45,7 @@ func (s *Server) buildRegistrations() error {
 	if s.cfg.Reset != nil {
 		need = s.cfg.Reset.MethodsRequired
 	}
-	s.reg.policy = &registration.Policy{Config: *rc, Regs: s.reg.store, MethodsRequired: need}
+	s.reg.policy = &registration.Policy{Config: *rc, Regs: s.reg.store, MethodsRequired: need, Now: s.now}
 	// Numbers are read as the methods read them: the phone section's
 	// default region and allowed countries.
 	parser := phone.NewParser(s.cfg.Phone)
@@ -152,6 +152,7 @@ func (s *Server) mountRegister(current func(*http.Request) (idp.User, bool), req
 		Mobile:    offers("mobile_text", "mobile_call"),
 		Office:    offers("office_call"),
 		Required:  s.cfg.Server.Prefix + "required",
+		Now:       s.now,
 	}, register.Deps{
 		Engine: s.engine, CSRF: s.csrf, Pages: s.pages,
 		Audit:         &audit.Log{Store: s.store.Audit(), ClientIP: s.clientIP},

@@ -136,6 +136,12 @@ func genericDisclosure(t *testing.T, kind string) {
 		seen = append(seen, observe(t, nf, "POST", fd.URL+"/.frontdoor/"+kind+"/resend", url.Values{"csrf_token": {csrf(t, body)}}))
 		seen = append(seen, observe(t, nf, "GET", fd.URL+"/.frontdoor/"+kind+"/step", nil))
 		if want == nil {
+			// alice's walk is the reference: it must have gone through
+			// every step, or every comparison would hold for nothing.
+			if seen[0].Status != http.StatusSeeOther || seen[2].Status != http.StatusSeeOther ||
+				seen[4].Status != http.StatusUnprocessableEntity || !strings.Contains(seen[4].Body, `name="code"`) {
+				t.Fatalf("alice's walk did not reach a wrong-code answer: %+v", seen)
+			}
 			want = seen
 			continue
 		}

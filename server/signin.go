@@ -35,7 +35,7 @@ func (s *Server) buildSessions() error {
 	for i, k := range s.cfg.Sessions.Keys {
 		keys[i] = []byte(k)
 	}
-	m, err := session.New(session.Options{Keys: keys, Lifetime: s.cfg.Sessions.Lifetime.D(), Secure: isHTTPS(s.cfg.Server.PublicURL)})
+	m, err := session.New(session.Options{Keys: keys, Lifetime: s.cfg.Sessions.Lifetime.D(), Secure: isHTTPS(s.cfg.Server.PublicURL), Now: s.now})
 	if err != nil {
 		return fmt.Errorf("sessions: %w", err)
 	}

@@ -82,9 +82,11 @@ func New(o Options) (*Manager, error) {
 	codecs := securecookie.CodecsFromPairs(pairs...)
 	for _, c := range codecs {
 		sc := c.(*securecookie.SecureCookie)
-		// The cookie's own expiry is checked below; securecookie's timestamp
-		// check is kept as a bound on an old cookie's age.
-		sc.MaxAge(int(o.Lifetime.Seconds()) + 60)
+		// The cookie's own expiry, by Options.Now, is checked below;
+		// securecookie's timestamp check, by this host's clock, is kept as a
+		// bound on an old cookie's age, with room for replicas whose clocks
+		// are minutes apart.
+		sc.MaxAge(int((o.Lifetime + clockSlack).Seconds()))
 	}
 	pending := make([][]byte, 0, len(pairs))
 	for _, k := range o.Keys {

@@ -36,7 +36,11 @@ func passwordModify(identity, old, password string) *ldap.ExtendedRequest {
 // reset, and a lockout the caller did not ask to clear is written back. The
 // lock and what refuseReuse compares are read in one search.
 func (d *Directory) openLDAPSet(ctx context.Context, u idp.User, password string, o idp.SetOptions) error {
-	defer d.writes.lock(u.DN)()
+	unlock, err := d.writes.lock(ctx, u.DN)
+	if err != nil {
+		return fmt.Errorf("ldap: set password: %w", err)
+	}
+	defer unlock()
 	return d.withConn(ctx, "set password", func(c *ldap.Conn) error {
 		e, err := d.readEntry(c, u.DN, "read account state", "pwdAccountLockedTime", "userPassword", "pwdHistory", "pwdPolicySubentry")
 		if err != nil {
@@ -104,7 +108,11 @@ func (d *Directory) openLDAPChange(ctx context.Context, u idp.User, old, passwor
 // before, so that an administrative lock set meanwhile is never removed.
 // slapd deletes pwdFailureTime with it (that attribute is not writable).
 func (d *Directory) openLDAPUnlock(ctx context.Context, u idp.User) error {
-	defer d.writes.lock(u.DN)()
+	unlock, err := d.writes.lock(ctx, u.DN)
+	if err != nil {
+		return fmt.Errorf("ldap: unlock: %w", err)
+	}
+	defer unlock()
 	return d.withConn(ctx, "unlock", func(c *ldap.Conn) error {
 		lock, err := d.lockState(c, u.DN)
 		if err != nil {

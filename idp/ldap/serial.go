@@ -1,6 +1,7 @@
 package ldap
 
 import (
+	"context"
 	"strings"
 	"sync"
 )
@@ -17,13 +18,13 @@ type accountWrites struct {
 }
 
 type accountWrite struct {
-	sync.Mutex
-	waiters int // under accountWrites.mu
+	turn    chan struct{} // holds one token while a write runs
+	waiters int           // under accountWrites.mu
 }
 
-// lock waits for the writes to dn before it and returns the function that
-// lets the next one go.
-func (a *accountWrites) lock(dn string) (unlock func()) {
+// lock waits for the writes to dn before it, or for ctx to end, and
+// returns the function that lets the next one go.
+func (a *accountWrites) lock(ctx context.Context, dn string) (unlock func(), err error) {
 	key := strings.ToLower(dn)
 	a.mu.Lock()
 	if a.held == nil {
@@ -31,18 +32,23 @@ func (a *accountWrites) lock(dn string) (unlock func()) {
 	}
 	w := a.held[key]
 	if w == nil {
-		w = &accountWrite{}
+		w = &accountWrite{turn: make(chan struct{}, 1)}
 		a.held[key] = w
 	}
 	w.waiters++
 	a.mu.Unlock()
-	w.Lock()
-	return func() {
-		w.Unlock()
+	leave := func() {
 		a.mu.Lock()
 		if w.waiters--; w.waiters == 0 {
 			delete(a.held, key)
 		}
 		a.mu.Unlock()
+	}
+	select {
+	case w.turn <- struct{}{}:
+		return func() { <-w.turn; leave() }, nil
+	case <-ctx.Done():
+		leave()
+		return nil, ctx.Err()
 	}
 }

@@ -12,21 +12,29 @@ import (
 // again, so that a host clock stepped or drifting meanwhile is followed.
 const clockSync = time.Minute
 
-// dbClock is the database server's clock as read from this host: the local
-// clock plus the offset last measured by asking the server for its time.
-// Every replica on one database then stamps and judges expiry by one clock,
-// however far its own host's clock has drifted.
+// dbClock is the database server's clock as read from this host: the
+// server's time at the last measurement plus the time elapsed here since,
+// on the host's monotonic clock. Every replica on one database then stamps
+// and judges expiry by one clock, however far its own host's wall clock is
+// off, or is stepped between two measurements.
 type dbClock struct {
-	local  func() time.Time
-	offset atomic.Int64 // nanoseconds added to the local clock
+	local func() time.Time // the host's clock, with its monotonic reading
+	last  atomic.Pointer[reading]
 }
 
-func (c *dbClock) now() time.Time { return c.local().Add(time.Duration(c.offset.Load())) }
+// reading is the server's time and the host's clock at the same instant.
+type reading struct{ server, local time.Time }
+
+func (c *dbClock) now() time.Time {
+	r := c.last.Load()
+	return r.server.Add(c.local().Sub(r.local))
+}
 
 // measure reads the server's clock three times and keeps the reading with
 // the shortest round trip, taken as read halfway through it.
 func (c *dbClock) measure(ctx context.Context, pool *pgxpool.Pool) error {
-	best, offset := time.Duration(-1), time.Duration(0)
+	var best *reading
+	var bestRTT time.Duration
 	for range 3 {
 		var server time.Time
 		before := c.local()
@@ -34,11 +42,11 @@ func (c *dbClock) measure(ctx context.Context, pool *pgxpool.Pool) error {
 			return dbError("read the server's clock", err)
 		}
 		rtt := c.local().Sub(before)
-		if best < 0 || rtt < best {
-			best, offset = rtt, server.Sub(before.Add(rtt/2))
+		if best == nil || rtt < bestRTT {
+			best, bestRTT = &reading{server: server, local: before.Add(rtt / 2)}, rtt
 		}
 	}
-	c.offset.Store(int64(offset))
+	c.last.Store(best)
 	return nil
 }
 

@@ -36,7 +36,7 @@ func (f flows) Create(ctx context.Context, fl store.Flow) error {
 func (f flows) Get(ctx context.Context, id string) (store.Flow, error) {
 	fl, err := f.get(ctx, id)
 	if err != nil {
-		return store.Flow{}, dbError("get flow", err)
+		return store.Flow{}, fmt.Errorf("postgres: get flow: %w", err)
 	}
 	return fl, nil
 }
@@ -51,7 +51,7 @@ func (f flows) get(ctx context.Context, id string) (store.Flow, error) {
 		return store.Flow{}, store.ErrNotFound
 	}
 	if err != nil {
-		return store.Flow{}, err
+		return store.Flow{}, dbError("read flow", err)
 	}
 	fl.CreatedAt, fl.ExpiresAt = fl.CreatedAt.UTC(), fl.ExpiresAt.UTC()
 	if !f.s.now().Before(fl.ExpiresAt) {
@@ -104,7 +104,7 @@ func (f flows) swap(ctx context.Context, cur, next store.Flow) (bool, error) {
 		WHERE id = $6 AND version = $7 AND expires_at > $8`,
 		next.Kind, next.Step, next.UserRef, next.Data, next.ExpiresAt, cur.ID, cur.Version, f.s.now())
 	if err != nil {
-		return false, err
+		return false, dbError("write flow", err)
 	}
 	if tag.RowsAffected() == 1 {
 		return true, nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -172,13 +173,27 @@ func dbError(what string, err error) error {
 	return fmt.Errorf("postgres: %s: %w", what, err)
 }
 
-// unreachable tells whether err says the database could not be reached or
-// the connection to it broke, rather than that it refused the query.
+// unreachable tells whether err says the database could not be reached,
+// the connection to it broke, or the server is not taking queries now
+// (shutting down, starting, a standby after a failover), rather than that
+// it refused the query. A request the client gave up is none of these.
 func unreachable(err error) bool {
+	if errors.Is(err, context.Canceled) {
+		return false
+	}
 	var ce *pgconn.ConnectError
 	var ne net.Error
-	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		errors.Is(err, io.EOF) || pgconn.Timeout(err)
+	var pe *pgconn.PgError
+	switch {
+	case errors.As(err, &pe):
+		// Class 08: connection exception; 57P01-57P03: admin or crash
+		// shutdown, cannot connect now; 25006: read-only transaction.
+		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" ||
+			pe.Code == "57P03" || pe.Code == "25006"
+	case errors.As(err, &ce), errors.As(err, &ne):
+		return true
+	}
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || pgconn.Timeout(err)
 }
 
 // noRows reports whether err says a query found no row.
