@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	ber "github.com/go-asn1-ber/asn1-ber"
 	"github.com/go-ldap/ldap/v3"
 
 	"github.com/frontdoor-sspr/frontdoor/idp"
@@ -133,9 +134,11 @@ func (d *Directory) openLDAPState(e *ldap.Entry, u *idp.User) {
 	u.Disabled = u.PermanentlyLocked
 	u.MustChange = strings.EqualFold(e.GetAttributeValue("pwdReset"), "TRUE")
 	if end := e.GetAttributeValue("pwdEndTime"); end != "" {
-		if t, err := time.Parse("20060102150405Z", end); err == nil && !d.Now().Before(t) {
-			u.Expired = true
-		}
+		// Any GeneralizedTime form (fractions, offsets); one that does not
+		// parse is taken as passed, so that such an account is not reset
+		// or unlocked by self-service.
+		t, err := ber.ParseGeneralizedTime([]byte(end))
+		u.Expired = err != nil || !d.Now().Before(t)
 	}
 }
 
