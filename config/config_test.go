@@ -424,3 +424,21 @@ func TestCaptchaLength(t *testing.T) {
 		t.Errorf("length 3: problems at %v", got)
 	}
 }
+
+// TestUnlockDailyCapBounds (U-2): unlock.daily_cap outside 1 to 100 is
+// refused at its path; the limit cannot be turned off.
+func TestUnlockDailyCapBounds(t *testing.T) {
+	secrets := map[string]string{"/run/secrets/ldap": "pw"}
+	for cap, ok := range map[string]bool{"-1": false, "101": false, "100000": false, "1": true, "100": true} {
+		_, err := read(t, withDirectory+"unlock:\n  daily_cap: "+cap+"\n", nil, secrets)
+		if ok {
+			if err != nil {
+				t.Errorf("daily_cap %s: %v", cap, err)
+			}
+			continue
+		}
+		if got := strings.Join(problemPaths(t, err), " "); got != "unlock.daily_cap" {
+			t.Errorf("daily_cap %s: problems at %q, want unlock.daily_cap", cap, got)
+		}
+	}
+}
