@@ -1,8 +1,10 @@
 package keycloak
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -222,5 +224,59 @@ func TestDoublePermanentLockoutEnable(t *testing.T) {
 	}
 	if !deleted.Load() {
 		t.Error("the login failures were not cleared")
+	}
+}
+
+// TestDoubleTooManyRequests (R-5, Q-11): Keycloak answering 429 is
+// unavailable on a lookup and a refusal on the write, which gives the step
+// back; neither is taken as success.
+func TestDoubleTooManyRequests(t *testing.T) {
+	d := newDouble(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "30")
+		w.WriteHeader(http.StatusTooManyRequests)
+	})
+	if _, err := d.directory(t, nil).Lookup(t.Context(), "alice"); !errors.Is(err, idp.ErrUnavailable) {
+		t.Errorf("Lookup answered 429 = %v; want ErrUnavailable", err)
+	}
+	w := newDouble(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut {
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		_, _ = w.Write([]byte(`{"id":"u1","username":"alice","enabled":true}`))
+	})
+	if err := w.directory(t, nil).SetPassword(t.Context(), idp.User{ID: "u1"}, "Quartz-Meadow-93", idp.SetOptions{}); !errors.Is(err, idp.ErrRefused) {
+		t.Errorf("SetPassword answered 429 = %v; want ErrRefused", err)
+	}
+}
+
+// TestDoubleLogoutFailureKeepsTheReset (S-2): when ending the user's
+// sessions fails after the password was set, the reset stands (no error)
+// and a warning is logged, without the password.
+func TestDoubleLogoutFailureKeepsTheReset(t *testing.T) {
+	var logouts atomic.Int32
+	d := newDouble(t, func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodPut:
+			w.WriteHeader(http.StatusNoContent)
+		case strings.HasSuffix(r.URL.Path, "/logout"):
+			logouts.Add(1)
+			w.WriteHeader(http.StatusInternalServerError)
+		default:
+			_, _ = w.Write([]byte(`{"id":"u1","username":"alice","enabled":true}`))
+		}
+	})
+	var logs bytes.Buffer
+	dir, err := New(Config{BaseURL: d.URL, Realm: "staff", ClientID: "frontdoor", ClientSecret: doubleSecret},
+		slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const pw = "Quartz-Meadow-Lantern-93"
+	if err := dir.SetPassword(t.Context(), idp.User{ID: "u1"}, pw, idp.SetOptions{}); err != nil {
+		t.Fatalf("SetPassword with the logout failing = %v; want the reset to stand", err)
+	}
+	if logouts.Load() != 1 || !strings.Contains(logs.String(), "sessions were not ended") || strings.Contains(logs.String(), pw) {
+		t.Errorf("%d logouts; log:\n%s", logouts.Load(), logs.String())
 	}
 }
