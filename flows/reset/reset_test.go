@@ -217,6 +217,9 @@ func TestResetPartialWriteStands(t *testing.T) {
 	if evs := env.Events(audit.PasswordReset); len(evs) != 1 {
 		t.Fatalf("audit %+v", evs)
 	}
+	if logs := env.Logs(); !strings.Contains(logs, "password reset, but the lockout could not be cleared") || strings.Contains(logs, newPassword) {
+		t.Errorf("the partial write is not logged as such, or the log holds the password:\n%s", logs)
+	}
 }
 
 // TestResetAccountChanged: the account read again at the write is not the

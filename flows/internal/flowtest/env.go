@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"html"
-	"io"
 	"log/slog"
 	"net/http"
 	"path/filepath"
@@ -69,6 +68,7 @@ type Env struct {
 	pages *web.Pages
 	audit *audit.Log
 	log   *slog.Logger
+	logs  *testLog
 
 	mu        sync.Mutex
 	mail      []methods.EmailMessage
@@ -120,16 +120,14 @@ func newEnv(t testing.TB, dsn string) *Env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { pol.Close() })
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(testLog{t}, nil))
-	}
+	logs := &testLog{t: t}
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	e := &Env{
 		t: t, Dir: idptest.NewMemory(), Clock: clock, Store: st, Templates: tpl, Policy: pol,
 		Engine: flows.NewEngine(flows.Options{Flows: st.Flows(), Prefix: Prefix, Now: clock.Now, Limits: st.Limits(),
 			Secret: []byte(strings.Repeat("e", 32))}),
 		Codes: &methods.CodeService{Codes: st.Codes(), Limits: st.Limits(), Secret: []byte(strings.Repeat("s", 32)), Now: clock.Now},
-		csrf:  csrf, log: log,
+		csrf:  csrf, log: log, logs: logs,
 		pages: &web.Pages{Templates: tpl, Home: PublicURL + "/", Logger: log},
 		audit: &audit.Log{Store: st.Audit(), ClientIP: ClientIP},
 	}
@@ -386,9 +384,25 @@ func (c *Clock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-type testLog struct{ t testing.TB }
+// testLog keeps what the flows log, for Logs, and shows it with go test -v.
+type testLog struct {
+	t   testing.TB
+	mu  sync.Mutex
+	all strings.Builder
+}
 
-func (w testLog) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimSpace(string(p)))
-	return len(p), nil
+func (w *testLog) Write(p []byte) (int, error) {
+	if testing.Verbose() {
+		w.t.Log(strings.TrimSpace(string(p)))
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.all.Write(p)
+}
+
+// Logs returns everything the flows logged so far, at every level.
+func (e *Env) Logs() string {
+	e.logs.mu.Lock()
+	defer e.logs.mu.Unlock()
+	return e.logs.all.String()
 }
