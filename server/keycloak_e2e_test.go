@@ -58,9 +58,16 @@ func keycloakConfig(t *testing.T, kc kcEnv) *config.Config {
 }
 
 // signIn signs in at Keycloak with a password grant: nil when it issues a token.
-func (kc kcEnv) signIn(login, password string) error {
+func (kc kcEnv) signIn(login, password string) error { return kc.signInWithCode(login, password, "") }
+
+// signInWithCode signs in at Keycloak with a password grant and, when code
+// is not empty, the authenticator's code: nil when it issues a token.
+func (kc kcEnv) signInWithCode(login, password, code string) error {
 	form := url.Values{"grant_type": {"password"}, "client_id": {kc.signin},
 		"username": {login}, "password": {password}, "scope": {"openid"}}
+	if code != "" {
+		form.Set("totp", code)
+	}
 	resp, err := kc.hc.PostForm(kc.url+"/realms/"+kc.realm+"/protocol/openid-connect/token", form)
 	if err != nil {
 		return err

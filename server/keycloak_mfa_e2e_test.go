@@ -3,8 +3,6 @@ package server
 import (
 	"encoding/base32"
 	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"path"
@@ -57,26 +55,6 @@ func kcCredentialTypes(t *testing.T, kc kcEnv, id string) []string {
 		types = append(types, c.Type)
 	}
 	return types
-}
-
-// signInWithCode signs in at Keycloak with a password grant and, when code
-// is not empty, the authenticator's code: nil when it issues a token.
-func (kc kcEnv) signInWithCode(login, password, code string) error {
-	form := url.Values{"grant_type": {"password"}, "client_id": {kc.signin},
-		"username": {login}, "password": {password}, "scope": {"openid"}}
-	if code != "" {
-		form.Set("totp", code)
-	}
-	resp, err := kc.hc.PostForm(kc.url+"/realms/"+kc.realm+"/protocol/openid-connect/token", form)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode == http.StatusOK {
-		return nil
-	}
-	b, _ := io.ReadAll(resp.Body)
-	return fmt.Errorf("sign-in refused: HTTP %d %s", resp.StatusCode, b)
 }
 
 // TestKeycloakResetKeepsSecondFactor (O-4): a user with an authenticator
