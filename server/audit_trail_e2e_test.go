@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/store"
@@ -28,13 +27,7 @@ func TestAuditTrailOfAReset(t *testing.T) {
 	const ua = "Mozilla/5.0 (auditor's browser) Gecko/20100101 Firefox/140.0"
 	c := browser(t)
 	c.Transport = headerTransport{"User-Agent", ua}
-	body := fd.identify(t, c, login)
-	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
-	msg, err := mp.WaitFor(ctx, mail, 15*time.Second, func(m testenv.Mail) bool { return codeRE.MatchString(m.Text) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	code := codeRE.FindStringSubmatch(msg.Text)[1]
+	body, code := fd.atCode(t, c, login, mail)
 	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {"00000000"}})
 	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {code}})
 	const pw = "Audited-Harbour-Lantern-61"

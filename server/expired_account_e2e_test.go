@@ -42,9 +42,7 @@ func TestExpiredAccountWalksGeneric(t *testing.T) {
 	// none for the expired one means none was sent.
 	live, liveMail, _ := slapdUser(t)
 	c := browser(t)
-	body := fd.identify(t, c, live)
-	page(t, c, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
-	waitCode(t, liveMail)
+	fd.atCode(t, c, live, liveMail)
 	time.Sleep(time.Second)
 	if msgs, err := mp.Messages(ctx, mail); err != nil || len(msgs) != 0 {
 		t.Errorf("%d messages to the expired account (%v)", len(msgs), err)

@@ -148,6 +148,15 @@ func (fd *frontdoor) identify(t *testing.T, c *http.Client, login string) string
 	return body
 }
 
+// atCode walks login's reset up to the code page by email and returns the
+// page and the code mailed to mail.
+func (fd *frontdoor) atCode(t *testing.T, c *http.Client, login, mail string) (body, code string) {
+	t.Helper()
+	body = fd.identify(t, c, login)
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
+	return body, waitCode(t, mail)
+}
+
 // headerTransport sets one request header on every request, as a browser
 // set to a language, or a proxy in front naming the client, does.
 type headerTransport struct{ key, value string }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -19,9 +18,7 @@ func TestMailMetrics(t *testing.T) {
 	fd := startFrontdoor(t, nil)
 	login, mail, _ := slapdUser(t)
 	c := browser(t)
-	body := fd.identify(t, c, login)
-	page(t, c, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
-	waitCode(t, mail)
+	fd.atCode(t, c, login, mail)
 	const want = `frontdoor_mail_total{kind="code",outcome="sent"} 1`
 	var metrics string
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {

@@ -24,14 +24,12 @@ func TestOtherFlowsLeaveTheResetCode(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := browser(t)
-	body := fd.identify(t, c, login)
-	_, _, reset := page(t, c, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
-	code := waitCode(t, mail)
+	reset, code := fd.atCode(t, c, login, mail)
 	if err := mp.Delete(ctx, mail); err != nil {
 		t.Fatal(err)
 	}
 
-	_, _, body = page(t, c, "GET", fd.URL+"/.frontdoor/unlock", nil)
+	_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/unlock", nil)
 	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/unlock/identify", url.Values{
 		"csrf_token": {csrf(t, body)}, "login": {login}, "captcha": {fd.captchaAnswer(t, c, "unlock")}})
 	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/unlock/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})

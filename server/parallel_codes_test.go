@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/store"
@@ -32,13 +31,7 @@ func TestParallelCodesPassOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := browser(t)
-	body := fd.identify(t, c, login)
-	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
-	msg, err := mp.WaitFor(ctx, mail, 15*time.Second, func(m testenv.Mail) bool { return codeRE.MatchString(m.Text) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	code := codeRE.FindStringSubmatch(msg.Text)[1]
+	body, code := fd.atCode(t, c, login, mail)
 	token := csrf(t, body)
 
 	const n = 50

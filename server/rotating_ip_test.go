@@ -59,9 +59,7 @@ func TestRotatingAddressesKeepTheLimits(t *testing.T) {
 		c := browser(t)
 		n := 0
 		c.Transport = spoofTransport{&n}
-		body := fd.identify(t, c, login)
-		_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
-		waitCode(t, mail)
+		body, _ := fd.atCode(t, c, login, mail)
 		for i := 1; i <= 5; i++ {
 			var status int
 			status, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {"00000000"}})

@@ -94,9 +94,7 @@ func TestStoreDownFailsClosed(t *testing.T) {
 	fd := startFrontdoor(t, cfg)
 	login, mail, old := slapdUser(t)
 	c := browser(t)
-	body := fd.identify(t, c, login)
-	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
-	code := waitCode(t, mail)
+	body, code := fd.atCode(t, c, login, mail)
 	token := csrf(t, body)
 
 	relay.cut()
