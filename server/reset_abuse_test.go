@@ -24,21 +24,7 @@ func TestResetBlockedAfterFailedCodes(t *testing.T) {
 	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{
 		"csrf_token": {csrf(t, body)}, "login": {login}, "captcha": {fd.captchaAnswer(t, c, "reset")}})
 	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
-	for i := 1; i <= 5; i++ {
-		var status int
-		status, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {"00000000"}})
-		if status != http.StatusUnprocessableEntity {
-			t.Fatalf("wrong code %d: status %d", i, status)
-		}
-	}
-	if !strings.Contains(body, "Ask for a new code") {
-		t.Fatalf("after five wrong codes the page does not say the code is gone:\n%s", body)
-	}
-	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/resend", url.Values{"csrf_token": {csrf(t, body)}})
-	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {"00000000"}})
-	if !strings.Contains(body, "blocked for this account for 24 hours") {
-		t.Fatalf("sixth wrong code did not block the flow:\n%s", body)
-	}
+	wrongCodesUntilBlocked(t, fd, c, body)
 	// A new flow for the same account stays blocked: no code is sent. The
 	// first flow's two codes (the first and the resend) go out in the
 	// background: count them once both are in.
@@ -74,6 +60,28 @@ func TestResetBlockedAfterFailedCodes(t *testing.T) {
 	}
 	if err := slapdBind(t, login, password); err != nil {
 		t.Errorf("the directory account was locked by failed codes: %v", err)
+	}
+}
+
+// wrongCodesUntilBlocked posts five wrong codes at the code page body,
+// which spend the code, asks for another, and posts one more wrong code,
+// which blocks the account's reset for a day.
+func wrongCodesUntilBlocked(t *testing.T, fd *frontdoor, c *http.Client, body string) {
+	t.Helper()
+	for i := 1; i <= 5; i++ {
+		var status int
+		status, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {"00000000"}})
+		if status != http.StatusUnprocessableEntity {
+			t.Fatalf("wrong code %d: status %d", i, status)
+		}
+	}
+	if !strings.Contains(body, "Ask for a new code") {
+		t.Fatalf("after five wrong codes the page does not say the code is gone:\n%s", body)
+	}
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/resend", url.Values{"csrf_token": {csrf(t, body)}})
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {"00000000"}})
+	if !strings.Contains(body, "blocked for this account for 24 hours") {
+		t.Fatalf("the sixth wrong code did not block the account's reset:\n%s", body)
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"testing"
 )
 
@@ -60,21 +59,7 @@ func TestRotatingAddressesKeepTheLimits(t *testing.T) {
 		n := 0
 		c.Transport = spoofTransport{&n}
 		body, _ := fd.atCode(t, c, login, mail)
-		for i := 1; i <= 5; i++ {
-			var status int
-			status, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {"00000000"}})
-			if status != http.StatusUnprocessableEntity {
-				t.Fatalf("wrong code %d: status %d", i, status)
-			}
-		}
-		if !strings.Contains(body, "Ask for a new code") {
-			t.Fatalf("five wrong codes from five addresses did not spend the code:\n%s", body)
-		}
-		_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/resend", url.Values{"csrf_token": {csrf(t, body)}})
-		_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {"00000000"}})
-		if !strings.Contains(body, "blocked for this account for 24 hours") {
-			t.Fatalf("the sixth wrong code, from yet another address, did not block the account's reset:\n%s", body)
-		}
+		wrongCodesUntilBlocked(t, fd, c, body) // each post from another address
 		if n < 10 {
 			t.Fatalf("only %d requests went out with a new address", n)
 		}
