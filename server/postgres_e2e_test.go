@@ -52,6 +52,9 @@ func TestServerTakesTheStoresClock(t *testing.T) {
 	if _, ok := store.Store(st).(interface{ Now() time.Time }); !ok {
 		t.Error("the PostgreSQL store has no clock for the server to take")
 	}
+	if storeAccountLock(st) == nil || storeAccountLock(clockedStore{}) != nil {
+		t.Error("the server does not take the PostgreSQL store's account lock, or finds one in a store without")
+	}
 	if got := storeClock(clockedStore{}.Store)(); time.Since(got).Abs() > time.Minute {
 		t.Errorf("without a store clock the server's reads %v", got)
 	}

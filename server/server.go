@@ -143,6 +143,18 @@ func (s *Server) build(ctx context.Context) error {
 	return s.buildProxy()
 }
 
+// storeAccountLock is the store's lock on an account across replicas
+// (PostgreSQL), or nil when it has none: SQLite is one host's, where the
+// directory backends serialise the writes to an account.
+func storeAccountLock(st store.Store) func(ctx context.Context, key string) (func(), error) {
+	if l, ok := st.(interface {
+		LockAccount(ctx context.Context, key string) (func(), error)
+	}); ok {
+		return l.LockAccount
+	}
+	return nil
+}
+
 // mailOutcome is the outcome label of an email's last attempt.
 func mailOutcome(err error) string {
 	switch {

@@ -2,6 +2,7 @@ package gate
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -90,6 +91,33 @@ type Deps struct {
 	// (registration.Policy.Registered): an account it refuses stops with
 	// OutcomeNotRegistered.
 	Registered func(ctx context.Context, u idp.User) (bool, error)
+	// LockAccount, when set, holds an account (by its ID) across replicas
+	// while its password or lockout is written (store/postgres); nil when
+	// one process serves (the directory backends serialise within it).
+	LockAccount func(ctx context.Context, key string) (unlock func(), err error)
+}
+
+// accountWait bounds the wait for another replica's write to the same
+// account.
+const accountWait = 30 * time.Second
+
+// WriteAccount runs write, a directory write of u's password or lockout,
+// while no other replica writes u (LockAccount). A reset and an unlock of
+// one account then never interleave: on OpenLDAP the reset's write-back of
+// the lockout would undo the unlock. Waiting too long is
+// idp.ErrUnavailable.
+func (d Deps) WriteAccount(ctx context.Context, u idp.User, write func() error) error {
+	if d.LockAccount == nil {
+		return write()
+	}
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), accountWait)
+	unlock, err := d.LockAccount(wctx, u.ID)
+	cancel()
+	if err != nil {
+		return fmt.Errorf("%w: waiting for another write to the account: %w", idp.ErrUnavailable, err)
+	}
+	defer unlock()
+	return write()
 }
 
 // Policy says who may go through the gates and how.

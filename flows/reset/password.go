@@ -60,7 +60,7 @@ func (f *Flow) password(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return f.gate.StepError(w, r, err)
 	}
-	werr := f.write(ctx, u, pw)
+	werr := f.WriteAccount(ctx, u, func() error { return f.write(ctx, u, pw) })
 	if errors.Is(werr, idp.ErrPartial) {
 		// The password is set; only clearing the lockout failed. The reset
 		// stands (retrying would write the password twice): the user can

@@ -62,7 +62,7 @@ func (f *Flow) confirm(w http.ResponseWriter, r *http.Request) error {
 		}
 		s.Counted = true
 	}
-	err = unlocker.Unlock(ctx, u)
+	err = f.WriteAccount(ctx, u, func() error { return unlocker.Unlock(ctx, u) })
 	switch {
 	case errors.Is(err, idp.ErrLocked):
 		return f.stop(w, r, fl, &s, outcomeAdminLock)
