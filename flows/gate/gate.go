@@ -101,11 +101,17 @@ type Deps struct {
 // account.
 const accountWait = 30 * time.Second
 
+// ErrAccountBusy means the account could not be had for a write: another
+// replica's write to it took longer than accountWait, or the store did not
+// answer. Nothing was written. It is also idp.ErrUnavailable (503, the step
+// given back).
+var ErrAccountBusy = fmt.Errorf("%w: another write to the account is taking too long", idp.ErrUnavailable)
+
 // WriteAccount runs write, a directory write of u's password or lockout,
 // while no other replica writes u (LockAccount). A reset and an unlock of
 // one account then never interleave: on OpenLDAP the reset's write-back of
-// the lockout would undo the unlock. Waiting too long is
-// idp.ErrUnavailable.
+// the lockout would undo the unlock. An account not had is ErrAccountBusy,
+// and write does not run.
 func (d Deps) WriteAccount(ctx context.Context, u idp.User, write func() error) error {
 	if d.LockAccount == nil {
 		return write()
@@ -114,7 +120,7 @@ func (d Deps) WriteAccount(ctx context.Context, u idp.User, write func() error) 
 	unlock, err := d.LockAccount(wctx, u.ID)
 	cancel()
 	if err != nil {
-		return fmt.Errorf("%w: waiting for another write to the account: %w", idp.ErrUnavailable, err)
+		return fmt.Errorf("%w: %w", ErrAccountBusy, err)
 	}
 	defer unlock()
 	return write()

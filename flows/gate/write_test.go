@@ -28,7 +28,7 @@ func TestWriteAccount(t *testing.T) {
 	busy := Deps{LockAccount: func(context.Context, string) (func(), error) { return nil, context.DeadlineExceeded }}
 	wrote := false
 	err := busy.WriteAccount(context.Background(), u, func() error { wrote = true; return nil })
-	if !errors.Is(err, idp.ErrUnavailable) || wrote {
+	if !errors.Is(err, ErrAccountBusy) || !errors.Is(err, idp.ErrUnavailable) || wrote {
 		t.Errorf("lock not had: %v, wrote %v", err, wrote)
 	}
 

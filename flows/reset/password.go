@@ -68,7 +68,9 @@ func (f *Flow) password(w http.ResponseWriter, r *http.Request) error {
 		f.gate.LogError(r, "password reset, but the lockout could not be cleared", werr)
 		werr = nil
 	}
-	if errors.Is(werr, idp.ErrUnavailable) && flows.PasswordLanded(ctx, f.Directory, fresh) {
+	// A write that never ran (the account was not had) is not read back:
+	// another writer's new password would pass for this flow's.
+	if errors.Is(werr, idp.ErrUnavailable) && !errors.Is(werr, gate.ErrAccountBusy) && flows.PasswordLanded(ctx, f.Directory, fresh) {
 		// The line broke before the directory's answer came, but the
 		// account read back has a new password: the write was carried out.
 		// Saying otherwise would have the user set another one. (When it
@@ -137,6 +139,9 @@ func (f *Flow) writeFailed(w http.ResponseWriter, r *http.Request, fl store.Flow
 	switch {
 	case errors.As(err, &pe):
 		f.renderPassword(w, r, fl, s, http.StatusUnprocessableEntity, flows.DirectoryPolicyMessage(pe), nil)
+	case errors.Is(err, gate.ErrAccountBusy):
+		f.gate.LogError(r, "the account could not be had for the write; nothing was written", err)
+		f.renderPassword(w, r, fl, s, http.StatusServiceUnavailable, "reset.error.unavailable", nil)
 	case errors.Is(err, idp.ErrUnavailable):
 		f.gate.LogError(r, "directory unavailable at the write", err)
 		f.renderPassword(w, r, fl, s, http.StatusServiceUnavailable, "reset.error.unavailable", nil)

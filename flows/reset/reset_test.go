@@ -1,6 +1,7 @@
 package reset_test
 
 import (
+	"context"
 	"net/url"
 	"strings"
 	"testing"
@@ -219,6 +220,38 @@ func TestResetPartialWriteStands(t *testing.T) {
 	}
 	if logs := env.Logs(); !strings.Contains(logs, "password reset, but the lockout could not be cleared") || strings.Contains(logs, newPassword) {
 		t.Errorf("the partial write is not logged as such, or the log holds the password:\n%s", logs)
+	}
+}
+
+// TestResetAccountBusy: the account cannot be had for the write (another
+// replica's write to it is taking too long) while that other write sets a
+// password. The flow writes nothing, does not take the other password for
+// its own, and gives the step back with 503.
+func TestResetAccountBusy(t *testing.T) {
+	env := flowtest.New(t)
+	u := env.AddUser("alice")
+	const other = "Other-Writer-Lantern-71"
+	env.LockAccount = func(ctx context.Context, key string) (func(), error) {
+		if key != u.ID {
+			t.Errorf("locked %q, want the account's ID %q", key, u.ID)
+		}
+		if err := env.Dir.SetPassword(ctx, u, other, idp.SetOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		return nil, context.DeadlineExceeded
+	}
+	env.Reset(config.Reset{})
+	b := env.Browser()
+	p := env.PassGates(b, "reset", "alice", u.Email())
+	env.Expect(setPassword(b, p, newPassword, newPassword), 503, "reset.error.unavailable", "reset.password.new")
+	if pw := password(t, env, u.ID); pw != other {
+		t.Errorf("password %q, want the other writer's", pw)
+	}
+	if evs := env.Events(audit.PasswordReset); len(evs) != 0 {
+		t.Errorf("a reset that wrote nothing was audited as done: %+v", evs)
+	}
+	if step := env.Step(b, "reset"); step != "password" {
+		t.Errorf("the flow is at %q, want the step given back", step)
 	}
 }
 

@@ -28,6 +28,7 @@ func TestUnreachable(t *testing.T) {
 		{"cannot connect now", &pgconn.PgError{Code: "57P03"}, true},
 		{"connection failure", &pgconn.PgError{Code: "08006"}, true},
 		{"read-only after a failover", &pgconn.PgError{Code: "25006"}, true},
+		{"too many connections", fmt.Errorf("connect: %w", &pgconn.PgError{Code: "53300"}), true},
 		{"client gave up", fmt.Errorf("query: %w", context.Canceled), false},
 		{"unique violation", &pgconn.PgError{Code: "23505"}, false},
 		{"serialization failure", &pgconn.PgError{Code: "40001"}, false},

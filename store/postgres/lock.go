@@ -5,12 +5,19 @@ import (
 	"time"
 )
 
+// lockConns is the most account locks one replica holds or waits for at
+// once, each on a connection of its own; more wait for one of them.
+const lockConns = 4
+
 // LockAccount holds key, an account's ID, for this replica until unlock is
-// called: a session-level advisory lock on a connection of its own, so
-// that replicas write one account's password or lockout one at a time. It
-// waits while another replica holds the key, or until ctx ends.
+// called: a session-level advisory lock on a connection of its own (from a
+// pool of lockConns apart from the store's), so that replicas write one
+// account's password or lockout one at a time. It waits while another
+// replica holds the key, or until ctx ends. A session-level lock needs each
+// replica's connections to be its own sessions: a direct connection or a
+// pooler in session mode, not PgBouncer's transaction mode.
 func (s *Store) LockAccount(ctx context.Context, key string) (unlock func(), err error) {
-	conn, err := s.pool.Acquire(ctx)
+	conn, err := s.locks.Acquire(ctx)
 	if err != nil {
 		return nil, dbError("lock account", err)
 	}

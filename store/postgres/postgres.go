@@ -23,7 +23,10 @@ var _ store.Store = (*Store)(nil)
 // frontdoor replicas.
 type Store struct {
 	pool *pgxpool.Pool
-	now  func() time.Time
+	// locks holds the connections of account locks (lock.go), apart from
+	// pool: writes waiting on a slow directory never starve the store.
+	locks *pgxpool.Pool
+	now   func() time.Time
 
 	stopClock context.CancelFunc
 	closeOnce sync.Once
@@ -60,15 +63,22 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, dbError("dsn", err)
 	}
+	lcfg := cfg.Copy()
+	lcfg.MaxConns, lcfg.MinConns = lockConns, 0
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, dbError("open", err)
 	}
-	s := &Store{pool: pool, now: o.now, stopClock: func() {}}
+	locks, err := pgxpool.NewWithConfig(ctx, lcfg)
+	if err != nil {
+		pool.Close()
+		return nil, dbError("open", err)
+	}
+	s := &Store{pool: pool, locks: locks, now: o.now, stopClock: func() {}}
 	if s.now == nil {
 		clock := &dbClock{local: o.local}
 		if err := clock.measure(ctx, pool); err != nil {
-			pool.Close()
+			s.Close()
 			return nil, err
 		}
 		var follow context.Context
@@ -117,6 +127,7 @@ func (s *Store) Ping(ctx context.Context) error {
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		s.stopClock()
+		s.locks.Close()
 		s.pool.Close()
 	})
 	return nil
@@ -186,10 +197,12 @@ func unreachable(err error) bool {
 	var pe *pgconn.PgError
 	switch {
 	case errors.As(err, &pe):
-		// Class 08: connection exception; 57P01-57P03: admin or crash
-		// shutdown, cannot connect now; 25006: read-only transaction.
-		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" ||
-			pe.Code == "57P03" || pe.Code == "25006"
+		// Class 08: connection exception; class 53: insufficient resources
+		// (too many connections, out of memory or disk); 57P01-57P03: admin
+		// or crash shutdown, cannot connect now; 25006: read-only
+		// transaction.
+		return strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "53") || pe.Code == "57P01" ||
+			pe.Code == "57P02" || pe.Code == "57P03" || pe.Code == "25006"
 	case errors.As(err, &ce), errors.As(err, &ne):
 		return true
 	}

@@ -60,7 +60,10 @@ type Env struct {
 	// Registered is the registration policy of the gates mounted after it
 	// is set; nil for none.
 	Registered func(ctx context.Context, u idp.User) (bool, error)
-	Mux        *http.ServeMux
+	// LockAccount, when set before the flows are built, holds accounts
+	// across replicas (gate.Deps.LockAccount).
+	LockAccount func(ctx context.Context, key string) (unlock func(), err error)
+	Mux         *http.ServeMux
 	// Handler is Mux behind the request IDs and security headers.
 	Handler http.Handler
 
@@ -170,7 +173,8 @@ func ClientIP(r *http.Request) string {
 // GateDeps are the gates' parts, as the server builds them.
 func (e *Env) GateDeps() gate.Deps {
 	return gate.Deps{Engine: e.Engine, CSRF: e.csrf, Pages: e.pages, Directory: e.Directory,
-		Methods: e.Methods, Limits: e.Store.Limits(), Audit: e.audit, ClientIP: ClientIP, Registered: e.Registered}
+		Methods: e.Methods, Limits: e.Store.Limits(), Audit: e.audit, ClientIP: ClientIP, Registered: e.Registered,
+		LockAccount: e.LockAccount}
 }
 
 // ResetConfig fills in what config.ApplyDefaults would for rc.
