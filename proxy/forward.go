@@ -54,9 +54,6 @@ func (p *Proxy) forward(w http.ResponseWriter, in *http.Request) {
 	if hasToken(in.Header, "Te", "trailers") {
 		h["Te"] = teTrailers
 	}
-	for _, k := range forwardingHeaders {
-		delete(h, k) // the client's word; rewrite sets frontdoor's
-	}
 	out.URL.RawQuery = cleanQuery(out.URL.RawQuery)
 	pr := httputil.ProxyRequest{In: in, Out: out}
 	pr.SetURL(p.opt.Upstream)
@@ -118,9 +115,8 @@ func (p *Proxy) forward(w http.ResponseWriter, in *http.Request) {
 // each slice has capacity one, so an append copies, and nothing writes into
 // a request's header values.
 var (
-	forwardingHeaders = []string{"Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto"}
-	teTrailers        = []string{"trailers"}
-	noUserAgent       = []string{""}
+	teTrailers  = []string{"trailers"}
+	noUserAgent = []string{""}
 )
 
 // earlyHints passes 1xx answers (other than 101) on to the client as they

@@ -9,7 +9,7 @@ import (
 // the request's real path, method, host, scheme or client address: IIS URL
 // Rewrite and Symfony (X-Original-URL, X-Rewrite-URL), Spring and Quarkus
 // (X-Forwarded-Prefix, -Port, -Server), Rails and Express method overrides,
-// CDNs' client-IP headers. frontdoor matches its intercepts on the request
+// CDNs' client-IP headers, and the standard Forwarded. frontdoor matches its intercepts on the request
 // line alone and sets X-Forwarded-For, -Host, -Proto and X-Real-IP itself, so
 // none of these may reach the upstream from anyone: with them a request for
 // "/login" could be routed to the upstream's own reset page, or make the
@@ -19,7 +19,7 @@ var routingHeaders = []string{
 	"X-Forwarded-Prefix", "X-Forwarded-Path", "X-Forwarded-Uri",
 	"X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override",
 	"X-Host", "X-Forwarded-Server", "X-Forwarded-Scheme", "X-Forwarded-Ssl", "X-Url-Scheme", "Front-End-Https",
-	"X-Forwarded", "Forwarded-For", "Client-IP", "X-Client-IP", "True-Client-IP", "X-Cluster-Client-IP",
+	"Forwarded", "X-Forwarded", "Forwarded-For", "Client-IP", "X-Client-IP", "True-Client-IP", "X-Cluster-Client-IP",
 	"X-Originating-IP", "X-Remote-IP", "X-Remote-Addr", "X-ProxyUser-Ip", "CF-Connecting-IP", "Fastly-Client-IP",
 }
 

@@ -147,7 +147,8 @@ func (p *Proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error)
 	p.opt.ErrorPage(w, r, status, err)
 }
 
-// bufferPool reuses the 32 KiB copy buffers of httputil.ReverseProxy.
+// bufferPool reuses the 32 KiB copy buffers of httputil.ReverseProxy (protocol
+// upgrades); forward takes its buffers from the same pool.
 type bufferPool struct{}
 
 // copyBuffer is what the pool holds: a pointer to an array goes in and out
@@ -222,7 +223,8 @@ func (s *statusRecorder) status() int {
 	return s.code
 }
 
-// Flush lets ReverseProxy stream (it flushes through the writer it is given).
+// Flush lets forward and ReverseProxy stream (they flush through the writer
+// they are given).
 func (s *statusRecorder) Flush() { _ = http.NewResponseController(s.ResponseWriter).Flush() }
 
 // isHTML tells whether a Content-Type is text/html (well formed), with the

@@ -139,9 +139,16 @@ func browser(t testing.TB) *http.Client {
 // identify starts a reset and identifies login; it returns the method page.
 func (fd *frontdoor) identify(t *testing.T, c *http.Client, login string) string {
 	t.Helper()
-	_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/reset", nil)
-	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{
-		"csrf_token": {csrf(t, body)}, "login": {login}, "captcha": {fd.captchaAnswer(t, c, "reset")}})
+	return fd.identifyIn(t, c, "reset", login)
+}
+
+// identifyIn opens the start page of the flow kind (reset or unlock) and
+// identifies login, up to the method choice it returns.
+func (fd *frontdoor) identifyIn(t *testing.T, c *http.Client, kind, login string) string {
+	t.Helper()
+	_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/"+kind, nil)
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/"+kind+"/identify", url.Values{
+		"csrf_token": {csrf(t, body)}, "login": {login}, "captcha": {fd.captchaAnswer(t, c, kind)}})
 	if !strings.Contains(body, `name="method"`) {
 		t.Fatalf("after identify: no method choice\n%s", body)
 	}
@@ -152,9 +159,28 @@ func (fd *frontdoor) identify(t *testing.T, c *http.Client, login string) string
 // page and the code mailed to mail.
 func (fd *frontdoor) atCode(t *testing.T, c *http.Client, login, mail string) (body, code string) {
 	t.Helper()
-	body = fd.identify(t, c, login)
-	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
+	return fd.atCodeIn(t, c, "reset", login, mail)
+}
+
+// atCodeIn is atCode for the flow kind (reset or unlock).
+func (fd *frontdoor) atCodeIn(t *testing.T, c *http.Client, kind, login, mail string) (body, code string) {
+	t.Helper()
+	body = fd.identifyIn(t, c, kind, login)
+	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/"+kind+"/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
 	return body, waitCode(t, mail)
+}
+
+// emptyMailbox deletes the messages mailpit holds for each address, so
+// that a test counts only its own, and returns the mailpit client.
+func emptyMailbox(t *testing.T, addrs ...string) *testenv.MailpitClient {
+	t.Helper()
+	mp := testenv.Mailpit(t)
+	for _, a := range addrs {
+		if err := mp.Delete(context.Background(), a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return mp
 }
 
 // headerTransport sets one request header on every request, as a browser

@@ -1,13 +1,9 @@
 package server
 
 import (
-	"context"
 	"net/url"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/frontdoor-sspr/frontdoor/testenv"
 )
 
 // TestOtherFlowsLeaveTheResetCode (C-8): with a reset waiting for its
@@ -18,24 +14,12 @@ import (
 func TestOtherFlowsLeaveTheResetCode(t *testing.T) {
 	fd := startFrontdoor(t, nil)
 	login, mail, _ := slapdUser(t)
-	mp := testenv.Mailpit(t)
-	ctx := context.Background()
-	if err := mp.Delete(ctx, mail); err != nil {
-		t.Fatal(err)
-	}
+	emptyMailbox(t, mail)
 	c := browser(t)
 	reset, code := fd.atCode(t, c, login, mail)
-	if err := mp.Delete(ctx, mail); err != nil {
-		t.Fatal(err)
-	}
+	emptyMailbox(t, mail)
 
-	_, _, body := page(t, c, "GET", fd.URL+"/.frontdoor/unlock", nil)
-	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/unlock/identify", url.Values{
-		"csrf_token": {csrf(t, body)}, "login": {login}, "captcha": {fd.captchaAnswer(t, c, "unlock")}})
-	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/unlock/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
-	if _, err := mp.WaitFor(ctx, mail, 15*time.Second, func(m testenv.Mail) bool { return codeRE.MatchString(m.Text) }); err != nil {
-		t.Fatalf("the unlock's code: %v", err)
-	}
+	body, _ := fd.atCodeIn(t, c, "unlock", login, mail)
 	for _, wrong := range []string{code, "00000000"} { // the reset's code is a wrong code here
 		_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/unlock/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {wrong}})
 		if !strings.Contains(body, "Check it and try again") {

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -24,30 +23,18 @@ func TestUnlockAndResetOnTwoReplicas(t *testing.T) {
 	cfg.Store.DSN = testenv.PostgresDB(t) // a database of its own: the limits start empty
 	first, second := startFrontdoor(t, cfg), startFrontdoor(t, cfg)
 	login, mail, password := slapdUser(t)
-	mp := testenv.Mailpit(t)
-	ctx := context.Background()
 	for round := range 2 {
 		slapdLockOut(t, login, password)
-		if err := mp.Delete(ctx, mail); err != nil {
-			t.Fatal(err)
-		}
+		emptyMailbox(t, mail)
 		unlocker := browser(t)
-		_, _, body := page(t, unlocker, "GET", first.URL+"/.frontdoor/unlock", nil)
-		_, _, body = page(t, unlocker, "POST", first.URL+"/.frontdoor/unlock/identify", url.Values{
-			"csrf_token": {csrf(t, body)}, "login": {login}, "captcha": {first.captchaAnswer(t, unlocker, "unlock")}})
-		if !strings.Contains(body, `name="method"`) {
-			t.Fatalf("round %d: unlock identify:\n%s", round, body)
-		}
-		_, _, body = page(t, unlocker, "POST", first.URL+"/.frontdoor/unlock/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
-		_, _, confirm := page(t, unlocker, "POST", first.URL+"/.frontdoor/unlock/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {waitCode(t, mail)}})
+		body, code := first.atCodeIn(t, unlocker, "unlock", login, mail)
+		_, _, confirm := page(t, unlocker, "POST", first.URL+"/.frontdoor/unlock/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {code}})
 		if !strings.Contains(confirm, "Unlock my account") {
 			t.Fatalf("round %d: no unlock confirmation:\n%s", round, confirm)
 		}
-		if err := mp.Delete(ctx, mail); err != nil {
-			t.Fatal(err)
-		}
+		emptyMailbox(t, mail)
 		resetter := browser(t)
-		body, code := second.atCode(t, resetter, login, mail)
+		body, code = second.atCode(t, resetter, login, mail)
 		_, _, form := page(t, resetter, "POST", second.URL+"/.frontdoor/reset/verify", url.Values{"csrf_token": {csrf(t, body)}, "code": {code}})
 		if !strings.Contains(form, `name="confirm"`) {
 			t.Fatalf("round %d: no new-password form:\n%s", round, form)

@@ -13,13 +13,6 @@ import (
 // the IdP and coming back.
 const PendingLifetime = 10 * time.Minute
 
-// clockSlack is how far apart the host clocks of replicas may be for the
-// session cookie's timestamp, which each host checks by its own clock; the
-// session's lifetime itself is judged by Options.Now (the store's clock).
-// A sign-in in progress is bounded by PendingLifetime on the host's clock
-// alone.
-const clockSlack = 5 * time.Minute
-
 // ErrNoPending means the browser brought back no valid sign-in in progress:
 // none started here, it expired, it was used already, or it was tampered with.
 var ErrNoPending = errors.New("session: no sign-in in progress in this browser")

@@ -61,6 +61,13 @@ type Session struct {
 	IDToken  string `json:"id_token,omitempty"`
 }
 
+// clockSlack is how far apart the host clocks of replicas may be for the
+// session cookie's timestamp, which each host checks by its own clock; the
+// session's lifetime itself is judged by Options.Now (the store's clock).
+// A sign-in in progress is bounded by PendingLifetime on the host's clock
+// alone.
+const clockSlack = 5 * time.Minute
+
 // New returns a Manager for o.
 func New(o Options) (*Manager, error) {
 	if len(o.Keys) == 0 {

@@ -139,11 +139,12 @@ func (f *Flow) writeFailed(w http.ResponseWriter, r *http.Request, fl store.Flow
 	switch {
 	case errors.As(err, &pe):
 		f.renderPassword(w, r, fl, s, http.StatusUnprocessableEntity, flows.DirectoryPolicyMessage(pe), nil)
-	case errors.Is(err, gate.ErrAccountBusy):
-		f.gate.LogError(r, "the account could not be had for the write; nothing was written", err)
-		f.renderPassword(w, r, fl, s, http.StatusServiceUnavailable, "reset.error.unavailable", nil)
 	case errors.Is(err, idp.ErrUnavailable):
-		f.gate.LogError(r, "directory unavailable at the write", err)
+		what := "directory unavailable at the write"
+		if errors.Is(err, gate.ErrAccountBusy) {
+			what = "the account could not be had for the write; nothing was written"
+		}
+		f.gate.LogError(r, what, err)
 		f.renderPassword(w, r, fl, s, http.StatusServiceUnavailable, "reset.error.unavailable", nil)
 	default:
 		f.gate.LogError(r, "the directory refused the new password", err)

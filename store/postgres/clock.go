@@ -8,8 +8,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// clockSync is how often the offset to the database's clock is measured
-// again, so that a host clock stepped or drifting meanwhile is followed.
+// clockSync is how often the database's clock is read again, so that the
+// host's monotonic clock drifting from it is followed.
 const clockSync = time.Minute
 
 // dbClock is the database server's clock as read from this host: the
@@ -50,8 +50,8 @@ func (c *dbClock) measure(ctx context.Context, pool *pgxpool.Pool) error {
 	return nil
 }
 
-// follow measures the offset every clockSync until ctx ends. A failed
-// measure keeps the last offset: the store's queries report the outage.
+// follow reads the server's clock every clockSync until ctx ends. A failed
+// reading keeps the last one: the store's queries report the outage.
 func (c *dbClock) follow(ctx context.Context, pool *pgxpool.Pool) {
 	t := time.NewTicker(clockSync)
 	defer t.Stop()

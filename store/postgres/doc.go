@@ -6,8 +6,8 @@
 // the hits of one rate-limit key are serialised by a transaction-scoped
 // advisory lock, so parallel replicas never let more than max hits through.
 // Times are stored as timestamptz. The store's clock (Store.Now) is the
-// database server's, read from the host as an offset to its own clock
-// (measured at Open and every minute), so that replicas whose host clocks
+// database server's, read at Open and every minute and carried between
+// readings on the host's monotonic clock, so that replicas whose host clocks
 // differ stamp and judge expiry alike; frontdoor computes its expiry times
 // by the same clock. The schema is brought up to date
 // by embedded, numbered migrations applied under an advisory lock, so
