@@ -60,19 +60,72 @@ func TestEmailsCarryNoLinks(t *testing.T) {
 	}
 }
 
-// TestAlertSubjectHeaderSafe (I-5): the admin alert's subject holds the
+// TestAlertSubjectHeaderSafe (I-5): the helpdesk alerts' subjects hold the
 // directory's login; a login with CR, LF or other control characters does
 // not break out of the Subject header, in any language.
 func TestAlertSubjectHeaderSafe(t *testing.T) {
 	s := testSet(t, "Acme")
-	data := struct{ Event, Login, ID, Time string }{"reset", "bob\r\nBcc: evil@example.test\x00\x1b[2J", "id-1", "2026-11-30 08:00 UTC"}
-	for _, lang := range shipped {
-		subject, _, _, err := s.RenderEmail("admin_alert", lang, data)
-		if err != nil {
-			t.Fatal(err)
+	const login = "bob\r\nBcc: evil@example.test\x00\x1b[2J"
+	alerts := map[string]any{
+		"admin_alert":   struct{ Event, Login, ID, Time string }{"reset", login, "id-1", "2026-11-30 08:00 UTC"},
+		"refused_alert": struct{ Kind, Login, ID, Time string }{"unlock", login, "id-1", "2026-11-30 08:00 UTC"},
+		"capped_alert": struct {
+			Login, ID, Time string
+			Cap             int
+		}{login, "id-1", "2026-11-30 08:00 UTC", 3},
+	}
+	for name, data := range alerts {
+		for _, lang := range shipped {
+			subject, _, _, err := s.RenderEmail(name, lang, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.ContainsAny(subject, "\r\n\x00\x1b") || !strings.Contains(subject, "Bcc: evil@example.test") {
+				t.Errorf("%s, %s: subject %q: want the login on one line, control characters replaced", name, lang, subject)
+			}
 		}
-		if strings.ContainsAny(subject, "\r\n\x00\x1b") || !strings.Contains(subject, "Bcc: evil@example.test") {
-			t.Errorf("%s: subject %q: want the login on one line, control characters replaced", lang, subject)
+	}
+}
+
+// TestRefusedAndCappedAlerts: the alerts for a refused request and for the
+// unlock cap say, in every language, which account, which request and when,
+// and carry the account's ID, in the text and the HTML part.
+func TestRefusedAndCappedAlerts(t *testing.T) {
+	s := testSet(t, "Acme")
+	type refused struct{ Kind, Login, ID, Time string }
+	type capped struct {
+		Login, ID, Time string
+		Cap             int
+	}
+	for _, lang := range shipped {
+		for _, tc := range []struct {
+			name, differs string // differs: the message only this case shows
+			data          any
+		}{
+			{"refused_alert", "email.refused_alert.reset", refused{"reset", "jdoe", "uuid-42", "30 Nov 2026 08:00 UTC"}},
+			{"refused_alert", "email.refused_alert.unlock", refused{"unlock", "jdoe", "uuid-42", "30 Nov 2026 08:00 UTC"}},
+			{"capped_alert", "email.capped_alert.capped", capped{"jdoe", "uuid-42", "30 Nov 2026 08:00 UTC", 7}},
+		} {
+			_, text, html, err := s.RenderEmail(tc.name, lang, tc.data)
+			if err != nil {
+				t.Fatalf("%s %s: %v", lang, tc.name, err)
+			}
+			for _, part := range []string{text, html} {
+				for _, want := range []string{"jdoe", "uuid-42", "30 Nov 2026 08:00 UTC"} {
+					if !strings.Contains(part, want) {
+						t.Errorf("%s %s (%s): %q missing from:\n%s", lang, tc.name, tc.differs, want, part)
+					}
+				}
+			}
+			if _, ok := tc.data.(capped); ok && !strings.Contains(text, "7") {
+				t.Errorf("%s: the cap is not in the alert:\n%s", lang, text)
+			}
+			if lang.String() == "en" {
+				reset, unlock := strings.Contains(text, "reset the password"), strings.Contains(text, "unlock the account")
+				if tc.differs == "email.refused_alert.reset" && (!reset || unlock) || tc.differs == "email.refused_alert.unlock" && (reset || !unlock) {
+					t.Errorf("%s: the alert names the wrong request:\n%s", tc.differs, text)
+				}
+			}
 		}
 	}
 }

@@ -82,6 +82,13 @@ func TestEligibility(t *testing.T) {
 				env.Reset(rc)
 				b := env.Browser()
 				p := env.Identify(b, "reset", tt.login)
+				// The helpdesk hears of each account stopped as managed elsewhere.
+				refused := env.Refused()
+				if tt.outcome == "contact_admin" && (len(refused) != 1 || refused[0].Kind != "reset" || refused[0].User.ID != "id-alice") {
+					t.Fatalf("refusals told: %+v; want alice's reset", refused)
+				} else if tt.outcome != "contact_admin" && len(refused) != 0 {
+					t.Fatalf("refusals told for an account stopped as %q: %+v", tt.outcome, refused)
+				}
 				if tt.outcome != "" && mode == config.DisclosureDescriptive {
 					env.Expect(p, 200, "reset.stopped."+tt.outcome)
 					if len(env.Mail()) != 0 {

@@ -95,6 +95,11 @@ type Deps struct {
 	// while its password or lockout is written (store/postgres); nil when
 	// one process serves (the directory backends serialise within it).
 	LockAccount func(ctx context.Context, key string) (unlock func(), err error)
+	// Refused, when set, is told of each identify that stopped an account
+	// managed elsewhere (OutcomeContactAdmin), with the flow's kind, for
+	// the helpdesk's alert. It must return at once: identify takes the
+	// same time for every account.
+	Refused func(r *http.Request, kind string, u idp.User)
 }
 
 // accountWait bounds the wait for another replica's write to the same

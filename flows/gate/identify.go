@@ -132,6 +132,9 @@ func (g *Gate) identify(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return web.Down("directory", err)
 	}
+	if outcome == OutcomeContactAdmin && g.Refused != nil {
+		g.Refused(r, g.opt.Kind, *user)
+	}
 	next := StepMethod
 	if outcome != "" {
 		user = nil // generic mode: walk on, receive nothing

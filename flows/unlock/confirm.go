@@ -58,6 +58,9 @@ func (f *Flow) confirm(w http.ResponseWriter, r *http.Request) error {
 			return f.retry(w, r, fl, &s, err)
 		}
 		if !allowed {
+			if f.Capped != nil {
+				f.Capped(r, u)
+			}
 			return f.stop(w, r, fl, &s, outcomeCapped)
 		}
 		s.Counted = true

@@ -35,6 +35,10 @@ type Deps struct {
 	// Unlocked tells the user (and, for a privileged account, the admins)
 	// that the account was unlocked; it must not block on the mail server.
 	Unlocked func(r *http.Request, u idp.User)
+	// Capped, when set, is told of each unlock of u that the daily cap
+	// refused, for the helpdesk's alert: an account that keeps getting
+	// locked may be under a password-guessing attack.
+	Capped func(r *http.Request, u idp.User)
 }
 
 // Options are the flow's settings.

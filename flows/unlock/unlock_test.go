@@ -207,9 +207,30 @@ func TestUnlockDailyCap(t *testing.T) {
 	}
 	b := env.Browser()
 	p := env.PassGates(b, "unlock", "alice", u.Email())
+	if c := env.Capped(); len(c) != 0 {
+		t.Fatalf("the cap was reported before it refused anything: %+v", c)
+	}
 	env.Expect(confirm(b, p), 200, "unlock.stopped.capped")
 	if c := env.Dir.Calls(); c.Unlock != 2 || !isLocked(t, env, u.ID) {
 		t.Fatalf("the third unlock of the day went through: %+v", c)
+	}
+	if c := env.Capped(); len(c) != 1 || c[0].ID != u.ID {
+		t.Fatalf("the refused unlock was reported as %+v; want alice once", c)
+	}
+}
+
+// TestUnlockRefusedReported: an unlock asked for a privileged account is
+// told to the helpdesk's alert, as an unlock.
+func TestUnlockRefusedReported(t *testing.T) {
+	env := flowtest.New(t)
+	u := env.AddUser("alice", locked, func(u *idp.User) { u.Privileged = true })
+	env.Unlock(config.Unlock{}, config.Reset{})
+	env.Identify(env.Browser(), "unlock", "alice")
+	if r := env.Refused(); len(r) != 1 || r[0].Kind != "unlock" || r[0].User.ID != u.ID {
+		t.Fatalf("refusals told: %+v; want alice's unlock", r)
+	}
+	if !isLocked(t, env, u.ID) {
+		t.Fatal("a privileged account was unlocked")
 	}
 }
 

@@ -79,6 +79,15 @@ type Env struct {
 	unlocked  []idp.User
 	requests  []HelpdeskMail
 	decoys    int
+	refused   []Refusal
+	capped    []idp.User
+}
+
+// Refusal is one identify the gates stopped as managed elsewhere
+// (gate.Deps.Refused).
+type Refusal struct {
+	Kind string
+	User idp.User
 }
 
 // HelpdeskMail is one request the helpdesk flow handed over for sending.
@@ -174,7 +183,11 @@ func ClientIP(r *http.Request) string {
 func (e *Env) GateDeps() gate.Deps {
 	return gate.Deps{Engine: e.Engine, CSRF: e.csrf, Pages: e.pages, Directory: e.Directory,
 		Methods: e.Methods, Limits: e.Store.Limits(), Audit: e.audit, ClientIP: ClientIP, Registered: e.Registered,
-		LockAccount: e.LockAccount}
+		LockAccount: e.LockAccount, Refused: func(_ *http.Request, kind string, u idp.User) {
+			e.mu.Lock()
+			defer e.mu.Unlock()
+			e.refused = append(e.refused, Refusal{kind, u})
+		}}
 }
 
 // ResetConfig fills in what config.ApplyDefaults would for rc.
@@ -217,6 +230,10 @@ func (e *Env) Unlock(uc config.Unlock, rc config.Reset) *unlock.Flow {
 			e.mu.Lock()
 			defer e.mu.Unlock()
 			e.unlocked = append(e.unlocked, u)
+		}, Capped: func(_ *http.Request, u idp.User) {
+			e.mu.Lock()
+			defer e.mu.Unlock()
+			e.capped = append(e.capped, u)
 		}})
 	f.Register(e.Mux)
 	return f
@@ -291,6 +308,21 @@ func (e *Env) Unlocked() []idp.User {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return append([]idp.User(nil), e.unlocked...)
+}
+
+// Refused returns the identifies stopped as managed elsewhere.
+func (e *Env) Refused() []Refusal {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]Refusal(nil), e.refused...)
+}
+
+// Capped returns the accounts whose unlock the daily cap refused, once per
+// refusal.
+func (e *Env) Capped() []idp.User {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]idp.User(nil), e.capped...)
 }
 
 // HelpdeskMail returns the helpdesk requests handed over for sending.
