@@ -217,6 +217,37 @@ func TestAdminAlerts(t *testing.T) {
 	}
 }
 
+// TestRefusedAlerts: a reset or an unlock asked for a privileged
+// account walks the generic pages and tells the helpdesk, once a day per
+// account and flow: the second try of each raises no second mail, and an
+// ordinary account raises none.
+func TestRefusedAlerts(t *testing.T) {
+	addr := helpdeskAddress(t)
+	cfg := testConfig(t)
+	cfg.Helpdesk = &config.Helpdesk{Email: addr}
+	fd := startFrontdoor(t, cfg)
+	for _, kind := range []string{"reset", "unlock"} {
+		for range 2 {
+			fd.identifyIn(t, browser(t), kind, "admin1")
+		}
+		fd.identifyIn(t, browser(t), kind, "alice")
+	}
+	mp, ctx := testenv.Mailpit(t), context.Background()
+	for _, want := range []string{"reset the password of admin1", "unlock the account admin1"} {
+		alert, err := mp.WaitFor(ctx, addr, 15*time.Second, func(m testenv.Mail) bool { return strings.Contains(m.Text, want) })
+		if err != nil {
+			t.Fatalf("no alert saying %q: %v", want, err)
+		}
+		if alert.Subject != "Self-service refused for admin1" || !strings.Contains(alert.Text, "managed by administrators") {
+			t.Fatalf("alert %q does not say what happened:\n%s", alert.Subject, alert.Text)
+		}
+	}
+	time.Sleep(time.Second) // the second tries had as long as the first
+	if msgs, err := mp.Messages(ctx, addr); err != nil || len(msgs) != 2 {
+		t.Fatalf("%d alerts (%v); want one per flow", len(msgs), err)
+	}
+}
+
 // slapdAdminGroup creates a throwaway group whose only member is login, for
 // the test's directory.admin_groups, and deletes it at the end.
 func slapdAdminGroup(t *testing.T, login string) string {

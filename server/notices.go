@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/frontdoor-sspr/frontdoor/flows/gate"
 	"github.com/frontdoor-sspr/frontdoor/flows/helpdesk"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/web"
@@ -97,20 +98,75 @@ func (s *Server) confirmUnlock(r *http.Request, u idp.User) {
 // the request, which has passed every gate: a group lookup costs that
 // user a directory search, and nothing outlives the server's mail queue.
 func (s *Server) alertAdmins(r *http.Request, event string, u idp.User) {
-	if !u.Privileged || s.mail == nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), alertTimeout)
-	defer cancel()
-	to, err := s.helpdeskRecipients(ctx)
-	if err != nil || len(to) == 0 {
-		s.log.Error("a privileged account changed but no admin could be alerted: set helpdesk.email or helpdesk.group",
-			"event", event, "user", u.ID, "err", err, "request_id", web.RequestID(r.Context()))
+	if !u.Privileged {
 		return
 	}
 	data := struct{ Event, Login, ID, Time string }{event, u.Login, u.ID, mailTime(s.now())}
+	s.tellHelpdesk(r.Context(), "admin_alert", event, u, data)
+}
+
+// alertWindow is the period within which one account raises one kind of
+// alert at most once.
+const alertWindow = 24 * time.Hour
+
+// alertRefused tells the helpdesk that self-service was asked to reset
+// (kind "reset") or unlock an account managed elsewhere, once per account
+// and kind per alertWindow. It returns at once and sends in the
+// background: identify takes the same time for every account, and a
+// group lookup for the helpdesk's addresses would tell this one apart.
+func (s *Server) alertRefused(r *http.Request, kind string, u idp.User) {
+	data := struct{ Kind, Login, ID, Time string }{kind, u.Login, u.ID, mailTime(s.now())}
+	ctx := context.WithoutCancel(r.Context())
+	s.background.Go(func() { s.alertOnce(ctx, "refused_alert", "refused:"+kind, u, data) })
+}
+
+// alertCapped tells the helpdesk, once per account per alertWindow, that
+// unlock.daily_cap refused an unlock: an account that keeps getting locked
+// may be under a password-guessing attack, and each unlock allows more
+// guesses.
+func (s *Server) alertCapped(r *http.Request, u idp.User) {
+	data := struct {
+		Login, ID, Time string
+		Cap             int
+	}{u.Login, u.ID, mailTime(s.now()), s.cfg.Unlock.DailyCap}
+	s.alertOnce(context.WithoutCancel(r.Context()), "capped_alert", "capped", u, data)
+}
+
+// alertOnce sends the alert email to the helpdesk unless u raised the same
+// event within alertWindow, on any replica (the store's limits).
+func (s *Server) alertOnce(ctx context.Context, email, event string, u idp.User, data any) {
+	if s.mail == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, alertTimeout)
+	defer cancel()
+	first, _, _, err := s.store.Limits().Hit(ctx, "alert:"+event+":"+gate.AccountKey(u), alertWindow, 1)
+	if err != nil {
+		s.log.Error("could not tell whether the helpdesk was alerted already", "event", event, "user", u.ID,
+			"err", err, "request_id", web.RequestID(ctx))
+		return
+	}
+	if first {
+		s.tellHelpdesk(ctx, email, event, u, data)
+	}
+}
+
+// tellHelpdesk renders the email for every helpdesk address, in the
+// default language, and queues it.
+func (s *Server) tellHelpdesk(ctx context.Context, email, event string, u idp.User, data any) {
+	if s.mail == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), alertTimeout)
+	defer cancel()
+	to, err := s.helpdeskRecipients(ctx)
+	if err != nil || len(to) == 0 {
+		s.log.Error("the helpdesk could not be alerted: set helpdesk.email or helpdesk.group",
+			"event", event, "user", u.ID, "err", err, "request_id", web.RequestID(ctx))
+		return
+	}
 	lang := s.templates.Negotiate("")
 	for _, addr := range to {
-		s.sendMail(addr, "admin_alert", lang, data)
+		s.sendMail(addr, email, lang, data)
 	}
 }

@@ -43,7 +43,7 @@ func (s *Server) routes() {
 	if s.directory != nil && s.cfg.Reset != nil {
 		gates = gate.Deps{Engine: engine, CSRF: s.csrf, Pages: s.pages, Directory: s.directory,
 			Methods: s.methods(), Limits: s.store.Limits(), Audit: auditLog, ClientIP: s.clientIP, Secret: s.secret,
-			Registered: s.registeredGate(), LockAccount: storeAccountLock(s.store)}
+			Registered: s.registeredGate(), LockAccount: storeAccountLock(s.store), Refused: s.alertRefused}
 		s.mountCallbacks(gates.Methods)
 		for _, m := range gates.Methods {
 			if mt, ok := m.(methods.Mounter); ok {
@@ -66,7 +66,7 @@ func (s *Server) routes() {
 			Unlock: *cfg.Unlock, Reset: *cfg.Reset, PublicURL: cfg.Server.PublicURL, Prefix: prefix, SignIn: signIn(cfg.Upstream),
 			Captcha: cfg.Captcha.Provider != "none", CaptchaLength: cfg.Captcha.Length,
 			IdentifyFloor: cfg.Reset.IdentifyFloor.D(),
-		}, unlock.Deps{Deps: gates, Unlocked: s.confirmUnlock}).Register(s.own)
+		}, unlock.Deps{Deps: gates, Unlocked: s.confirmUnlock, Capped: s.alertCapped}).Register(s.own)
 	} else {
 		s.own.Handle("GET "+prefix+"unlock", s.notice("not_configured"))
 	}

@@ -103,6 +103,8 @@ func unlockWalk(t *testing.T, fd *frontdoor, login, mail string) string {
 func TestUnlockEndToEnd(t *testing.T) {
 	cfg := testConfig(t)
 	cfg.Unlock.DailyCap = 1
+	helpdesk := helpdeskAddress(t)
+	cfg.Helpdesk = &config.Helpdesk{Email: helpdesk}
 	fd := startFrontdoor(t, cfg)
 	login, mail, password := slapdUser(t)
 	bind := func(pw string) error { return slapdBind(t, login, pw) }
@@ -132,6 +134,24 @@ func TestUnlockEndToEnd(t *testing.T) {
 	}
 	if err := bind(password); err == nil {
 		t.Fatal("the capped unlock unlocked the account")
+	}
+	// The helpdesk hears of it, once a day: a third try adds no mail.
+	mp := testenv.Mailpit(t)
+	alert, err := mp.WaitFor(context.Background(), helpdesk, 15*time.Second, func(m testenv.Mail) bool {
+		return strings.Contains(m.Text, "The account "+login+" reached its limit of self-service unlocks for 24 hours (1)")
+	})
+	if err != nil {
+		t.Fatalf("no alert of the cap: %v", err)
+	}
+	if alert.Subject != login+" reached its daily limit of self-service unlocks" {
+		t.Errorf("alert subject %q", alert.Subject)
+	}
+	if body := unlockWalk(t, fd, login, mail); !strings.Contains(body, unlockCapped) {
+		t.Fatalf("third unlock of the day not refused:\n%s", body)
+	}
+	time.Sleep(time.Second)
+	if msgs, err := mp.Messages(context.Background(), helpdesk); err != nil || len(msgs) != 1 {
+		t.Fatalf("%d alerts (%v) after two refused unlocks; want 1", len(msgs), err)
 	}
 }
 
