@@ -133,22 +133,49 @@ func (s *Server) alertCapped(r *http.Request, u idp.User) {
 }
 
 // alertOnce sends the alert email to the helpdesk unless u raised the same
-// event within alertWindow, on any replica (the store's limits).
+// event within alertWindow.
 func (s *Server) alertOnce(ctx context.Context, email, event string, u idp.User, data any) {
-	if s.mail == nil {
-		return
-	}
 	ctx, cancel := context.WithTimeout(ctx, alertTimeout)
 	defer cancel()
-	first, _, _, err := s.store.Limits().Hit(ctx, "alert:"+event+":"+gate.AccountKey(u), alertWindow, 1)
-	if err != nil {
-		s.log.Error("could not tell whether the helpdesk was alerted already", "event", event, "user", u.ID,
-			"err", err, "request_id", web.RequestID(ctx))
-		return
-	}
-	if first {
+	if s.firstToday(ctx, "alert:"+event, u) {
 		s.tellHelpdesk(ctx, email, event, u, data)
 	}
+}
+
+// firstToday tells whether this is the first event of its kind for u
+// within alertWindow, on any replica (the store's limits). A store that
+// fails answers false, and the mail is not sent.
+func (s *Server) firstToday(ctx context.Context, event string, u idp.User) bool {
+	if s.mail == nil {
+		return false
+	}
+	first, _, _, err := s.store.Limits().Hit(ctx, event+":"+gate.AccountKey(u), alertWindow, 1)
+	if err != nil {
+		s.log.Error("could not tell whether the mail was sent already", "event", event, "user", u.ID,
+			"err", err, "request_id", web.RequestID(ctx))
+	}
+	return first && err == nil
+}
+
+// noticeBlocked tells the owner of u, at every address on the account,
+// that wrong answers blocked its reset and unlock for a day: someone may
+// be trying to take the account over. Once per account per alertWindow;
+// in the background, so that the step that blocks takes no longer for a
+// real account than for an unknown user ID.
+func (s *Server) noticeBlocked(r *http.Request, u idp.User) {
+	ctx := context.WithoutCancel(r.Context())
+	data := doneMail{u.Login, mailTime(s.now()), s.contact()}
+	s.background.Go(func() {
+		ctx, cancel := context.WithTimeout(ctx, alertTimeout)
+		defer cancel()
+		if !s.firstToday(ctx, "notice:blocked", u) {
+			return
+		}
+		lang := s.templates.Negotiate("") // the requester may not be the owner
+		for _, to := range s.userAddresses(ctx, u) {
+			s.sendMail(to, "blocked_notice", lang, data)
+		}
+	})
 }
 
 // tellHelpdesk renders the email for every helpdesk address, in the

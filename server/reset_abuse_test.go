@@ -26,21 +26,31 @@ func TestResetBlockedAfterFailedCodes(t *testing.T) {
 	_, _, body = page(t, c, "POST", fd.URL+"/.frontdoor/reset/method", url.Values{"csrf_token": {csrf(t, body)}, "method": {"email"}})
 	wrongCodesUntilBlocked(t, fd, c, body)
 	// A new flow for the same account stays blocked: no code is sent. The
-	// first flow's two codes (the first and the resend) go out in the
-	// background: count them once both are in.
+	// first flow's two codes (the first and the resend) and the notice of
+	// the block (S-3) go out in the background: count them once all are in.
 	mp := testenv.Mailpit(t)
 	ctx := context.Background()
-	sent := 0
-	for deadline := time.Now().Add(15 * time.Second); sent < 2 && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		msgs, err := mp.Messages(ctx, mail)
-		if err != nil {
+	var msgs []testenv.MailSummary
+	for deadline := time.Now().Add(15 * time.Second); len(msgs) < 3 && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		var err error
+		if msgs, err = mp.Messages(ctx, mail); err != nil {
 			t.Fatal(err)
 		}
-		sent = len(msgs)
 	}
-	if sent != 2 {
-		t.Fatalf("%d codes mailed before the block, want 2 (the first and the resend)", sent)
+	notices := 0
+	for _, m := range msgs {
+		if m.Subject == "Self-service for your account is blocked for 24 hours" {
+			notices++
+			text, err := mp.Text(ctx, m.ID)
+			if err != nil || !strings.Contains(text, "Your account "+login) && !strings.Contains(text, "your account "+login) || !strings.Contains(text, "did not change") {
+				t.Fatalf("the notice does not say what happened (%v):\n%s", err, text)
+			}
+		}
 	}
+	if len(msgs) != 3 || notices != 1 {
+		t.Fatalf("%d mails to the user, %d of them notices of the block; want the first code, the resend and one notice", len(msgs), notices)
+	}
+	sent := len(msgs)
 	c2 := browser(t)
 	_, _, body = page(t, c2, "GET", fd.URL+"/.frontdoor/reset", nil)
 	_, _, body = page(t, c2, "POST", fd.URL+"/.frontdoor/reset/identify", url.Values{

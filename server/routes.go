@@ -43,7 +43,7 @@ func (s *Server) routes() {
 	if s.directory != nil && s.cfg.Reset != nil {
 		gates = gate.Deps{Engine: engine, CSRF: s.csrf, Pages: s.pages, Directory: s.directory,
 			Methods: s.methods(), Limits: s.store.Limits(), Audit: auditLog, ClientIP: s.clientIP, Secret: s.secret,
-			Registered: s.registeredGate(), LockAccount: storeAccountLock(s.store), Refused: s.alertRefused}
+			Registered: s.registeredGate(), LockAccount: storeAccountLock(s.store), Refused: s.alertRefused, Blocked: s.noticeBlocked}
 		s.mountCallbacks(gates.Methods)
 		for _, m := range gates.Methods {
 			if mt, ok := m.(methods.Mounter); ok {

@@ -100,6 +100,11 @@ type Deps struct {
 	// the helpdesk's alert. It must return at once: identify takes the
 	// same time for every account.
 	Refused func(r *http.Request, kind string, u idp.User)
+	// Blocked, when set, is told when too many wrong answers blocked the
+	// reset and unlock of an account (not of an unknown user ID), to tell
+	// its owner. It must return at once: the step takes the same time
+	// whatever the user ID.
+	Blocked func(r *http.Request, u idp.User)
 }
 
 // accountWait bounds the wait for another replica's write to the same

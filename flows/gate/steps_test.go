@@ -250,6 +250,9 @@ func TestFailedGatesBlock(t *testing.T) {
 	if evs := env.Events(audit.Blocked); len(evs) != 1 || evs[0].Detail["limit"] != "failed_gates" {
 		t.Fatalf("audit %+v", evs)
 	}
+	if told := env.Blocked(); len(told) != 1 || told[0].ID != "id-alice" {
+		t.Fatalf("owners told of the block: %+v; want alice once", told)
+	}
 	env.Expect(env.Identify(env.Browser(), "reset", "alice"), 200, "reset.stopped.blocked")
 	env.Expect(env.Identify(env.Browser(), "unlock", "alice"), 200, "unlock.stopped.blocked")
 	if u, _, _ := env.Dir.User("id-alice"); u.Locked || env.Dir.Calls().Writes() != 0 {
@@ -511,5 +514,24 @@ func TestResendDoesNotOutliveTheFlow(t *testing.T) {
 	env.ExpectNot(p, "reset.password.new")
 	if step := env.Step(b, "reset"); step == "password" {
 		t.Fatalf("the flow reached %q after its lifetime", step)
+	}
+}
+
+// TestFailedGatesBlockOfUnknownUserID: in generic mode an unknown user ID is
+// blocked by wrong codes as an account is, and there is no owner to tell.
+func TestFailedGatesBlockOfUnknownUserID(t *testing.T) {
+	env := flowtest.New(t)
+	env.AddUser("alice")
+	env.Reset(config.Reset{})
+	b := env.Browser()
+	p := env.ChooseEmail(b, "reset", env.Identify(b, "reset", "nobody"))
+	for range 6 {
+		p = b.Submit(p, "reset/verify", "code", "00000000")
+	}
+	if evs := env.Events(audit.Blocked); len(evs) != 1 {
+		t.Fatalf("audit %+v: want the unknown user ID blocked", evs)
+	}
+	if told := env.Blocked(); len(told) != 0 {
+		t.Fatalf("owners told of an unknown user ID's block: %+v", told)
 	}
 }

@@ -291,6 +291,9 @@ func (g *Gate) failedGate(w http.ResponseWriter, r *http.Request, fl store.Flow,
 			return g.StepError(w, r, err)
 		}
 		g.Audit.Record(r, store.Event{Type: audit.Blocked, Flow: fl.ID, User: s.Key, Outcome: "blocked", Detail: map[string]string{"limit": "failed_gates"}})
+		if s.User != nil && g.Blocked != nil {
+			g.Blocked(r, *s.User)
+		}
 		http.Redirect(w, r, g.StepURL(), http.StatusSeeOther)
 		return nil
 	}

@@ -81,6 +81,7 @@ type Env struct {
 	decoys    int
 	refused   []Refusal
 	capped    []idp.User
+	blocked   []idp.User
 }
 
 // Refusal is one identify the gates stopped as managed elsewhere
@@ -187,6 +188,10 @@ func (e *Env) GateDeps() gate.Deps {
 			e.mu.Lock()
 			defer e.mu.Unlock()
 			e.refused = append(e.refused, Refusal{kind, u})
+		}, Blocked: func(_ *http.Request, u idp.User) {
+			e.mu.Lock()
+			defer e.mu.Unlock()
+			e.blocked = append(e.blocked, u)
 		}}
 }
 
@@ -323,6 +328,14 @@ func (e *Env) Capped() []idp.User {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return append([]idp.User(nil), e.capped...)
+}
+
+// Blocked returns the accounts whose owner was to be told of a block by
+// failed answers, once per block.
+func (e *Env) Blocked() []idp.User {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]idp.User(nil), e.blocked...)
 }
 
 // HelpdeskMail returns the helpdesk requests handed over for sending.
