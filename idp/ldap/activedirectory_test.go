@@ -195,3 +195,71 @@ func (s server) addADUser(t *testing.T, login string, attrs map[string]string) {
 	}
 	t.Cleanup(func() { _ = s.dialAdmin(t).Del(ldap.NewDelRequest(dn, nil)) })
 }
+
+// TestActiveDirectoryBadPwdCount: what a reset and an unlock do to
+// the count of failed sign-ins. An unlock writes lockoutTime 0, which
+// clears badPwdCount with it (MS-SAMR 3.1.1.8.3): the unlocked user has the
+// full lockout threshold again. A reset alone leaves the count where the
+// failed sign-ins put it, as a password set by an administrator does.
+func TestActiveDirectoryBadPwdCount(t *testing.T) {
+	s, _ := samba(t)
+	d := newDirectory(t, s.cfg)
+	login := uniq(t, "fdtbad")
+	s.addADUser(t, login, nil)
+	dn := "CN=" + login + ",CN=Users," + s.cfg.BaseDN
+	state := func() (bad, lockout string) {
+		t.Helper()
+		res, err := s.dialAdmin(t).Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases,
+			1, 0, false, "(objectClass=*)", []string{"badPwdCount", "lockoutTime"}, nil))
+		if err != nil || len(res.Entries) != 1 {
+			t.Fatalf("read %s: %v", dn, err)
+		}
+		e := res.Entries[0]
+		return e.GetAttributeValue("badPwdCount"), e.GetAttributeValue("lockoutTime")
+	}
+	failSignIns := func(n int) {
+		t.Helper()
+		for range n {
+			if c, err := dialAs(s.cfg, dn, "Wrong-Pass-2026!"); err == nil {
+				c.Close()
+				t.Fatal("a wrong password binds")
+			}
+		}
+	}
+	lookup := func() idp.User {
+		t.Helper()
+		u, err := d.Lookup(t.Context(), login)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+
+	failSignIns(2)
+	if bad, _ := state(); bad != "2" {
+		t.Fatalf("badPwdCount %q after two failed sign-ins; want 2", bad)
+	}
+	if err := d.SetPassword(t.Context(), lookup(), "Next-Pass-2026!", idp.SetOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if bad, lockout := state(); bad != "2" || lockout != "" && lockout != "0" {
+		t.Fatalf("after a reset: badPwdCount %q, lockoutTime %q; want 2 and no lockout", bad, lockout)
+	}
+
+	failSignIns(3)
+	u := lookup()
+	if !u.Locked {
+		t.Fatal("not locked after the lockout threshold")
+	}
+	if err := d.Unlock(t.Context(), u); err != nil {
+		t.Fatal(err)
+	}
+	if bad, lockout := state(); bad != "0" || lockout != "0" {
+		t.Fatalf("after an unlock: badPwdCount %q, lockoutTime %q; want 0 and 0", bad, lockout)
+	}
+	if c, err := dialAs(s.cfg, dn, "Next-Pass-2026!"); err != nil {
+		t.Fatalf("the reset password does not bind after the unlock: %v", err)
+	} else {
+		c.Close()
+	}
+}
