@@ -97,27 +97,39 @@ func (s *Server) confirmUnlock(r *http.Request, u idp.User) {
 // privileged account was reset or unlocked through self-service. It runs on
 // the request, which has passed every gate: a group lookup costs that
 // user a directory search, and nothing outlives the server's mail queue.
+// Without a helpdesk address or group it logs that nobody could be told.
 func (s *Server) alertAdmins(r *http.Request, event string, u idp.User) {
-	if !u.Privileged {
+	if !u.Privileged || s.mail == nil {
 		return
 	}
-	data := struct{ Event, Login, ID, Time string }{event, u.Login, u.ID, mailTime(s.now())}
-	s.tellHelpdesk(r.Context(), "admin_alert", event, u, data)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), alertTimeout)
+	defer cancel()
+	to, err := s.helpdeskRecipients(ctx)
+	if err != nil || len(to) == 0 {
+		s.log.Error("the helpdesk could not be alerted: set helpdesk.email or helpdesk.group",
+			"event", event, "user", u.ID, "err", err, "request_id", web.RequestID(ctx))
+		return
+	}
+	s.tellHelpdesk(to, "admin_alert", struct{ Event, Login, ID, Time string }{event, u.Login, u.ID, mailTime(s.now())})
 }
 
 // alertWindow is the period within which one account raises one kind of
-// alert at most once.
-const alertWindow = 24 * time.Hour
+// alert at most once; alertsPerHour bounds each kind of alert across every
+// account, for a directory with many managed accounts.
+const (
+	alertWindow   = 24 * time.Hour
+	alertsPerHour = 20
+)
 
 // alertRefused tells the helpdesk that self-service was asked to reset
 // (kind "reset") or unlock an account managed elsewhere, once per account
-// and kind per alertWindow. It returns at once and sends in the
-// background: identify takes the same time for every account, and a
-// group lookup for the helpdesk's addresses would tell this one apart.
+// and kind per alertWindow. It sends in the background: identify takes the
+// same time for every account, and a group lookup for the helpdesk's
+// addresses would tell this one apart.
 func (s *Server) alertRefused(r *http.Request, kind string, u idp.User) {
 	data := struct{ Kind, Login, ID, Time string }{kind, u.Login, u.ID, mailTime(s.now())}
 	ctx := context.WithoutCancel(r.Context())
-	s.background.Go(func() { s.alertOnce(ctx, "refused_alert", "refused:"+kind, u, data) })
+	s.inBackground(func() { s.alertOnce(ctx, "refused_alert", "refused:"+kind, u, data) })
 }
 
 // alertCapped tells the helpdesk, once per account per alertWindow, that
@@ -129,26 +141,40 @@ func (s *Server) alertCapped(r *http.Request, u idp.User) {
 		Login, ID, Time string
 		Cap             int
 	}{u.Login, u.ID, mailTime(s.now()), s.cfg.Unlock.DailyCap}
-	s.alertOnce(context.WithoutCancel(r.Context()), "capped_alert", "capped", u, data)
+	ctx := context.WithoutCancel(r.Context())
+	s.inBackground(func() { s.alertOnce(ctx, "capped_alert", "capped", u, data) })
 }
 
 // alertOnce sends the alert email to the helpdesk unless u raised the same
-// event within alertWindow.
+// event within alertWindow, or alertsPerHour such alerts went out already.
+// These alerts need helpdesk.email or helpdesk.group; without either they
+// are not sent, as docs/operations.md says.
 func (s *Server) alertOnce(ctx context.Context, email, event string, u idp.User, data any) {
+	if s.mail == nil {
+		return
+	}
 	ctx, cancel := context.WithTimeout(ctx, alertTimeout)
 	defer cancel()
-	if s.firstToday(ctx, "alert:"+event, u) {
-		s.tellHelpdesk(ctx, email, event, u, data)
+	to, err := s.helpdeskRecipients(ctx)
+	if err != nil {
+		s.log.Error("the helpdesk could not be alerted", "event", event, "user", u.ID, "err", err, "request_id", web.RequestID(ctx))
+		return
 	}
+	if len(to) == 0 || !s.firstToday(ctx, "alert:"+event, u) {
+		return
+	}
+	if ok, _, _, err := s.store.Limits().Hit(ctx, "alert:"+event+":all", time.Hour, alertsPerHour); err != nil || !ok {
+		s.log.Warn("helpdesk alert not sent: too many this hour; see the audit log", "event", event, "user", u.ID,
+			"per_hour", alertsPerHour, "err", err, "request_id", web.RequestID(ctx))
+		return
+	}
+	s.tellHelpdesk(to, email, data)
 }
 
 // firstToday tells whether this is the first event of its kind for u
 // within alertWindow, on any replica (the store's limits). A store that
 // fails answers false, and the mail is not sent.
 func (s *Server) firstToday(ctx context.Context, event string, u idp.User) bool {
-	if s.mail == nil {
-		return false
-	}
 	first, _, _, err := s.store.Limits().Hit(ctx, event+":"+gate.AccountKey(u), alertWindow, 1)
 	if err != nil {
 		s.log.Error("could not tell whether the mail was sent already", "event", event, "user", u.ID,
@@ -163,37 +189,65 @@ func (s *Server) firstToday(ctx context.Context, event string, u idp.User) bool 
 // in the background, so that the step that blocks takes no longer for a
 // real account than for an unknown user ID.
 func (s *Server) noticeBlocked(r *http.Request, u idp.User) {
+	if s.mail == nil {
+		return
+	}
 	ctx := context.WithoutCancel(r.Context())
 	data := doneMail{u.Login, mailTime(s.now()), s.contact()}
-	s.background.Go(func() {
+	s.inBackground(func() {
 		ctx, cancel := context.WithTimeout(ctx, alertTimeout)
 		defer cancel()
-		if !s.firstToday(ctx, "notice:blocked", u) {
+		to := s.userAddresses(ctx, u)
+		if len(to) == 0 || !s.firstToday(ctx, "notice:blocked", u) {
 			return
 		}
 		lang := s.templates.Negotiate("") // the requester may not be the owner
-		for _, to := range s.userAddresses(ctx, u) {
-			s.sendMail(to, "blocked_notice", lang, data)
+		for _, addr := range to {
+			s.sendMail(addr, "blocked_notice", lang, data)
 		}
 	})
 }
 
-// tellHelpdesk renders the email for every helpdesk address, in the
-// default language, and queues it.
-func (s *Server) tellHelpdesk(ctx context.Context, email, event string, u idp.User, data any) {
-	if s.mail == nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), alertTimeout)
-	defer cancel()
-	to, err := s.helpdeskRecipients(ctx)
-	if err != nil || len(to) == 0 {
-		s.log.Error("the helpdesk could not be alerted: set helpdesk.email or helpdesk.group",
-			"event", event, "user", u.ID, "err", err, "request_id", web.RequestID(ctx))
-		return
-	}
+// tellHelpdesk queues the email for every helpdesk address, in the
+// default language.
+func (s *Server) tellHelpdesk(to []string, email string, data any) {
 	lang := s.templates.Negotiate("")
 	for _, addr := range to {
 		s.sendMail(addr, email, lang, data)
 	}
+}
+
+// maxBackground bounds the alerts and notices being sent in the background.
+const maxBackground = 32
+
+// inBackground runs fn after the request, unless maxBackground are running
+// already (it is then dropped, and logged) or the server is closing.
+func (s *Server) inBackground(fn func()) {
+	s.bgMu.Lock()
+	defer s.bgMu.Unlock()
+	if s.bgClosed {
+		return
+	}
+	if s.bgRunning >= maxBackground {
+		s.log.Warn("too many alerts and notices in flight; one was dropped", "max", maxBackground)
+		return
+	}
+	s.bgRunning++
+	s.background.Go(func() {
+		defer func() {
+			s.bgMu.Lock()
+			s.bgRunning--
+			s.bgMu.Unlock()
+		}()
+		fn()
+	})
+}
+
+// stopBackground lets no more work start in the background and waits for
+// what runs.
+func (s *Server) stopBackground() {
+	s.bgMu.Lock()
+	s.bgClosed = true
+	s.bgMu.Unlock()
+	s.background.Wait()
 }

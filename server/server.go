@@ -64,9 +64,13 @@ type Server struct {
 	closers []func() error
 	// snippets are the injected links' parts by language (snippet.go).
 	snippets sync.Map
-	// background holds the alerts sent after their request returned;
-	// Close waits for them before it closes the store and the mail queue.
+	// background holds the alerts and notices sent after their request
+	// returned (notices.go); Close waits for them before it closes the
+	// store and the mail queue.
 	background sync.WaitGroup
+	bgMu       sync.Mutex
+	bgClosed   bool
+	bgRunning  int
 }
 
 // New builds every part; nothing listens until Run or Serve.
@@ -291,7 +295,7 @@ func (s *Server) collectGarbage(ctx context.Context) {
 
 // Close releases every part, in reverse order of creation.
 func (s *Server) Close() {
-	s.background.Wait()
+	s.stopBackground()
 	for i := len(s.closers) - 1; i >= 0; i-- {
 		if err := s.closers[i](); err != nil {
 			s.log.Error("closing", "err", err)

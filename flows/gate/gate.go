@@ -40,6 +40,12 @@ const (
 	OutcomeNotRegistered = "not_registered"
 )
 
+// OutcomeManaged is eligibility's verdict for an account managed elsewhere
+// (privileged, in a managed OU or group): it stops as OutcomeContactAdmin,
+// and is told to Deps.Refused. An administrator's lock, also shown as
+// OutcomeContactAdmin by reset, is not.
+const OutcomeManaged = "managed"
+
 // Limits of the gates, as the reference sets them. The failure count and
 // the block are per account and shared by every gated flow, so that a
 // guesser gains nothing by switching from reset to unlock.

@@ -132,8 +132,11 @@ func (g *Gate) identify(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return web.Down("directory", err)
 	}
-	if outcome == OutcomeContactAdmin && g.Refused != nil {
-		g.Refused(r, g.opt.Kind, *user)
+	// An account managed elsewhere is reported for the helpdesk's alert
+	// once the step has taken its least time, as the page is answered.
+	var refused *idp.User
+	if outcome == OutcomeManaged {
+		outcome, refused = OutcomeContactAdmin, user
 	}
 	next := StepMethod
 	if outcome != "" {
@@ -154,6 +157,9 @@ func (g *Gate) identify(w http.ResponseWriter, r *http.Request) error {
 	}
 	g.Audit.Record(r, store.Event{Type: audit.Identified, Flow: fl.ID, User: key, Outcome: OrOK(outcome)})
 	g.identifyFloor.Wait(ctx, began)
+	if refused != nil && g.Refused != nil {
+		g.Refused(r, g.opt.Kind, *refused)
+	}
 	http.Redirect(w, r, g.StepURL(), http.StatusSeeOther)
 	return nil
 }
@@ -170,7 +176,9 @@ func (g *Gate) reshow(w http.ResponseWriter, r *http.Request, id, msg string) er
 }
 
 // eligibility looks the user up and decides whether the account may go on.
-// It returns the rate-limit key and a verdict ("" when eligible).
+// It returns the rate-limit key and a verdict ("" when eligible):
+// OutcomeManaged for an account managed elsewhere, which identify shows and
+// records as OutcomeContactAdmin.
 func (g *Gate) eligibility(ctx context.Context, login string) (*idp.User, string, string, error) {
 	u, err := g.Directory.Lookup(ctx, login)
 	switch {
@@ -219,7 +227,7 @@ func (g *Gate) eligibility(ctx context.Context, login string) (*idp.User, string
 		}
 	}
 	if managed {
-		return &u, key, OutcomeContactAdmin, nil
+		return &u, key, OutcomeManaged, nil
 	}
 	if g.Registered != nil {
 		ok, err := g.Registered(ctx, u)

@@ -283,6 +283,9 @@ func (g *Gate) failedGate(w http.ResponseWriter, r *http.Request, fl store.Flow,
 		if err := g.Limits.Block(ctx, "reset-block:"+s.Key, g.Engine.Now().Add(blockFor)); err != nil {
 			return err
 		}
+		if s.User != nil && g.Blocked != nil {
+			g.Blocked(r, *s.User)
+		}
 		_, err := flows.Advance(ctx, g.Engine, fl, []string{StepVerify}, func(st *State) (string, error) {
 			st.Outcome = OutcomeBlocked
 			return StepStopped, nil
@@ -291,9 +294,6 @@ func (g *Gate) failedGate(w http.ResponseWriter, r *http.Request, fl store.Flow,
 			return g.StepError(w, r, err)
 		}
 		g.Audit.Record(r, store.Event{Type: audit.Blocked, Flow: fl.ID, User: s.Key, Outcome: "blocked", Detail: map[string]string{"limit": "failed_gates"}})
-		if s.User != nil && g.Blocked != nil {
-			g.Blocked(r, *s.User)
-		}
 		http.Redirect(w, r, g.StepURL(), http.StatusSeeOther)
 		return nil
 	}
