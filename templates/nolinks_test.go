@@ -129,3 +129,29 @@ func TestRefusedAndCappedAlerts(t *testing.T) {
 		}
 	}
 }
+
+// TestBlockedNotice: the notice of a block by wrong answers names the
+// account and the time, says the password did not change, and gives the
+// helpdesk's address when there is one, in every language.
+func TestBlockedNotice(t *testing.T) {
+	s := testSet(t, "Acme")
+	type notice struct{ Login, Time, Contact string }
+	for _, lang := range shipped {
+		for _, contact := range []string{"", "helpdesk@example.test"} {
+			subject, text, html, err := s.RenderEmail("blocked_notice", lang, notice{"jdoe", "30 Nov 2026 08:00 UTC", contact})
+			if err != nil {
+				t.Fatalf("%s: %v", lang, err)
+			}
+			for _, part := range []string{text, html} {
+				for _, want := range []string{"jdoe", "30 Nov 2026 08:00 UTC", contact} {
+					if !strings.Contains(part, want) {
+						t.Errorf("%s, contact %q: %q missing from:\n%s", lang, contact, want, part)
+					}
+				}
+			}
+			if lang.String() == "en" && (subject != "Self-service for your account is blocked for 24 hours" || !strings.Contains(text, "Your password did not change.")) {
+				t.Errorf("subject %q, text:\n%s", subject, text)
+			}
+		}
+	}
+}
