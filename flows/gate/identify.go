@@ -43,10 +43,14 @@ func (g *Gate) start(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Load returns the request's flow; without one the user is sent to start
-// over and ok is false.
+// over and ok is false. A flow cookie that names no flow counts against
+// the limits on unknown handles (handles.go).
 func (g *Gate) Load(w http.ResponseWriter, r *http.Request, s *State) (fl store.Flow, ok bool, err error) {
 	fl, err = g.Engine.Load(r, g.opt.Kind, s)
 	if errors.Is(err, flows.ErrNoFlow) {
+		if err := g.unknownHandle(w, r); err != nil {
+			return fl, false, err
+		}
 		http.Redirect(w, r, g.opt.Prefix+g.opt.Kind, http.StatusSeeOther)
 		return fl, false, nil
 	}

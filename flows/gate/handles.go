@@ -1,0 +1,60 @@
+package gate
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/frontdoor-sspr/frontdoor/audit"
+	"github.com/frontdoor-sspr/frontdoor/store"
+	"github.com/frontdoor-sspr/frontdoor/web"
+)
+
+// Limits on requests whose flow cookie names no flow: a browser holding
+// the cookie of a flow that ended sends one now and then, a guesser of
+// handles sends many. Handles are 256 random bits, so guessing cannot
+// succeed; the limits keep the guesser from costing the store a lookup per
+// try, and make the attempt visible (429s in the metrics, an audit event).
+const (
+	missWindow   = 10 * time.Minute
+	missPerIP    = 20 // per client IP per missWindow
+	missAllWind  = time.Minute
+	missAllLimit = 300 // from every client together per missAllWind
+)
+
+// errUnknownHandles is the refusal of a client past the limits.
+var errUnknownHandles = errors.New("too many requests naming no flow")
+
+// unknownHandle counts a request whose flow cookie (if it sent one) named
+// no flow, per client address and from all clients together. Past either
+// limit it answers 429 with Retry-After, ends the cookie, and returns the
+// error to render; otherwise nil. A request without the cookie is not
+// counted: it guesses nothing.
+func (g *Gate) unknownHandle(w http.ResponseWriter, r *http.Request) error {
+	if _, err := r.Cookie(g.Engine.CookieName(g.opt.Kind)); err != nil {
+		return nil
+	}
+	ctx, ip := r.Context(), g.ClientIP(r)
+	for _, l := range []struct {
+		key, name string
+		window    time.Duration
+		max       int
+	}{
+		{"handle-miss:ip:" + ip, "unknown_flow_ip", missWindow, missPerIP},
+		{"handle-miss:all", "unknown_flow_all", missAllWind, missAllLimit},
+	} {
+		ok, _, retry, err := g.Limits.Hit(ctx, l.key, l.window, l.max)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			RecordRefusal(r, g.Limits, g.Audit, l.key, l.window,
+				store.Event{Type: audit.Blocked, Outcome: "rate_limited", Detail: map[string]string{"limit": l.name}})
+			g.Engine.End(w, g.opt.Kind)
+			w.Header().Set("Retry-After", strconv.Itoa(int(retry.Seconds())+1))
+			return web.WithStatus(http.StatusTooManyRequests, errUnknownHandles)
+		}
+	}
+	return nil
+}
