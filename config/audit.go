@@ -1,12 +1,20 @@
 package config
 
-import "time"
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
 // Audit configures the audit trail kept in the store.
 type Audit struct {
 	// Retention is how long audit events are kept; the store's garbage
 	// collection removes older ones every minute.
 	Retention Duration `yaml:"retention"`
+	// Readers are the directory groups (DNs, or Keycloak group paths) whose
+	// members, signed in, may read the audit log page (PREFIX/audit).
+	// Empty: no page; `frontdoor audit` still prints the events.
+	Readers []string `yaml:"readers"`
 }
 
 // Retention defaults and bounds.
@@ -32,6 +40,17 @@ func (c *Config) applyRetentionDefaults() {
 func (c *Config) validateRetention(p *Problems) {
 	if r := c.Audit.Retention.D(); r < 24*time.Hour {
 		p.add("audit.retention", "must be at least a day (\"1d\"), got %s", r)
+	}
+	for i, g := range c.Audit.Readers {
+		if strings.TrimSpace(g) == "" {
+			p.add(fmt.Sprintf("audit.readers[%d]", i), "must name a directory group")
+		}
+	}
+	if len(c.Audit.Readers) > 0 && c.SignIn == nil {
+		p.add("audit.readers", "needs a signin section: readers sign in to see the audit log page")
+	}
+	if len(c.Audit.Readers) > 0 && c.Directory == nil {
+		p.add("audit.readers", "needs a directory, where the readers' groups are")
 	}
 	if f := c.Store.FinishedFlows.D(); f < time.Second || f > maxFinishedFlows {
 		p.add("store.finished_flows", "must be between 1s and %s, got %s", maxFinishedFlows, f)

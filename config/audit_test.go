@@ -49,3 +49,27 @@ func TestIdentifyFloor(t *testing.T) {
 		}
 	}
 }
+
+func TestAuditReaders(t *testing.T) {
+	secrets := map[string]string{"/run/secrets/ldap": "pw", "/run/secrets/oidc": "client-secret"}
+	readers := withSignIn + "audit:\n  readers: [\"cn=helpdesk,ou=groups,dc=example,dc=com\"]\n"
+	c, err := read(t, readers, nil, secrets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(c.Audit.Readers, []string{"cn=helpdesk,ou=groups,dc=example,dc=com"}) {
+		t.Errorf("readers %v", c.Audit.Readers)
+	}
+	if c, err := read(t, withSignIn, nil, secrets); err != nil || len(c.Audit.Readers) != 0 {
+		t.Errorf("default readers %v (%v); want none: no page", c.Audit.Readers, err)
+	}
+	_, err = read(t, strings.Replace(readers, `"cn=helpdesk,ou=groups,dc=example,dc=com"`, `"cn=helpdesk,ou=groups,dc=example,dc=com", " "`, 1), nil, secrets)
+	if got := problemPaths(t, err); !slices.Equal(got, []string{"audit.readers[1]"}) {
+		t.Errorf("an empty group: problems at %v", got)
+	}
+	// Readers sign in to see the page, and are looked up in the directory.
+	_, err = read(t, minimal+"audit:\n  readers: [\"cn=helpdesk\"]\n", nil, nil)
+	if got := problemPaths(t, err); !slices.Equal(got, []string{"audit.readers", "audit.readers"}) {
+		t.Errorf("readers without signin and directory: problems at %v", got)
+	}
+}

@@ -14,17 +14,24 @@ import (
 // which must be path.
 func samlSignInAt(t *testing.T, fd *frontdoor, c *http.Client, path, login, password string) string {
 	t.Helper()
+	status, at, body := samlSignInTo(t, fd, c, path, login, password)
+	if status != http.StatusOK || at.Path != path {
+		t.Fatalf("after the ACS: %d at %s:\n%.1500s", status, at, body)
+	}
+	return body
+}
+
+// samlSignInTo is samlSignInAt returning the page the browser lands on,
+// whatever its status.
+func samlSignInTo(t *testing.T, fd *frontdoor, c *http.Client, path, login, password string) (int, *url.URL, string) {
+	t.Helper()
 	_, at, body := page(t, c, "GET", fd.URL+path, nil)
 	m := authStateRE.FindStringSubmatch(body)
 	if m == nil {
 		t.Fatalf("GET %s: no SimpleSAMLphp sign-in form at %s:\n%.1500s", path, at, body)
 	}
 	_, _, body = page(t, c, "POST", at.String(), url.Values{"AuthState": {htmlUnescape(m[1])}, "username": {login}, "password": {password}})
-	status, at, body := postSAMLForm(t, c, body)
-	if status != http.StatusOK || at.Path != path {
-		t.Fatalf("after the ACS: %d at %s:\n%.1500s", status, at, body)
-	}
-	return body
+	return postSAMLForm(t, c, body)
 }
 
 // TestRegisterOverSAML: the Security info page works on a session signed

@@ -16,6 +16,7 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows/change"
+	"github.com/frontdoor-sspr/frontdoor/flows/report"
 	"github.com/frontdoor-sspr/frontdoor/flows/required"
 	"github.com/frontdoor-sspr/frontdoor/flows/signin"
 	"github.com/frontdoor-sspr/frontdoor/idp"
@@ -85,6 +86,11 @@ func (s *Server) signInRoutes(auditLog *audit.Log) {
 				s.remindLater = remindLaterFor
 			}
 			s.mountRegister(s.sessions.User, s.sessions.RequireRecent(si.MaxAge.D(), prefix+"signin"))
+		}
+		if readers := cfg.Audit.Readers; len(readers) > 0 { // the audit log page
+			report.New(report.Options{Prefix: prefix, Readers: readers, MaxAge: si.MaxAge.D()},
+				report.Deps{Sessions: s.sessions, Directory: s.directory, Audit: s.store.Audit(), Pages: s.pages,
+					CSRF: s.csrf, Record: record, Now: s.now}).Register(s.own)
 		}
 		{ // the silent check: OIDC prompt=none, SAML IsPassive
 			required.New(required.Options{Prefix: prefix, PublicURL: cfg.Server.PublicURL, Register: prefix + "register",

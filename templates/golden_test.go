@@ -78,9 +78,26 @@ var pageCases = []pageCase{
 	{"form", "demo_form", "Acme", sampleForm},
 	{"reset_password", "reset_password", "Acme", samplePasswordPage},
 	{"register", "register", "Acme", sampleRegister},
+	{"audit_log", "audit_log", "Acme", sampleAuditLog},
 	{"register_verify", "register_verify", "Acme", map[string]any{"Masked": "al***@home.test", "Text": false, "Error": "",
 		"Form": Form{Action: "register/verify", Submit: "register.verify.submit", Fields: []Field{{Name: "code", Label: "reset.verify.code",
 			Hint: "register.verify.code_hint_email", Autocomplete: "one-time-code", Required: true, Autofocus: true}}}}},
+}
+
+// sampleAuditLog is the audit log page with two events (the data of
+// flows/report's Page, as a map), one of them carrying markup in its
+// details, which must come out escaped.
+var sampleAuditLog = map[string]any{
+	"Login": "helpdesk1", "Error": "", "Truncated": true, "SignOut": "signout",
+	"Periods": []map[string]string{{"Value": "1h", "Label": "audit.period.hour"}, {"Value": "24h", "Label": "audit.period.day"}},
+	"Query":   map[string]string{"Period": "24h", "Type": "", "User": ""},
+	"Counts":  []map[string]any{{"Type": "password.reset", "Outcome": "ok", "N": 1}, {"Type": "flow.blocked", "Outcome": "rate_limited", "N": 1}},
+	"Events": []map[string]any{
+		{"Time": "2026-11-30 10:00:00 UTC", "Type": "password.reset", "Outcome": "ok", "User": "id:3f2a", "IP": "203.0.113.7",
+			"Flow": "q3Xh0c1L", "RequestID": "9b2e4c0f6a1d4e7b8c3f5a2d1e0b9c8a", "Detail": []string{"methods=email", "user_agent=<script>alert(1)</script>"}},
+		{"Time": "2026-11-30 09:59:00 UTC", "Type": "flow.blocked", "Outcome": "rate_limited", "User": "", "IP": "198.51.100.4",
+			"Flow": "", "RequestID": "1c2d", "Detail": []string{"limit=identify_ip"}},
+	},
 }
 
 // sampleRegister is the Security info page with something of each kind

@@ -133,6 +133,18 @@ func (m *Memory) addToGroup(group, id string) {
 	}
 }
 
+// RemoveFromGroup takes the users of ids out of group.
+func (m *Memory) RemoveFromGroup(group string, ids ...string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, id := range ids {
+		delete(m.groups[group], id)
+		if e, ok := m.users[id]; ok {
+			e.u.Groups = slices.DeleteFunc(e.u.Groups, func(g string) bool { return g == group })
+		}
+	}
+}
+
 // PutIn places the users of ids inside container (an OU, for Container).
 func (m *Memory) PutIn(container string, ids ...string) {
 	m.mu.Lock()

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/frontdoor-sspr/frontdoor/flows/change"
+	"github.com/frontdoor-sspr/frontdoor/flows/report"
 	"github.com/frontdoor-sspr/frontdoor/flows/required"
 	"github.com/frontdoor-sspr/frontdoor/idp"
 	"github.com/frontdoor-sspr/frontdoor/session"
@@ -53,4 +54,18 @@ func (b *Browser) SignIn(m *session.Manager, u idp.User, authTime time.Time) {
 func (e *Env) Required(m *session.Manager, must func(context.Context, idp.User) bool, later time.Duration) {
 	required.New(required.Options{Prefix: Prefix, PublicURL: PublicURL, Register: Prefix + "register", RemindLater: later},
 		required.Deps{Sessions: m, MustRegister: must, Limits: e.Store.Limits(), Pages: e.pages, CSRF: e.csrf}).Register(e.Mux)
+}
+
+// Report mounts the audit log page for the members of readers, with a
+// session manager of its own, which it returns.
+func (e *Env) Report(readers ...string) *session.Manager {
+	e.t.Helper()
+	m, err := session.New(session.Options{Keys: [][]byte{[]byte(strings.Repeat("y", 32))}, Now: e.Clock.Now})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	report.New(report.Options{Prefix: Prefix, Readers: readers, MaxAge: 5 * time.Minute},
+		report.Deps{Sessions: m, Directory: e.Directory, Audit: e.Store.Audit(), Pages: e.pages, CSRF: e.csrf,
+			Record: func(r *http.Request, ev store.Event) { e.audit.Record(r, ev) }, Now: e.Clock.Now}).Register(e.Mux)
+	return m
 }

@@ -1,0 +1,237 @@
+package report
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"maps"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/frontdoor-sspr/frontdoor/flows/gate"
+	"github.com/frontdoor-sspr/frontdoor/flows/signin"
+	"github.com/frontdoor-sspr/frontdoor/idp"
+	"github.com/frontdoor-sspr/frontdoor/session"
+	"github.com/frontdoor-sspr/frontdoor/store"
+	"github.com/frontdoor-sspr/frontdoor/templates"
+	"github.com/frontdoor-sspr/frontdoor/web"
+)
+
+// EventViewed is the audit event of a view of the page, or of a refusal
+// (outcome "denied").
+const EventViewed = "audit.viewed"
+
+// MaxRows is the most events the page lists; the count below the filters
+// says when there were more.
+const MaxRows = 500
+
+// Periods are the periods the page offers, by their value in the query.
+var Periods = []Period{
+	{"1h", time.Hour, "audit.period.hour"},
+	{"24h", 24 * time.Hour, "audit.period.day"},
+	{"7d", 7 * 24 * time.Hour, "audit.period.week"},
+	{"30d", 30 * 24 * time.Hour, "audit.period.month"},
+}
+
+// Period is one choice of the period filter.
+type Period struct {
+	Value string
+	D     time.Duration
+	Label string // catalog message
+}
+
+// Options configure the page.
+type Options struct {
+	Prefix string
+	// Readers are the directory groups whose members may read the page.
+	Readers []string
+	// MaxAge is how recent the reader's sign-in must be.
+	MaxAge time.Duration
+}
+
+// Deps are what the page uses.
+type Deps struct {
+	Sessions *session.Manager
+	// Directory must be an idp.GroupMember.
+	Directory idp.Directory
+	Audit     store.Audit
+	Pages     *web.Pages
+	CSRF      *web.CSRF
+	// Record writes an audit event.
+	Record func(*http.Request, store.Event)
+	Now    func() time.Time
+}
+
+// Page is the page's data.
+type Page struct {
+	Login   string
+	Periods []Period
+	Query   Query
+	// Error is the catalog message for a filter that was refused; the
+	// page then lists nothing.
+	Error     string
+	Events    []Row
+	Truncated bool
+	Counts    []Count
+	SignOut   string
+}
+
+// Query is the page's filters, as the reader gave them.
+type Query struct {
+	Period, Type, User string
+}
+
+// Row is one event as the page shows it.
+type Row struct {
+	Time, Type, Outcome, User, IP, Flow, RequestID string
+	// Detail is the event's details as "key=value" pairs, sorted by key.
+	Detail []string
+}
+
+// row formats e: the time in UTC to the second, the flow's ID cut to its
+// first 8 characters, as the log lines have it.
+func row(e store.Event) Row {
+	r := Row{Time: e.Time.UTC().Format("2006-01-02 15:04:05 UTC"), Type: e.Type, Outcome: e.Outcome, User: e.User,
+		IP: e.IP, Flow: e.Flow[:min(len(e.Flow), 8)], RequestID: e.RequestID}
+	for _, k := range slices.Sorted(maps.Keys(e.Detail)) {
+		r.Detail = append(r.Detail, k+"="+e.Detail[k])
+	}
+	return r
+}
+
+// Count is the number of listed events of one type and outcome.
+type Count struct {
+	Type, Outcome string
+	N             int
+}
+
+// Flow is the page.
+type Flow struct {
+	opt Options
+	Deps
+}
+
+// New returns the page.
+func New(o Options, d Deps) *Flow { return &Flow{opt: o, Deps: d} }
+
+// Register mounts GET PREFIX/audit.
+func (f *Flow) Register(mux *http.ServeMux) {
+	recent := f.Sessions.RequireRecent(f.opt.MaxAge, f.opt.Prefix+"signin")
+	mux.Handle("GET "+f.opt.Prefix+"audit", recent(f.Pages.Handle(f.show)))
+}
+
+var (
+	errNotReader = errors.New("report: the signed-in account is in none of audit.readers")
+	typeRE       = regexp.MustCompile(`^[a-z_]+\.[a-z_]+$`)
+)
+
+func (f *Flow) show(w http.ResponseWriter, r *http.Request) error {
+	u, _, _ := f.Sessions.Current(r)
+	ok, err := f.reader(r.Context(), u)
+	if err != nil {
+		return web.Down("directory", err)
+	}
+	if !ok {
+		f.Record(r, store.Event{Type: EventViewed, User: gate.AccountKey(u), Outcome: "denied"})
+		return web.WithStatus(http.StatusForbidden, errNotReader)
+	}
+	d := Page{Login: u.Login, Periods: Periods, SignOut: "signout"}
+	token := f.CSRF.Token(w, r, signin.Binding(u)) // for the sign-out form
+	q, period, msg := parse(r.URL.Query())
+	d.Query = q
+	if msg != "" {
+		d.Error = msg
+		f.render(w, r, http.StatusBadRequest, d, token)
+		return nil
+	}
+	events, err := f.Audit.List(r.Context(), store.Filter{Since: f.Now().Add(-period), Type: q.Type, User: q.User, Limit: MaxRows + 1})
+	if err != nil {
+		return err
+	}
+	d.Truncated = len(events) > MaxRows
+	events = events[:min(len(events), MaxRows)]
+	for _, e := range events {
+		d.Events = append(d.Events, row(e))
+	}
+	d.Counts = count(events)
+	f.Record(r, store.Event{Type: EventViewed, User: gate.AccountKey(u), Outcome: "ok",
+		Detail: map[string]string{"filter_period": q.Period, "filter_type": q.Type, "filter_user": q.User}})
+	f.render(w, r, http.StatusOK, d, token)
+	return nil
+}
+
+func (f *Flow) render(w http.ResponseWriter, r *http.Request, status int, d Page, token string) {
+	f.Pages.Render(w, r, status, "audit_log", templates.View{CSRFToken: token, Data: d})
+}
+
+// reader tells whether u, as the directory has it now, is in one of the
+// reader groups.
+func (f *Flow) reader(ctx context.Context, u idp.User) (bool, error) {
+	gm, ok := f.Directory.(idp.GroupMember)
+	if !ok {
+		return false, errors.New("report: the directory cannot tell group membership")
+	}
+	now, err := f.Directory.Lookup(ctx, u.Login)
+	switch {
+	case errors.Is(err, idp.ErrNotFound):
+		return false, nil
+	case err != nil:
+		return false, err
+	case now.ID != u.ID:
+		return false, nil // the login names another account since the sign-in
+	}
+	for _, g := range f.opt.Readers {
+		if in, err := gm.IsMember(ctx, now, g); err != nil || in {
+			return in, err
+		}
+	}
+	return false, nil
+}
+
+// maxUserKey bounds the account filter: a DN with its "dn:" prefix.
+const maxUserKey = 512
+
+// parse reads the filters; msg names what is wrong with them.
+func parse(v url.Values) (q Query, period time.Duration, msg string) {
+	q = Query{Period: v.Get("period"), Type: v.Get("type"), User: v.Get("user")}
+	if q.Period == "" {
+		q.Period = "24h"
+	}
+	i := slices.IndexFunc(Periods, func(p Period) bool { return p.Value == q.Period })
+	switch {
+	case len(v["period"]) > 1 || len(v["type"]) > 1 || len(v["user"]) > 1:
+		return q, 0, "audit.error.repeated"
+	case i < 0:
+		return q, 0, "audit.error.period"
+	case q.Type != "" && (len(q.Type) > 64 || !typeRE.MatchString(q.Type)):
+		return q, 0, "audit.error.type"
+	case len(q.User) > maxUserKey || !utf8.ValidString(q.User) || hasControl(q.User):
+		return q, 0, "audit.error.user"
+	}
+	return q, Periods[i].D, ""
+}
+
+func hasControl(s string) bool {
+	return slices.ContainsFunc([]rune(s), unicode.IsControl)
+}
+
+// count tallies events by type and outcome, the most frequent first.
+func count(events []store.Event) []Count {
+	n := map[[2]string]int{}
+	for _, e := range events {
+		n[[2]string{e.Type, e.Outcome}]++
+	}
+	out := make([]Count, 0, len(n))
+	for k, v := range n {
+		out = append(out, Count{k[0], k[1], v})
+	}
+	slices.SortFunc(out, func(a, b Count) int {
+		return cmp.Or(cmp.Compare(b.N, a.N), cmp.Compare(a.Type, b.Type), cmp.Compare(a.Outcome, b.Outcome))
+	})
+	return out
+}
