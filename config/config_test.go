@@ -442,3 +442,28 @@ func TestUnlockDailyCapBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestPublicURLScheme (U-4): public_url must be https, but for a test setup
+// on this machine.
+func TestPublicURLScheme(t *testing.T) {
+	for _, tc := range []struct {
+		url string
+		ok  bool
+	}{
+		{"https://sso.example.com", true},
+		{"http://127.0.0.1:8080", true},
+		{"http://localhost:8080", true},
+		{"http://[::1]:8080", true},
+		{"http://sso.example.com", false},
+		{"http://10.0.0.5", false},
+		{"http://127.0.0.1.example.com", false},
+	} {
+		_, err := read(t, strings.Replace(minimal, `public_url: "https://sso.example.com"`, `public_url: "`+tc.url+`"`, 1), nil, nil)
+		if tc.ok && err != nil {
+			t.Errorf("%s refused: %v", tc.url, err)
+		}
+		if !tc.ok && !slices.Equal(problemPaths(t, err), []string{"server.public_url"}) {
+			t.Errorf("%s: %v; want refused at server.public_url", tc.url, err)
+		}
+	}
+}

@@ -138,7 +138,7 @@ func absURL(p *Problems, path, v string, httpsOnly bool) {
 		p.add(path, "must be an absolute http(s) URL")
 		return
 	}
-	if httpsOnly && u.Scheme == "http" && u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost" && u.Hostname() != "::1" {
+	if httpsOnly && u.Scheme == "http" && !loopbackHost(u.Hostname()) {
 		p.add(path, "must be https (plain http only on loopback)")
 	}
 }

@@ -63,6 +63,11 @@ func (c *Config) validateServer(p *Problems) {
 		p.add("server.public_url", "is required: links in emails and redirects are built from it alone")
 	} else if u, err := url.Parse(s.PublicURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 		p.add("server.public_url", "must be an absolute http(s) URL without query, fragment or user info, such as https://sso.example.com")
+	} else if u.Scheme == "http" && !loopbackHost(u.Hostname()) {
+		// Cookies without Secure, passwords in clear: http is for a test
+		// setup on this machine only. Behind a proxy that ends TLS, the
+		// public URL is the proxy's https one.
+		p.add("server.public_url", "must be https (http only on a loopback address, for a test setup), such as https://sso.example.com")
 	}
 	for i, cidr := range s.TrustedProxies {
 		if _, _, err := net.ParseCIDR(cidr); err != nil && net.ParseIP(cidr) == nil {
@@ -285,4 +290,13 @@ func presetNames() []string {
 	}
 	slices.Sort(names)
 	return names
+}
+
+// loopbackHost tells whether a URL's host names this machine.
+func loopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

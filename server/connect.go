@@ -211,9 +211,6 @@ func Warnings(cfg *config.Config) []string {
 	if cfg.Server.SecretKey == "" {
 		ws = append(ws, "server.secret_key is not set: a random key is used, so flows do not survive a restart and replicas cannot share them")
 	}
-	if !isHTTPS(cfg.Server.PublicURL) && !isLoopback(cfg.Server.PublicURL) {
-		ws = append(ws, "server.public_url is not https: cookies are not marked Secure and pages, passwords included, cross the network in clear; use https outside a test setup")
-	}
 	if cfg.Captcha.Provider == "none" {
 		ws = append(ws, "captcha.provider is none: bots can try user IDs and send mail freely; for tests and benchmarks only")
 	}

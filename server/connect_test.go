@@ -101,7 +101,6 @@ func TestWarnings(t *testing.T) {
 		want string
 	}{
 		{"no secret key", func(c *config.Config) { c.Server.SecretKey = "" }, "server.secret_key"},
-		{"plain http off loopback", func(c *config.Config) { c.Server.PublicURL = "http://sso.example.test" }, "server.public_url is not https"},
 		{"no CAPTCHA", func(c *config.Config) { c.Captcha = config.Captcha{Provider: "none", Insecure: true} }, "captcha.provider is none"},
 		{"descriptive disclosure", func(c *config.Config) { c.Reset.Disclosure = config.DisclosureDescriptive }, "reset.disclosure is descriptive"},
 		{"SMTP in clear", func(c *config.Config) { c.Email.SMTP.Host, c.Email.SMTP.TLS = "mail.example.test", "none" }, "email.smtp.tls is none"},
