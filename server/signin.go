@@ -71,8 +71,11 @@ func (s *Server) signInRoutes(auditLog *audit.Log) {
 			metadata = s.samlMetadata(provider)
 		}
 		home := prefix + "register" // the security-info pages (flows/register)
-		if cfg.Change != nil {
+		switch {
+		case cfg.Change != nil:
 			home = prefix + "change"
+		case cfg.Registration == nil && len(cfg.Audit.Readers) > 0:
+			home = prefix + "audit" // the only signed-in page
 		}
 		signin.New(signin.Options{Prefix: prefix, PublicURL: cfg.Server.PublicURL, Protocol: si.Protocol,
 			MaxAge: si.MaxAge.D(), Home: home, ClaimMatches: si.ClaimMatches},
@@ -88,8 +91,8 @@ func (s *Server) signInRoutes(auditLog *audit.Log) {
 			s.mountRegister(s.sessions.User, s.sessions.RequireRecent(si.MaxAge.D(), prefix+"signin"))
 		}
 		if readers := cfg.Audit.Readers; len(readers) > 0 { // the audit log page
-			report.New(report.Options{Prefix: prefix, Readers: readers, MaxAge: si.MaxAge.D()},
-				report.Deps{Sessions: s.sessions, Directory: s.directory, Audit: s.store.Audit(), Pages: s.pages,
+			report.New(report.Options{Prefix: prefix, Readers: readers},
+				report.Deps{Sessions: s.sessions, Directory: s.directory, Audit: s.store.Audit(), Limits: s.store.Limits(), Pages: s.pages,
 					CSRF: s.csrf, Record: record, Now: s.now}).Register(s.own)
 		}
 		{ // the silent check: OIDC prompt=none, SAML IsPassive

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -50,8 +51,6 @@ type Options struct {
 	Prefix string
 	// Readers are the directory groups whose members may read the page.
 	Readers []string
-	// MaxAge is how recent the reader's sign-in must be.
-	MaxAge time.Duration
 }
 
 // Deps are what the page uses.
@@ -60,7 +59,9 @@ type Deps struct {
 	// Directory must be an idp.GroupMember.
 	Directory idp.Directory
 	Audit     store.Audit
-	Pages     *web.Pages
+	// Limits keeps one refusal per account and window in the audit log.
+	Limits store.Limits
+	Pages  *web.Pages
 	CSRF      *web.CSRF
 	// Record writes an audit event.
 	Record func(*http.Request, store.Event)
@@ -77,6 +78,8 @@ type Page struct {
 	Error     string
 	Events    []Row
 	Truncated bool
+	// Max is MaxRows, for the page's words.
+	Max int
 	Counts    []Count
 	SignOut   string
 }
@@ -119,11 +122,17 @@ type Flow struct {
 // New returns the page.
 func New(o Options, d Deps) *Flow { return &Flow{opt: o, Deps: d} }
 
-// Register mounts GET PREFIX/audit.
+// Register mounts GET PREFIX/audit. Any live session will do, however old
+// its sign-in (within sessions.lifetime): the page changes nothing, and the
+// reader's account and groups are read again on every request.
 func (f *Flow) Register(mux *http.ServeMux) {
-	recent := f.Sessions.RequireRecent(f.opt.MaxAge, f.opt.Prefix+"signin")
-	mux.Handle("GET "+f.opt.Prefix+"audit", recent(f.Pages.Handle(f.show)))
+	signedIn := f.Sessions.RequireRecent(0, f.opt.Prefix+"signin")
+	mux.Handle("GET "+f.opt.Prefix+"audit", signedIn(f.Pages.Handle(f.show)))
 }
+
+// deniedWindow is the period within which an account's refusals are one
+// audit event: a non-reader reloading the page adds nothing more.
+const deniedWindow = 10 * time.Minute
 
 var (
 	errNotReader = errors.New("report: the signed-in account is in none of audit.readers")
@@ -137,10 +146,13 @@ func (f *Flow) show(w http.ResponseWriter, r *http.Request) error {
 		return web.Down("directory", err)
 	}
 	if !ok {
-		f.Record(r, store.Event{Type: EventViewed, User: gate.AccountKey(u), Outcome: "denied"})
+		key := gate.AccountKey(u)
+		if first, _, _, err := f.Limits.Hit(r.Context(), "audit-denied:"+key, deniedWindow, 1); err == nil && first {
+			f.Record(r, store.Event{Type: EventViewed, User: key, Outcome: "denied"})
+		}
 		return web.WithStatus(http.StatusForbidden, errNotReader)
 	}
-	d := Page{Login: u.Login, Periods: Periods, SignOut: "signout"}
+	d := Page{Login: u.Login, Periods: Periods, SignOut: "signout", Max: MaxRows}
 	token := f.CSRF.Token(w, r, signin.Binding(u)) // for the sign-out form
 	q, period, msg := parse(r.URL.Query())
 	d.Query = q
@@ -149,7 +161,7 @@ func (f *Flow) show(w http.ResponseWriter, r *http.Request) error {
 		f.render(w, r, http.StatusBadRequest, d, token)
 		return nil
 	}
-	events, err := f.Audit.List(r.Context(), store.Filter{Since: f.Now().Add(-period), Type: q.Type, User: q.User, Limit: MaxRows + 1})
+	events, err := f.list(r.Context(), store.Filter{Since: f.Now().Add(-period), Type: q.Type, User: q.User, Limit: MaxRows + 1})
 	if err != nil {
 		return err
 	}
@@ -169,8 +181,31 @@ func (f *Flow) render(w http.ResponseWriter, r *http.Request, status int, d Page
 	f.Pages.Render(w, r, status, "audit_log", templates.View{CSRFToken: token, Data: d})
 }
 
+// list returns the events that pass flt, newest first. The flows name an
+// account "id:" and its ID, the sign-in, change and registration events by
+// the ID alone: an account filter of either form finds both.
+func (f *Flow) list(ctx context.Context, flt store.Filter) ([]store.Event, error) {
+	events, err := f.Audit.List(ctx, flt)
+	id, prefixed := strings.CutPrefix(flt.User, "id:")
+	if err != nil || flt.User == "" {
+		return events, err
+	}
+	if prefixed {
+		flt.User = id
+	} else {
+		flt.User = "id:" + flt.User
+	}
+	more, err := f.Audit.List(ctx, flt)
+	events = append(events, more...)
+	slices.SortFunc(events, func(a, b store.Event) int {
+		return cmp.Or(b.Time.Compare(a.Time), cmp.Compare(b.ID, a.ID))
+	})
+	return events[:min(len(events), flt.Limit)], err
+}
+
 // reader tells whether u, as the directory has it now, is in one of the
-// reader groups.
+// reader groups, and may still sign in: a disabled, expired or
+// administrator-locked account reads nothing, whatever its session.
 func (f *Flow) reader(ctx context.Context, u idp.User) (bool, error) {
 	gm, ok := f.Directory.(idp.GroupMember)
 	if !ok {
@@ -178,12 +213,14 @@ func (f *Flow) reader(ctx context.Context, u idp.User) (bool, error) {
 	}
 	now, err := f.Directory.Lookup(ctx, u.Login)
 	switch {
-	case errors.Is(err, idp.ErrNotFound):
+	case errors.Is(err, idp.ErrNotFound), errors.Is(err, idp.ErrAmbiguous):
 		return false, nil
 	case err != nil:
 		return false, err
 	case now.ID != u.ID:
 		return false, nil // the login names another account since the sign-in
+	case now.Disabled, now.Expired, now.PermanentlyLocked:
+		return false, nil
 	}
 	for _, g := range f.opt.Readers {
 		if in, err := gm.IsMember(ctx, now, g); err != nil || in {
@@ -193,7 +230,8 @@ func (f *Flow) reader(ctx context.Context, u idp.User) (bool, error) {
 	return false, nil
 }
 
-// maxUserKey bounds the account filter: a DN with its "dn:" prefix.
+// maxUserKey bounds the account filter: "id:" and a backend's ID, or a
+// login's keyed digest, with room to spare.
 const maxUserKey = 512
 
 // parse reads the filters; msg names what is wrong with them.

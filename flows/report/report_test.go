@@ -35,6 +35,7 @@ func setup(t *testing.T) fixture {
 			Detail: map[string]string{"user_agent": "<script>alert(1)</script>", "methods": "email"}},
 		{Type: "flow.blocked", IP: "198.51.100.4", Outcome: "rate_limited", Detail: map[string]string{"limit": "identify_ip"}},
 		{Type: "flow.blocked", IP: "198.51.100.5", Outcome: "rate_limited", Detail: map[string]string{"limit": "identify_ip"}},
+		{Type: "password.changed", User: "id-alice", IP: "203.0.113.8", Outcome: "ok"}, // the change names the bare ID
 	} {
 		if err := env.Store.Audit().Append(t.Context(), e); err != nil {
 			t.Fatal(err)
@@ -74,9 +75,12 @@ func TestReaderSeesEvents(t *testing.T) {
 	if p.Status != 200 || strings.Contains(p.Body, "id:id-alice") || strings.Count(p.Body, "198.51.100.") != 2 {
 		t.Errorf("type filter: status %d\n%s", p.Status, p.Body)
 	}
-	p = f.as(f.carol).Get("/.frontdoor/audit?user=" + url.QueryEscape("id:id-alice"))
-	if p.Status != 200 || !strings.Contains(p.Body, "password.reset") || strings.Contains(p.Body, "198.51.100.") {
-		t.Errorf("account filter: status %d\n%s", p.Status, p.Body)
+	// Either form of an account's key finds its events under both.
+	for _, user := range []string{"id:id-alice", "id-alice"} {
+		p = f.as(f.carol).Get("/.frontdoor/audit?user=" + url.QueryEscape(user))
+		if p.Status != 200 || !strings.Contains(p.Body, "password.reset") || !strings.Contains(p.Body, "password.changed") || strings.Contains(p.Body, "198.51.100.") {
+			t.Errorf("account filter %q: status %d\n%s", user, p.Status, p.Body)
+		}
 	}
 	// Outside the period: an hour later, the 1h view is empty.
 	f.env.Clock.Advance(2 * time.Hour)
@@ -85,7 +89,7 @@ func TestReaderSeesEvents(t *testing.T) {
 	}
 	// Every view is an event of its own, with the reader and the filters.
 	views := f.env.Events(report.EventViewed)
-	if len(views) != 4 || views[0].User != "id:id-carol" || views[0].Outcome != "ok" || views[0].Detail["filter_period"] != "1h" {
+	if len(views) != 5 || views[0].User != "id:id-carol" || views[0].Outcome != "ok" || views[0].Detail["filter_period"] != "1h" {
 		t.Fatalf("views recorded: %+v", views)
 	}
 }
@@ -103,8 +107,9 @@ func TestNotAReader(t *testing.T) {
 	if p.Status != http.StatusForbidden || strings.Contains(p.Body, "203.0.113.7") {
 		t.Fatalf("non-reader: status %d\n%s", p.Status, p.Body)
 	}
+	f.as(f.alice).Get("/.frontdoor/audit") // reloading adds no event
 	if v := f.env.Events(report.EventViewed); len(v) != 1 || v[0].User != "id:id-alice" || v[0].Outcome != "denied" {
-		t.Fatalf("refusal recorded as %+v", v)
+		t.Fatalf("refusals recorded as %+v; want one", v)
 	}
 	// Taken out of the group, a reader loses the page with the same session.
 	b = f.as(f.carol)
@@ -115,8 +120,27 @@ func TestNotAReader(t *testing.T) {
 	if p := b.Get("/.frontdoor/audit"); p.Status != http.StatusForbidden {
 		t.Fatalf("after leaving the group: %d", p.Status)
 	}
-	// A directory out of reach refuses the page, 503.
+	// Disabled, expired or locked by an administrator: still in the group,
+	// but the page is refused at once, with the same session.
 	f.env.Dir.AddToGroup(readers, f.carol.ID)
+	for _, state := range []func(*idp.User){
+		func(u *idp.User) { u.Disabled = true },
+		func(u *idp.User) { u.Expired = true },
+		func(u *idp.User) { u.PermanentlyLocked = true },
+	} {
+		f.env.Dir.Update(f.carol.ID, state)
+		if p := b.Get("/.frontdoor/audit"); p.Status != http.StatusForbidden {
+			t.Fatalf("a reader that can no longer sign in: %d", p.Status)
+		}
+		f.env.Dir.Update(f.carol.ID, func(u *idp.User) { u.Disabled, u.Expired, u.PermanentlyLocked = false, false, false })
+	}
+	// The login now names another account (carol renamed, a new carol).
+	renamed := f.env.Browser()
+	renamed.SignIn(f.m, idp.User{ID: "id-old-carol", Login: "carol"}, f.env.Clock.Now())
+	if p := renamed.Get("/.frontdoor/audit"); p.Status != http.StatusForbidden {
+		t.Fatalf("a session of another account under the same login: %d", p.Status)
+	}
+	// A directory out of reach refuses the page, 503.
 	f.env.Dir.FailLookups(idp.ErrUnavailable)
 	if p := b.Get("/.frontdoor/audit"); p.Status != http.StatusServiceUnavailable || strings.Contains(p.Body, "203.0.113.7") {
 		t.Fatalf("directory down: %d", p.Status)

@@ -64,8 +64,8 @@ func (e *Env) Report(readers ...string) *session.Manager {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	report.New(report.Options{Prefix: Prefix, Readers: readers, MaxAge: 5 * time.Minute},
-		report.Deps{Sessions: m, Directory: e.Directory, Audit: e.Store.Audit(), Pages: e.pages, CSRF: e.csrf,
+	report.New(report.Options{Prefix: Prefix, Readers: readers},
+		report.Deps{Sessions: m, Directory: e.Directory, Audit: e.Store.Audit(), Limits: e.Store.Limits(), Pages: e.pages, CSRF: e.csrf,
 			Record: func(r *http.Request, ev store.Event) { e.audit.Record(r, ev) }, Now: e.Clock.Now}).Register(e.Mux)
 	return m
 }
