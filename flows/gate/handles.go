@@ -3,6 +3,7 @@ package gate
 import (
 	"errors"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"time"
 
@@ -11,11 +12,12 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/web"
 )
 
-// Limits on requests whose flow cookie names no flow: a browser holding
-// the cookie of a flow that ended sends one now and then, a guesser of
-// handles sends many. Handles are 256 random bits, so guessing cannot
-// succeed; the limits keep the guesser from costing the store a lookup per
-// try, and make the attempt visible (429s in the metrics, an audit event).
+// Limits on requests to the reset and unlock pages whose flow cookie names
+// no flow: a browser holding the cookie of a flow that ended sends one now
+// and then, a guesser of handles sends many. Handles are 256 random bits,
+// so guessing cannot succeed; the limits make the attempt visible (429s in
+// the metrics, an audit event) and give the guesser nothing but 429s. Each
+// miss is counted after its lookup, so they do not spare the store that.
 const (
 	missWindow   = 10 * time.Minute
 	missPerIP    = 20 // per client IP per missWindow
@@ -35,7 +37,7 @@ func (g *Gate) unknownHandle(w http.ResponseWriter, r *http.Request) error {
 	if _, err := r.Cookie(g.Engine.CookieName(g.opt.Kind)); err != nil {
 		return nil
 	}
-	ctx, ip := r.Context(), g.ClientIP(r)
+	ctx, ip := r.Context(), missKey(g.ClientIP(r))
 	for _, l := range []struct {
 		key, name string
 		window    time.Duration
@@ -57,4 +59,14 @@ func (g *Gate) unknownHandle(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return nil
+}
+
+// missKey is the client address the per-address limit counts: an IPv6
+// address by its /64, which one host can hold whole.
+func missKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || !a.Is6() || a.Is4In6() {
+		return ip
+	}
+	return netip.PrefixFrom(a, 64).Masked().String()
 }

@@ -74,3 +74,32 @@ func TestUnknownHandlesLimited(t *testing.T) {
 	p := env.Identify(env.Browser(), "reset", "alice")
 	env.Expect(p, 200, "reset.method.email")
 }
+
+// TestUnknownHandlesCountedEverywhere: the CAPTCHA's image and sound count
+// as the step pages do, and the addresses of one IPv6 /64 count as one.
+func TestUnknownHandlesCountedEverywhere(t *testing.T) {
+	env := flowtest.New(t)
+	env.Reset(config.Reset{})
+	statuses := map[int]int{}
+	for i := range 21 {
+		b := env.Browser()
+		b.IP = fmt.Sprintf("2001:db8:1:2::%x", i+1) // one /64
+		b.NoRedirects()
+		b.SetCookie("frontdoor_reset", store.NewID())
+		path := "/.frontdoor/reset/captcha.png"
+		if i%2 == 1 {
+			path = "/.frontdoor/reset/captcha.wav"
+		}
+		statuses[b.Get(path).Status]++
+	}
+	if statuses[http.StatusNotFound] != 20 || statuses[http.StatusTooManyRequests] != 1 {
+		t.Fatalf("statuses %v: want 20 answered 404 and the 21st from the same /64 refused", statuses)
+	}
+	other := env.Browser()
+	other.IP = "2001:db8:1:3::1"
+	other.NoRedirects()
+	other.SetCookie("frontdoor_reset", store.NewID())
+	if p := other.Get("/.frontdoor/reset/captcha.png"); p.Status != http.StatusNotFound {
+		t.Fatalf("another /64: status %d", p.Status)
+	}
+}

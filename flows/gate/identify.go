@@ -81,6 +81,11 @@ func (g *Gate) captchaAudio(w http.ResponseWriter, r *http.Request) error {
 func (g *Gate) writeCaptcha(w http.ResponseWriter, r *http.Request, kind, ctype string, write func(captcha.Challenge) error) error {
 	var s State
 	fl, err := g.Engine.Load(r, g.opt.Kind, &s)
+	if errors.Is(err, flows.ErrNoFlow) {
+		if err := g.unknownHandle(w, r); err != nil {
+			return err
+		}
+	}
 	if err != nil || fl.Step != StepIdentify {
 		return web.WithStatus(http.StatusNotFound, errors.New("no CAPTCHA for this request"))
 	}

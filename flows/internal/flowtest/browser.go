@@ -2,6 +2,7 @@ package flowtest
 
 import (
 	"html"
+	"net"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -41,7 +42,7 @@ type inProcess struct{ b *Browser }
 func (p inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := req.Clone(req.Context())
 	r.RequestURI = req.URL.RequestURI()
-	r.RemoteAddr = p.b.IP + ":40000"
+	r.RemoteAddr = net.JoinHostPort(p.b.IP, "40000")
 	r.Host = req.URL.Host
 	if r.Body == nil {
 		r.Body = http.NoBody

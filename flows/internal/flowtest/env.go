@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"html"
 	"log/slog"
+	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -176,7 +177,10 @@ var pageSet = sync.OnceValues(func() (*templates.Set, error) {
 
 // ClientIP is the flows' client address: the browser's, from RemoteAddr.
 func ClientIP(r *http.Request) string {
-	host, _, _ := strings.Cut(r.RemoteAddr, ":")
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
 	return host
 }
 
