@@ -35,6 +35,12 @@ func TestMailMetrics(t *testing.T) {
 	if !strings.Contains(metrics, want) {
 		t.Errorf("/metrics lacks %s:\n%s", want, grepLines(metrics, "frontdoor_mail"))
 	}
+	// Every kind's failures start at 0, so the first is an increase.
+	for _, zero := range []string{`frontdoor_mail_total{kind="code",outcome="failed"} 0`, `frontdoor_mail_total{kind="blocked_notice",outcome="dropped"} 0`} {
+		if !strings.Contains(metrics, zero) {
+			t.Errorf("/metrics lacks %s:\n%s", zero, grepLines(metrics, "frontdoor_mail"))
+		}
+	}
 	for err, outcome := range map[error]string{nil: "sent", notify.ErrDropped: "dropped",
 		fmt.Errorf("wrapped: %w", notify.ErrDropped): "dropped", errors.New("550 mailbox unavailable"): "failed"} {
 		if got := mailOutcome(err); got != outcome {

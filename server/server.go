@@ -136,6 +136,7 @@ func (s *Server) build(ctx context.Context) error {
 		}
 		s.mail = notify.NewQueue(mailer, s.log, senders)
 		s.mail.OnResult = func(m notify.Message, err error) { s.metrics.Mail(m.Kind, mailOutcome(err)) }
+		s.metrics.MailKinds(s.templates.Emails())
 		s.readiness.smtp = mailer
 		// Closers run last first: the queue drains, then the kept sessions end.
 		s.closers = append(s.closers, mailer.Close, func() error { s.mail.Close(); return nil })

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	htmltemplate "html/template"
+	"maps"
 	"path"
+	"slices"
 	"strings"
 	texttemplate "text/template"
 	"text/template/parse"
@@ -158,3 +160,6 @@ func headerSafe(s string) string {
 	}, s)
 	return strings.Join(strings.Fields(s), " ")
 }
+
+// Emails returns the names of the emails the set renders, sorted.
+func (s *Set) Emails() []string { return slices.Sorted(maps.Keys(s.emails)) }
