@@ -62,7 +62,7 @@ type Deps struct {
 	// Limits keeps one refusal per account and window in the audit log.
 	Limits store.Limits
 	Pages  *web.Pages
-	CSRF      *web.CSRF
+	CSRF   *web.CSRF
 	// Record writes an audit event.
 	Record func(*http.Request, store.Event)
 	Now    func() time.Time
@@ -79,9 +79,9 @@ type Page struct {
 	Events    []Row
 	Truncated bool
 	// Max is MaxRows, for the page's words.
-	Max int
-	Counts    []Count
-	SignOut   string
+	Max     int
+	Counts  []Count
+	SignOut string
 }
 
 // Query is the page's filters, as the reader gave them.

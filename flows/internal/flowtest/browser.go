@@ -2,8 +2,8 @@ package flowtest
 
 import (
 	"html"
-	"net"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
