@@ -30,8 +30,8 @@ var errUnknownHandles = errors.New("too many requests naming no flow")
 
 // unknownHandle counts a request whose flow cookie (if it sent one) named
 // no flow, per client address and from all clients together. Past either
-// limit it answers 429 with Retry-After, ends the cookie, and returns the
-// error to render; otherwise nil. A request without the cookie is not
+// limit it answers 429 with Retry-After and returns the error to render;
+// otherwise nil. A request without the cookie is not
 // counted: it guesses nothing.
 func (g *Gate) unknownHandle(w http.ResponseWriter, r *http.Request) error {
 	if _, err := r.Cookie(g.Engine.CookieName(g.opt.Kind)); err != nil {
@@ -53,7 +53,9 @@ func (g *Gate) unknownHandle(w http.ResponseWriter, r *http.Request) error {
 		if !ok {
 			RecordRefusal(r, g.Limits, g.Audit, l.key, l.window,
 				store.Event{Type: audit.Blocked, Outcome: "rate_limited", Detail: map[string]string{"limit": l.name}})
-			g.Engine.End(w, g.opt.Kind)
+			// The cookie is left as it is: the browser may hold a newer one
+			// already, set by a request of the same burst that went on
+			// (a gate passed rotates the handle), which ending it would wipe.
 			w.Header().Set("Retry-After", strconv.Itoa(int(retry.Seconds())+1))
 			return web.WithStatus(http.StatusTooManyRequests, errUnknownHandles)
 		}

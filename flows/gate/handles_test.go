@@ -15,7 +15,7 @@ import (
 // TestUnknownHandlesLimited (F-3): requests whose flow cookie names no flow
 // are sent to the start page, 20 per client address per 10 minutes and 300
 // a minute from all addresses together; past either limit they get 429
-// with Retry-After, the cookie is ended, and the first refusal of a window
+// with Retry-After, and the first refusal of a window
 // is an audit event. A request without a flow cookie is never counted.
 func TestUnknownHandlesLimited(t *testing.T) {
 	env := flowtest.New(t)
@@ -49,8 +49,8 @@ func TestUnknownHandlesLimited(t *testing.T) {
 		if p.Status != http.StatusTooManyRequests || p.Header.Get("Retry-After") == "" {
 			t.Fatalf("21st unknown handle from one address: status %d, Retry-After %q; want 429 with one", p.Status, p.Header.Get("Retry-After"))
 		}
-		if c := p.Header.Get("Set-Cookie"); !strings.HasPrefix(c, "frontdoor_reset=;") || !strings.Contains(c, "Max-Age=0") {
-			t.Fatalf("the refused cookie is not ended: Set-Cookie %q", c)
+		if c := p.Header.Get("Set-Cookie"); strings.Contains(c, "frontdoor_reset") {
+			t.Fatalf("the refusal touched the flow cookie, which a newer one may have replaced: Set-Cookie %q", c)
 		}
 	}
 	if evs := env.Events(audit.Blocked); len(evs) != 1 || evs[0].Detail["limit"] != "unknown_flow_ip" {
