@@ -21,12 +21,21 @@ while IFS=$'\t' read -r login password _ _ _ _ _ flags; do
 	printf 'dn: %s\nchangetype: modify\nreplace: pwdAccountLockedTime\n-\nreplace: pwdReset\n-\n' "$dn" |
 		ldapmodify -x -H "$SLAPD_URL" -D "$SLAPD_ROOT_DN" -w "$SLAPD_ROOT_PASSWORD" >/dev/null
 	echo "demo: $login has its password from testenv/fixtures/users.tsv again"
+	demo_dn=$dn
 done <"$here/fixtures/users.tsv"
+# The demo user reads the audit log: a group of its own for audit.readers
+# (kept between demos; the tests never use it).
+auditors="cn=demo-auditors,ou=groups,$SLAPD_BASE_DN"
+printf 'dn: %s\nobjectClass: groupOfNames\ncn: demo-auditors\nmember: %s\n' "$auditors" "$demo_dn" |
+	ldapadd -c -x -H "$SLAPD_URL" -D "$SLAPD_ROOT_DN" -w "$SLAPD_ROOT_PASSWORD" >/dev/null 2>&1 || true
 step 3 "writing the configuration"
 mkdir -p "$dir"
 # The service account's password in a file of its own, so that the
 # configuration works as printed for every command, from any shell.
 (umask 077 && printf '%s\n' "$SLAPD_BIND_PASSWORD" >"$dir/ldap-password")
+# frontdoor's SAML key and certificate, for signing in at SimpleSAMLphp.
+[ -s "$dir/sp.key" ] || openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=frontdoor demo" \
+	-keyout "$dir/sp.key" -out "$dir/sp.crt" 2>/dev/null
 listen=${FRONTDOOR_DEMO_LISTEN:-127.0.0.1:8080}
 cat >"$dir/config.yaml" <<YAML
 server:
@@ -57,6 +66,17 @@ unlock:
   enabled: all
 helpdesk:
   email: "helpdesk@example.test"
+signin:
+  protocol: saml
+  saml:
+    idp_metadata_url: "$SIMPLESAMLPHP_URL$SIMPLESAMLPHP_IDP_METADATA_PATH"
+    key_file: "$dir/sp.key"
+    cert_file: "$dir/sp.crt"
+sessions:
+  keys: ["$(head -c 32 /dev/urandom | base64)"]
+change: {}
+audit:
+  readers: ["$auditors"]
 email:
   from: "frontdoor <no-reply@example.test>"
   smtp: {host: "$MAILPIT_SMTP_HOST", port: $MAILPIT_SMTP_PORT, tls: none}
@@ -79,6 +99,8 @@ cat <<MSG
   open:          http://$listen$SIMPLESAMLPHP_LOGIN_START
                  (the sign-in page, with "Forgot my password" and "Unlock my account")
   demo user:     demo / Demo-Start-2026!   (reset it; each make demo sets it back)
+  signed in:     http://$listen/.frontdoor/change   (change the password)
+                 http://$listen/.frontdoor/audit    (the audit log: demo is a reader)
   codes arrive:  $MAILPIT_API_URL (mailpit)
   texts:         $KANNEL_MESSAGES   (the demo user's mobile: (415) 555-0107)
   config:        $dir/config.yaml
@@ -87,4 +109,14 @@ cat <<MSG
   Ctrl-C stops frontdoor; 'make down' stops the servers.
 
 MSG
-exec "$root/bin/frontdoor" serve --config "$dir/config.yaml"
+"$root/bin/frontdoor" serve --config "$dir/config.yaml" &
+pid=$!
+trap 'kill -TERM $pid 2>/dev/null; wait $pid' INT TERM
+# SimpleSAMLphp learns frontdoor's service provider from its metadata.
+for _ in $(seq 1 50); do
+	if curl -fsS "http://$listen/.frontdoor/saml/metadata" -o "$SIMPLESAMLPHP_SP_METADATA_DIR/frontdoor-demo.xml" 2>/dev/null; then
+		break
+	fi
+	sleep 0.2
+done
+wait $pid
