@@ -8,12 +8,12 @@ import (
 	"time"
 
 	"github.com/frontdoor-sspr/frontdoor/audit"
+	"github.com/frontdoor-sspr/frontdoor/flows"
 	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/web"
 )
 
-// Limits on requests to the reset and unlock pages whose flow cookie names
-// no flow: a browser holding the cookie of a flow that ended sends one now
+// Limits on requests to the flows' pages whose flow cookie names no flow: a browser holding the cookie of a flow that ended sends one now
 // and then, a guesser of handles sends many. Handles are 256 random bits,
 // so guessing cannot succeed; the limits make the attempt visible (429s in
 // the metrics, an audit event) and give the guesser nothing but 429s. Each
@@ -28,16 +28,30 @@ const (
 // errUnknownHandles is the refusal of a client past the limits.
 var errUnknownHandles = errors.New("too many requests naming no flow")
 
-// unknownHandle counts a request whose flow cookie (if it sent one) named
-// no flow, per client address and from all clients together. Past either
-// limit it answers 429 with Retry-After and returns the error to render;
-// otherwise nil. A request without the cookie is not
-// counted: it guesses nothing.
+// UnknownHandles applies the limits on requests whose flow cookie names no
+// flow: the gates' flows and the helpdesk form share them.
+type UnknownHandles struct {
+	Engine   *flows.Engine
+	Limits   store.Limits
+	Audit    *audit.Log
+	ClientIP func(*http.Request) string
+}
+
+// unknownHandle is UnknownHandles.Check for the gate's flow.
 func (g *Gate) unknownHandle(w http.ResponseWriter, r *http.Request) error {
-	if _, err := r.Cookie(g.Engine.CookieName(g.opt.Kind)); err != nil {
+	return UnknownHandles{g.Engine, g.Limits, g.Audit, g.ClientIP}.Check(w, r, g.opt.Kind)
+}
+
+// Check counts a request whose cookie for a flow of kind (if it sent one)
+// named no flow, per client address and from all clients together. Past
+// either limit it answers 429 with Retry-After and returns the error to
+// render; otherwise nil. A request without the cookie is not counted: it
+// guesses nothing.
+func (u UnknownHandles) Check(w http.ResponseWriter, r *http.Request, kind string) error {
+	if _, err := r.Cookie(u.Engine.CookieName(kind)); err != nil {
 		return nil
 	}
-	ctx, ip := r.Context(), missKey(g.ClientIP(r))
+	ctx, ip := r.Context(), missKey(u.ClientIP(r))
 	for _, l := range []struct {
 		key, name string
 		window    time.Duration
@@ -46,12 +60,12 @@ func (g *Gate) unknownHandle(w http.ResponseWriter, r *http.Request) error {
 		{"handle-miss:ip:" + ip, "unknown_flow_ip", missWindow, missPerIP},
 		{"handle-miss:all", "unknown_flow_all", missAllWind, missAllLimit},
 	} {
-		ok, _, retry, err := g.Limits.Hit(ctx, l.key, l.window, l.max)
+		ok, _, retry, err := u.Limits.Hit(ctx, l.key, l.window, l.max)
 		if err != nil {
 			return err
 		}
 		if !ok {
-			RecordRefusal(r, g.Limits, g.Audit, l.key, l.window,
+			RecordRefusal(r, u.Limits, u.Audit, l.key, l.window,
 				store.Event{Type: audit.Blocked, Outcome: "rate_limited", Detail: map[string]string{"limit": l.name}})
 			// The cookie is left as it is: the browser may hold a newer one
 			// already, set by a request of the same burst that went on

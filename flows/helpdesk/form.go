@@ -75,6 +75,11 @@ func (f *Flow) captchaAudio(w http.ResponseWriter, r *http.Request) error {
 func (f *Flow) writeCaptcha(w http.ResponseWriter, r *http.Request, kind, ctype string, write func(captcha.Challenge) error) error {
 	var s state
 	fl, err := f.Engine.Load(r, store.KindHelpdesk, &s)
+	if errors.Is(err, flows.ErrNoFlow) {
+		if err := f.unknownHandle(w, r); err != nil {
+			return err
+		}
+	}
 	if err != nil || fl.Step != stepForm {
 		return web.WithStatus(http.StatusNotFound, errors.New("no CAPTCHA for this request"))
 	}
@@ -91,6 +96,9 @@ func (f *Flow) send(w http.ResponseWriter, r *http.Request) error {
 	var s state
 	fl, err := f.Engine.Load(r, store.KindHelpdesk, &s)
 	if errors.Is(err, flows.ErrNoFlow) {
+		if err := f.unknownHandle(w, r); err != nil {
+			return err
+		}
 		http.Redirect(w, r, f.opt.Prefix+"helpdesk", http.StatusSeeOther)
 		return nil
 	}
@@ -198,6 +206,11 @@ func (f *Flow) userKey(r *http.Request, login string) string {
 func (f *Flow) sent(w http.ResponseWriter, r *http.Request) error {
 	var s state
 	fl, err := f.Engine.Load(r, store.KindHelpdesk, &s)
+	if errors.Is(err, flows.ErrNoFlow) {
+		if err := f.unknownHandle(w, r); err != nil {
+			return err
+		}
+	}
 	if errors.Is(err, flows.ErrNoFlow) || (err == nil && fl.Step != stepSent) {
 		http.Redirect(w, r, f.opt.Prefix+"helpdesk", http.StatusSeeOther)
 		return nil
@@ -251,4 +264,10 @@ func cleanMessage(s string) string {
 		return -1
 	}, s)
 	return strings.TrimRight(norm.NFC.String(s), " \t\n")
+}
+
+// unknownHandle counts a request whose helpdesk cookie named no flow, as
+// the gates count theirs (gate.UnknownHandles).
+func (f *Flow) unknownHandle(w http.ResponseWriter, r *http.Request) error {
+	return gate.UnknownHandles{Engine: f.Engine, Limits: f.Limits, Audit: f.Audit, ClientIP: f.ClientIP}.Check(w, r, store.KindHelpdesk)
 }
