@@ -76,8 +76,32 @@ func connectDirectory(ctx context.Context, cfg *config.Config) Connection {
 	c.Err = pingDirectory(ctx, dir)
 	if c.Err == nil {
 		c.Detail += ": signed in and searched (no account read)"
+		c.Err = readerGroups(ctx, dir, cfg.Audit.Readers)
+	}
+	if c.Err == nil && len(cfg.Audit.Readers) > 0 {
+		c.Detail += fmt.Sprintf("; the %d audit.readers groups exist", len(cfg.Audit.Readers))
 	}
 	return c
+}
+
+// readerGroups asks the directory for a member of each audit.readers group:
+// a group that does not exist, or a name the directory cannot read, fails
+// here rather than as an audit log page nobody can open.
+func readerGroups(ctx context.Context, dir idp.Directory, groups []string) error {
+	gl, ok := dir.(idp.GroupLister)
+	if !ok {
+		return nil
+	}
+	for i, g := range groups {
+		_, err := gl.GroupMembers(ctx, g, 1)
+		if errors.Is(err, idp.ErrNotFound) {
+			return fmt.Errorf("audit.readers[%d] %q: no such group in the directory", i, g)
+		}
+		if err != nil {
+			return fmt.Errorf("audit.readers[%d] %q: %w", i, g, err)
+		}
+	}
+	return nil
 }
 
 // pingDirectory binds and looks up a login no account has: not found is the

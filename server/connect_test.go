@@ -36,6 +36,10 @@ func TestConnectEachServerDownInTurn(t *testing.T) {
 		{"all up", "", "", func(*config.Config) {}},
 		{"directory unreachable", "directory", "", func(c *config.Config) { ldapConfig(c).URLs = []string{"ldaps://" + idptest.ClosedAddr(t)} }},
 		{"directory password wrong", "directory", "", func(c *config.Config) { ldapConfig(c).BindPassword = "wrong" }},
+		{"audit reader group missing", "directory", `no such group in the directory`, func(c *config.Config) {
+			base := testenv.Require(t, "slapd", "SLAPD_BASE_DN")[0]
+			c.Audit.Readers = []string{"cn=admins,ou=groups," + base, "cn=no-such-group,ou=groups," + base}
+		}},
 		{"mail server unreachable", "mail server", "", func(c *config.Config) {
 			c.Email.SMTP.Port = portOf(t, idptest.ClosedAddr(t))
 		}},
