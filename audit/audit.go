@@ -29,6 +29,8 @@ const (
 	Unlocked        = "account.unlocked"
 	UnlockFailed    = "account.unlock_failed"
 	HelpdeskRequest = "helpdesk.request"
+	// Viewed is a view of the audit log page, or its refusal.
+	Viewed = "audit.viewed"
 	// RegistrationChanged: security info added, replaced, removed or
 	// confirmed on the "Security info" page.
 	RegistrationChanged = "registration.changed"

@@ -41,6 +41,14 @@ func (c *Config) validateRetention(p *Problems) {
 	if r := c.Audit.Retention.D(); r < 24*time.Hour {
 		p.add("audit.retention", "must be at least a day (\"1d\"), got %s", r)
 	}
+	if f := c.Store.FinishedFlows.D(); f < time.Second || f > maxFinishedFlows {
+		p.add("store.finished_flows", "must be between 1s and %s, got %s", maxFinishedFlows, f)
+	}
+}
+
+// validateAuditReaders checks audit.readers: groups named, and what the
+// page needs, the sign-in and the directory that holds the groups.
+func (c *Config) validateAuditReaders(p *Problems) {
 	for i, g := range c.Audit.Readers {
 		if strings.TrimSpace(g) == "" {
 			p.add(fmt.Sprintf("audit.readers[%d]", i), "must name a directory group")
@@ -51,8 +59,5 @@ func (c *Config) validateRetention(p *Problems) {
 	}
 	if len(c.Audit.Readers) > 0 && c.Directory == nil {
 		p.add("audit.readers", "needs a directory, where the readers' groups are")
-	}
-	if f := c.Store.FinishedFlows.D(); f < time.Second || f > maxFinishedFlows {
-		p.add("store.finished_flows", "must be between 1s and %s, got %s", maxFinishedFlows, f)
 	}
 }

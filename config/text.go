@@ -138,7 +138,7 @@ func absURL(p *Problems, path, v string, httpsOnly bool) {
 		p.add(path, "must be an absolute http(s) URL")
 		return
 	}
-	if httpsOnly && u.Scheme == "http" && !loopbackHost(u.Hostname()) {
+	if httpsOnly && u.Scheme == "http" && !LoopbackHost(u.Hostname()) {
 		p.add(path, "must be https (plain http only on loopback)")
 	}
 }

@@ -23,6 +23,7 @@ func (c *Config) Validate() Problems {
 	c.validateUpstream(&p)
 	c.validateStore(&p)
 	c.validateRetention(&p)
+	c.validateAuditReaders(&p)
 	c.validateTiming(&p)
 	if c.Directory != nil {
 		c.Directory.validate(&p)
@@ -63,7 +64,7 @@ func (c *Config) validateServer(p *Problems) {
 		p.add("server.public_url", "is required: links in emails and redirects are built from it alone")
 	} else if u, err := url.Parse(s.PublicURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 		p.add("server.public_url", "must be an absolute http(s) URL without query, fragment or user info, such as https://sso.example.com")
-	} else if u.Scheme == "http" && !loopbackHost(u.Hostname()) {
+	} else if u.Scheme == "http" && !LoopbackHost(u.Hostname()) {
 		// Cookies without Secure, passwords in clear: http is for a test
 		// setup on this machine only. Behind a proxy that ends TLS, the
 		// public URL is the proxy's https one.
@@ -292,8 +293,8 @@ func presetNames() []string {
 	return names
 }
 
-// loopbackHost tells whether a URL's host names this machine.
-func loopbackHost(host string) bool {
+// LoopbackHost tells whether a URL's host names this machine.
+func LoopbackHost(host string) bool {
 	if host == "localhost" {
 		return true
 	}

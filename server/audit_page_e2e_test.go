@@ -14,7 +14,7 @@ func TestAuditLogPage(t *testing.T) {
 	reader, _, readerPassword := slapdUser(t)
 	other, _, otherPassword := slapdUser(t)
 	cfg, registerSP := samlConfig(t)
-	cfg.Audit.Readers = []string{slapdAdminGroup(t, reader)}
+	cfg.Audit.Readers = []string{slapdGroup(t, "fd-readers-", reader)}
 	fd := startFrontdoor(t, cfg)
 	registerSP(fd)
 	fd.identify(t, browser(t), other) // an event to read

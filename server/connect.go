@@ -79,7 +79,7 @@ func connectDirectory(ctx context.Context, cfg *config.Config) Connection {
 		c.Err = readerGroups(ctx, dir, cfg.Audit.Readers)
 	}
 	if c.Err == nil && len(cfg.Audit.Readers) > 0 {
-		c.Detail += fmt.Sprintf("; the %d audit.readers groups exist", len(cfg.Audit.Readers))
+		c.Detail += fmt.Sprintf("; audit.readers groups found: %d", len(cfg.Audit.Readers))
 	}
 	return c
 }
@@ -245,7 +245,7 @@ func Warnings(cfg *config.Config) []string {
 	if r := cfg.Reset; r != nil && r.Disclosure == config.DisclosureDescriptive {
 		ws = append(ws, "reset.disclosure is descriptive: the pages tell whether a user ID exists and why it cannot go on")
 	}
-	if e := cfg.Email; e != nil && e.SMTP.TLS == "none" && !isLoopbackHost(e.SMTP.Host) {
+	if e := cfg.Email; e != nil && e.SMTP.TLS == "none" && !config.LoopbackHost(e.SMTP.Host) {
 		ws = append(ws, "email.smtp.tls is none: verification codes (and the SMTP credentials, when set) cross the network to "+e.SMTP.Host+" in clear; use starttls or tls outside a test setup")
 	}
 	if d := cfg.Directory; d != nil {

@@ -194,7 +194,7 @@ func TestAdminAlerts(t *testing.T) {
 		t.Run(tt.event, func(t *testing.T) {
 			// A privileged account passes two gates: email, then a text.
 			login, mail, password, _ := phoneUser(t)
-			group := slapdAdminGroup(t, login)
+			group := slapdGroup(t, "fd-admins-", login)
 			addr := helpdeskAddress(t)
 			cfg := testConfig(t)
 			withText(t, cfg)
@@ -248,14 +248,15 @@ func TestRefusedAlerts(t *testing.T) {
 	}
 }
 
-// slapdAdminGroup creates a throwaway group whose only member is login, for
-// the test's directory.admin_groups, and deletes it at the end.
-func slapdAdminGroup(t *testing.T, login string) string {
+// slapdGroup creates a throwaway group, named prefix and login, whose only
+// member is login (for directory.admin_groups, audit.readers), and deletes
+// it at the end.
+func slapdGroup(t *testing.T, prefix, login string) string {
 	base := testenv.Require(t, "slapd", "SLAPD_BASE_DN")[0]
-	group := "cn=fd-admins-" + login + ",ou=groups," + base
+	group := "cn=" + prefix + login + ",ou=groups," + base
 	add := ldap.NewAddRequest(group, nil)
 	add.Attribute("objectClass", []string{"groupOfNames"})
-	add.Attribute("cn", []string{"fd-admins-" + login})
+	add.Attribute("cn", []string{prefix + login})
 	add.Attribute("member", []string{"uid=" + login + ",ou=people," + base})
 	if err := slapdRoot(t).Add(add); err != nil {
 		t.Fatal(err)

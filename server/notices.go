@@ -17,7 +17,8 @@ import (
 // maxHelpdeskRecipients bounds the members of a helpdesk group who are mailed.
 const maxHelpdeskRecipients = 100
 
-// alertTimeout bounds the directory lookup behind an admin alert.
+// alertTimeout bounds what an alert or a notice asks of the directory and
+// the store (recipients, the once-a-window mark).
 const alertTimeout = 10 * time.Second
 
 // mailTime formats a time for the emails.
@@ -57,13 +58,11 @@ func (s *Server) helpdeskRecipients(ctx context.Context) ([]string, error) {
 func (s *Server) sendHelpdesk(to []string, req helpdesk.Request) {
 	data := struct{ Reference, Login, Message, IP, RequestID, Time string }{
 		req.Reference, req.Login, req.Message, req.IP, req.RequestID, mailTime(req.Time)}
-	lang := s.templates.Negotiate("")
-	for _, addr := range to {
-		s.sendMail(addr, "helpdesk", lang, data)
-	}
+	s.tellHelpdesk(to, "helpdesk", data)
 }
 
-// doneMail is the data of the confirmations (reset_done, unlock_done).
+// doneMail is the data of the mails to an account's owner (reset_done,
+// unlock_done, blocked_notice).
 type doneMail struct {
 	Login, Time string
 	// Contact is whom to tell when the user did not do this: the helpdesk's
@@ -104,10 +103,8 @@ func (s *Server) alertAdmins(r *http.Request, event string, u idp.User) {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), alertTimeout)
 	defer cancel()
-	to, err := s.helpdeskRecipients(ctx)
-	if err != nil || len(to) == 0 {
-		s.log.Error("the helpdesk could not be alerted: set helpdesk.email or helpdesk.group",
-			"event", event, "user", u.ID, "err", err, "request_id", web.RequestID(ctx))
+	to, ok := s.alertRecipients(ctx, event, u, true)
+	if !ok {
 		return
 	}
 	s.tellHelpdesk(to, "admin_alert", struct{ Event, Login, ID, Time string }{event, u.Login, u.ID, mailTime(s.now())})
@@ -155,26 +152,47 @@ func (s *Server) alertOnce(ctx context.Context, email, event string, u idp.User,
 	}
 	ctx, cancel := context.WithTimeout(ctx, alertTimeout)
 	defer cancel()
-	to, err := s.helpdeskRecipients(ctx)
-	if err != nil {
-		s.log.Error("the helpdesk could not be alerted", "event", event, "user", u.ID, "err", err, "request_id", web.RequestID(ctx))
+	to, ok := s.alertRecipients(ctx, event, u, false)
+	if !ok || !s.firstInWindow(ctx, "alert:"+event, u) {
 		return
 	}
-	if len(to) == 0 || !s.firstToday(ctx, "alert:"+event, u) {
+	ok, _, _, err := s.store.Limits().Hit(ctx, "alert:"+event+":all", time.Hour, alertsPerHour)
+	switch {
+	case err != nil:
+		s.log.Error("helpdesk alert not sent: the store failed", "event", event, "user", u.ID, "err", err, "request_id", web.RequestID(ctx))
 		return
-	}
-	if ok, _, _, err := s.store.Limits().Hit(ctx, "alert:"+event+":all", time.Hour, alertsPerHour); err != nil || !ok {
+	case !ok:
 		s.log.Warn("helpdesk alert not sent: too many this hour; see the audit log", "event", event, "user", u.ID,
-			"per_hour", alertsPerHour, "err", err, "request_id", web.RequestID(ctx))
+			"per_hour", alertsPerHour, "request_id", web.RequestID(ctx))
 		return
 	}
 	s.tellHelpdesk(to, email, data)
 }
 
-// firstToday tells whether this is the first event of its kind for u
+// alertRecipients returns the helpdesk's addresses for an alert, and false
+// when there are none to write to, which it logs: a helpdesk group that
+// could not be read or has no addresses always, a configuration without
+// helpdesk.email or helpdesk.group only when required (the alerts about a
+// privileged account that changed, which an operator must set up for).
+func (s *Server) alertRecipients(ctx context.Context, event string, u idp.User, required bool) ([]string, bool) {
+	to, err := s.helpdeskRecipients(ctx)
+	configured := s.cfg.Helpdesk != nil && (s.cfg.Helpdesk.Email != "" || s.cfg.Helpdesk.Group != "")
+	switch {
+	case err != nil:
+		s.log.Error("the helpdesk could not be alerted", "event", event, "user", u.ID, "err", err, "request_id", web.RequestID(ctx))
+	case len(to) == 0 && configured:
+		s.log.Error("the helpdesk has no address to write to", "event", event, "user", u.ID, "request_id", web.RequestID(ctx))
+	case len(to) == 0 && required:
+		s.log.Error("the helpdesk could not be alerted: set helpdesk.email or helpdesk.group", "event", event, "user", u.ID,
+			"request_id", web.RequestID(ctx))
+	}
+	return to, err == nil && len(to) > 0
+}
+
+// firstInWindow tells whether this is the first event of its kind for u
 // within alertWindow, on any replica (the store's limits). A store that
 // fails answers false, and the mail is not sent.
-func (s *Server) firstToday(ctx context.Context, event string, u idp.User) bool {
+func (s *Server) firstInWindow(ctx context.Context, event string, u idp.User) bool {
 	first, _, _, err := s.store.Limits().Hit(ctx, event+":"+gate.AccountKey(u), alertWindow, 1)
 	if err != nil {
 		s.log.Error("could not tell whether the mail was sent already", "event", event, "user", u.ID,
@@ -198,7 +216,7 @@ func (s *Server) noticeBlocked(r *http.Request, u idp.User) {
 		ctx, cancel := context.WithTimeout(ctx, alertTimeout)
 		defer cancel()
 		to := s.userAddresses(ctx, u)
-		if len(to) == 0 || !s.firstToday(ctx, "notice:blocked", u) {
+		if len(to) == 0 || !s.firstInWindow(ctx, "notice:blocked", u) {
 			return
 		}
 		lang := s.templates.Negotiate("") // the requester may not be the owner

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"sync"
@@ -136,7 +135,7 @@ func (s *Server) build(ctx context.Context) error {
 		}
 		s.mail = notify.NewQueue(mailer, s.log, senders)
 		s.mail.OnResult = func(m notify.Message, err error) { s.metrics.Mail(m.Kind, mailOutcome(err)) }
-		s.metrics.MailKinds(s.templates.Emails())
+		s.metrics.StartMailCounts(s.templates.Emails())
 		s.readiness.smtp = mailer
 		// Closers run last first: the queue drains, then the kept sessions end.
 		s.closers = append(s.closers, mailer.Close, func() error { s.mail.Close(); return nil })
@@ -308,16 +307,7 @@ func (s *Server) Close() {
 // isLoopback tells whether a URL's host is this machine (a demo or test).
 func isLoopback(u string) bool {
 	p, err := url.Parse(u)
-	return err == nil && isLoopbackHost(p.Hostname())
-}
-
-// isLoopbackHost tells whether a host name or address is this machine's.
-func isLoopbackHost(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return err == nil && config.LoopbackHost(p.Hostname())
 }
 
 func isHTTPS(u string) bool {

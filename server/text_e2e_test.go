@@ -347,7 +347,7 @@ func TestPrivilegedNeedsTwoGates(t *testing.T) {
 	allow := false
 	cfg.Reset.ManagedElsewhere.Privileged = &allow
 	login, mail, _, mobile := phoneUser(t)
-	ldapConfig(cfg).AdminGroups = []string{slapdAdminGroup(t, login)}
+	ldapConfig(cfg).AdminGroups = []string{slapdGroup(t, "fd-admins-", login)}
 	fd := startFrontdoor(t, cfg)
 	c := browser(t)
 

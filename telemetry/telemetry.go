@@ -71,15 +71,15 @@ func (m *Metrics) Observe(class string, status int, d time.Duration) {
 // "sent", "failed" or "dropped".
 func (m *Metrics) Mail(kind, outcome string) { m.mail.WithLabelValues(kind, outcome).Inc() }
 
-// MailOutcomes are the outcomes Mail counts.
-var MailOutcomes = []string{"sent", "failed", "dropped"}
+// mailOutcomes are the outcomes Mail counts.
+var mailOutcomes = [...]string{"sent", "failed", "dropped"}
 
-// MailKinds starts the counts of every outcome of every kind at zero, so
-// that a rule on their increase sees the first failure after a start: a
+// StartMailCounts starts the counts of every outcome of every kind at zero,
+// so that a rule on their increase sees the first failure after a start: a
 // series that appears at 1 has no increase.
-func (m *Metrics) MailKinds(kinds []string) {
+func (m *Metrics) StartMailCounts(kinds []string) {
 	for _, k := range kinds {
-		for _, o := range MailOutcomes {
+		for _, o := range mailOutcomes {
 			m.mail.WithLabelValues(k, o)
 		}
 	}

@@ -88,7 +88,7 @@ var pageCases = []pageCase{
 // flows/report's Page, as a map), one of them carrying markup in its
 // details, which must come out escaped.
 var sampleAuditLog = map[string]any{
-	"Login": "helpdesk1", "Error": "", "Truncated": true, "SignOut": "signout",
+	"Login": "helpdesk1", "Error": "", "Truncated": true, "Max": 500, "SignOut": "signout",
 	"Periods": []map[string]string{{"Value": "1h", "Label": "audit.period.hour"}, {"Value": "24h", "Label": "audit.period.day"}},
 	"Query":   map[string]string{"Period": "24h", "Type": "", "User": ""},
 	"Counts":  []map[string]any{{"Type": "password.reset", "Outcome": "ok", "N": 1}, {"Type": "flow.blocked", "Outcome": "rate_limited", "N": 1}},

@@ -152,6 +152,9 @@ func TestBlockedNotice(t *testing.T) {
 			if lang.String() == "en" && (subject != "Self-service for your account is blocked for 24 hours" || !strings.Contains(text, "Your password did not change.")) {
 				t.Errorf("subject %q, text:\n%s", subject, text)
 			}
+			if want := "contact your administrator."; lang.String() == "en" && contact == "" && !strings.Contains(text, want) {
+				t.Errorf("without a helpdesk address, the notice lacks %q:\n%s", want, text)
+			}
 		}
 	}
 }

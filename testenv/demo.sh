@@ -26,16 +26,26 @@ done <"$here/fixtures/users.tsv"
 # The demo user reads the audit log: a group of its own for audit.readers
 # (kept between demos; the tests never use it).
 auditors="cn=demo-auditors,ou=groups,$SLAPD_BASE_DN"
-printf 'dn: %s\nobjectClass: groupOfNames\ncn: demo-auditors\nmember: %s\n' "$auditors" "$demo_dn" |
-	ldapadd -c -x -H "$SLAPD_URL" -D "$SLAPD_ROOT_DN" -w "$SLAPD_ROOT_PASSWORD" >/dev/null 2>&1 || true
+ldapmod() { ldapmodify -x -H "$SLAPD_URL" -D "$SLAPD_ROOT_DN" -w "$SLAPD_ROOT_PASSWORD" "$@" >/dev/null; }
+rc=0
+printf 'dn: %s\nchangetype: add\nobjectClass: groupOfNames\ncn: demo-auditors\nmember: %s\n' "$auditors" "$demo_dn" | ldapmod || rc=$?
+if [ "$rc" = 68 ]; then # there already: make sure the demo user is in it
+	rc=0
+	printf 'dn: %s\nchangetype: modify\nadd: member\nmember: %s\n' "$auditors" "$demo_dn" | ldapmod 2>/dev/null || rc=$?
+	[ "$rc" = 20 ] && rc=0 # a member already
+fi
+[ "$rc" = 0 ] || { echo "demo: could not set up $auditors (ldapmodify exit $rc)" >&2; exit 1; }
 step 3 "writing the configuration"
 mkdir -p "$dir"
 # The service account's password in a file of its own, so that the
 # configuration works as printed for every command, from any shell.
 (umask 077 && printf '%s\n' "$SLAPD_BIND_PASSWORD" >"$dir/ldap-password")
 # frontdoor's SAML key and certificate, for signing in at SimpleSAMLphp.
-[ -s "$dir/sp.key" ] || openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=frontdoor demo" \
-	-keyout "$dir/sp.key" -out "$dir/sp.crt" 2>/dev/null
+if ! { [ -s "$dir/sp.key" ] && openssl x509 -checkend 86400 -noout -in "$dir/sp.crt" >/dev/null 2>&1; }; then
+	openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=frontdoor demo" \
+		-keyout "$dir/sp.key" -out "$dir/sp.crt" 2>"$dir/openssl.log" ||
+		{ cat "$dir/openssl.log" >&2; exit 1; }
+fi
 listen=${FRONTDOOR_DEMO_LISTEN:-127.0.0.1:8080}
 cat >"$dir/config.yaml" <<YAML
 server:
@@ -109,14 +119,18 @@ cat <<MSG
   Ctrl-C stops frontdoor; 'make down' stops the servers.
 
 MSG
-"$root/bin/frontdoor" serve --config "$dir/config.yaml" &
-pid=$!
-trap 'kill -TERM $pid 2>/dev/null; wait $pid' INT TERM
-# SimpleSAMLphp learns frontdoor's service provider from its metadata.
-for _ in $(seq 1 50); do
-	if curl -fsS "http://$listen/.frontdoor/saml/metadata" -o "$SIMPLESAMLPHP_SP_METADATA_DIR/frontdoor-demo.xml" 2>/dev/null; then
-		break
-	fi
-	sleep 0.2
-done
-wait $pid
+# SimpleSAMLphp learns frontdoor's service provider from its metadata, once
+# frontdoor serves it: written whole (a rename), for SimpleSAMLphp reads the
+# directory on every request.
+md="$SIMPLESAMLPHP_SP_METADATA_DIR/frontdoor-demo.xml"
+(
+	for _ in $(seq 1 100); do
+		if curl -fsS "http://$listen/.frontdoor/saml/metadata" -o "$dir/sp-metadata.tmp" 2>/dev/null && mv "$dir/sp-metadata.tmp" "$md"; then
+			exit 0
+		fi
+		sleep 0.2
+	done
+	rm -f "$dir/sp-metadata.tmp"
+	echo "demo: frontdoor's SAML metadata did not reach SimpleSAMLphp: signing in at /.frontdoor/change will fail" >&2
+) &
+exec "$root/bin/frontdoor" serve --config "$dir/config.yaml"

@@ -63,7 +63,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	user := fs.String("user", "", "login of the user the password is for (check-password)")
 	name := fs.String("name", "", "display name of that user (check-password)")
 	since := fs.Duration("since", 24*time.Hour, "events of this last period (audit)")
-	auditUser := fs.String("user-key", "", "only events of this user key, such as dn:uid=alice,ou=people,dc=example,dc=test (audit)")
+	auditUser := fs.String("user-key", "", "only events of this user key, such as id:5f1c9a3e-8d2b-1041-9c2a-6b424d7d27b4 (audit)")
 	auditType := fs.String("type", "", "only events of this type, such as password.reset (audit)")
 	limit := fs.Int("limit", 1000, "at most this many events, the newest (audit)")
 	connect := fs.Bool("connect", false, "also connect to every server the file names (check-config)")

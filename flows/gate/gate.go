@@ -40,11 +40,12 @@ const (
 	OutcomeNotRegistered = "not_registered"
 )
 
-// OutcomeManaged is eligibility's verdict for an account managed elsewhere
-// (privileged, in a managed OU or group): it stops as OutcomeContactAdmin,
-// and is told to Deps.Refused. An administrator's lock, also shown as
-// OutcomeContactAdmin by reset, is not.
-const OutcomeManaged = "managed"
+// outcomeManaged is eligibility's verdict for an account managed elsewhere
+// (privileged, in a managed OU or group). It never leaves identify, which
+// shows and records it as OutcomeContactAdmin and tells Deps.Refused; an
+// administrator's lock, also shown as OutcomeContactAdmin by reset, is not
+// told.
+const outcomeManaged = "managed"
 
 // Limits of the gates, as the reference sets them. The failure count and
 // the block are per account and shared by every gated flow, so that a

@@ -19,10 +19,10 @@ import (
 // the metrics, an audit event) and give the guesser nothing but 429s. Each
 // miss is counted after its lookup, so they do not spare the store that.
 const (
-	missWindow   = 10 * time.Minute
-	missPerIP    = 20 // per client IP per missWindow
-	missAllWind  = time.Minute
-	missAllLimit = 300 // from every client together per missAllWind
+	missIPWindow  = 10 * time.Minute
+	missIPLimit   = 20 // per client IP per missIPWindow
+	missAllWindow = time.Minute
+	missAllLimit  = 300 // from every client together per missAllWindow
 )
 
 // errUnknownHandles is the refusal of a client past the limits.
@@ -57,8 +57,8 @@ func (u UnknownHandles) Check(w http.ResponseWriter, r *http.Request, kind strin
 		window    time.Duration
 		max       int
 	}{
-		{"handle-miss:ip:" + ip, "unknown_flow_ip", missWindow, missPerIP},
-		{"handle-miss:all", "unknown_flow_all", missAllWind, missAllLimit},
+		{"handle-miss:ip:" + ip, "unknown_flow_ip", missIPWindow, missIPLimit},
+		{"handle-miss:all", "unknown_flow_all", missAllWindow, missAllLimit},
 	} {
 		ok, _, retry, err := u.Limits.Hit(ctx, l.key, l.window, l.max)
 		if err != nil {

@@ -44,10 +44,10 @@ func TestUnknownHandlesLimited(t *testing.T) {
 			t.Fatalf("unknown handle %d: status %d to %q, want 303 to the start", i+1, p.Status, p.Header.Get("Location"))
 		}
 	}
-	for range 2 {
+	for i := range 2 {
 		p := guess(b)
 		if p.Status != http.StatusTooManyRequests || p.Header.Get("Retry-After") == "" {
-			t.Fatalf("21st unknown handle from one address: status %d, Retry-After %q; want 429 with one", p.Status, p.Header.Get("Retry-After"))
+			t.Fatalf("unknown handle %d from one address: status %d, Retry-After %q; want 429 with one", 21+i, p.Status, p.Header.Get("Retry-After"))
 		}
 		if c := p.Header.Get("Set-Cookie"); strings.Contains(c, "frontdoor_reset") {
 			t.Fatalf("the refusal touched the flow cookie, which a newer one may have replaced: Set-Cookie %q", c)

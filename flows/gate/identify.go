@@ -144,7 +144,7 @@ func (g *Gate) identify(w http.ResponseWriter, r *http.Request) error {
 	// An account managed elsewhere is reported for the helpdesk's alert
 	// once the step has taken its least time, as the page is answered.
 	var refused *idp.User
-	if outcome == OutcomeManaged {
+	if outcome == outcomeManaged {
 		outcome, refused = OutcomeContactAdmin, user
 	}
 	next := StepMethod
@@ -186,7 +186,7 @@ func (g *Gate) reshow(w http.ResponseWriter, r *http.Request, id, msg string) er
 
 // eligibility looks the user up and decides whether the account may go on.
 // It returns the rate-limit key and a verdict ("" when eligible):
-// OutcomeManaged for an account managed elsewhere, which identify shows and
+// outcomeManaged for an account managed elsewhere, which identify shows and
 // records as OutcomeContactAdmin.
 func (g *Gate) eligibility(ctx context.Context, login string) (*idp.User, string, string, error) {
 	u, err := g.Directory.Lookup(ctx, login)
@@ -236,7 +236,7 @@ func (g *Gate) eligibility(ctx context.Context, login string) (*idp.User, string
 		}
 	}
 	if managed {
-		return &u, key, OutcomeManaged, nil
+		return &u, key, outcomeManaged, nil
 	}
 	if g.Registered != nil {
 		ok, err := g.Registered(ctx, u)

@@ -14,6 +14,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/flows/gate"
 	"github.com/frontdoor-sspr/frontdoor/flows/signin"
 	"github.com/frontdoor-sspr/frontdoor/idp"
@@ -25,7 +26,7 @@ import (
 
 // EventViewed is the audit event of a view of the page, or of a refusal
 // (outcome "denied").
-const EventViewed = "audit.viewed"
+const EventViewed = audit.Viewed
 
 // MaxRows is the most events the page lists; the count below the filters
 // says when there were more.
@@ -135,7 +136,7 @@ func (f *Flow) Register(mux *http.ServeMux) {
 const deniedWindow = 10 * time.Minute
 
 var (
-	errNotReader = errors.New("report: the signed-in account is in none of audit.readers")
+	errNotReader = errors.New("report: the signed-in account may not read the audit log (in no audit.readers group, or disabled, expired, locked or renamed)")
 	typeRE       = regexp.MustCompile(`^[a-z_]+\.[a-z_]+$`)
 )
 
@@ -147,7 +148,11 @@ func (f *Flow) show(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !ok {
 		key := gate.AccountKey(u)
-		if first, _, _, err := f.Limits.Hit(r.Context(), "audit-denied:"+key, deniedWindow, 1); err == nil && first {
+		first, _, _, err := f.Limits.Hit(r.Context(), "audit-denied:"+key, deniedWindow, 1)
+		switch {
+		case err != nil:
+			web.Logger(r.Context()).Error("audit log page: could not count a refusal", "err", err, "request_id", web.RequestID(r.Context()))
+		case first:
 			f.Record(r, store.Event{Type: EventViewed, User: key, Outcome: "denied"})
 		}
 		return web.WithStatus(http.StatusForbidden, errNotReader)

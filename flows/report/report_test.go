@@ -23,7 +23,7 @@ type fixture struct {
 }
 
 // setup mounts the page with carol in the readers' group, and records
-// three events.
+// four events.
 func setup(t *testing.T) fixture {
 	t.Helper()
 	env := flowtest.New(t)
@@ -82,7 +82,7 @@ func TestReaderSeesEvents(t *testing.T) {
 			t.Errorf("account filter %q: status %d\n%s", user, p.Status, p.Body)
 		}
 	}
-	// Outside the period: an hour later, the 1h view is empty.
+	// Outside the period: two hours later, the 1h view is empty.
 	f.env.Clock.Advance(2 * time.Hour)
 	if p = f.as(f.carol).Get("/.frontdoor/audit?period=1h"); !strings.Contains(p.Body, "No event matches these filters.") {
 		t.Errorf("an old event listed in the last hour:\n%s", p.Body)
@@ -123,14 +123,14 @@ func TestNotAReader(t *testing.T) {
 	// Disabled, expired or locked by an administrator: still in the group,
 	// but the page is refused at once, with the same session.
 	f.env.Dir.AddToGroup(readers, f.carol.ID)
-	for _, state := range []func(*idp.User){
-		func(u *idp.User) { u.Disabled = true },
-		func(u *idp.User) { u.Expired = true },
-		func(u *idp.User) { u.PermanentlyLocked = true },
+	for name, state := range map[string]func(*idp.User){
+		"disabled": func(u *idp.User) { u.Disabled = true },
+		"expired":  func(u *idp.User) { u.Expired = true },
+		"locked":   func(u *idp.User) { u.PermanentlyLocked = true },
 	} {
 		f.env.Dir.Update(f.carol.ID, state)
 		if p := b.Get("/.frontdoor/audit"); p.Status != http.StatusForbidden {
-			t.Fatalf("a reader that can no longer sign in: %d", p.Status)
+			t.Fatalf("a reader now %s: status %d, want 403", name, p.Status)
 		}
 		f.env.Dir.Update(f.carol.ID, func(u *idp.User) { u.Disabled, u.Expired, u.PermanentlyLocked = false, false, false })
 	}
