@@ -125,8 +125,7 @@ const (
 // addresses would tell this one apart.
 func (s *Server) alertRefused(r *http.Request, kind string, u idp.User) {
 	data := struct{ Kind, Login, ID, Time string }{kind, u.Login, u.ID, mailTime(s.now())}
-	ctx := context.WithoutCancel(r.Context())
-	s.inBackground(func() { s.alertOnce(ctx, "refused_alert", "refused:"+kind, u, data) })
+	s.alertOnce(r, "refused_alert", "refused:"+kind, u, data)
 }
 
 // alertCapped tells the helpdesk, once per account per alertWindow, that
@@ -138,18 +137,23 @@ func (s *Server) alertCapped(r *http.Request, u idp.User) {
 		Login, ID, Time string
 		Cap             int
 	}{u.Login, u.ID, mailTime(s.now()), s.cfg.Unlock.DailyCap}
-	ctx := context.WithoutCancel(r.Context())
-	s.inBackground(func() { s.alertOnce(ctx, "capped_alert", "capped", u, data) })
+	s.alertOnce(r, "capped_alert", "capped", u, data)
 }
 
-// alertOnce sends the alert email to the helpdesk unless u raised the same
-// event within alertWindow, or alertsPerHour such alerts went out already.
-// These alerts need helpdesk.email or helpdesk.group; without either they
-// are not sent, as docs/operations.md says.
-func (s *Server) alertOnce(ctx context.Context, email, event string, u idp.User, data any) {
+// alertOnce sends the alert email to the helpdesk, after r is answered,
+// unless u raised the same event within alertWindow, or alertsPerHour such
+// alerts went out already. These alerts need helpdesk.email or
+// helpdesk.group; without either they are not sent, as docs/operations.md
+// says.
+func (s *Server) alertOnce(r *http.Request, email, event string, u idp.User, data any) {
 	if s.mail == nil {
 		return
 	}
+	ctx := context.WithoutCancel(r.Context())
+	s.inBackground(func() { s.sendAlertOnce(ctx, email, event, u, data) })
+}
+
+func (s *Server) sendAlertOnce(ctx context.Context, email, event string, u idp.User, data any) {
 	ctx, cancel := context.WithTimeout(ctx, alertTimeout)
 	defer cancel()
 	to, ok := s.alertRecipients(ctx, event, u, false)

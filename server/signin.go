@@ -92,8 +92,8 @@ func (s *Server) signInRoutes(auditLog *audit.Log) {
 		}
 		if readers := cfg.Audit.Readers; len(readers) > 0 { // the audit log page
 			report.New(report.Options{Prefix: prefix, Readers: readers},
-				report.Deps{Sessions: s.sessions, Directory: s.directory, Audit: s.store.Audit(), Limits: s.store.Limits(), Pages: s.pages,
-					CSRF: s.csrf, Record: record, Now: s.now}).Register(s.own)
+				report.Deps{Sessions: s.sessions, Directory: s.directory, Events: s.store.Audit(), Log: auditLog, Limits: s.store.Limits(),
+					Pages: s.pages, CSRF: s.csrf, Now: s.now}).Register(s.own)
 		}
 		{ // the silent check: OIDC prompt=none, SAML IsPassive
 			required.New(required.Options{Prefix: prefix, PublicURL: cfg.Server.PublicURL, Register: prefix + "register",

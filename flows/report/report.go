@@ -59,13 +59,13 @@ type Deps struct {
 	Sessions *session.Manager
 	// Directory must be an idp.GroupMember.
 	Directory idp.Directory
-	Audit     store.Audit
+	// Events are the audit events the page lists; Log records its own.
+	Events store.Audit
+	Log    *audit.Log
 	// Limits keeps one refusal per account and window in the audit log.
 	Limits store.Limits
 	Pages  *web.Pages
 	CSRF   *web.CSRF
-	// Record writes an audit event.
-	Record func(*http.Request, store.Event)
 	Now    func() time.Time
 }
 
@@ -148,13 +148,7 @@ func (f *Flow) show(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !ok {
 		key := gate.AccountKey(u)
-		first, _, _, err := f.Limits.Hit(r.Context(), "audit-denied:"+key, deniedWindow, 1)
-		switch {
-		case err != nil:
-			web.Logger(r.Context()).Error("audit log page: could not count a refusal", "err", err, "request_id", web.RequestID(r.Context()))
-		case first:
-			f.Record(r, store.Event{Type: EventViewed, User: key, Outcome: "denied"})
-		}
+		gate.RecordRefusal(r, f.Limits, f.Log, "audit-denied:"+key, deniedWindow, store.Event{Type: EventViewed, User: key, Outcome: "denied"})
 		return web.WithStatus(http.StatusForbidden, errNotReader)
 	}
 	d := Page{Login: u.Login, Periods: Periods, SignOut: "signout", Max: MaxRows}
@@ -176,7 +170,7 @@ func (f *Flow) show(w http.ResponseWriter, r *http.Request) error {
 		d.Events = append(d.Events, row(e))
 	}
 	d.Counts = count(events)
-	f.Record(r, store.Event{Type: EventViewed, User: gate.AccountKey(u), Outcome: "ok",
+	f.Log.Record(r, store.Event{Type: EventViewed, User: gate.AccountKey(u), Outcome: "ok",
 		Detail: map[string]string{"filter_period": q.Period, "filter_type": q.Type, "filter_user": q.User}})
 	f.render(w, r, http.StatusOK, d, token)
 	return nil
@@ -190,7 +184,7 @@ func (f *Flow) render(w http.ResponseWriter, r *http.Request, status int, d Page
 // account "id:" and its ID, the sign-in, change and registration events by
 // the ID alone: an account filter of either form finds both.
 func (f *Flow) list(ctx context.Context, flt store.Filter) ([]store.Event, error) {
-	events, err := f.Audit.List(ctx, flt)
+	events, err := f.Events.List(ctx, flt)
 	id, prefixed := strings.CutPrefix(flt.User, "id:")
 	if err != nil || flt.User == "" {
 		return events, err
@@ -200,7 +194,7 @@ func (f *Flow) list(ctx context.Context, flt store.Filter) ([]store.Event, error
 	} else {
 		flt.User = "id:" + flt.User
 	}
-	more, err := f.Audit.List(ctx, flt)
+	more, err := f.Events.List(ctx, flt)
 	events = append(events, more...)
 	slices.SortFunc(events, func(a, b store.Event) int {
 		return cmp.Or(b.Time.Compare(a.Time), cmp.Compare(b.ID, a.ID))
@@ -253,14 +247,10 @@ func parse(v url.Values) (q Query, period time.Duration, msg string) {
 		return q, 0, "audit.error.period"
 	case q.Type != "" && (len(q.Type) > 64 || !typeRE.MatchString(q.Type)):
 		return q, 0, "audit.error.type"
-	case len(q.User) > maxUserKey || !utf8.ValidString(q.User) || hasControl(q.User):
+	case len(q.User) > maxUserKey || !utf8.ValidString(q.User) || strings.ContainsFunc(q.User, unicode.IsControl):
 		return q, 0, "audit.error.user"
 	}
 	return q, Periods[i].D, ""
-}
-
-func hasControl(s string) bool {
-	return slices.ContainsFunc([]rune(s), unicode.IsControl)
 }
 
 // count tallies events by type and outcome, the most frequent first.

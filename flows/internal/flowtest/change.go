@@ -27,12 +27,8 @@ func (e *Env) Change(expired bool, maxAge time.Duration) *session.Manager {
 	change.New(change.Options{Prefix: Prefix, PublicURL: PublicURL, SignedIn: true, MaxAge: maxAge, Expired: expired, ExpiredFloor: time.Nanosecond},
 		change.Deps{Sessions: m, Directory: e.Directory, Policy: e.Policy, Pages: e.pages, CSRF: e.csrf,
 			Limits: e.Store.Limits(), ClientIP: ClientIP,
-			Audit: func(r *http.Request, ev store.Event) { e.audit.Record(r, ev) },
-			Changed: func(_ *http.Request, u idp.User) {
-				e.mu.Lock()
-				defer e.mu.Unlock()
-				e.confirmed = append(e.confirmed, u)
-			}}).Register(e.Mux)
+			Audit:   func(r *http.Request, ev store.Event) { e.audit.Record(r, ev) },
+			Changed: e.keep(&e.confirmed)}).Register(e.Mux)
 	return m
 }
 
@@ -65,7 +61,7 @@ func (e *Env) Report(readers ...string) *session.Manager {
 		e.t.Fatal(err)
 	}
 	report.New(report.Options{Prefix: Prefix, Readers: readers},
-		report.Deps{Sessions: m, Directory: e.Directory, Audit: e.Store.Audit(), Limits: e.Store.Limits(), Pages: e.pages, CSRF: e.csrf,
-			Record: func(r *http.Request, ev store.Event) { e.audit.Record(r, ev) }, Now: e.Clock.Now}).Register(e.Mux)
+		report.Deps{Sessions: m, Directory: e.Directory, Events: e.Store.Audit(), Log: e.audit, Limits: e.Store.Limits(),
+			Pages: e.pages, CSRF: e.csrf, Now: e.Clock.Now}).Register(e.Mux)
 	return m
 }

@@ -192,11 +192,7 @@ func (e *Env) GateDeps() gate.Deps {
 			e.mu.Lock()
 			defer e.mu.Unlock()
 			e.refused = append(e.refused, Refusal{kind, u})
-		}, Blocked: func(_ *http.Request, u idp.User) {
-			e.mu.Lock()
-			defer e.mu.Unlock()
-			e.blocked = append(e.blocked, u)
-		}}
+		}, Blocked: e.keep(&e.blocked)}
 }
 
 // ResetConfig fills in what config.ApplyDefaults would for rc.
@@ -219,11 +215,7 @@ func ResetConfig(rc config.Reset) config.Reset {
 // Reset mounts the reset flow configured by rc (defaults filled in).
 func (e *Env) Reset(rc config.Reset) *reset.Flow {
 	f := reset.New(reset.Options{Reset: ResetConfig(rc), PublicURL: PublicURL, Prefix: Prefix, Captcha: e.Captcha, IdentifyFloor: time.Nanosecond},
-		reset.Deps{Deps: e.GateDeps(), Policy: e.Policy, Confirm: func(_ *http.Request, u idp.User) {
-			e.mu.Lock()
-			defer e.mu.Unlock()
-			e.confirmed = append(e.confirmed, u)
-		}})
+		reset.Deps{Deps: e.GateDeps(), Policy: e.Policy, Confirm: e.keep(&e.confirmed)})
 	f.Register(e.Mux)
 	return f
 }
@@ -235,15 +227,7 @@ func (e *Env) Unlock(uc config.Unlock, rc config.Reset) *unlock.Flow {
 		uc.Enabled = config.EnabledAll
 	}
 	f := unlock.New(unlock.Options{Unlock: uc, Reset: ResetConfig(rc), PublicURL: PublicURL, Prefix: Prefix, Captcha: e.Captcha, IdentifyFloor: time.Nanosecond},
-		unlock.Deps{Deps: e.GateDeps(), Unlocked: func(_ *http.Request, u idp.User) {
-			e.mu.Lock()
-			defer e.mu.Unlock()
-			e.unlocked = append(e.unlocked, u)
-		}, Capped: func(_ *http.Request, u idp.User) {
-			e.mu.Lock()
-			defer e.mu.Unlock()
-			e.capped = append(e.capped, u)
-		}})
+		unlock.Deps{Deps: e.GateDeps(), Unlocked: e.keep(&e.unlocked), Capped: e.keep(&e.capped)})
 	f.Register(e.Mux)
 	return f
 }
@@ -285,11 +269,7 @@ func (e *Env) Decoys() int {
 }
 
 // Mail returns the code emails sent so far.
-func (e *Env) Mail() []methods.EmailMessage {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]methods.EmailMessage(nil), e.mail...)
-}
+func (e *Env) Mail() []methods.EmailMessage { return snapshot(e, &e.mail) }
 
 // LastCode returns the code of the last email sent to to.
 func (e *Env) LastCode(to string) string {
@@ -306,48 +286,24 @@ func (e *Env) LastCode(to string) string {
 
 // Confirmed returns the accounts told of a reset, Unlocked those told of an
 // unlock.
-func (e *Env) Confirmed() []idp.User {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]idp.User(nil), e.confirmed...)
-}
+func (e *Env) Confirmed() []idp.User { return snapshot(e, &e.confirmed) }
 
 // Unlocked returns the accounts told of an unlock.
-func (e *Env) Unlocked() []idp.User {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]idp.User(nil), e.unlocked...)
-}
+func (e *Env) Unlocked() []idp.User { return snapshot(e, &e.unlocked) }
 
 // Refused returns the identifies stopped as managed elsewhere.
-func (e *Env) Refused() []Refusal {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]Refusal(nil), e.refused...)
-}
+func (e *Env) Refused() []Refusal { return snapshot(e, &e.refused) }
 
 // Capped returns the accounts whose unlock the daily cap refused, once per
 // refusal.
-func (e *Env) Capped() []idp.User {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]idp.User(nil), e.capped...)
-}
+func (e *Env) Capped() []idp.User { return snapshot(e, &e.capped) }
 
 // Blocked returns the accounts whose owner was to be told of a block by
 // failed answers, once per block.
-func (e *Env) Blocked() []idp.User {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]idp.User(nil), e.blocked...)
-}
+func (e *Env) Blocked() []idp.User { return snapshot(e, &e.blocked) }
 
 // HelpdeskMail returns the helpdesk requests handed over for sending.
-func (e *Env) HelpdeskMail() []HelpdeskMail {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]HelpdeskMail(nil), e.requests...)
-}
+func (e *Env) HelpdeskMail() []HelpdeskMail { return snapshot(e, &e.requests) }
 
 // Events returns the audit events of type typ ("" for all), oldest first.
 func (e *Env) Events(typ string) []store.Event {
@@ -458,4 +414,20 @@ func (e *Env) Logs() string {
 	e.logs.mu.Lock()
 	defer e.logs.mu.Unlock()
 	return e.logs.all.String()
+}
+
+// keep returns a hook that records each account it is told of in *list.
+func (e *Env) keep(list *[]idp.User) func(*http.Request, idp.User) {
+	return func(_ *http.Request, u idp.User) {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		*list = append(*list, u)
+	}
+}
+
+// snapshot returns a copy of *list, taken under the Env's lock.
+func snapshot[T any](e *Env, list *[]T) []T {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]T(nil), *list...)
 }
