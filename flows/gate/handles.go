@@ -25,8 +25,9 @@ const (
 	missAllLimit  = 300 // from every client together per missAllWindow
 )
 
-// errUnknownHandles is the refusal of a client past the limits.
-var errUnknownHandles = errors.New("too many requests naming no flow")
+// ErrUnknownHandles is the refusal of a client past the limits (answered
+// 429).
+var ErrUnknownHandles = errors.New("too many requests naming no flow")
 
 // UnknownHandles applies the limits on requests whose flow cookie names no
 // flow: the gates' flows and the helpdesk form share them.
@@ -37,17 +38,30 @@ type UnknownHandles struct {
 	ClientIP func(*http.Request) string
 }
 
-// unknownHandle is UnknownHandles.Check for the gate's flow.
-func (g *Gate) unknownHandle(w http.ResponseWriter, r *http.Request) error {
-	return UnknownHandles{g.Engine, g.Limits, g.Audit, g.ClientIP}.Check(w, r, g.opt.Kind)
+// load is UnknownHandles.Load for the gate's flow.
+func (g *Gate) load(w http.ResponseWriter, r *http.Request, s *State) (store.Flow, error) {
+	return UnknownHandles{g.Engine, g.Limits, g.Audit, g.ClientIP}.Load(w, r, g.opt.Kind, s)
 }
 
-// Check counts a request whose cookie for a flow of kind (if it sent one)
+// Load is Engine.Load that counts a request whose cookie names no flow:
+// past the limits it answers 429 with Retry-After and returns the error to
+// render, ErrUnknownHandles, instead of flows.ErrNoFlow.
+func (u UnknownHandles) Load(w http.ResponseWriter, r *http.Request, kind string, s any) (store.Flow, error) {
+	fl, err := u.Engine.Load(r, kind, s)
+	if errors.Is(err, flows.ErrNoFlow) {
+		if cerr := u.check(w, r, kind); cerr != nil {
+			return fl, cerr
+		}
+	}
+	return fl, err
+}
+
+// check counts a request whose cookie for a flow of kind (if it sent one)
 // named no flow, per client address and from all clients together. Past
 // either limit it answers 429 with Retry-After and returns the error to
 // render; otherwise nil. A request without the cookie is not counted: it
 // guesses nothing.
-func (u UnknownHandles) Check(w http.ResponseWriter, r *http.Request, kind string) error {
+func (u UnknownHandles) check(w http.ResponseWriter, r *http.Request, kind string) error {
 	if _, err := r.Cookie(u.Engine.CookieName(kind)); err != nil {
 		return nil
 	}
@@ -71,7 +85,7 @@ func (u UnknownHandles) Check(w http.ResponseWriter, r *http.Request, kind strin
 			// already, set by a request of the same burst that went on
 			// (a gate passed rotates the handle), which ending it would wipe.
 			w.Header().Set("Retry-After", strconv.Itoa(int(retry.Seconds())+1))
-			return web.WithStatus(http.StatusTooManyRequests, errUnknownHandles)
+			return web.WithStatus(http.StatusTooManyRequests, ErrUnknownHandles)
 		}
 	}
 	return nil

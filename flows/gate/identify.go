@@ -46,11 +46,8 @@ func (g *Gate) start(w http.ResponseWriter, r *http.Request) error {
 // over and ok is false. A flow cookie that names no flow counts against
 // the limits on unknown handles (handles.go).
 func (g *Gate) Load(w http.ResponseWriter, r *http.Request, s *State) (fl store.Flow, ok bool, err error) {
-	fl, err = g.Engine.Load(r, g.opt.Kind, s)
+	fl, err = g.load(w, r, s)
 	if errors.Is(err, flows.ErrNoFlow) {
-		if err := g.unknownHandle(w, r); err != nil {
-			return fl, false, err
-		}
 		http.Redirect(w, r, g.opt.Prefix+g.opt.Kind, http.StatusSeeOther)
 		return fl, false, nil
 	}
@@ -80,11 +77,9 @@ func (g *Gate) captchaAudio(w http.ResponseWriter, r *http.Request) error {
 
 func (g *Gate) writeCaptcha(w http.ResponseWriter, r *http.Request, kind, ctype string, write func(captcha.Challenge) error) error {
 	var s State
-	fl, err := g.Engine.Load(r, g.opt.Kind, &s)
-	if errors.Is(err, flows.ErrNoFlow) {
-		if err := g.unknownHandle(w, r); err != nil {
-			return err
-		}
+	fl, err := g.load(w, r, &s)
+	if errors.Is(err, ErrUnknownHandles) {
+		return err
 	}
 	if err != nil || fl.Step != StepIdentify {
 		return web.WithStatus(http.StatusNotFound, errors.New("no CAPTCHA for this request"))

@@ -74,11 +74,9 @@ func (f *Flow) captchaAudio(w http.ResponseWriter, r *http.Request) error {
 
 func (f *Flow) writeCaptcha(w http.ResponseWriter, r *http.Request, kind, ctype string, write func(captcha.Challenge) error) error {
 	var s state
-	fl, err := f.Engine.Load(r, store.KindHelpdesk, &s)
-	if errors.Is(err, flows.ErrNoFlow) {
-		if err := f.unknownHandle(w, r); err != nil {
-			return err
-		}
+	fl, err := f.load(w, r, &s)
+	if errors.Is(err, gate.ErrUnknownHandles) {
+		return err
 	}
 	if err != nil || fl.Step != stepForm {
 		return web.WithStatus(http.StatusNotFound, errors.New("no CAPTCHA for this request"))
@@ -94,11 +92,8 @@ func (f *Flow) writeCaptcha(w http.ResponseWriter, r *http.Request, kind, ctype 
 // send checks the form and hands the request to the helpdesk.
 func (f *Flow) send(w http.ResponseWriter, r *http.Request) error {
 	var s state
-	fl, err := f.Engine.Load(r, store.KindHelpdesk, &s)
+	fl, err := f.load(w, r, &s)
 	if errors.Is(err, flows.ErrNoFlow) {
-		if err := f.unknownHandle(w, r); err != nil {
-			return err
-		}
 		http.Redirect(w, r, f.opt.Prefix+"helpdesk", http.StatusSeeOther)
 		return nil
 	}
@@ -205,12 +200,7 @@ func (f *Flow) userKey(r *http.Request, login string) string {
 // sent shows the reference of the request just sent.
 func (f *Flow) sent(w http.ResponseWriter, r *http.Request) error {
 	var s state
-	fl, err := f.Engine.Load(r, store.KindHelpdesk, &s)
-	if errors.Is(err, flows.ErrNoFlow) {
-		if err := f.unknownHandle(w, r); err != nil {
-			return err
-		}
-	}
+	fl, err := f.load(w, r, &s)
 	if errors.Is(err, flows.ErrNoFlow) || (err == nil && fl.Step != stepSent) {
 		http.Redirect(w, r, f.opt.Prefix+"helpdesk", http.StatusSeeOther)
 		return nil
@@ -266,8 +256,8 @@ func cleanMessage(s string) string {
 	return strings.TrimRight(norm.NFC.String(s), " \t\n")
 }
 
-// unknownHandle counts a request whose helpdesk cookie named no flow, as
+// load is Engine.Load counting a helpdesk cookie that names no flow, as
 // the gates count theirs (gate.UnknownHandles).
-func (f *Flow) unknownHandle(w http.ResponseWriter, r *http.Request) error {
-	return gate.UnknownHandles{Engine: f.Engine, Limits: f.Limits, Audit: f.Audit, ClientIP: f.ClientIP}.Check(w, r, store.KindHelpdesk)
+func (f *Flow) load(w http.ResponseWriter, r *http.Request, s *state) (store.Flow, error) {
+	return gate.UnknownHandles{Engine: f.Engine, Limits: f.Limits, Audit: f.Audit, ClientIP: f.ClientIP}.Load(w, r, store.KindHelpdesk, s)
 }
