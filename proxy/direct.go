@@ -37,10 +37,9 @@ type direct struct {
 	// answers before it that no trace hook took.
 	maxHeader int64
 
-	mu     sync.Mutex
-	idle   []*directConn // the most recently used last
-	sweep  *time.Timer   // closes connections idle too long; nil when none are
-	closed bool
+	mu    sync.Mutex
+	idle  []*directConn // the most recently used last
+	sweep *time.Timer   // closes connections idle too long; nil when none are
 }
 
 // Limits of a directConn, as http.Transport has them by default.
@@ -52,7 +51,19 @@ const (
 var (
 	errDirectTimeout = fmt.Errorf("proxy: upstream sent no answer in time: %w", context.DeadlineExceeded)
 	errDirectHeader  = errors.New("proxy: upstream answer headers over the limit")
+	errAnswerClosed  = errors.New("proxy: read of an upstream answer's body after it was closed")
 )
+
+// upstreamTransport is the transport to the upstream: direct in front of
+// an http.Transport where idle connections can be looked at, the
+// http.Transport alone elsewhere.
+func upstreamTransport(upstream *url.URL, timeout time.Duration) http.RoundTripper {
+	t := NewTransport(timeout)
+	if !directPeeks {
+		return t
+	}
+	return newDirect(t, upstream, timeout)
+}
 
 func newDirect(next *http.Transport, upstream *url.URL, timeout time.Duration) *direct {
 	addr := upstream.Host
@@ -159,7 +170,7 @@ func (d *direct) put(c *directConn) {
 	}
 	c.idleSince = time.Now()
 	d.mu.Lock()
-	if d.closed || len(d.idle) >= directMaxIdle {
+	if len(d.idle) >= directMaxIdle {
 		d.mu.Unlock()
 		c.Close()
 		return
@@ -242,9 +253,10 @@ func (l *countingReader) Read(p []byte) (int, error) {
 func (c *directConn) roundTrip(d *direct, r *http.Request) (*http.Response, error) {
 	c.lim.read, c.lim.limit = 0, d.maxHeader
 	ctx := r.Context()
-	// The client going away, or the server shutting down, cuts the
-	// connection: a read or write in progress fails at once.
-	stop := context.AfterFunc(ctx, func() { c.SetDeadline(aLongTimeAgo) })
+	// The client going away cuts the connection: a read or write in
+	// progress fails at once, and so does any later one (a deadline could
+	// be lifted after it was set).
+	stop := context.AfterFunc(ctx, func() { c.Conn.Close() })
 	if d.timeout > 0 {
 		c.SetReadDeadline(time.Now().Add(d.timeout))
 	}
@@ -279,7 +291,8 @@ func (c *directConn) roundTrip(d *direct, r *http.Request) (*http.Response, erro
 			c.SetReadDeadline(time.Time{})
 		}
 		c.lim.limit = math.MaxInt64
-		b := &directBody{body: res.Body, ctx: ctx, d: d, c: c, stop: stop, keep: !res.Close && !r.Close && res.StatusCode != http.StatusSwitchingProtocols}
+		keep := !res.Close && !r.Close && !hasToken(r.Header, "Connection", "close") && res.StatusCode != http.StatusSwitchingProtocols
+		b := &directBody{body: res.Body, ctx: ctx, d: d, c: c, stop: stop, keep: keep}
 		if res.Body == http.NoBody {
 			b.finish(true)
 			return res, nil
@@ -305,10 +318,6 @@ func (c *directConn) failed(ctx context.Context, err error) error {
 	return err
 }
 
-// aLongTimeAgo is a deadline that has passed: setting it fails any read or
-// write in progress.
-var aLongTimeAgo = time.Unix(1, 0)
-
 // directBody is an answer's body on a directConn; read to its end, it gives
 // the connection back for the next request, and closed before, it closes it.
 type directBody struct {
@@ -327,7 +336,7 @@ func (b *directBody) Read(p []byte) (int, error) {
 		return 0, io.EOF
 	}
 	if b.ended.Load() {
-		return 0, errBodyClosed
+		return 0, errAnswerClosed
 	}
 	n, err := b.body.Read(p)
 	switch {
@@ -355,7 +364,7 @@ func (b *directBody) finish(whole bool) {
 	if !b.ended.CompareAndSwap(false, true) {
 		return
 	}
-	cut := !b.stop() // the context ended: the connection has a past deadline
+	cut := !b.stop() // the context ended: the connection is closed
 	if !whole || !b.keep || cut {
 		b.c.Close()
 		return

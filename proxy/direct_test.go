@@ -12,7 +12,6 @@ import (
 	"net/http/httptrace"
 	"net/textproto"
 	"net/url"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -67,7 +66,11 @@ func answerEach(answer string) func(net.Conn, *bufio.Reader) {
 	}
 }
 
-func testDirect(u *url.URL, timeout time.Duration) *direct {
+func testDirect(t *testing.T, u *url.URL, timeout time.Duration) *direct {
+	t.Helper()
+	if !directPeeks {
+		t.Skip("direct is not used where idle connections cannot be looked at")
+	}
 	return newDirect(NewTransport(timeout), u, timeout)
 }
 
@@ -137,7 +140,7 @@ func TestDirectAsTransport(t *testing.T) {
 		r.status, r.header, r.body, r.trailer = res.StatusCode, res.Header, string(b), res.Trailer
 		return r
 	}
-	d, tr := testDirect(up.url, 0), NewTransport(0)
+	d, tr := testDirect(t, up.url, 0), NewTransport(0)
 	defer d.CloseIdleConnections()
 	defer tr.CloseIdleConnections()
 	for _, c := range []struct{ method, path string }{
@@ -156,7 +159,7 @@ func TestDirectAsTransport(t *testing.T) {
 // it, does not.
 func TestDirectKeepsConnections(t *testing.T) {
 	up := newRawUpstream(t, answerEach("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789"))
-	d := testDirect(up.url, 0)
+	d := testDirect(t, up.url, 0)
 	defer d.CloseIdleConnections()
 	for range 20 {
 		if _, body, err := get(t, d, up.url, "/"); err != nil || body != "0123456789" {
@@ -179,7 +182,7 @@ func TestDirectKeepsConnections(t *testing.T) {
 			io.WriteString(c, "3456789")
 		}
 	})
-	dt := testDirect(tail.url, 0)
+	dt := testDirect(t, tail.url, 0)
 	defer dt.CloseIdleConnections()
 	req, _ := http.NewRequest("GET", tail.url.String()+"/", nil)
 	res, err := dt.RoundTrip(req)
@@ -201,7 +204,7 @@ func TestDirectKeepsConnections(t *testing.T) {
 	// An answer that says Connection: close ends its connection, even when
 	// the upstream would go on.
 	closing := newRawUpstream(t, answerEach("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"))
-	dc := testDirect(closing.url, 0)
+	dc := testDirect(t, closing.url, 0)
 	defer dc.CloseIdleConnections()
 	for range 2 {
 		if _, body, err := get(t, dc, closing.url, "/"); err != nil || body != "ok" {
@@ -213,7 +216,7 @@ func TestDirectKeepsConnections(t *testing.T) {
 	}
 
 	extra := newRawUpstream(t, answerEach("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale"))
-	d2 := testDirect(extra.url, 0)
+	d2 := testDirect(t, extra.url, 0)
 	defer d2.CloseIdleConnections()
 	for range 3 {
 		if _, body, err := get(t, d2, extra.url, "/"); err != nil || body != "ok" {
@@ -225,21 +228,76 @@ func TestDirectKeepsConnections(t *testing.T) {
 	}
 }
 
-// TestDirectRetriesClosedIdleConnection: an upstream that closes each
-// connection after one answer, without saying so, costs the next request a
-// second connection, not an error.
+// TestDirectRetriesClosedIdleConnection: an upstream that closes a kept
+// connection as the next request comes in, before any byte of an answer,
+// costs that request a second connection, not an error. Nothing else is
+// sent twice: not a request that failed on a new connection, nor one that
+// got part of an answer, nor one that timed out.
 func TestDirectRetriesClosedIdleConnection(t *testing.T) {
+	var requests atomic.Int32
+	// Each connection answers its first request, and closes on the second.
 	up := newRawUpstream(t, func(c net.Conn, br *bufio.Reader) {
+		if _, err := http.ReadRequest(br); err != nil {
+			return
+		}
+		requests.Add(1)
+		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
 		if _, err := http.ReadRequest(br); err == nil {
-			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+			requests.Add(1)
 		}
 	})
-	d := testDirect(up.url, 0)
+	d := testDirect(t, up.url, 0)
 	defer d.CloseIdleConnections()
 	for i := range 5 {
 		if _, body, err := get(t, d, up.url, "/"); err != nil || body != "ok" {
 			t.Fatalf("request %d: got %q, %v", i, body, err)
 		}
+	}
+	if n := up.conns.Load(); n != 5 {
+		t.Fatalf("5 requests, 4 of them sent again: %d connections, want 5", n)
+	}
+
+	for name, second := range map[string]string{
+		"no answer on a new connection": "",
+		"part of an answer":             "HTTP/1.1 200 OK\r\nContent-Le",
+		"no answer in time":             "stall",
+	} {
+		requests.Store(0)
+		up := newRawUpstream(t, func(c net.Conn, br *bufio.Reader) {
+			for i := 0; ; i++ {
+				if _, err := http.ReadRequest(br); err != nil {
+					return
+				}
+				requests.Add(1)
+				switch {
+				case second == "":
+					return // closes, answering nothing
+				case i == 0:
+					io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+				case second == "stall":
+					io.Copy(io.Discard, br)
+					return
+				default:
+					io.WriteString(c, second)
+					return
+				}
+			}
+		})
+		d := testDirect(t, up.url, 200*time.Millisecond)
+		want := int32(1)
+		if second != "" {
+			if _, _, err := get(t, d, up.url, "/"); err != nil {
+				t.Fatalf("%s: first request: %v", name, err)
+			}
+			want = 2
+		}
+		if _, _, err := get(t, d, up.url, "/"); err == nil {
+			t.Errorf("%s: the request succeeded", name)
+		}
+		if n := requests.Load(); n != want {
+			t.Errorf("%s: the upstream got %d requests, want %d: one was sent twice", name, n, want)
+		}
+		d.CloseIdleConnections()
 	}
 }
 
@@ -251,14 +309,18 @@ func TestDirectTimeout(t *testing.T) {
 		http.ReadRequest(br)
 		io.Copy(io.Discard, br) // reads on, answers never
 	})
-	d := testDirect(up.url, 100*time.Millisecond)
+	d := testDirect(t, up.url, 100*time.Millisecond)
 	defer d.CloseIdleConnections()
 	if _, _, err := get(t, d, up.url, "/"); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("got %v, want a deadline exceeded", err)
 	}
 	tp := newTestProxy(t, httptest.NewUnstartedServer(nil), func(o *Options) { o.Upstream = up.url; o.Timeout = 100 * time.Millisecond })
 	for _, method := range []string{"GET", "POST"} {
-		resp, body := fetch(t, method, tp.srv.URL+"/slow", strings.NewReader("a=b"), nil)
+		var reqBody io.Reader // a GET without a body goes by direct
+		if method == "POST" {
+			reqBody = strings.NewReader("a=b") // and a POST by http.Transport
+		}
+		resp, body := fetch(t, method, tp.srv.URL+"/slow", reqBody, nil)
 		if resp.StatusCode != http.StatusGatewayTimeout {
 			t.Errorf("%s to a silent upstream: %d %q, want 504", method, resp.StatusCode, body)
 		}
@@ -290,7 +352,7 @@ func TestDirectClientGone(t *testing.T) {
 		}
 	})
 	defer close(release)
-	d := testDirect(up.url, 0)
+	d := testDirect(t, up.url, 5*time.Second) // a deadline set, and lifted after the header
 	defer d.CloseIdleConnections()
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -299,7 +361,7 @@ func TestDirectClientGone(t *testing.T) {
 	go func() { _, err := d.RoundTrip(req); done <- err }()
 	time.Sleep(50 * time.Millisecond)
 	cancel()
-	if err := <-done; !errors.Is(err, context.Canceled) {
+	if err := within(t, done); !errors.Is(err, context.Canceled) {
 		t.Fatalf("waiting for the header: got %v, want context.Canceled", err)
 	}
 
@@ -310,7 +372,8 @@ func TestDirectClientGone(t *testing.T) {
 		t.Fatal(err)
 	}
 	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
-	if _, err := io.ReadAll(res.Body); !errors.Is(err, context.Canceled) {
+	go func() { _, err := io.ReadAll(res.Body); done <- err }()
+	if err := within(t, done); !errors.Is(err, context.Canceled) {
 		t.Fatalf("reading a stalled body: got %v, want context.Canceled", err)
 	}
 	res.Body.Close()
@@ -352,7 +415,7 @@ func TestDirectHeaderLimit(t *testing.T) {
 	hints := strings.Repeat("HTTP/1.1 103 Early Hints\r\nLink: "+strings.Repeat("b", 1<<10)+"\r\n\r\n", 100) + "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
 	for name, answer := range map[string]string{"one long header": long, "1xx answers nobody takes": hints} {
 		up := newRawUpstream(t, answerEach(answer))
-		d := testDirect(up.url, 0)
+		d := testDirect(t, up.url, 0)
 		d.maxHeader = 32 << 10
 		if _, _, err := get(t, d, up.url, "/"); !errors.Is(err, errDirectHeader) {
 			t.Errorf("%s: got %v, want the header limit", name, err)
@@ -363,7 +426,7 @@ func TestDirectHeaderLimit(t *testing.T) {
 	// 1xx answers a trace hook takes start the limit over, as
 	// http.Transport has it: the hook sees each.
 	up := newRawUpstream(t, answerEach(hints))
-	d := testDirect(up.url, 0)
+	d := testDirect(t, up.url, 0)
 	defer d.CloseIdleConnections()
 	d.maxHeader = 32 << 10
 	var taken int
@@ -384,7 +447,7 @@ func TestDirectIdleConnectionsClosed(t *testing.T) {
 		answerEach("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")(c, br)
 		closed <- struct{}{}
 	})
-	d := testDirect(up.url, 0)
+	d := testDirect(t, up.url, 0)
 	d.next.IdleConnTimeout = 100 * time.Millisecond
 	if _, _, err := get(t, d, up.url, "/"); err != nil {
 		t.Fatal(err)
@@ -394,7 +457,7 @@ func TestDirectIdleConnectionsClosed(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("an idle connection was not closed after IdleConnTimeout")
 	}
-	d = testDirect(up.url, 0)
+	d = testDirect(t, up.url, 0)
 	if _, _, err := get(t, d, up.url, "/"); err != nil {
 		t.Fatal(err)
 	}
@@ -410,7 +473,7 @@ func TestDirectIdleConnectionsClosed(t *testing.T) {
 // plain-http upstream; anything else goes to http.Transport.
 func TestDirectTakes(t *testing.T) {
 	u, _ := url.Parse("http://upstream.test:8080")
-	d := testDirect(u, 0)
+	d := testDirect(t, u, 0)
 	req := func(method, target string, body io.Reader, h ...string) *http.Request {
 		r, _ := http.NewRequest(method, target, body)
 		for i := 0; i+1 < len(h); i += 2 {
@@ -440,7 +503,7 @@ func TestDirectTakes(t *testing.T) {
 		t.Errorf("dials %q", d.addr)
 	}
 	u, _ = url.Parse("http://upstream.test")
-	if d := testDirect(u, 0); d.addr != "upstream.test:80" {
+	if d := testDirect(t, u, 0); d.addr != "upstream.test:80" {
 		t.Errorf("an upstream without a port: dials %q, want upstream.test:80", d.addr)
 	}
 }
@@ -449,7 +512,7 @@ func TestDirectTakes(t *testing.T) {
 // before anything is sent.
 func TestDirectRefusesBadHeader(t *testing.T) {
 	up := newRawUpstream(t, answerEach("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))
-	d := testDirect(up.url, 0)
+	d := testDirect(t, up.url, 0)
 	defer d.CloseIdleConnections()
 	req, _ := http.NewRequest("GET", up.url.String()+"/", nil)
 	req.Header["X-Split"] = []string{"a\r\nX-Injected: b"}
@@ -465,9 +528,6 @@ func TestDirectRefusesBadHeader(t *testing.T) {
 // sent an answer nobody asked for (a 408 before closing, as some servers
 // do) is not used: the next request gets its own answer.
 func TestDirectSkipsStaleConnection(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("idle connections are looked at on Linux only")
-	}
 	sent := make(chan struct{}, 1)
 	up := newRawUpstream(t, func(c net.Conn, br *bufio.Reader) {
 		for {
@@ -480,7 +540,7 @@ func TestDirectSkipsStaleConnection(t *testing.T) {
 			sent <- struct{}{}
 		}
 	})
-	d := testDirect(up.url, 0)
+	d := testDirect(t, up.url, 0)
 	defer d.CloseIdleConnections()
 	for i := range 3 {
 		if _, body, err := get(t, d, up.url, "/"); err != nil || body != "ok" {
@@ -491,5 +551,107 @@ func TestDirectSkipsStaleConnection(t *testing.T) {
 	}
 	if n := up.conns.Load(); n != 3 {
 		t.Fatalf("%d connections for 3 requests", n)
+	}
+}
+
+// TestDirectWritesAsTransport: the upstream gets the same bytes from direct
+// as from http.Transport, request line and headers, for the requests
+// forward sends.
+func TestDirectWritesAsTransport(t *testing.T) {
+	got := make(chan string, 1)
+	up := newRawUpstream(t, func(c net.Conn, br *bufio.Reader) {
+		for {
+			var head strings.Builder
+			for {
+				line, err := br.ReadString('\n')
+				if err != nil {
+					return
+				}
+				head.WriteString(line)
+				if line == "\r\n" {
+					break
+				}
+			}
+			got <- head.String()
+			io.WriteString(c, "HTTP/1.1 204 No Content\r\n\r\n")
+		}
+	})
+	d, tr := testDirect(t, up.url, 0), NewTransport(0)
+	defer d.CloseIdleConnections()
+	defer tr.CloseIdleConnections()
+	for _, c := range []struct {
+		method, host string
+		header       http.Header
+	}{
+		{"GET", "", http.Header{"User-Agent": {""}, "X-Forwarded-For": {"192.0.2.1"}, "Cookie": {"a=1; b=2"}}},
+		{"GET", "sso.example.com", http.Header{"User-Agent": {"Mozilla/5.0"}, "Accept": {"text/html", "application/xhtml+xml"}}},
+		{"GET", "", http.Header{}}, // Go's own User-Agent, from both
+		{"HEAD", "", http.Header{"User-Agent": {""}}},
+	} {
+		send := func(rt http.RoundTripper) string {
+			req, _ := http.NewRequest(c.method, up.url.String()+"/p?q=1&r=%2F", nil)
+			req.Host, req.Header = c.host, c.header.Clone()
+			res, err := rt.RoundTrip(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			return <-got
+		}
+		if a, b := send(d), send(tr); a != b {
+			t.Errorf("%s %v:\ndirect wrote:\n%s\nhttp.Transport wrote:\n%s", c.method, c.header, a, b)
+		}
+	}
+}
+
+// TestDirectHookError: a 1xx hook that fails fails the round trip.
+func TestDirectHookError(t *testing.T) {
+	up := newRawUpstream(t, answerEach("HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))
+	d := testDirect(t, up.url, 0)
+	defer d.CloseIdleConnections()
+	refused := errors.New("no hints wanted")
+	trace := &httptrace.ClientTrace{Got1xxResponse: func(int, textproto.MIMEHeader) error { return refused }}
+	req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), "GET", up.url.String()+"/", nil)
+	if _, err := d.RoundTrip(req); !errors.Is(err, refused) {
+		t.Fatalf("got %v, want the hook's error", err)
+	}
+}
+
+// TestDirectCloseDuringRead: closing a body from another goroutine ends a
+// read that waits on the upstream (run with -race).
+func TestDirectCloseDuringRead(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	up := newRawUpstream(t, func(c net.Conn, br *bufio.Reader) {
+		http.ReadRequest(br)
+		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n01")
+		<-release
+	})
+	d := testDirect(t, up.url, 0)
+	defer d.CloseIdleConnections()
+	req, _ := http.NewRequest("GET", up.url.String()+"/", nil)
+	res, err := d.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := make(chan error, 1)
+	go func() { _, err := io.ReadAll(res.Body); read <- err }()
+	time.Sleep(20 * time.Millisecond)
+	res.Body.Close()
+	if err := within(t, read); err == nil {
+		t.Fatal("a read cut by Close reported the whole body")
+	}
+}
+
+// within waits for an error from ch, failing the test if none comes in 10
+// seconds: what it waits for is meant to end at once.
+func within(t *testing.T, ch <-chan error) error {
+	t.Helper()
+	select {
+	case err := <-ch:
+		return err
+	case <-time.After(10 * time.Second):
+		t.Fatal("still waiting after 10 s")
+		return nil
 	}
 }

@@ -130,7 +130,7 @@ func New(opt Options) (*Proxy, error) {
 	p.prefixKey, p.prefixDepth = strings.TrimSuffix(routeKey(prefix), "/")+"/", len(prefix)
 	p.transport = opt.Transport
 	if p.transport == nil {
-		p.transport = newDirect(NewTransport(opt.Timeout), opt.Upstream, opt.Timeout)
+		p.transport = upstreamTransport(opt.Upstream, opt.Timeout)
 	}
 	p.upgrade = p.upgrades()
 	return p, nil

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd || netbsd || openbsd || dragonfly
+
 package proxy
 
 import (
@@ -5,6 +7,10 @@ import (
 	"net"
 	"syscall"
 )
+
+// directPeeks tells whether idle connections can be looked at here, as
+// direct needs.
+const directPeeks = true
 
 // idleCheck looks at an idle connection before it is used again: it must
 // have nothing to read. If it has, the upstream closed it, or sent an answer
