@@ -120,3 +120,13 @@ type Container interface {
 	// InContainer reports whether u is inside the container named by dn.
 	InContainer(u User, dn string) bool
 }
+
+// RightsChecker tells whether the account frontdoor acts as holds more than
+// it needs: an administrator's rights, which a service account that resets
+// passwords must not have (a Domain Admin, a Keycloak realm administrator).
+// check-config --connect and serve's start report it.
+type RightsChecker interface {
+	// ExcessRights describes what the service account holds beyond its
+	// needs, or returns "" when it holds nothing more.
+	ExcessRights(ctx context.Context) (string, error)
+}

@@ -29,11 +29,17 @@ type Connection struct {
 	// Detail says what was done or found; Err is nil when it worked.
 	Detail string
 	Err    error
+	// Warning, when set, is what works but should not be so: a service
+	// account with an administrator's rights.
+	Warning string
 }
 
 func (c Connection) String() string {
-	if c.Err != nil {
+	switch {
+	case c.Err != nil:
 		return fmt.Sprintf("FAIL %-11s %s: %v", c.Part, c.Detail, c.Err)
+	case c.Warning != "":
+		return fmt.Sprintf("warn %-11s %s: %s", c.Part, c.Detail, c.Warning)
 	}
 	return fmt.Sprintf("ok   %-11s %s", c.Part, c.Detail)
 }
@@ -81,7 +87,27 @@ func connectDirectory(ctx context.Context, cfg *config.Config) Connection {
 	if c.Err == nil && len(cfg.Audit.Readers) > 0 {
 		c.Detail += fmt.Sprintf("; audit.readers groups found: %d", len(cfg.Audit.Readers))
 	}
+	if c.Err == nil {
+		c.Warning = excessRights(ctx, dir)
+	}
 	return c
+}
+
+// excessRights says what the directory's service account holds beyond what
+// frontdoor needs, or why that could not be read; "" when nothing.
+func excessRights(ctx context.Context, dir idp.Directory) string {
+	rc, ok := dir.(idp.RightsChecker)
+	if !ok {
+		return ""
+	}
+	excess, err := rc.ExcessRights(ctx)
+	switch {
+	case err != nil:
+		return fmt.Sprintf("could not read the service account's rights: %v", err)
+	case excess != "":
+		return excess + "; give it only the rights docs/directories.md lists"
+	}
+	return ""
 }
 
 // readerGroups asks the directory for a member of each audit.readers group:

@@ -13,6 +13,7 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/idp/idptest"
 	"github.com/frontdoor-sspr/frontdoor/idp/keycloak"
+	ldapbackend "github.com/frontdoor-sspr/frontdoor/idp/ldap"
 	"github.com/frontdoor-sspr/frontdoor/testenv"
 )
 
@@ -200,5 +201,37 @@ func TestServeLogsConnections(t *testing.T) {
 	}
 	if resp, err := http.Get(fd.URL + "/.frontdoor/reset"); err != nil || resp.StatusCode != 200 {
 		t.Errorf("not serving with the mail server down: %v %v", resp, err)
+	}
+}
+
+// TestConnectWarnsOfAnAdministratorsAccount: check-config --connect (and
+// serve's start) says so when the directory's service account is an
+// administrator, and stays quiet for the delegated one of testenv.
+func TestConnectWarnsOfAnAdministratorsAccount(t *testing.T) {
+	cfg := connectConfig(t)
+	cfg.Directory = adDirectory(t)
+	line := func(cfg *config.Config) string {
+		for _, c := range Connect(context.Background(), cfg) {
+			if c.Part == "directory" {
+				return c.String()
+			}
+		}
+		t.Fatal("no directory line")
+		return ""
+	}
+	if got := line(cfg); !strings.HasPrefix(got, "ok   directory   activedirectory: signed in") {
+		t.Errorf("the delegated service account: %q", got)
+	}
+	v := testenv.Require(t, "samba", "SAMBA_ADMIN_DN", "SAMBA_ADMIN_PASSWORD")
+	admin := adDirectory(t)
+	be := admin.Backend.(*ldapbackend.Config)
+	be.BindDN, be.BindPassword = v[0], v[1]
+	cfg.Directory = admin
+	got := line(cfg)
+	t.Log(got)
+	for _, want := range []string{"warn directory   activedirectory: signed in", "is an administrator", "a member of CN=Domain Admins,", "docs/directories.md"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the domain administrator's account: %q lacks %q", got, want)
+		}
 	}
 }

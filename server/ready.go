@@ -59,10 +59,13 @@ func (s *Server) ready(ctx context.Context) error {
 // operator knows before the first user does. It does not stop serving.
 func (s *Server) LogConnections(ctx context.Context) {
 	for _, c := range Connect(ctx, s.cfg) {
-		if c.Err != nil {
+		switch {
+		case c.Err != nil:
 			s.log.Error("cannot use "+c.Part, "detail", c.Detail, "err", c.Err)
-			continue
+		case c.Warning != "":
+			s.log.Warn(c.Part+" works, but should not be set up so", "detail", c.Detail, "warning", c.Warning)
+		default:
+			s.log.Info(c.Part+" ok", "detail", c.Detail)
 		}
-		s.log.Info(c.Part+" ok", "detail", c.Detail)
 	}
 }
