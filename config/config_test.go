@@ -273,6 +273,43 @@ email:
 	}
 }
 
+// TestSMTPInClear: tls: none is refused for a relay off this machine,
+// unless allow_plaintext says the operator knows; on loopback, and with
+// starttls or tls, it is fine.
+func TestSMTPInClear(t *testing.T) {
+	email := func(host, tls, extra string) string {
+		return minimal + `
+email:
+  from: "frontdoor <no-reply@example.com>"
+  smtp:
+    host: "` + host + `"
+    port: 25
+    tls: ` + tls + `
+` + extra
+	}
+	for _, tc := range []struct {
+		host, tls, extra string
+		ok               bool
+	}{
+		{"127.0.0.1", "none", "", true},
+		{"localhost", "none", "", true},
+		{"::1", "none", "", true},
+		{"mail.example.com", "none", "", false},
+		{"10.0.0.25", "none", "", false},
+		{"mail.example.com", "none", "    allow_plaintext: true\n", true},
+		{"mail.example.com", "starttls", "", true},
+		{"mail.example.com", "tls", "", true},
+	} {
+		_, err := read(t, email(tc.host, tc.tls, tc.extra), nil, nil)
+		if tc.ok && err != nil {
+			t.Errorf("%s, tls %s %q: refused: %v", tc.host, tc.tls, tc.extra, err)
+		}
+		if !tc.ok && !slices.Equal(problemPaths(t, err), []string{"email.smtp.tls"}) {
+			t.Errorf("%s, tls %s: %v; want refused at email.smtp.tls", tc.host, tc.tls, err)
+		}
+	}
+}
+
 func TestProblemsNameLineColumnAndSuggestion(t *testing.T) {
 	yml := minimal + `directory:
   type: openldap

@@ -218,6 +218,9 @@ type SMTP struct {
 	Username string `yaml:"username"`
 	Password string `yaml:"password"`
 	CAFile   string `yaml:"ca_file"`
+	// AllowPlaintext lets tls: none reach a relay that is not on this
+	// machine: codes and SMTP credentials then cross the network in clear.
+	AllowPlaintext bool `yaml:"allow_plaintext"`
 	// Connections is how many messages are sent at once, each in an SMTP
 	// session of its own (default 2), kept open for the next messages for up
 	// to 30 s. Some relays allow few: Exchange Online takes 3 per mailbox.

@@ -247,6 +247,10 @@ func (e *Email) validate(p *Problems) {
 		p.add("email.smtp.port", "must be between 1 and 65535")
 	}
 	oneOf(p, "email.smtp.tls", e.SMTP.TLS, "none", "starttls", "tls")
+	if e.SMTP.TLS == "none" && e.SMTP.Host != "" && !LoopbackHost(e.SMTP.Host) && !e.SMTP.AllowPlaintext {
+		p.add("email.smtp.tls", "is none for a relay that is not on this machine: codes and credentials would cross the network in clear; "+
+			"use starttls or tls (or, knowing that, set email.smtp.allow_plaintext: true)")
+	}
 	if e.SMTP.Connections < 1 || e.SMTP.Connections > 64 {
 		p.add("email.smtp.connections", "must be between 1 and 64")
 	}

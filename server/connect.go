@@ -16,7 +16,6 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows/methods/questions"
 	"github.com/frontdoor-sspr/frontdoor/idp"
-	"github.com/frontdoor-sspr/frontdoor/idp/keycloak"
 	"github.com/frontdoor-sspr/frontdoor/notify"
 	"github.com/frontdoor-sspr/frontdoor/proxy"
 )
@@ -272,12 +271,8 @@ func Warnings(cfg *config.Config) []string {
 		ws = append(ws, "reset.disclosure is descriptive: the pages tell whether a user ID exists and why it cannot go on")
 	}
 	if e := cfg.Email; e != nil && e.SMTP.TLS == "none" && !config.LoopbackHost(e.SMTP.Host) {
+		// Only with email.smtp.allow_plaintext; validation refuses it otherwise.
 		ws = append(ws, "email.smtp.tls is none: verification codes (and the SMTP credentials, when set) cross the network to "+e.SMTP.Host+" in clear; use starttls or tls outside a test setup")
-	}
-	if d := cfg.Directory; d != nil {
-		if kc, ok := d.Backend.(*keycloak.Config); ok && !isHTTPS(kc.BaseURL) && !isLoopback(kc.BaseURL) {
-			ws = append(ws, "directory.base_url is not https: new passwords and frontdoor's Keycloak token cross the network in clear; use https outside a test setup")
-		}
 	}
 	if r := cfg.Reset; r != nil && r.Enabled != config.EnabledNone && r.MethodsRequired < 2 && slices.Contains(r.Methods, questions.Name) {
 		ws = append(ws, "reset.methods offers security_questions and reset.methods_required is 1: answers alone can reset a password "+

@@ -12,7 +12,6 @@ import (
 
 	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/idp/idptest"
-	"github.com/frontdoor-sspr/frontdoor/idp/keycloak"
 	ldapbackend "github.com/frontdoor-sspr/frontdoor/idp/ldap"
 	"github.com/frontdoor-sspr/frontdoor/testenv"
 )
@@ -108,10 +107,9 @@ func TestWarnings(t *testing.T) {
 		{"no secret key", func(c *config.Config) { c.Server.SecretKey = "" }, "server.secret_key"},
 		{"no CAPTCHA", func(c *config.Config) { c.Captcha = config.Captcha{Provider: "none", Insecure: true} }, "captcha.provider is none"},
 		{"descriptive disclosure", func(c *config.Config) { c.Reset.Disclosure = config.DisclosureDescriptive }, "reset.disclosure is descriptive"},
-		{"SMTP in clear", func(c *config.Config) { c.Email.SMTP.Host, c.Email.SMTP.TLS = "mail.example.test", "none" }, "email.smtp.tls is none"},
-		{"Keycloak over http", func(c *config.Config) {
-			c.Directory = &config.Directory{Type: "keycloak", Backend: &keycloak.Config{BaseURL: "http://keycloak.example.test:8080", Realm: "staff"}}
-		}, "directory.base_url is not https"},
+		{"SMTP in clear, allowed", func(c *config.Config) {
+			c.Email.SMTP.Host, c.Email.SMTP.TLS, c.Email.SMTP.AllowPlaintext = "mail.example.test", "none", true
+		}, "email.smtp.tls is none"},
 		{"security questions alone", func(c *config.Config) {
 			c.Reset.Methods, c.Reset.MethodsRequired = []string{"email", "security_questions"}, 1
 		}, "not compliant with OWASP ASVS"},

@@ -304,12 +304,6 @@ func (s *Server) Close() {
 	s.closers = nil
 }
 
-// isLoopback tells whether a URL's host is this machine (a demo or test).
-func isLoopback(u string) bool {
-	p, err := url.Parse(u)
-	return err == nil && config.LoopbackHost(p.Hostname())
-}
-
 func isHTTPS(u string) bool {
 	p, err := url.Parse(u)
 	return err == nil && p.Scheme == "https"
