@@ -13,7 +13,7 @@ import (
 
 const minimal = `
 server:
-  listen: "127.0.0.1:8080"
+  secret_key: "test-only-key-0123456789abcdef-0123"
   public_url: "https://sso.example.com"
 upstream:
   url: "http://127.0.0.1:8081"
@@ -201,7 +201,7 @@ func TestPresetsFillOnlyWhatIsUnset(t *testing.T) {
 		t.Errorf("keycloak reset intercept = %v", got)
 	}
 	for name := range Presets {
-		c := &Config{Upstream: Upstream{URL: "http://x", Preset: name}, Server: Server{PublicURL: "https://x"}, Store: Store{DSN: "x"}}
+		c := &Config{Upstream: Upstream{URL: "http://x", Preset: name}, Server: Server{PublicURL: "https://x", SecretKey: strings.Repeat("k", 32)}, Store: Store{DSN: "x"}}
 		c.ApplyDefaults()
 		if p := c.Validate(); len(p) > 0 {
 			t.Errorf("preset %s does not validate: %v", name, p)
@@ -306,6 +306,34 @@ email:
 		}
 		if !tc.ok && !slices.Equal(problemPaths(t, err), []string{"email.smtp.tls"}) {
 			t.Errorf("%s, tls %s: %v; want refused at email.smtp.tls", tc.host, tc.tls, err)
+		}
+	}
+}
+
+// TestSecretKeyRequired (U-1): an empty server.secret_key is refused where
+// users are served; a test setup on a loopback public_url may leave it out
+// (a random key per process, warned about); a short one is refused anywhere.
+func TestSecretKeyRequired(t *testing.T) {
+	const key = `  secret_key: "test-only-key-0123456789abcdef-0123"` + "\n"
+	for _, tc := range []struct {
+		url, key string
+		ok       bool
+	}{
+		{"https://sso.example.com", key, true},
+		{"https://sso.example.com", "", false},
+		{"https://sso.example.com", `  secret_key: ""` + "\n", false},
+		{"https://sso.example.com", `  secret_key: "too-short"` + "\n", false},
+		{"http://127.0.0.1:8080", "", true},
+		{"http://127.0.0.1:8080", `  secret_key: "too-short"` + "\n", false},
+	} {
+		yml := strings.Replace(minimal, key, tc.key, 1)
+		yml = strings.Replace(yml, `public_url: "https://sso.example.com"`, `public_url: "`+tc.url+`"`, 1)
+		_, err := read(t, yml, nil, nil)
+		if tc.ok && err != nil {
+			t.Errorf("%s with %q: refused: %v", tc.url, tc.key, err)
+		}
+		if !tc.ok && !slices.Equal(problemPaths(t, err), []string{"server.secret_key"}) {
+			t.Errorf("%s with %q: %v; want refused at server.secret_key", tc.url, tc.key, err)
 		}
 	}
 }

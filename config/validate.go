@@ -90,8 +90,16 @@ func (c *Config) validateServer(p *Problems) {
 	if _, _, err := ParseMemoryLimit(s.MemoryLimit); err != nil {
 		p.add("server.memory_limit", "%v", err)
 	}
-	if s.SecretKey != "" && len(s.SecretKey) < 32 {
+	switch {
+	case s.SecretKey != "" && len(s.SecretKey) < 32:
 		p.add("server.secret_key", "must be at least 32 characters (use secret_key_file with 32 random bytes)")
+	case s.SecretKey == "" && !loopbackURL(s.PublicURL):
+		// A random key per process would do no harm to security, but a
+		// key left empty by mistake (an unset ${VAR}) must not pass
+		// unseen where users are served: the test setup on this machine
+		// may leave it out.
+		p.add("server.secret_key", "is required (32 characters or more, the same on every replica; secret_key_file with 32 random bytes): "+
+			"only a test setup on a loopback public_url may leave it empty for a random key per process")
 	}
 }
 
@@ -298,6 +306,12 @@ func presetNames() []string {
 }
 
 // LoopbackHost tells whether a URL's host names this machine.
+// loopbackURL tells whether a URL's host is a loopback address.
+func loopbackURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && LoopbackHost(u.Hostname())
+}
+
 func LoopbackHost(host string) bool {
 	if host == "localhost" {
 		return true

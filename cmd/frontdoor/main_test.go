@@ -14,6 +14,7 @@ import (
 const base = `
 server:
   public_url: "https://sso.example.com"
+  secret_key: "test-only-key-0123456789abcdef-0123"
 upstream:
   url: "http://127.0.0.1:8081"
 store:
@@ -79,12 +80,12 @@ directory:
 		{"unknown key", base + "surprise: true\n", 1, []string{"surprise"}},
 		{"unknown key in the backend's section", base + ldapDir + "  bind_password_fiel: x\n", 1, []string{"bind_password_fiel", "section directory"}},
 		{"misspelt key: file, line, column, path and suggestion", base + ldapDir + "  bind_password_fiel: x\n", 1,
-			[]string{`config.yaml:14:3: directory.bind_password_fiel: unknown key "bind_password_fiel" in section directory; did you mean "bind_password_file"?`}},
-		{"misspelt top-level section", base + "emial: {}\n", 1, []string{`config.yaml:8:1: emial: unknown key "emial"; did you mean "email"?`}},
-		{"type error at its line", base + "unlock:\n  daily_cap: three\n", 1, []string{"config.yaml:9:3: unlock.daily_cap: cannot unmarshal"}},
+			[]string{`config.yaml:15:3: directory.bind_password_fiel: unknown key "bind_password_fiel" in section directory; did you mean "bind_password_file"?`}},
+		{"misspelt top-level section", base + "emial: {}\n", 1, []string{`config.yaml:9:1: emial: unknown key "emial"; did you mean "email"?`}},
+		{"type error at its line", base + "unlock:\n  daily_cap: three\n", 1, []string{"config.yaml:10:3: unlock.daily_cap: cannot unmarshal"}},
 		{"YAML syntax error names the file", base + "reset: [\n", 1, []string{"config.yaml:", "not valid YAML"}},
 		{"check of the server at its line", base + ldapDir + mail + "reset:\n  methods: [email, sms]\n", 1,
-			[]string{"config.yaml:18:20: reset.methods[1]: \"sms\" is not a method this build has"}},
+			[]string{"config.yaml:19:20: reset.methods[1]: \"sms\" is not a method this build has"}},
 		{"directory type not in this build", base + strings.Replace(ldapDir, "openldap", "novell", 1), 1, []string{"directory.type", "novell"}},
 		{"method not in this build", base + ldapDir + mail + "reset:\n  methods: [email, sms]\n", 1, []string{"reset.methods[1]", "not a method this build has"}},
 		{"email method without email", base + ldapDir + "reset:\n  methods: [email]\n", 1, []string{"email: is required"}},
