@@ -93,11 +93,11 @@ func (c *Config) validateServer(p *Problems) {
 	switch {
 	case s.SecretKey != "" && len(s.SecretKey) < 32:
 		p.add("server.secret_key", "must be at least 32 characters (use secret_key_file with 32 random bytes)")
-	case s.SecretKey == "" && !loopbackURL(s.PublicURL):
+	case s.SecretKey == "" && s.PublicURL != "" && !loopbackURL(s.PublicURL):
 		// A random key per process would do no harm to security, but a
-		// key left empty by mistake (an unset ${VAR}) must not pass
-		// unseen where users are served: the test setup on this machine
-		// may leave it out.
+		// key left empty by mistake (${VAR:-}, an empty secret file)
+		// must not pass unseen where users are served: the test setup
+		// on this machine may leave it out.
 		p.add("server.secret_key", "is required (32 characters or more, the same on every replica; secret_key_file with 32 random bytes): "+
 			"only a test setup on a loopback public_url may leave it empty for a random key per process")
 	}
@@ -305,13 +305,14 @@ func presetNames() []string {
 	return names
 }
 
-// LoopbackHost tells whether a URL's host names this machine.
-// loopbackURL tells whether a URL's host is a loopback address.
+// loopbackURL tells whether a URL's host names this machine.
 func loopbackURL(raw string) bool {
 	u, err := url.Parse(raw)
 	return err == nil && LoopbackHost(u.Hostname())
 }
 
+// LoopbackHost tells whether host names this machine: localhost or a
+// loopback address.
 func LoopbackHost(host string) bool {
 	if host == "localhost" {
 		return true

@@ -12,11 +12,11 @@ import (
 // upstream.block_paths); Keycloak's own address is fine.
 func TestKeycloakNotThroughFrontdoor(t *testing.T) {
 	for base, refused := range map[string]bool{
-		"https://sso.example.test":                   true,
-		"https://SSO.Example.test":                   true,
-		"https://keycloak.internal:8443":             false,
-		"https://sso.example.test:8443":              false,
-		"http://keycloak.sso.svc.cluster.local:8080": false,
+		"https://sso.example.test":                    true,
+		"https://SSO.Example.test":                    true,
+		"https://keycloak.internal:8443":              false,
+		"https://sso.example.test:8443":               false,
+		"https://keycloak.sso.svc.cluster.local:8443": false,
 	} {
 		cfg := &config.Config{Server: config.Server{PublicURL: "https://sso.example.test"},
 			Directory: &config.Directory{Type: "keycloak", Backend: &keycloak.Config{BaseURL: base, Realm: "staff"}}}

@@ -87,14 +87,19 @@ func connectDirectory(ctx context.Context, cfg *config.Config) Connection {
 		c.Detail += fmt.Sprintf("; audit.readers groups found: %d", len(cfg.Audit.Readers))
 	}
 	if c.Err == nil {
-		c.Warning = excessRights(ctx, dir)
+		doc := "docs/directories.md"
+		if cfg.Directory.Type == "keycloak" {
+			doc = "docs/keycloak.md"
+		}
+		c.Warning = excessRights(ctx, dir, doc)
 	}
 	return c
 }
 
 // excessRights says what the directory's service account holds beyond what
-// frontdoor needs, or why that could not be read; "" when nothing.
-func excessRights(ctx context.Context, dir idp.Directory) string {
+// frontdoor needs, or why that could not be read; "" when nothing. doc is
+// where the rights it needs are listed.
+func excessRights(ctx context.Context, dir idp.Directory, doc string) string {
 	rc, ok := dir.(idp.RightsChecker)
 	if !ok {
 		return ""
@@ -102,9 +107,9 @@ func excessRights(ctx context.Context, dir idp.Directory) string {
 	excess, err := rc.ExcessRights(ctx)
 	switch {
 	case err != nil:
-		return fmt.Sprintf("could not read the service account's rights: %v", err)
+		return fmt.Sprintf("could not check the service account's rights: %v", err)
 	case excess != "":
-		return excess + "; give it only the rights docs/directories.md lists"
+		return excess + "; give it only the rights " + doc + " lists"
 	}
 	return ""
 }

@@ -30,6 +30,9 @@ func startBehindTLS(t *testing.T, server config.Server) string {
 		t.Fatal(err)
 	}
 	server.Listen, server.MetricsListen, server.PublicURL = ln.Addr().String(), mln.Addr().String(), "https://sso.example.test"
+	if server.SecretKey == "" {
+		server.SecretKey = strings.Repeat("k", 32) // required off loopback
+	}
 	cfg := &config.Config{Server: server, Upstream: config.Upstream{URL: ssp, Preset: "simplesamlphp"},
 		Store: config.Store{Driver: "sqlite", DSN: t.TempDir() + "/frontdoor.db"}}
 	cfg.ApplyDefaults()

@@ -63,7 +63,7 @@ func (s *Server) LogConnections(ctx context.Context) {
 		case c.Err != nil:
 			s.log.Error("cannot use "+c.Part, "detail", c.Detail, "err", c.Err)
 		case c.Warning != "":
-			s.log.Warn(c.Part+" works, but should not be set up so", "detail", c.Detail, "warning", c.Warning)
+			s.log.Warn(c.Part+" works, with a warning", "detail", c.Detail, "warning", c.Warning)
 		default:
 			s.log.Info(c.Part+" ok", "detail", c.Detail)
 		}

@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/frontdoor-sspr/frontdoor/idp"
 )
 
 // neededRoles are the realm-management roles frontdoor's client uses, and
@@ -28,6 +31,13 @@ func (d *Directory) ExcessRights(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// Keycloak's admin API does not go by the token's claims: a token
+	// without them (a lightweight access token, or the roles scope taken
+	// off the client) says nothing of what the client may do. One that
+	// lacks the roles frontdoor needs cannot be the whole list.
+	if !slices.Contains(roles, "view-users") || !slices.Contains(roles, "manage-users") {
+		return "", errRolesNotListed
+	}
 	var extra []string
 	for _, r := range roles {
 		if !slices.Contains(neededRoles, r) {
@@ -41,6 +51,11 @@ func (d *Directory) ExcessRights(ctx context.Context) (string, error) {
 	return fmt.Sprintf("client %q holds realm-management roles it does not need: %s (it needs view-users and manage-users only)",
 		d.cfg.ClientID, strings.Join(extra, ", ")), nil
 }
+
+var _ idp.RightsChecker = (*Directory)(nil)
+
+var errRolesNotListed = errors.New("keycloak: the client's access token does not list its realm-management roles " +
+	"(a lightweight access token, or no roles scope): its rights were not checked")
 
 // realmManagementRoles reads resource_access.realm-management.roles from
 // an access token in JWT form.

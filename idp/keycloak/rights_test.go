@@ -1,11 +1,14 @@
 package keycloak
 
 import (
+	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"path"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestKeycloakServiceAccountRights: the testenv's client, with view-users
@@ -64,5 +67,36 @@ func TestRealmManagementRoles(t *testing.T) {
 	}
 	if _, err := realmManagementRoles("opaque-token"); err == nil {
 		t.Fatal("an opaque token gave roles")
+	}
+}
+
+// TestExcessRightsNeedsTheRolesListed: a token that lists no
+// realm-management roles (lightweight, or no roles scope) is no proof of a
+// client without excess: the check says it could not tell.
+func TestExcessRightsNeedsTheRolesListed(t *testing.T) {
+	for name, payload := range map[string]string{
+		"no resource_access":     `{"sub":"x"}`,
+		"without manage-users":   `{"resource_access":{"realm-management":{"roles":["view-users"]}}}`,
+		"other clients' roles":   `{"resource_access":{"account":{"roles":["manage-account"]}}}`,
+		"the needed roles alone": `{"resource_access":{"realm-management":{"roles":["view-users","manage-users","query-users"]}}}`,
+		"one too many":           `{"resource_access":{"realm-management":{"roles":["view-users","manage-users","manage-realm"]}}}`,
+	} {
+		tok := "eyJhbGciOiJub25lIn0." + base64.RawURLEncoding.EncodeToString([]byte(payload)) + ".sig"
+		d := &Directory{cfg: Config{ClientID: "frontdoor"}, tokens: &tokenSource{tok: tok, exp: time.Now().Add(time.Hour), now: time.Now}}
+		excess, err := d.ExcessRights(t.Context())
+		switch name {
+		case "the needed roles alone":
+			if err != nil || excess != "" {
+				t.Errorf("%s: %q, %v; want nothing", name, excess, err)
+			}
+		case "one too many":
+			if err != nil || !strings.Contains(excess, "manage-realm") {
+				t.Errorf("%s: %q, %v; want manage-realm named", name, excess, err)
+			}
+		default:
+			if !errors.Is(err, errRolesNotListed) {
+				t.Errorf("%s: %q, %v; want the roles not listed", name, excess, err)
+			}
+		}
 	}
 }

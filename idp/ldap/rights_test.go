@@ -30,10 +30,26 @@ func TestActiveDirectoryServiceAccountRights(t *testing.T) {
 		t.Fatalf("read the administrator's entry: %v", err)
 	}
 	realm := strings.ToLower(strings.ReplaceAll(strings.TrimPrefix(strings.ToLower(s.cfg.BaseDN), "dc="), ",dc=", "."))
-	admin.BindDN = res.Entries[0].GetAttributeValue("sAMAccountName") + "@" + realm
-	excess, err = newDirectory(t, admin).ExcessRights(t.Context())
-	if err != nil || !strings.Contains(excess, "a member of CN=Domain Admins,") {
-		t.Fatalf("Administrator as %s: %q, %v; want Domain Admins named", admin.BindDN, excess, err)
+	sam := res.Entries[0].GetAttributeValue("sAMAccountName")
+	nb, err := s.dialAdmin(t).Search(ldap.NewSearchRequest("CN=Partitions,CN=Configuration,"+s.cfg.BaseDN, ldap.ScopeSingleLevel,
+		ldap.NeverDerefAliases, 0, 0, false, "(nETBIOSName=*)", []string{"nETBIOSName"}, nil))
+	if err != nil || len(nb.Entries) != 1 {
+		t.Fatalf("the domain's NetBIOS name: %v", err)
+	}
+	for _, name := range []string{sam + "@" + realm, nb.Entries[0].GetAttributeValue("nETBIOSName") + `\` + sam} {
+		admin.BindDN = name
+		excess, err = newDirectory(t, admin).ExcessRights(t.Context())
+		if err != nil || !strings.Contains(excess, "a member of CN=Domain Admins,") {
+			t.Fatalf("Administrator as %s: %q, %v; want Domain Admins named", name, excess, err)
+		}
+	}
+}
+
+func TestDNSName(t *testing.T) {
+	for dn, want := range map[string]string{"DC=example,DC=test": "example.test", "dc=corp,DC=Example,dc=com": "corp.Example.com", "OU=x,DC=a,DC=b": "a.b", "not a dn": ""} {
+		if got := dnsName(dn); got != want {
+			t.Errorf("dnsName(%q) = %q, want %q", dn, got, want)
+		}
 	}
 }
 
