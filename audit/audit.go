@@ -34,6 +34,10 @@ const (
 	// RegistrationChanged: security info added, replaced, removed or
 	// confirmed on the "Security info" page.
 	RegistrationChanged = "registration.changed"
+	// NoticeSent: a notice to the account's owner (its password reset or
+	// changed, its account unlocked, its self-service blocked) queued for
+	// its addresses, or not for want of one (outcome "no_address").
+	NoticeSent = "notice.sent"
 )
 
 // Log writes audit events.

@@ -49,9 +49,15 @@ func TestAuditTrailOfAReset(t *testing.T) {
 			}
 		}
 	}
-	want := []string{audit.FlowStarted, audit.Identified, audit.MethodSent, audit.MethodFailed, audit.MethodPassed, audit.PasswordReset}
+	want := []string{audit.FlowStarted, audit.Identified, audit.MethodSent, audit.MethodFailed, audit.MethodPassed, audit.PasswordReset, audit.NoticeSent}
 	if strings.Join(types, " ") != strings.Join(want, " ") {
-		t.Errorf("events %v, want %v", types, want)
+		t.Fatalf("events %v, want %v", types, want)
+	}
+	// The notice to the owner: queued for the account's one address, named
+	// by the account's key, as the reset's own event names it.
+	notice, reset := events[0], events[1]
+	if notice.Outcome != "queued" || notice.Detail["notice"] != "reset_done" || notice.Detail["addresses"] != "1" || notice.User != reset.User {
+		t.Errorf("notice event: outcome %q, detail %v, user %q (the reset's %q)", notice.Outcome, notice.Detail, notice.User, reset.User)
 	}
 }
 

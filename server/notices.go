@@ -5,13 +5,17 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/flows/gate"
 	"github.com/frontdoor-sspr/frontdoor/flows/helpdesk"
 	"github.com/frontdoor-sspr/frontdoor/idp"
+	"github.com/frontdoor-sspr/frontdoor/store"
 	"github.com/frontdoor-sspr/frontdoor/web"
+	"golang.org/x/text/language"
 )
 
 // maxHelpdeskRecipients bounds the members of a helpdesk group who are mailed.
@@ -62,12 +66,45 @@ func (s *Server) sendHelpdesk(to []string, req helpdesk.Request) {
 }
 
 // doneMail is the data of the mails to an account's owner (reset_done,
-// unlock_done, blocked_notice).
+// unlock_done, change_done, blocked_notice).
 type doneMail struct {
 	Login, Time string
 	// Contact is whom to tell when the user did not do this: the helpdesk's
 	// address or page, or empty (the administrator, unnamed).
 	Contact string
+	// Address is the network address the request came from, as frontdoor
+	// believes it (X-Forwarded-For only from a trusted proxy), so that the
+	// owner can tell whether it was them.
+	Address string
+}
+
+// tellOwner queues the notice email (reset_done, unlock_done, change_done)
+// for each of the account's addresses, and records that it did.
+func (s *Server) tellOwner(r *http.Request, u idp.User, email string, to []string, lang language.Tag) {
+	data := s.doneMail(r, u)
+	for _, addr := range to {
+		s.sendMail(addr, email, lang, data)
+	}
+	s.noticeEvent(r, u, email, len(to))
+}
+
+// noticeEvent records a notice to the owner of u: queued for n addresses,
+// or for none.
+func (s *Server) noticeEvent(r *http.Request, u idp.User, email string, n int) {
+	if s.audit == nil {
+		return
+	}
+	outcome := "queued"
+	if n == 0 {
+		outcome = "no_address"
+	}
+	s.audit.Record(r, store.Event{Type: audit.NoticeSent, User: gate.AccountKey(u), Outcome: outcome,
+		Detail: map[string]string{"notice": email, "addresses": strconv.Itoa(n)}})
+}
+
+// doneMail is the mail's data for u, about request r, now.
+func (s *Server) doneMail(r *http.Request, u idp.User) doneMail {
+	return doneMail{Login: u.Login, Time: mailTime(s.now()), Contact: s.contact(), Address: s.clientIP(r)}
 }
 
 // contact is the helpdesk's address or page for the confirmations, when
@@ -85,10 +122,7 @@ func (s *Server) contact() string {
 // confirmUnlock tells the user their account was unlocked, at every address
 // on the account, and alerts the helpdesk when the account is privileged.
 func (s *Server) confirmUnlock(r *http.Request, u idp.User) {
-	lang := s.templates.Lang(r)
-	for _, to := range s.userAddresses(r.Context(), u) {
-		s.sendMail(to, "unlock_done", lang, doneMail{u.Login, mailTime(s.now()), s.contact()})
-	}
+	s.tellOwner(r, u, "unlock_done", s.userAddresses(r.Context(), u), s.templates.Lang(r))
 	s.alertAdmins(r, "unlock", u)
 }
 
@@ -215,7 +249,7 @@ func (s *Server) noticeBlocked(r *http.Request, u idp.User) {
 		return
 	}
 	ctx := context.WithoutCancel(r.Context())
-	data := doneMail{u.Login, mailTime(s.now()), s.contact()}
+	data := s.doneMail(r, u)
 	s.inBackground(func() {
 		ctx, cancel := context.WithTimeout(ctx, alertTimeout)
 		defer cancel()
@@ -227,6 +261,7 @@ func (s *Server) noticeBlocked(r *http.Request, u idp.User) {
 		for _, addr := range to {
 			s.sendMail(addr, "blocked_notice", lang, data)
 		}
+		s.noticeEvent(r, u, "blocked_notice", len(to))
 	})
 }
 

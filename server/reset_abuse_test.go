@@ -43,13 +43,25 @@ func TestResetBlockedAfterFailedCodes(t *testing.T) {
 		if m.Subject == "Self-service for your account is blocked for 24 hours" {
 			notices++
 			text, err := mp.Text(ctx, m.ID)
-			if err != nil || !strings.Contains(text, "Your account "+login) && !strings.Contains(text, "your account "+login) || !strings.Contains(text, "did not change") {
+			if err != nil || !strings.Contains(text, "Your account "+login) && !strings.Contains(text, "your account "+login) || !strings.Contains(text, "did not change") ||
+				!strings.Contains(text, "The last wrong answer came from the network address 127.0.0.1.") {
 				t.Fatalf("the notice does not say what happened (%v):\n%s", err, text)
 			}
 		}
 	}
 	if len(msgs) != 3 || notices != 1 {
 		t.Fatalf("%d mails to the user, %d of them notices of the block; want the first code, the resend and one notice", len(msgs), notices)
+	}
+	// The notice is an audit event too, recorded once it is queued.
+	var noticed []store.Event
+	for deadline := time.Now().Add(10 * time.Second); len(noticed) == 0 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		var err error
+		if noticed, err = fd.srv.store.Audit().List(ctx, store.Filter{Type: audit.NoticeSent}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(noticed) != 1 || noticed[0].Outcome != "queued" || noticed[0].Detail["notice"] != "blocked_notice" || noticed[0].Detail["addresses"] != "1" {
+		t.Fatalf("notice events %+v, want one blocked_notice queued for one address", noticed)
 	}
 	sent := len(msgs)
 	// Wrong codes posted in parallel may each see the block: the owner still

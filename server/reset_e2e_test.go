@@ -95,9 +95,10 @@ func TestResetEndToEnd(t *testing.T) {
 
 	mp := testenv.Mailpit(t)
 	if _, err := mp.WaitFor(context.Background(), mail, 15*time.Second, func(m testenv.Mail) bool {
-		return strings.Contains(m.Text, "was reset") && strings.Contains(m.Text, "contact your administrator")
+		return strings.Contains(m.Text, "was reset") && strings.Contains(m.Text, "contact your administrator") &&
+			strings.Contains(m.Text, "This was done from the network address 127.0.0.1.")
 	}); err != nil {
-		t.Fatalf("no confirmation email: %v", err)
+		t.Fatalf("no confirmation email that says where the reset came from: %v", err)
 	}
 }
 

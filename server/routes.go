@@ -39,6 +39,7 @@ func (s *Server) routes() {
 	s.own.Handle("GET "+prefix+"static/", s.templates.StaticHandler())
 	engine := s.engine
 	auditLog := &audit.Log{Store: s.store.Audit(), ClientIP: s.clientIP}
+	s.audit = auditLog
 	var gates gate.Deps
 	if s.directory != nil && s.cfg.Reset != nil {
 		gates = gate.Deps{Engine: engine, CSRF: s.csrf, Pages: s.pages, Directory: s.directory,
@@ -130,10 +131,7 @@ func (s *Server) sendCode(m methods.EmailMessage) {
 // confirmReset tells the user their password was reset, at every address on
 // the account.
 func (s *Server) confirmReset(r *http.Request, u idp.User) {
-	lang := s.templates.Lang(r)
-	for _, to := range s.userAddresses(r.Context(), u) {
-		s.sendMail(to, "reset_done", lang, doneMail{u.Login, s.now().UTC().Format("2006-01-02 15:04 MST"), s.contact()})
-	}
+	s.tellOwner(r, u, "reset_done", s.userAddresses(r.Context(), u), s.templates.Lang(r))
 	s.alertAdmins(r, "reset", u)
 }
 

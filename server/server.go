@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/frontdoor-sspr/frontdoor/audit"
 	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows"
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
@@ -41,12 +42,15 @@ type Server struct {
 	now       func() time.Time
 	templates *templates.Set
 	pages     *web.Pages
-	csrf      *web.CSRF
-	metrics   *telemetry.Metrics
-	proxy     *proxy.Proxy
-	own       *http.ServeMux
-	engine    *flows.Engine
-	sessions  *session.Manager
+	// audit records the server's own events (the notices to owners); the
+	// flows get it too.
+	audit    *audit.Log
+	csrf     *web.CSRF
+	metrics  *telemetry.Metrics
+	proxy    *proxy.Proxy
+	own      *http.ServeMux
+	engine   *flows.Engine
+	sessions *session.Manager
 	// mustRegister is the registration policy's hook (flows/register) and
 	// remindLater its "remind me later" period, for the "More information
 	// required" page; nil: no one is asked.

@@ -283,10 +283,7 @@ func (s *Server) confirmChange(r *http.Request, u idp.User) {
 	if s.mail == nil {
 		return
 	}
-	lang := s.templates.Lang(r)
-	for _, to := range u.Emails {
-		s.sendMail(to, "change_done", lang, struct{ Login, Time string }{u.Login, s.now().UTC().Format("2006-01-02 15:04 MST")})
-	}
+	s.tellOwner(r, u, "change_done", u.Emails, s.templates.Lang(r))
 }
 
 // checkSignIn is what check adds for the signed-in pages.

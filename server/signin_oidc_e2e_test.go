@@ -118,7 +118,7 @@ func TestOIDCSignInChangeSignOut(t *testing.T) {
 	}
 	mp := testenv.Mailpit(t)
 	if _, err := mp.WaitFor(context.Background(), mail, 10*time.Second, func(m testenv.Mail) bool {
-		return m.Subject == "Your password has been changed"
+		return m.Subject == "Your password has been changed" && strings.Contains(m.Text, "This was done from the network address 127.0.0.1.")
 	}); err != nil {
 		t.Errorf("confirmation mail: %v", err)
 	}

@@ -121,9 +121,10 @@ func TestUnlockEndToEnd(t *testing.T) {
 		t.Fatalf("the old password does not bind after the unlock: %v", err)
 	}
 	if _, err := testenv.Mailpit(t).WaitFor(context.Background(), mail, 15*time.Second, func(m testenv.Mail) bool {
-		return strings.Contains(m.Subject, "unlocked") && strings.Contains(m.Text, "did not change")
+		return strings.Contains(m.Subject, "unlocked") && strings.Contains(m.Text, "did not change") &&
+			strings.Contains(m.Text, "This was done from the network address 127.0.0.1.")
 	}); err != nil {
-		t.Fatalf("no unlock notice to the user: %v", err)
+		t.Fatalf("no unlock notice to the user that says where the unlock came from: %v", err)
 	}
 
 	// The daily cap (1 here) holds: a second lock stays.

@@ -135,10 +135,10 @@ func TestRefusedAndCappedAlerts(t *testing.T) {
 // helpdesk's address when there is one, in every language.
 func TestBlockedNotice(t *testing.T) {
 	s := testSet(t, "Acme")
-	type notice struct{ Login, Time, Contact string }
+	type notice struct{ Login, Time, Contact, Address string }
 	for _, lang := range shipped {
 		for _, contact := range []string{"", "helpdesk@example.test"} {
-			subject, text, html, err := s.RenderEmail("blocked_notice", lang, notice{"jdoe", "30 Nov 2026 08:00 UTC", contact})
+			subject, text, html, err := s.RenderEmail("blocked_notice", lang, notice{"jdoe", "30 Nov 2026 08:00 UTC", contact, ""})
 			if err != nil {
 				t.Fatalf("%s: %v", lang, err)
 			}
@@ -154,6 +154,42 @@ func TestBlockedNotice(t *testing.T) {
 			}
 			if want := "contact your administrator."; lang.String() == "en" && contact == "" && !strings.Contains(text, want) {
 				t.Errorf("without a helpdesk address, the notice lacks %q:\n%s", want, text)
+			}
+		}
+	}
+}
+
+// TestNoticesTellTheAddress: the notices to an account's owner say which
+// network address the reset, unlock or change came from (the last wrong
+// answer's, for a block), in every language, and say nothing of it when
+// the address is not known.
+func TestNoticesTellTheAddress(t *testing.T) {
+	s := testSet(t, "Acme")
+	type notice struct{ Login, Time, Contact, Address string }
+	for _, lang := range shipped {
+		for _, name := range []string{"reset_done", "unlock_done", "change_done", "blocked_notice"} {
+			for _, addr := range []string{"203.0.113.7", "2001:db8::7", ""} {
+				_, text, html, err := s.RenderEmail(name, lang, notice{"jdoe", "30 Nov 2026 08:00 UTC", "", addr})
+				if err != nil {
+					t.Fatalf("%s %s: %v", lang, name, err)
+				}
+				for _, part := range []string{text, html} {
+					if addr != "" && !strings.Contains(part, addr) {
+						t.Errorf("%s %s: the address %s is missing from:\n%s", lang, name, addr, part)
+					}
+					if addr == "" && strings.Contains(part, "network address") {
+						t.Errorf("%s %s: an unknown address is still spoken of:\n%s", lang, name, part)
+					}
+				}
+				if lang.String() == "en" && addr != "" {
+					want := "This was done from the network address " + addr + "."
+					if name == "blocked_notice" {
+						want = "The last wrong answer came from the network address " + addr + "."
+					}
+					if !strings.Contains(text, want) {
+						t.Errorf("%s: %q missing from:\n%s", name, want, text)
+					}
+				}
 			}
 		}
 	}
