@@ -46,9 +46,27 @@ func SIPp(t testing.TB, scenario string, keys map[string]string) *Phone {
 	if err := os.WriteFile(file, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// A port free a moment ago can be taken by another test's socket
+	// before sipp binds it: then sipp ends at once, and starts again on
+	// other ports.
+	for attempt := 1; ; attempt++ {
+		p, inUse := startSIPp(t, env[0], scenario, dir, file)
+		if p != nil {
+			return p
+		}
+		if attempt == 5 {
+			t.Fatalf("testenv: sipp found its ports taken 5 times: %s", inUse)
+		}
+	}
+}
+
+// startSIPp starts sipp on fresh ports and waits until it listens. When
+// sipp could not bind its ports, it returns nil and sipp's output.
+func startSIPp(t testing.TB, bin, scenario, dir, file string) (*Phone, string) {
+	t.Helper()
 	port, media := sippPorts(t)
 	p := &Phone{Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), out: &syncBuffer{}, done: make(chan struct{})}
-	p.cmd = exec.Command(env[0], "-sf", file, "-i", "127.0.0.1", "-p", strconv.Itoa(port),
+	p.cmd = exec.Command(bin, "-sf", file, "-i", "127.0.0.1", "-p", strconv.Itoa(port),
 		"-mi", "127.0.0.1", "-mp", strconv.Itoa(media), "-m", "1", "-nostdin",
 		"-timeout", "90s", "-timeout_error", "-trace_err", "-trace_msg", "-message_file", filepath.Join(dir, "messages.log"), "-error_file", filepath.Join(dir, "errors.log"))
 	p.cmd.Dir = dir
@@ -85,6 +103,9 @@ func SIPp(t testing.TB, scenario string, keys map[string]string) *Phone {
 		c.Close()
 		select {
 		case <-p.done:
+			if out := p.out.String(); strings.Contains(out, "Address already in use") {
+				return nil, out
+			}
 			t.Fatalf("testenv: sipp ended at start: %v", p.err)
 		default:
 		}
@@ -93,7 +114,17 @@ func SIPp(t testing.TB, scenario string, keys map[string]string) *Phone {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	return p
+	// The port may be taken by another socket, and sipp about to end for
+	// it (a media port taken ends it too): a moment to tell.
+	select {
+	case <-p.done:
+		if out := p.out.String(); strings.Contains(out, "Address already in use") {
+			return nil, out
+		}
+		t.Fatalf("testenv: sipp ended at start: %v", p.err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	return p, ""
 }
 
 // Wait waits for the phone's scenario to end and returns sipp's failure,
