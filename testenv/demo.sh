@@ -37,9 +37,10 @@ fi
 [ "$rc" = 0 ] || { echo "demo: could not set up $auditors (ldapmodify exit $rc)" >&2; exit 1; }
 step 3 "writing the configuration"
 mkdir -p "$dir"
-# The service account's password in a file of its own, so that the
+# The service account's and Kannel's passwords in files of their own, so that the
 # configuration works as printed for every command, from any shell.
 (umask 077 && printf '%s\n' "$SLAPD_BIND_PASSWORD" >"$dir/ldap-password")
+(umask 077 && printf '%s\n' "$KANNEL_PASSWORD" >"$dir/kannel-password")
 # frontdoor's SAML key and certificate, for signing in at SimpleSAMLphp.
 if ! { [ -s "$dir/sp.key" ] && openssl x509 -checkend 86400 -noout -in "$dir/sp.crt" >/dev/null 2>&1; }; then
 	openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=frontdoor demo" \
@@ -95,7 +96,7 @@ phone:
   allowed_countries: [US, CA]
 text:
   provider: kannel
-  kannel: {url: "$KANNEL_SENDSMS_URL", username: "$KANNEL_USERNAME", password: "\${KANNEL_PASSWORD}", from: "frontdoor"}
+  kannel: {url: "$KANNEL_SENDSMS_URL", username: "$KANNEL_USERNAME", password_file: "$dir/kannel-password", from: "frontdoor"}
 log:
   format: text
 YAML
