@@ -12,9 +12,9 @@ import (
 
 // TestAuditTrailOfAReset (V-1): a reset with one wrong code leaves the
 // events an auditor looks for, in order: started, identified, sent (with
-// the destination masked), failed, passed, reset. Each has its time, the
-// client's IP, the request's ID and the browser's User-Agent, and none
-// holds the code or a password.
+// the destination masked), failed, passed, reset, and the notice to the
+// owner (notice.sent). Each has its time, the client's IP, the request's
+// ID and the browser's User-Agent, and none holds the code or a password.
 func TestAuditTrailOfAReset(t *testing.T) {
 	fd := startFrontdoor(t, nil)
 	login, mail, oldPassword := slapdUser(t)

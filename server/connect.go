@@ -279,6 +279,12 @@ func Warnings(cfg *config.Config) []string {
 		// Only with email.smtp.allow_plaintext; validation refuses it otherwise.
 		ws = append(ws, "email.smtp.tls is none: verification codes (and the SMTP credentials, when set) cross the network to "+e.SMTP.Host+" in clear; use starttls or tls outside a test setup")
 	}
+	if t := cfg.Text; t != nil && t.Kannel != nil {
+		if u, err := url.Parse(t.Kannel.URL); err == nil && u.Scheme == "http" && !config.LoopbackHost(u.Hostname()) {
+			ws = append(ws, "text.kannel.url is http: the texted codes and Kannel's password cross the network to "+u.Host+" in clear; "+
+				"reach Kannel over https (its SSL build) or from this machine")
+		}
+	}
 	if r := cfg.Reset; r != nil && r.Enabled != config.EnabledNone && r.MethodsRequired < 2 && slices.Contains(r.Methods, questions.Name) {
 		ws = append(ws, "reset.methods offers security_questions and reset.methods_required is 1: answers alone can reset a password "+
 			"or unlock an account, which is not compliant with OWASP ASVS (2.5.2, 6.4.2) or NIST SP 800-63B; "+

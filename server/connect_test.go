@@ -107,6 +107,9 @@ func TestWarnings(t *testing.T) {
 		{"no secret key", func(c *config.Config) { c.Server.SecretKey = "" }, "server.secret_key"},
 		{"no CAPTCHA", func(c *config.Config) { c.Captcha = config.Captcha{Provider: "none", Insecure: true} }, "captcha.provider is none"},
 		{"descriptive disclosure", func(c *config.Config) { c.Reset.Disclosure = config.DisclosureDescriptive }, "reset.disclosure is descriptive"},
+		{"Kannel over http to another host", func(c *config.Config) {
+			c.Text = &config.Text{Provider: "kannel", Kannel: &config.TextKannel{URL: "http://kannel.example.test:13013/cgi-bin/sendsms"}}
+		}, "text.kannel.url is http"},
 		{"SMTP in clear, allowed", func(c *config.Config) {
 			c.Email.SMTP.Host, c.Email.SMTP.TLS, c.Email.SMTP.AllowPlaintext = "mail.example.test", "none", true
 		}, "email.smtp.tls is none"},

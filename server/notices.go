@@ -81,6 +81,9 @@ type doneMail struct {
 // tellOwner queues the notice email (reset_done, unlock_done, change_done)
 // for each of the account's addresses, and records that it did.
 func (s *Server) tellOwner(r *http.Request, u idp.User, email string, to []string, lang language.Tag) {
+	if s.mail == nil {
+		return // no email section: the flows use texts, calls or questions only
+	}
 	data := s.doneMail(r, u)
 	for _, addr := range to {
 		s.sendMail(addr, email, lang, data)
@@ -104,7 +107,11 @@ func (s *Server) noticeEvent(r *http.Request, u idp.User, email string, n int) {
 
 // doneMail is the mail's data for u, about request r, now.
 func (s *Server) doneMail(r *http.Request, u idp.User) doneMail {
-	return doneMail{Login: u.Login, Time: mailTime(s.now()), Contact: s.contact(), Address: s.clientIP(r)}
+	d := doneMail{Login: u.Login, Time: mailTime(s.now()), Contact: s.contact()}
+	if a := s.proxy.ClientIP(r); a.IsValid() {
+		d.Address = a.String()
+	}
+	return d
 }
 
 // contact is the helpdesk's address or page for the confirmations, when
@@ -250,6 +257,7 @@ func (s *Server) noticeBlocked(r *http.Request, u idp.User) {
 	}
 	ctx := context.WithoutCancel(r.Context())
 	data := s.doneMail(r, u)
+	req := r.Clone(ctx) // the event's request, apart from the handler's
 	s.inBackground(func() {
 		ctx, cancel := context.WithTimeout(ctx, alertTimeout)
 		defer cancel()
@@ -261,7 +269,7 @@ func (s *Server) noticeBlocked(r *http.Request, u idp.User) {
 		for _, addr := range to {
 			s.sendMail(addr, "blocked_notice", lang, data)
 		}
-		s.noticeEvent(r, u, "blocked_notice", len(to))
+		s.noticeEvent(req.WithContext(ctx), u, "blocked_notice", len(to))
 	})
 }
 

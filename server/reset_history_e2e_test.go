@@ -87,7 +87,7 @@ func TestResetRefusedByDirectoryPolicy(t *testing.T) {
 	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "The directory refused this password.") {
 		t.Fatalf("a password the directory refuses: %d, want 422 and the directory's refusal:\n%s", status, body)
 	}
-	for _, raw := range []string{"ppolicy", "Constraint", "passwordTooShort", "too short", "LDAP Result"} {
+	for _, raw := range []string{"ppolicy", "Constraint", "passwordTooShort", "too short", "quality checking", "LDAP Result"} {
 		if strings.Contains(body, raw) {
 			t.Errorf("the page shows the directory's own words %q", raw)
 		}

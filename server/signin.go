@@ -280,9 +280,6 @@ func httpClient(caFile string) (*http.Client, error) {
 // confirmChange tells the user their password was changed, at every address
 // on the account.
 func (s *Server) confirmChange(r *http.Request, u idp.User) {
-	if s.mail == nil {
-		return
-	}
 	s.tellOwner(r, u, "change_done", u.Emails, s.templates.Lang(r))
 }
 

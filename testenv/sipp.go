@@ -50,7 +50,7 @@ func SIPp(t testing.TB, scenario string, keys map[string]string) *Phone {
 	// before sipp binds it: then sipp ends at once, and starts again on
 	// other ports.
 	for attempt := 1; ; attempt++ {
-		p, inUse := startSIPp(t, env[0], scenario, dir, file)
+		p, inUse := startSIPp(t, env[0], scenario, file)
 		if p != nil {
 			return p
 		}
@@ -62,8 +62,9 @@ func SIPp(t testing.TB, scenario string, keys map[string]string) *Phone {
 
 // startSIPp starts sipp on fresh ports and waits until it listens. When
 // sipp could not bind its ports, it returns nil and sipp's output.
-func startSIPp(t testing.TB, bin, scenario, dir, file string) (*Phone, string) {
+func startSIPp(t testing.TB, bin, scenario, file string) (*Phone, string) {
 	t.Helper()
+	dir := t.TempDir() // this attempt's logs
 	port, media := sippPorts(t)
 	p := &Phone{Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), out: &syncBuffer{}, done: make(chan struct{})}
 	p.cmd = exec.Command(bin, "-sf", file, "-i", "127.0.0.1", "-p", strconv.Itoa(port),
