@@ -67,6 +67,9 @@ type Directory struct {
 type rootDSE struct {
 	dialect     Dialect
 	policyHints string // OID of the policy hints control to send, or ""
+	// adminGroups are the groups whose members are privileged: AD's
+	// administrators' groups (found by SID) and the configured ones.
+	adminGroups []string
 }
 
 // New returns a Directory for cfg. It does not contact the server; the first
@@ -82,7 +85,7 @@ func New(cfg Config) (*Directory, error) {
 	if cfg.RootDN != "" && strings.EqualFold(normDN(cfg.RootDN), normDN(cfg.BindDN)) {
 		return nil, errors.New("ldap: bind_dn is the rootdn, which bypasses the password policy")
 	}
-	withDefaults(&cfg)
+	cfg.ApplyDefaults()
 	t, err := newTransport(cfg.URLs, cfg.StartTLS, cfg.CAFile, cfg.Timeout)
 	if err != nil {
 		return nil, err
@@ -91,21 +94,6 @@ func New(cfg Config) (*Directory, error) {
 	d.pool = newPool(t, cfg.BindDN, cfg.BindPassword, cfg.PoolSize)
 	d.attrs = d.attributes()
 	return d, nil
-}
-
-// withDefaults fills what the configuration left empty, and adds AD's
-// built-in administrator groups, which always count besides those configured.
-func withDefaults(cfg *Config) {
-	cfg.ApplyDefaults()
-	if cfg.Dialect != ActiveDirectory {
-		return
-	}
-	groups := make([]string, 0, 4+len(cfg.AdminGroups))
-	for _, g := range []string{"CN=Domain Admins,CN=Users", "CN=Enterprise Admins,CN=Users",
-		"CN=Schema Admins,CN=Users", "CN=Administrators,CN=Builtin"} {
-		groups = append(groups, g+","+cfg.BaseDN)
-	}
-	cfg.AdminGroups = append(groups, cfg.AdminGroups...)
 }
 
 func normDN(dn string) string {
@@ -171,7 +159,7 @@ func (d *Directory) rootInfo(c *ldap.Conn) (*rootDSE, error) {
 	}
 	req := ldap.NewSearchRequest("", ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
 		"(objectClass=*)", []string{"objectClass", "supportedCapabilities", "supportedControl",
-			"supportedExtension"}, nil)
+			"supportedExtension", "defaultNamingContext", "rootDomainNamingContext"}, nil)
 	res, err := c.Search(req)
 	if err != nil {
 		return nil, generic("read RootDSE", err)
@@ -206,8 +194,27 @@ func (d *Directory) rootInfo(c *ldap.Conn) (*rootDSE, error) {
 			}
 		}
 	}
+	r.adminGroups = d.cfg.AdminGroups
+	if d.dialect == ActiveDirectory {
+		builtins, err := adminGroupDNs(c, e.GetAttributeValue("defaultNamingContext"), e.GetAttributeValue("rootDomainNamingContext"))
+		if err != nil {
+			return nil, err
+		}
+		r.adminGroups = append(builtins, d.cfg.AdminGroups...)
+	}
 	d.root = r
 	return r, nil
+}
+
+// adminGroups are the groups whose members are privileged; known once
+// connected (every operation connects first).
+func (d *Directory) adminGroups() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.root == nil {
+		return d.cfg.AdminGroups
+	}
+	return d.root.adminGroups
 }
 
 // withConn runs fn on a pooled service connection. fn classifies its own

@@ -47,7 +47,7 @@ func (d *Directory) ExcessRights(ctx context.Context) (string, error) {
 		}
 		// On OpenLDAP the groups name their members by DN: the bind DN is
 		// enough, even when the entry itself cannot be read.
-		for _, g := range d.cfg.AdminGroups {
+		for _, g := range d.adminGroups() {
 			in, err := d.memberOfAny(c, dn, []string{g})
 			if err != nil {
 				return err
