@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"reflect"
 	"slices"
@@ -300,13 +301,7 @@ email:
 		{"mail.example.com", "starttls", "", true},
 		{"mail.example.com", "tls", "", true},
 	} {
-		_, err := read(t, email(tc.host, tc.tls, tc.extra), nil, nil)
-		if tc.ok && err != nil {
-			t.Errorf("%s, tls %s %q: refused: %v", tc.host, tc.tls, tc.extra, err)
-		}
-		if !tc.ok && !slices.Equal(problemPaths(t, err), []string{"email.smtp.tls"}) {
-			t.Errorf("%s, tls %s: %v; want refused at email.smtp.tls", tc.host, tc.tls, err)
-		}
+		acceptedOrRefusedAt(t, fmt.Sprintf("%s, tls %s %q", tc.host, tc.tls, tc.extra), email(tc.host, tc.tls, tc.extra), tc.ok, "email.smtp.tls")
 	}
 }
 
@@ -328,13 +323,7 @@ func TestSecretKeyRequired(t *testing.T) {
 	} {
 		yml := strings.Replace(minimal, key, tc.key, 1)
 		yml = strings.Replace(yml, `public_url: "https://sso.example.com"`, `public_url: "`+tc.url+`"`, 1)
-		_, err := read(t, yml, nil, nil)
-		if tc.ok && err != nil {
-			t.Errorf("%s with %q: refused: %v", tc.url, tc.key, err)
-		}
-		if !tc.ok && !slices.Equal(problemPaths(t, err), []string{"server.secret_key"}) {
-			t.Errorf("%s with %q: %v; want refused at server.secret_key", tc.url, tc.key, err)
-		}
+		acceptedOrRefusedAt(t, fmt.Sprintf("%s with %q", tc.url, tc.key), yml, tc.ok, "server.secret_key")
 	}
 }
 
@@ -523,12 +512,19 @@ func TestPublicURLScheme(t *testing.T) {
 		{"http://10.0.0.5", false},
 		{"http://127.0.0.1.example.com", false},
 	} {
-		_, err := read(t, strings.Replace(minimal, `public_url: "https://sso.example.com"`, `public_url: "`+tc.url+`"`, 1), nil, nil)
-		if tc.ok && err != nil {
-			t.Errorf("%s refused: %v", tc.url, err)
-		}
-		if !tc.ok && !slices.Equal(problemPaths(t, err), []string{"server.public_url"}) {
-			t.Errorf("%s: %v; want refused at server.public_url", tc.url, err)
-		}
+		acceptedOrRefusedAt(t, tc.url, strings.Replace(minimal, `public_url: "https://sso.example.com"`, `public_url: "`+tc.url+`"`, 1), tc.ok, "server.public_url")
+	}
+}
+
+// acceptedOrRefusedAt reads yml, which must be valid when ok, and refused
+// at path alone otherwise.
+func acceptedOrRefusedAt(t *testing.T, what, yml string, ok bool, path string) {
+	t.Helper()
+	_, err := read(t, yml, nil, nil)
+	if ok && err != nil {
+		t.Errorf("%s: refused: %v", what, err)
+	}
+	if !ok && !slices.Equal(problemPaths(t, err), []string{path}) {
+		t.Errorf("%s: %v; want refused at %s", what, err, path)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"regexp"
 	"time"
+
+	"github.com/frontdoor-sspr/frontdoor/internal/loopback"
 )
 
 // Text is the gateway that text messages go out through (package
@@ -138,7 +140,7 @@ func absURL(p *Problems, path, v string, httpsOnly bool) {
 		p.add(path, "must be an absolute http(s) URL")
 		return
 	}
-	if httpsOnly && u.Scheme == "http" && !LoopbackHost(u.Hostname()) {
+	if httpsOnly && u.Scheme == "http" && !loopback.Host(u.Hostname()) {
 		p.add(path, "must be https (plain http only on loopback)")
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/frontdoor-sspr/frontdoor/internal/loopback"
 )
 
 // Validate checks the whole tree and returns every problem found, each with its
@@ -64,7 +66,7 @@ func (c *Config) validateServer(p *Problems) {
 		p.add("server.public_url", "is required: links in emails and redirects are built from it alone")
 	} else if u, err := url.Parse(s.PublicURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 		p.add("server.public_url", "must be an absolute http(s) URL without query, fragment or user info, such as https://sso.example.com")
-	} else if u.Scheme == "http" && !LoopbackHost(u.Hostname()) {
+	} else if u.Scheme == "http" && !loopback.Host(u.Hostname()) {
 		// Cookies without Secure, passwords in clear: http is for a test
 		// setup on this machine only. Behind a proxy that ends TLS, the
 		// public URL is the proxy's https one.
@@ -93,7 +95,7 @@ func (c *Config) validateServer(p *Problems) {
 	switch {
 	case s.SecretKey != "" && len(s.SecretKey) < 32:
 		p.add("server.secret_key", "must be at least 32 characters (use secret_key_file with 32 random bytes)")
-	case s.SecretKey == "" && s.PublicURL != "" && !loopbackURL(s.PublicURL):
+	case s.SecretKey == "" && s.PublicURL != "" && !loopback.URL(s.PublicURL):
 		// A random key per process would do no harm to security, but a
 		// key left empty by mistake (${VAR:-}, an empty secret file)
 		// must not pass unseen where users are served: the test setup
@@ -255,7 +257,7 @@ func (e *Email) validate(p *Problems) {
 		p.add("email.smtp.port", "must be between 1 and 65535")
 	}
 	oneOf(p, "email.smtp.tls", e.SMTP.TLS, "none", "starttls", "tls")
-	if e.SMTP.TLS == "none" && e.SMTP.Host != "" && !LoopbackHost(e.SMTP.Host) && !e.SMTP.AllowPlaintext {
+	if e.SMTP.TLS == "none" && e.SMTP.Host != "" && !loopback.Host(e.SMTP.Host) && !e.SMTP.AllowPlaintext {
 		p.add("email.smtp.tls", "is none for a relay that is not on this machine: codes and credentials would cross the network in clear; "+
 			"use starttls or tls (or, knowing that, set email.smtp.allow_plaintext: true)")
 	}
@@ -303,20 +305,4 @@ func presetNames() []string {
 	}
 	slices.Sort(names)
 	return names
-}
-
-// loopbackURL tells whether a URL's host names this machine.
-func loopbackURL(raw string) bool {
-	u, err := url.Parse(raw)
-	return err == nil && LoopbackHost(u.Hostname())
-}
-
-// LoopbackHost tells whether host names this machine: localhost or a
-// loopback address.
-func LoopbackHost(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -71,7 +71,19 @@ func testDirect(t *testing.T, u *url.URL, timeout time.Duration) *direct {
 	if !directPeeks {
 		t.Skip("direct is not used where idle connections cannot be looked at")
 	}
-	return newDirect(NewTransport(timeout), u, timeout)
+	d := newDirect(NewTransport(timeout), u, timeout)
+	t.Cleanup(d.CloseIdleConnections)
+	return d
+}
+
+// getEach sends n GETs of path in a row, each of which must answer want.
+func getEach(t *testing.T, rt http.RoundTripper, u *url.URL, path string, n int, want string) {
+	t.Helper()
+	for i := range n {
+		if _, body, err := get(t, rt, u, path); err != nil || body != want {
+			t.Fatalf("request %d: got %q, %v; want %q", i, body, err, want)
+		}
+	}
 }
 
 func get(t *testing.T, rt http.RoundTripper, u *url.URL, path string) (*http.Response, string, error) {
@@ -141,7 +153,6 @@ func TestDirectAsTransport(t *testing.T) {
 		return r
 	}
 	d, tr := testDirect(t, up.url, 0), NewTransport(0)
-	defer d.CloseIdleConnections()
 	defer tr.CloseIdleConnections()
 	for _, c := range []struct{ method, path string }{
 		{"GET", "/length"}, {"GET", "/chunked"}, {"GET", "/hints"}, {"GET", "/empty"}, {"GET", "/cached"},
@@ -160,12 +171,7 @@ func TestDirectAsTransport(t *testing.T) {
 func TestDirectKeepsConnections(t *testing.T) {
 	up := newRawUpstream(t, answerEach("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789"))
 	d := testDirect(t, up.url, 0)
-	defer d.CloseIdleConnections()
-	for range 20 {
-		if _, body, err := get(t, d, up.url, "/"); err != nil || body != "0123456789" {
-			t.Fatalf("got %q, %v", body, err)
-		}
-	}
+	getEach(t, d, up.url, "/", 20, "0123456789")
 	if n := up.conns.Load(); n != 1 {
 		t.Fatalf("20 requests in a row took %d connections, want 1", n)
 	}
@@ -183,7 +189,6 @@ func TestDirectKeepsConnections(t *testing.T) {
 		}
 	})
 	dt := testDirect(t, tail.url, 0)
-	defer dt.CloseIdleConnections()
 	req, _ := http.NewRequest("GET", tail.url.String()+"/", nil)
 	res, err := dt.RoundTrip(req)
 	if err != nil {
@@ -205,24 +210,14 @@ func TestDirectKeepsConnections(t *testing.T) {
 	// the upstream would go on.
 	closing := newRawUpstream(t, answerEach("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"))
 	dc := testDirect(t, closing.url, 0)
-	defer dc.CloseIdleConnections()
-	for range 2 {
-		if _, body, err := get(t, dc, closing.url, "/"); err != nil || body != "ok" {
-			t.Fatalf("got %q, %v", body, err)
-		}
-	}
+	getEach(t, dc, closing.url, "/", 2, "ok")
 	if n := closing.conns.Load(); n != 2 {
 		t.Fatalf("a connection the upstream closed with its answer was used again (%d connections for 2 requests)", n)
 	}
 
 	extra := newRawUpstream(t, answerEach("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale"))
 	d2 := testDirect(t, extra.url, 0)
-	defer d2.CloseIdleConnections()
-	for range 3 {
-		if _, body, err := get(t, d2, extra.url, "/"); err != nil || body != "ok" {
-			t.Fatalf("got %q, %v; an answer nobody asked for was taken for the next one", body, err)
-		}
-	}
+	getEach(t, d2, extra.url, "/", 3, "ok") // not the answer nobody asked for
 	if n := extra.conns.Load(); n != 3 {
 		t.Fatalf("a connection with bytes past its answer was kept (%d connections for 3 requests)", n)
 	}
@@ -247,12 +242,7 @@ func TestDirectRetriesClosedIdleConnection(t *testing.T) {
 		}
 	})
 	d := testDirect(t, up.url, 0)
-	defer d.CloseIdleConnections()
-	for i := range 5 {
-		if _, body, err := get(t, d, up.url, "/"); err != nil || body != "ok" {
-			t.Fatalf("request %d: got %q, %v", i, body, err)
-		}
-	}
+	getEach(t, d, up.url, "/", 5, "ok")
 	if n := up.conns.Load(); n != 5 {
 		t.Fatalf("5 requests, 4 of them sent again: %d connections, want 5", n)
 	}
@@ -310,7 +300,6 @@ func TestDirectTimeout(t *testing.T) {
 		io.Copy(io.Discard, br) // reads on, answers never
 	})
 	d := testDirect(t, up.url, 100*time.Millisecond)
-	defer d.CloseIdleConnections()
 	if _, _, err := get(t, d, up.url, "/"); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("got %v, want a deadline exceeded", err)
 	}
@@ -353,7 +342,6 @@ func TestDirectClientGone(t *testing.T) {
 	})
 	defer close(release)
 	d := testDirect(t, up.url, 5*time.Second) // a deadline set, and lifted after the header
-	defer d.CloseIdleConnections()
 
 	ctx, cancel := context.WithCancel(context.Background())
 	req, _ := http.NewRequestWithContext(ctx, "GET", up.url.String()+"/silent", nil)
@@ -398,11 +386,7 @@ func TestDirectClientGone(t *testing.T) {
 	}
 	res.Body.Close()
 	before = up.conns.Load()
-	for range 2 {
-		if _, body, err := get(t, d, up.url, "/"); err != nil || body != "ok" {
-			t.Fatalf("after a context ended: got %q, %v", body, err)
-		}
-	}
+	getEach(t, d, up.url, "/", 2, "ok")
 	if up.conns.Load() != before+1 {
 		t.Fatal("a connection whose context ended was used again")
 	}
@@ -427,7 +411,6 @@ func TestDirectHeaderLimit(t *testing.T) {
 	// http.Transport has it: the hook sees each.
 	up := newRawUpstream(t, answerEach(hints))
 	d := testDirect(t, up.url, 0)
-	defer d.CloseIdleConnections()
 	d.maxHeader = 32 << 10
 	var taken int
 	trace := &httptrace.ClientTrace{Got1xxResponse: func(int, textproto.MIMEHeader) error { taken++; return nil }}
@@ -513,7 +496,6 @@ func TestDirectTakes(t *testing.T) {
 func TestDirectRefusesBadHeader(t *testing.T) {
 	up := newRawUpstream(t, answerEach("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))
 	d := testDirect(t, up.url, 0)
-	defer d.CloseIdleConnections()
 	req, _ := http.NewRequest("GET", up.url.String()+"/", nil)
 	req.Header["X-Split"] = []string{"a\r\nX-Injected: b"}
 	if _, err := d.RoundTrip(req); err == nil {
@@ -541,7 +523,6 @@ func TestDirectSkipsStaleConnection(t *testing.T) {
 		}
 	})
 	d := testDirect(t, up.url, 0)
-	defer d.CloseIdleConnections()
 	for i := range 3 {
 		if _, body, err := get(t, d, up.url, "/"); err != nil || body != "ok" {
 			t.Fatalf("request %d: got %q, %v", i, body, err)
@@ -577,7 +558,6 @@ func TestDirectWritesAsTransport(t *testing.T) {
 		}
 	})
 	d, tr := testDirect(t, up.url, 0), NewTransport(0)
-	defer d.CloseIdleConnections()
 	defer tr.CloseIdleConnections()
 	for _, c := range []struct {
 		method, host string
@@ -608,7 +588,6 @@ func TestDirectWritesAsTransport(t *testing.T) {
 func TestDirectHookError(t *testing.T) {
 	up := newRawUpstream(t, answerEach("HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))
 	d := testDirect(t, up.url, 0)
-	defer d.CloseIdleConnections()
 	refused := errors.New("no hints wanted")
 	trace := &httptrace.ClientTrace{Got1xxResponse: func(int, textproto.MIMEHeader) error { return refused }}
 	req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), "GET", up.url.String()+"/", nil)
@@ -628,7 +607,6 @@ func TestDirectCloseDuringRead(t *testing.T) {
 		<-release
 	})
 	d := testDirect(t, up.url, 0)
-	defer d.CloseIdleConnections()
 	req, _ := http.NewRequest("GET", up.url.String()+"/", nil)
 	res, err := d.RoundTrip(req)
 	if err != nil {

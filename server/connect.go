@@ -16,6 +16,7 @@ import (
 	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows/methods/questions"
 	"github.com/frontdoor-sspr/frontdoor/idp"
+	"github.com/frontdoor-sspr/frontdoor/internal/loopback"
 	"github.com/frontdoor-sspr/frontdoor/notify"
 	"github.com/frontdoor-sspr/frontdoor/proxy"
 )
@@ -275,12 +276,12 @@ func Warnings(cfg *config.Config) []string {
 	if r := cfg.Reset; r != nil && r.Disclosure == config.DisclosureDescriptive {
 		ws = append(ws, "reset.disclosure is descriptive: the pages tell whether a user ID exists and why it cannot go on")
 	}
-	if e := cfg.Email; e != nil && e.SMTP.TLS == "none" && !config.LoopbackHost(e.SMTP.Host) {
+	if e := cfg.Email; e != nil && e.SMTP.TLS == "none" && !loopback.Host(e.SMTP.Host) {
 		// Only with email.smtp.allow_plaintext; validation refuses it otherwise.
 		ws = append(ws, "email.smtp.tls is none: verification codes (and the SMTP credentials, when set) cross the network to "+e.SMTP.Host+" in clear; use starttls or tls outside a test setup")
 	}
 	if t := cfg.Text; t != nil && t.Kannel != nil {
-		if u, err := url.Parse(t.Kannel.URL); err == nil && u.Scheme == "http" && !config.LoopbackHost(u.Hostname()) {
+		if u, err := url.Parse(t.Kannel.URL); err == nil && u.Scheme == "http" && !loopback.Host(u.Hostname()) {
 			ws = append(ws, "text.kannel.url is http: the texted codes and Kannel's password cross the network to "+u.Host+" in clear; "+
 				"reach Kannel over https (its SSL build) or from this machine")
 		}

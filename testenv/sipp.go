@@ -95,6 +95,15 @@ func startSIPp(t testing.TB, bin, scenario, file string) (*Phone, string) {
 			<-p.done
 		}
 	})
+	// sipp ended before it was ready: its ports were taken (try others), or
+	// it failed.
+	ended := func() (*Phone, string) {
+		if out := p.out.String(); strings.Contains(out, "Address already in use") {
+			return nil, out
+		}
+		t.Fatalf("testenv: sipp ended at start: %v", p.err)
+		return nil, ""
+	}
 	// Ready when the port is taken.
 	for deadline := time.Now().Add(10 * time.Second); ; {
 		c, err := net.ListenPacket("udp", p.Addr)
@@ -104,10 +113,7 @@ func startSIPp(t testing.TB, bin, scenario, file string) (*Phone, string) {
 		c.Close()
 		select {
 		case <-p.done:
-			if out := p.out.String(); strings.Contains(out, "Address already in use") {
-				return nil, out
-			}
-			t.Fatalf("testenv: sipp ended at start: %v", p.err)
+			return ended()
 		default:
 		}
 		if time.Now().After(deadline) {
@@ -119,10 +125,7 @@ func startSIPp(t testing.TB, bin, scenario, file string) (*Phone, string) {
 	// it (a media port taken ends it too): a moment to tell.
 	select {
 	case <-p.done:
-		if out := p.out.String(); strings.Contains(out, "Address already in use") {
-			return nil, out
-		}
-		t.Fatalf("testenv: sipp ended at start: %v", p.err)
+		return ended()
 	case <-time.After(200 * time.Millisecond):
 	}
 	return p, ""

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/frontdoor-sspr/frontdoor/idp"
+	"github.com/frontdoor-sspr/frontdoor/internal/loopback"
 )
 
 // DefaultTimeout bounds each request to Keycloak when the config sets none.
@@ -74,7 +74,7 @@ func (c *Config) Validate() []idp.Problem {
 	} else if u, err := url.Parse(c.BaseURL); err != nil || u.Host == "" ||
 		(u.Scheme != "https" && u.Scheme != "http") || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 		add("base_url", "must be an http(s) URL such as https://sso.example.com, without credentials or query")
-	} else if u.Scheme == "http" && !loopback(u.Hostname()) {
+	} else if u.Scheme == "http" && !loopback.Host(u.Hostname()) {
 		// New passwords and frontdoor's token would cross the network in clear.
 		add("base_url", "must be https (plain http only on a loopback address, for a test setup)")
 	}
@@ -159,14 +159,4 @@ func httpClient(c Config) (*http.Client, error) {
 			return http.ErrUseLastResponse
 		},
 	}, nil
-}
-
-// loopback tells whether host names this machine: localhost or a loopback
-// address.
-func loopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -37,7 +37,7 @@ func (d *Directory) privileged(c *ldap.Conn, e *ldap.Entry) (bool, error) {
 		(e.GetAttributeValue("adminCount") == "1" || privilegedRIDs[e.GetAttributeValue("primaryGroupID")]) {
 		return true, nil
 	}
-	return d.memberOfAny(c, e.DN, d.adminGroups())
+	return d.memberOfAny(c, e.DN, d.connected().adminGroups)
 }
 
 // memberOfAny tells whether the user entry dn is a member of one of groups.

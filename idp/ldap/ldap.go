@@ -70,6 +70,8 @@ type rootDSE struct {
 	// adminGroups are the groups whose members are privileged: AD's
 	// administrators' groups (found by SID) and the configured ones.
 	adminGroups []string
+	// domain is AD's defaultNamingContext, the root of the domain.
+	domain string
 }
 
 // New returns a Directory for cfg. It does not contact the server; the first
@@ -196,7 +198,8 @@ func (d *Directory) rootInfo(c *ldap.Conn) (*rootDSE, error) {
 	}
 	r.adminGroups = d.cfg.AdminGroups
 	if d.dialect == ActiveDirectory {
-		builtins, err := adminGroupDNs(c, e.GetAttributeValue("defaultNamingContext"), e.GetAttributeValue("rootDomainNamingContext"))
+		r.domain = e.GetAttributeValue("defaultNamingContext")
+		builtins, err := adminGroupDNs(c, r.domain, e.GetAttributeValue("rootDomainNamingContext"))
 		if err != nil {
 			return nil, err
 		}
@@ -206,15 +209,15 @@ func (d *Directory) rootInfo(c *ldap.Conn) (*rootDSE, error) {
 	return r, nil
 }
 
-// adminGroups are the groups whose members are privileged; known once
-// connected (every operation connects first).
-func (d *Directory) adminGroups() []string {
+// connected returns what the RootDSE said; every operation connects
+// first, so it is known inside one.
+func (d *Directory) connected() rootDSE {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.root == nil {
-		return d.cfg.AdminGroups
+		return rootDSE{adminGroups: d.cfg.AdminGroups}
 	}
-	return d.root.adminGroups
+	return *d.root
 }
 
 // withConn runs fn on a pooled service connection. fn classifies its own

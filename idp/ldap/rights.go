@@ -47,7 +47,7 @@ func (d *Directory) ExcessRights(ctx context.Context) (string, error) {
 		}
 		// On OpenLDAP the groups name their members by DN: the bind DN is
 		// enough, even when the entry itself cannot be read.
-		for _, g := range d.adminGroups() {
+		for _, g := range d.connected().adminGroups {
 			in, err := d.memberOfAny(c, dn, []string{g})
 			if err != nil {
 				return err
@@ -87,13 +87,7 @@ func (d *Directory) serviceEntry(c *ldap.Conn) (*ldap.Entry, error) {
 	if d.dialect != ActiveDirectory {
 		return nil, nil
 	}
-	root := d.cfg.BaseDN
-	if res, err := c.Search(ldap.NewSearchRequest("", ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1,
-		d.timeLimit(), false, "(objectClass=*)", []string{"defaultNamingContext"}, nil)); err != nil {
-		return nil, generic("read the root DSE", err)
-	} else if len(res.Entries) > 0 && res.Entries[0].GetAttributeValue("defaultNamingContext") != "" {
-		root = res.Entries[0].GetAttributeValue("defaultNamingContext")
-	}
+	root := d.connected().domain // never empty: connecting needs it to find the administrators' groups
 	// An explicit user principal name; else the implicit one
 	// (sAMAccountName@the domain's DNS name, what an account without the
 	// attribute binds with), or a down-level name's account name.

@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/frontdoor-sspr/frontdoor/config"
 	"github.com/frontdoor-sspr/frontdoor/flows/methods"
+	"github.com/frontdoor-sspr/frontdoor/internal/loopback"
 	tollbudget "github.com/frontdoor-sspr/frontdoor/notify/budget"
 	notifycall "github.com/frontdoor-sspr/frontdoor/notify/call"
 	phonenum "github.com/frontdoor-sspr/frontdoor/phone"
@@ -128,6 +128,5 @@ func httpsOrLoopback(raw string) bool {
 	if u.Scheme == "https" {
 		return true
 	}
-	ip := net.ParseIP(u.Hostname())
-	return u.Scheme == "http" && (u.Hostname() == "localhost" || (ip != nil && ip.IsLoopback()))
+	return u.Scheme == "http" && loopback.Host(u.Hostname())
 }
